@@ -1,0 +1,2 @@
+export { parseDeviceId } from "./DeviceId.js";
+export type { DeviceId } from "./DeviceId.js";
