@@ -1,0 +1,37 @@
+// Public API of @wattstream/resilience: the error model, rate-limit parsing, the retry policy and the pacer.
+export {
+  BadRequest,
+  DecodeError,
+  Forbidden,
+  InvalidRequest,
+  isTransient,
+  isWattwatchersError,
+  NetworkError,
+  NotFound,
+  NotPermitted,
+  RateLimited,
+  ServerError,
+  Timeout,
+  Unauthorized,
+  Unprocessable,
+  WATTWATCHERS_ERROR_TAGS,
+} from "./WattwatchersError.js";
+export type {
+  HttpErrorFields,
+  DecodeErrorInput,
+  ErrorEntry,
+  ErrorFields,
+  HttpErrorInput,
+  InvalidRequestInput,
+  NetworkErrorInput,
+  RateLimitedInput,
+  RateLimitScope,
+  RedactionInput,
+  RequestContext,
+  TimeoutInput,
+  WattwatchersError,
+} from "./WattwatchersError.js";
+export { errorFromResponse } from "./errorFromResponse.js";
+export type { HttpError, ResponseInput } from "./errorFromResponse.js";
+export { parseRateLimit, parseRetryAfter, secondsUntilUtcMidnight } from "./RateLimit.js";
+export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitState } from "./RateLimit.js";
