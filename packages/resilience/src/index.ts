@@ -35,3 +35,5 @@ export { errorFromResponse } from "./errorFromResponse.js";
 export type { HttpError, ResponseInput } from "./errorFromResponse.js";
 export { parseRateLimit, parseRetryAfter, secondsUntilUtcMidnight } from "./RateLimit.js";
 export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitState } from "./RateLimit.js";
+export { RETRY_DEFAULTS, retryPolicy, withRetry } from "./retryPolicy.js";
+export type { RetryOptions, VerifyOutcome, WithRetryOptions } from "./retryPolicy.js";
