@@ -37,3 +37,5 @@ export { parseRateLimit, parseRetryAfter, secondsUntilUtcMidnight } from "./Rate
 export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitState } from "./RateLimit.js";
 export { RETRY_DEFAULTS, retryPolicy, withRetry } from "./retryPolicy.js";
 export type { RetryOptions, VerifyOutcome, WithRetryOptions } from "./retryPolicy.js";
+export { makePacer } from "./Pacer.js";
+export type { Pacer, PacerOptions, PacerSnapshot } from "./Pacer.js";

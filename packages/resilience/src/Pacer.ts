@@ -1,0 +1,262 @@
+import { Clock, Duration, Effect, Ref, Semaphore } from "effect";
+import { secondsUntilUtcMidnight } from "./RateLimit.js";
+import type { RateLimitState } from "./RateLimit.js";
+import { isWattwatchersError, RateLimited } from "./WattwatchersError.js";
+import type { RequestContext } from "./WattwatchersError.js";
+
+/**
+ * Options of {@link makePacer}. Defaults:
+ *
+ * | option | default | meaning |
+ * |---|---|---|
+ * | `tps` | none | per-second budget until headers say otherwise (no TPS pacing while unknown) |
+ * | `tpd` | none | daily budget until headers say otherwise (no daily accounting while unknown) |
+ * | `safetyMargin` | 50 ms | added to the one-second window, to absorb network jitter between client and server clocks |
+ * | `waitForDailyReset` | `false` | when the daily budget is spent, wait for 00:00 UTC instead of failing |
+ *
+ * @example
+ * ```ts
+ * import { makePacer } from "@wattstream/resilience"
+ * const pacer = makePacer({ tps: 5, tpd: 10_000 })
+ * ```
+ * @category models
+ */
+export interface PacerOptions {
+  /**
+   * Transactions per second the key may use, before any response has reported `X-RateLimit-TpsLimit`.
+   * @default undefined (no TPS pacing until the headers arrive)
+   */
+  readonly tps?: number | undefined;
+  /**
+   * Transactions per UTC day the key may use, before any response has reported `X-RateLimit-TpdLimit`.
+   * @default undefined (no daily accounting until the headers arrive)
+   */
+  readonly tpd?: number | undefined;
+  /**
+   * Extra time added to the one-second TPS window, so requests granted a window apart do not land in the same
+   * server second when latency varies.
+   * @default "50 millis"
+   */
+  readonly safetyMargin?: Duration.Input | undefined;
+  /**
+   * When the daily budget is spent, sleep until 00:00 UTC instead of failing with `RateLimited` (scope `tpd`).
+   * @default false
+   */
+  readonly waitForDailyReset?: boolean | undefined;
+}
+
+/**
+ * What the pacer currently believes, for diagnostics and tests.
+ *
+ * @category models
+ */
+export interface PacerSnapshot {
+  /** The per-second budget in force, if known. */
+  readonly tpsLimit: number | undefined;
+  /** Grants within the current one-second window. */
+  readonly recentGrants: number;
+  /** Unix ms before which nothing is granted (after a 429 or `TpsRemaining: 0`). */
+  readonly blockedUntil: number;
+  /** The daily budget in force, if known. */
+  readonly tpdLimit: number | undefined;
+  /** What is left of the daily budget, if known. */
+  readonly tpdRemaining: number | undefined;
+  /** Unix ms of the next daily reset, if known. */
+  readonly tpdResetAt: number | undefined;
+}
+
+/**
+ * A client-side limiter shared by every request of one client, so a fleet poller stays inside the key's budgets
+ * instead of provoking 429s. Time comes from Effect's `Clock`, so `TestClock` drives it.
+ *
+ * @category services
+ */
+export interface Pacer {
+  /**
+   * Waits until `cost` more requests fit the TPS budget and takes them from the daily budget; fails with
+   * `RateLimited` (scope `tpd`) without sending when the daily budget is spent (unless `waitForDailyReset`).
+   */
+  readonly take: (cost?: number, request?: RequestContext) => Effect.Effect<void, RateLimited>;
+  /** Adopts the budgets a response reported (`parseRateLimit`): limits rise or fall, exhaustion blocks. */
+  readonly update: (state: RateLimitState | undefined) => Effect.Effect<void>;
+  /** Learns from a failure: a TPS or edge 429 blocks until its `Retry-After`, a TPD 429 spends the day. */
+  readonly observe: (error: unknown) => Effect.Effect<void>;
+  /** Runs `effect` after {@link Pacer.take}, and lets the pacer observe its failure. */
+  readonly pace: <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    request?: RequestContext,
+  ) => Effect.Effect<A, E | RateLimited, R>;
+  /** The pacer's current view of the budgets. */
+  readonly snapshot: Effect.Effect<PacerSnapshot>;
+}
+
+interface State {
+  readonly tpsLimit: number | undefined;
+  /** Grant times (Unix ms), ascending, pruned to the current window. */
+  readonly grants: ReadonlyArray<number>;
+  readonly blockedUntil: number;
+  readonly tpdLimit: number | undefined;
+  readonly tpdRemaining: number | undefined;
+  readonly tpdResetAt: number | undefined;
+}
+
+const WINDOW_MS = 1000;
+const positive = (n: number | undefined): number | undefined =>
+  n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
+const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
+
+const PACER_CONTEXT: RequestContext = { operation: "pacer", method: "-", path: "-" };
+
+/**
+ * Creates a {@link Pacer}: a sliding one-second window for the TPS budget (never more than the limit within any
+ * window, so neither a fixed nor a sliding server window overflows) and a counter for the TPD budget, seeded from
+ * `options` and then driven by the live headers through `update`. Grants are first come, first served.
+ * Create one per client; nothing is shared between pacers.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { makePacer } from "@wattstream/resilience"
+ * const program = Effect.gen(function* () {
+ *   const pacer = yield* makePacer({ tps: 5 })
+ *   // Ten calls: five now, five a second (plus the margin) later.
+ *   yield* Effect.forEach(Array.from({ length: 10 }), () => pacer.take(), { concurrency: "unbounded" })
+ * })
+ * ```
+ * @category constructors
+ */
+export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
+  Effect.gen(function* () {
+    const windowMs =
+      WINDOW_MS +
+      (options.safetyMargin === undefined ? 50 : Duration.toMillis(Duration.fromInputUnsafe(options.safetyMargin)));
+    const waitForDailyReset = options.waitForDailyReset ?? false;
+    const start = yield* Clock.currentTimeMillis;
+    const tpd = positive(options.tpd);
+    const state = yield* Ref.make<State>({
+      tpsLimit: positive(options.tps),
+      grants: [],
+      blockedUntil: 0,
+      tpdLimit: tpd,
+      tpdRemaining: tpd,
+      tpdResetAt: tpd === undefined ? undefined : nextMidnight(start),
+    });
+    // One taker at a time, in arrival order: the lock is held while waiting, so a later `update` is seen by the
+    // waiting taker when it wakes and re-checks.
+    const lock = yield* Semaphore.make(1);
+
+    const rollDay = (s: State, now: number): State =>
+      s.tpdResetAt !== undefined && now >= s.tpdResetAt
+        ? { ...s, tpdRemaining: s.tpdLimit, tpdResetAt: nextMidnight(now) }
+        : s;
+
+    const take = (cost = 1, request: RequestContext = PACER_CONTEXT): Effect.Effect<void, RateLimited> =>
+      cost <= 0
+        ? Effect.void
+        : lock.withPermit(
+            Effect.gen(function* () {
+              for (;;) {
+                const now = yield* Clock.currentTimeMillis;
+                const s = rollDay(yield* Ref.get(state), now);
+                const grants = s.grants.filter((t) => t > now - windowMs);
+                yield* Ref.set(state, { ...s, grants });
+
+                if (s.tpdRemaining !== undefined && s.tpdRemaining < cost) {
+                  const resetAt = s.tpdResetAt ?? nextMidnight(now);
+                  if (!waitForDailyReset) {
+                    return yield* new RateLimited({
+                      ...request,
+                      scope: "tpd",
+                      code: "TOO_MANY_REQUESTS_TPD",
+                      serverMessage: "refused client-side: the daily request budget is spent",
+                      resetAt: Math.ceil(resetAt / 1000),
+                    });
+                  }
+                  yield* Effect.sleep(Duration.millis(Math.max(1, resetAt - now)));
+                  continue;
+                }
+
+                let readyAt = Math.max(now, s.blockedUntil);
+                if (s.tpsLimit !== undefined) {
+                  const n = Math.min(cost, s.tpsLimit);
+                  const excess = grants.length + n - s.tpsLimit;
+                  // The oldest `excess` grants must leave the window first.
+                  if (excess > 0) readyAt = Math.max(readyAt, (grants[excess - 1] ?? now) + windowMs);
+                }
+                if (readyAt > now) {
+                  yield* Effect.sleep(Duration.millis(readyAt - now));
+                  continue;
+                }
+                yield* Ref.set(state, {
+                  ...s,
+                  grants: [...grants, ...Array.from({ length: cost }, () => now)],
+                  tpdRemaining: s.tpdRemaining === undefined ? undefined : s.tpdRemaining - cost,
+                });
+                return;
+              }
+            }),
+          );
+
+    const update = (rateLimit: RateLimitState | undefined): Effect.Effect<void> =>
+      rateLimit === undefined
+        ? Effect.void
+        : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            Ref.update(state, (s0) => {
+              let s = rollDay(s0, now);
+              const { tps, tpd } = rateLimit;
+              if (tps !== undefined) {
+                s = { ...s, tpsLimit: positive(tps.limit) ?? s.tpsLimit };
+                if (tps.remaining <= 0) {
+                  s = { ...s, blockedUntil: Math.max(s.blockedUntil, now + Math.ceil(tps.resetSeconds * 1000)) };
+                }
+              }
+              if (tpd !== undefined) {
+                // The server's count is the truth (other processes may share the key); it reflects every request
+                // answered so far, so adopting it can only err by the requests still in flight.
+                s = {
+                  ...s,
+                  tpdLimit: positive(tpd.limit) ?? s.tpdLimit,
+                  tpdRemaining: Math.max(0, tpd.remaining),
+                  tpdResetAt: now + Math.ceil(tpd.resetSeconds * 1000),
+                };
+              }
+              return s;
+            }),
+          );
+
+    const observe = (error: unknown): Effect.Effect<void> => {
+      if (!isWattwatchersError(error) || error._tag !== "RateLimited") return Effect.void;
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.andThen(
+          update(error.rateLimit),
+          Ref.update(state, (s) => {
+            if (error.scope === "tpd") {
+              const resetAt = error.resetAt === undefined ? nextMidnight(now) : error.resetAt * 1000;
+              return { ...s, tpdRemaining: 0, tpdResetAt: resetAt, tpdLimit: s.tpdLimit ?? 0 };
+            }
+            const seconds = error.retryAfter ?? error.rateLimit?.tps?.resetSeconds ?? 1;
+            return { ...s, blockedUntil: Math.max(s.blockedUntil, now + Math.ceil(seconds * 1000)) };
+          }),
+        ),
+      );
+    };
+
+    const pace = <A, E, R>(effect: Effect.Effect<A, E, R>, request?: RequestContext) =>
+      Effect.andThen(take(1, request), Effect.tapError(effect, observe));
+
+    const snapshot = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.map(Ref.get(state), (s0): PacerSnapshot => {
+        const s = rollDay(s0, now);
+        return {
+          tpsLimit: s.tpsLimit,
+          recentGrants: s.grants.filter((t) => t > now - windowMs).length,
+          blockedUntil: s.blockedUntil,
+          tpdLimit: s.tpdLimit,
+          tpdRemaining: s.tpdRemaining,
+          tpdResetAt: s.tpdResetAt,
+        };
+      }),
+    );
+
+    return { take, update, observe, pace, snapshot } satisfies Pacer;
+  });
