@@ -1,2 +1,19 @@
-export { parseDeviceId } from "./DeviceId.js";
+export { InvalidIdError } from "./InvalidIdError.js";
+export type { IdKind, InvalidIdReason } from "./InvalidIdError.js";
+export { isDeviceId, normalizeDeviceId, parseDeviceId } from "./DeviceId.js";
 export type { DeviceId } from "./DeviceId.js";
+export {
+  channelId,
+  channelIdAt,
+  isChannelId,
+  isSwitchId,
+  parseChannelId,
+  parseSubEntityId,
+  parseSwitchId,
+  switchId,
+} from "./SubEntityId.js";
+export type { ChannelId, SubEntity, SubEntityKind, SwitchId } from "./SubEntityId.js";
+export { fromUnixSeconds, InvalidWindowError, timeWindow, toUnixSeconds } from "./TimeWindow.js";
+export type { InvalidWindowReason, TimeWindow } from "./TimeWindow.js";
+export { chunkWindow, granularitySeconds, maxWindow, requiresTimezone, splitWindow } from "./chunkWindow.js";
+export type { ChunkOptions, EnergyKind, Granularity } from "./chunkWindow.js";

@@ -1,0 +1,32 @@
+// Offsets of an IANA time zone from UTC, via Intl (no tz database shipped, no I/O).
+import { InvalidWindowError } from "../TimeWindow.js";
+
+/** Seconds to add to a UTC instant to get the zone's wall-clock time, as a function of the instant. */
+export type ZoneOffset = (ts: number) => number;
+
+const utc: ZoneOffset = () => 0;
+
+export const zoneOffset = (timeZone: string | undefined): ZoneOffset => {
+  if (timeZone === undefined || timeZone === "UTC" || timeZone === "Etc/UTC") return utc;
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+  } catch {
+    throw new InvalidWindowError(timeZone, "timezone", "not an IANA time zone name");
+  }
+  return (ts) => {
+    const p: Record<string, number> = {};
+    for (const { type, value } of format.formatToParts(ts * 1000)) p[type] = Number(value);
+    const { year = 1970, month = 1, day, hour, minute, second } = p;
+    return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - ts;
+  };
+};
