@@ -101,11 +101,19 @@ const extraFields = (u: unknown): unknown => {
   return out;
 };
 
-const serialize = (reply: Reply, headers: Record<string, string>, faults: ReadonlySet<FaultKind>): Response => {
+/** Catalogue entries have no optional fields: their labels are the payload. */
+const CATALOGUES: ReadonlySet<OperationId> = new Set(["getChannelCategories", "getDeviceModels"]);
+
+const serialize = (
+  reply: Reply,
+  headers: Record<string, string>,
+  faults: ReadonlySet<FaultKind>,
+  operation: OperationId,
+): Response => {
   const all: Record<string, string> = { ...headers, ...reply.headers };
   if (reply.body === undefined) return new Response(null, { status: reply.status, headers: all });
   let body: unknown = reply.body;
-  if (faults.has("omitOptional")) body = omitOptional(body);
+  if (faults.has("omitOptional") && !CATALOGUES.has(operation)) body = omitOptional(body);
   if (faults.has("extraFields")) body = extraFields(body);
   let text = JSON.stringify(body);
   if (faults.has("truncate")) text = text.slice(0, Math.floor(text.length / 2));
@@ -155,9 +163,9 @@ const route =
       });
     }
     const auth = authError(c.req.header("Authorization"));
-    if (typeof auth !== "string") return serialize(auth, {}, faults);
+    if (typeof auth !== "string") return serialize(auth, {}, faults, operation);
     const key = state.keys.get(auth);
-    if (!key) return serialize(fail("NOT_PERMITTED", "This API key is not recognised."), {}, faults);
+    if (!key) return serialize(fail("NOT_PERMITTED", "This API key is not recognised."), {}, faults, operation);
     const now = state.clock.now();
     const decision = take(key, state.global, now);
     if (!decision.ok) {
@@ -166,15 +174,15 @@ const route =
         decision.scope === "tps"
           ? "Too many requests per second for this API key."
           : "The daily request limit for this API key has been reached; it resets at 00:00 UTC.";
-      return serialize(fail(code, message, { "Retry-After": String(decision.retryAfter) }), decision.headers, faults);
+      return serialize(fail(code, message, { "Retry-After": String(decision.retryAfter) }), decision.headers, faults, operation);
     }
     if (faults.has("error500")) {
-      return serialize(fail("INTERNAL_SERVER_ERROR", "An internal server error occurred."), decision.headers, faults);
+      return serialize(fail("INTERNAL_SERVER_ERROR", "An internal server error occurred."), decision.headers, faults, operation);
     }
     const params = url.searchParams;
     const query: Query = (name) => params.get(name) ?? undefined;
     const reply = await handler({ c, state, key, now, query });
-    return serialize(reply, decision.headers, faults);
+    return serialize(reply, decision.headers, faults, operation);
   };
 
 /** Resolves the `{device-id}` path parameter: 400 for a malformed serial, 404 for one the key may not see. */
