@@ -1,0 +1,27 @@
+// Public API of @wattstream/transport: the client, its options and facades, NoData, and the response types.
+export { makeClient } from "./makeClient.js";
+export { NoData, isNoData } from "./NoData.js";
+export { OPERATION_IDS } from "./OperationId.js";
+export type { ClientOptions } from "./ClientOptions.js";
+export type { ApiResponse } from "./ApiResponse.js";
+export type { OperationId } from "./OperationId.js";
+export type {
+  Apply,
+  EnergyConversion,
+  EnergyField,
+  EnergyPointOptions,
+  FieldsOption,
+  LongEnergyOptions,
+  LongEnergyPointFor,
+  LongEnergyRangeOptions,
+  ModbusOptions,
+  ModbusPointFor,
+  ModbusPointOptions,
+  NoOptions,
+  OperationResult,
+  Operations,
+  RequestOptions,
+  ShortEnergyOptions,
+  ShortEnergyPointFor,
+  WattwatchersClient,
+} from "./WattwatchersClient.js";

@@ -1,0 +1,258 @@
+import { Cause, Effect, Exit, Option, Semaphore, Stream } from "effect";
+import ky from "ky";
+import type { DeviceId, TimeWindow } from "@wattstream/core";
+import { InvalidRequest, makePacer } from "@wattstream/resilience";
+import type { Pacer, WattwatchersError } from "@wattstream/resilience";
+import type { ApiResponse } from "./ApiResponse.js";
+import type { ClientOptions } from "./ClientOptions.js";
+import { CLIENT_DEFAULTS } from "./ClientOptions.js";
+import { NoData } from "./NoData.js";
+import type { OperationId } from "./OperationId.js";
+import type {
+  LongEnergyRangeOptions,
+  Operations,
+  RequestOptions,
+  WattwatchersClient,
+} from "./WattwatchersClient.js";
+import { checkApiKey, checkBaseUrl } from "./internal/baseUrl.js";
+import type { Invalid, QueryInput, QueryRules } from "./internal/buildQuery.js";
+import { buildQuery, checkDeviceId, isInvalid, normalizeFields } from "./internal/buildQuery.js";
+import type { Decode } from "./internal/decoders.js";
+import {
+  decodeChannelCategories,
+  decodeDevice,
+  decodeDeviceIds,
+  decodeDeviceModels,
+  energyDecoder,
+  modbusDecoder,
+} from "./internal/decoders.js";
+import type { Transport } from "./internal/execute.js";
+import { execute } from "./internal/execute.js";
+import { longEnergyRange } from "./internal/longEnergyRange.js";
+import { patchApplied } from "./internal/patchApplied.js";
+
+type Method = "GET" | "PATCH";
+type Response = Effect.Effect<ApiResponse<unknown>, WattwatchersError>;
+
+const isPacer = (u: unknown): u is Pacer =>
+  typeof u === "object" && u !== null && typeof (u as { take?: unknown }).take === "function";
+
+const configError = (input: string, rule: string, detail: string): InvalidRequest =>
+  new InvalidRequest({ operation: "makeClient", method: "-", path: "-", input, rule, detail });
+
+/**
+ * Makes a client for the Wattwatchers REST API v3: the 14 operations (named by the contract's operationIds) as
+ * Effects that fail with `WattwatchersError`, plus `promise` and `withResponse` facades, `rateLimit()` and
+ * `longEnergyRange`. Requests go through ky (retry off: resilience's policy retries, once), are validated before
+ * sending, paced, timed out, and decoded with Effect Schema. Throws `InvalidRequest` (operation `makeClient`)
+ * for a malformed key or a non-HTTPS, non-loopback base URL.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { isNoData, makeClient } from "@wattstream/transport";
+ *
+ * const client = makeClient({ apiKey: process.env.WW_API_KEY! });
+ * const program = Effect.gen(function* () {
+ *   const [first] = yield* client.listDevices();
+ *   const points = yield* client.getLongEnergyData(first!, { convert: "kWh" });
+ *   if (!isNoData(points)) console.log(points[0]?.eRealKwh);
+ * });
+ * await Effect.runPromise(program);
+ * ```
+ * @category constructors
+ */
+export const makeClient = (options: ClientOptions): WattwatchersClient => {
+  const keyProblem = checkApiKey(options.apiKey);
+  if (keyProblem !== undefined) throw configError("apiKey", "api-key", keyProblem);
+  const base = checkBaseUrl(options.baseUrl ?? CLIENT_DEFAULTS.baseUrl);
+  if ("reason" in base) throw configError("baseUrl", "base-url", base.reason);
+  const timeout = options.timeout ?? CLIENT_DEFAULTS.timeoutMs;
+  if (timeout !== false && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw configError("timeout", "timeout", "timeout must be a positive number of milliseconds or false");
+  }
+  const apiKey = options.apiKey;
+
+  const http = ky.create({
+    baseUrl: base.url,
+    headers: { authorization: `Bearer ${apiKey}`, accept: "application/json" },
+    // Retries happen once, in resilience's policy: ky retrying underneath would multiply attempts.
+    retry: 0,
+    // The attempt's timeout is applied around request *and* body (see execute), so ky's own is off.
+    timeout: false,
+    // Every status is mapped to a WattwatchersError at this one edge, from status, headers and body.
+    throwHttpErrors: false,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+
+  const pacing = options.pacing ?? {};
+  const t: Transport = {
+    ky: http,
+    secrets: [apiKey],
+    timeoutMs: timeout === false ? undefined : timeout,
+    pacer:
+      pacing === false
+        ? undefined
+        : isPacer(pacing)
+          ? Effect.succeed(pacing)
+          : // Made lazily, on the first request's fiber, so it reads that fiber's Clock (TestClock in tests).
+            Effect.runSync(Effect.cached(makePacer(pacing))),
+    warmUp: pacing === false ? undefined : Semaphore.makeUnsafe(1),
+    retry: options.retry === false ? undefined : (options.retry ?? {}),
+    state: { rateLimit: undefined },
+  };
+
+  const refuse = (operation: OperationId, method: Method, path: string, invalid: Invalid): Response =>
+    Effect.fail(
+      new InvalidRequest({
+        operation,
+        method,
+        path,
+        input: invalid.parameter,
+        rule: invalid.rule,
+        detail: invalid.reason,
+        secrets: t.secrets,
+      }),
+    );
+
+  const plain = (operation: OperationId, path: string, decode: Decode, o: RequestOptions | undefined): Response =>
+    execute(t, { operation, method: "GET", path, query: "", decode }, o?.signal);
+
+  /** A GET on `/<prefix>/<id><suffix>` with a validated ID and query. */
+  const onDevice = (
+    operation: OperationId,
+    prefix: string,
+    suffix: string,
+    id: unknown,
+    input: (QueryInput & RequestOptions) | undefined,
+    rules: QueryRules,
+    decode: (fields: string | undefined) => Decode,
+    noContent: unknown,
+  ): Response => {
+    const deviceId = checkDeviceId(id);
+    if (isInvalid(deviceId)) return refuse(operation, "GET", `/${prefix}/{device-id}${suffix}`, deviceId);
+    const path = `/${prefix}/${deviceId}${suffix}`;
+    const query = buildQuery(input, rules);
+    if (isInvalid(query)) return refuse(operation, "GET", path, query);
+    const fields = normalizeFields(input?.fields);
+    const fieldText = fields === undefined || isInvalid(fields) ? undefined : fields.join(",");
+    return execute(t, { operation, method: "GET", path, query, decode: decode(fieldText), noContent }, input?.signal);
+  };
+
+  const ENERGY_POINT: QueryRules = { convert: true, filterGroup: true, fields: ["+pf", "timestamp"] };
+  const conversion = (o: QueryInput | undefined) =>
+    o?.convert === "kW" ? ("kW" as const) : o?.convert === "kWh" ? ("kWh" as const) : ("raw" as const);
+  const energy =
+    (operation: OperationId, kind: "short" | "long", suffix: "" | "/first" | "/latest") =>
+    (id: unknown, o?: QueryInput & RequestOptions): Response =>
+      onDevice(
+        operation,
+        `${kind}-energy`,
+        suffix,
+        id,
+        o,
+        suffix !== "" ? ENERGY_POINT : kind === "short" ? { ...ENERGY_POINT, window: "short" } : { ...ENERGY_POINT, window: "long", granularity: true },
+        (fields) => energyDecoder(kind, conversion(o), fields, suffix === "" ? "list" : "point"),
+        NoData,
+      );
+  const modbus =
+    (operation: OperationId, suffix: "" | "/first" | "/latest") =>
+    (id: unknown, o?: QueryInput & RequestOptions): Response =>
+      onDevice(
+        operation,
+        "modbus",
+        suffix,
+        id,
+        o,
+        suffix === "" ? { window: "modbus", fields: ["timestamp"] } : { fields: ["timestamp"] },
+        (fields) => modbusDecoder(fields, suffix === "" ? "list" : "point"),
+        NoData,
+      );
+
+  const getDevice = (id: unknown, o?: RequestOptions): Response =>
+    onDevice("getDevice", "devices", "", id, o, {}, () => decodeDevice, undefined);
+
+  const updateDevice = (id: unknown, body: unknown, o?: RequestOptions): Response => {
+    const operation = "updateDevice";
+    const deviceId = checkDeviceId(id);
+    if (isInvalid(deviceId)) return refuse(operation, "PATCH", "/devices/{device-id}", deviceId);
+    const path = `/devices/${deviceId}`;
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return refuse(operation, "PATCH", path, { parameter: "body", rule: "body", reason: "the body must be an object" });
+    }
+    let text: string;
+    try {
+      // Sent as it is: read-only fields in a read-modify-write body are ignored by the service (api-facts).
+      text = JSON.stringify(body);
+    } catch (e) {
+      const reason = `the body is not JSON-serialisable (${e instanceof Error ? e.message : "unknown"})`;
+      return refuse(operation, "PATCH", path, { parameter: "body", rule: "body", reason });
+    }
+    // api-facts: no idempotency key; after a lost answer the device is read before any re-send.
+    const verify = Effect.map(
+      execute(t, { operation: "getDevice", method: "GET", path, query: "", decode: decodeDevice }, undefined),
+      (read) => (patchApplied(body, read.data) ? { applied: true as const, value: read } : { applied: false as const }),
+    );
+    return execute(t, { operation, method: "PATCH", path, query: "", body: text, decode: decodeDevice }, o?.signal, verify);
+  };
+
+  const response = {
+    listDevices: (o?: RequestOptions) => plain("listDevices", "/devices", decodeDeviceIds, o),
+    getDevice,
+    updateDevice,
+    getChannelCategories: (o?: RequestOptions) =>
+      plain("getChannelCategories", "/devices/channel-categories", decodeChannelCategories, o),
+    getDeviceModels: (o?: RequestOptions) => plain("getDeviceModels", "/devices/models", decodeDeviceModels, o),
+    getShortEnergyData: energy("getShortEnergyData", "short", ""),
+    getFirstShortEnergyData: energy("getFirstShortEnergyData", "short", "/first"),
+    getLatestShortEnergyData: energy("getLatestShortEnergyData", "short", "/latest"),
+    getLongEnergyData: energy("getLongEnergyData", "long", ""),
+    getFirstLongEnergyData: energy("getFirstLongEnergyData", "long", "/first"),
+    getLatestLongEnergyData: energy("getLatestLongEnergyData", "long", "/latest"),
+    getModbusData: modbus("getModbusData", ""),
+    getFirstModbusData: modbus("getFirstModbusData", "/first"),
+    getLatestModbusData: modbus("getLatestModbusData", "/latest"),
+  } satisfies Record<OperationId, (...args: never[]) => Response>;
+
+  type Impl = (...args: ReadonlyArray<unknown>) => Response;
+  const names = Object.keys(response) as ReadonlyArray<OperationId>;
+  const signalOf = (args: ReadonlyArray<unknown>): AbortSignal | undefined => {
+    for (const a of args) {
+      const s = typeof a === "object" && a !== null ? (a as RequestOptions).signal : undefined;
+      if (s !== undefined) return s;
+    }
+    return undefined;
+  };
+  const facade = <R>(wrap: (effect: Response, args: ReadonlyArray<unknown>) => R) =>
+    Object.fromEntries(
+      names.map((name) => [name, (...args: ReadonlyArray<unknown>) => wrap((response[name] as Impl)(...args), args)]),
+    );
+
+  const effects = facade((effect) => Effect.map(effect, (r) => r.data)) as unknown as Operations<"effect">;
+  const range = (id: DeviceId | string, window: TimeWindow, o?: LongEnergyRangeOptions) =>
+    longEnergyRange((q) => response.getLongEnergyData(id, q), window, o);
+
+  const client: WattwatchersClient = {
+    ...effects,
+    withResponse: facade((effect) => effect) as unknown as Operations<"response">,
+    promise: {
+      ...(facade((effect, args) => runPromise(Effect.map(effect, (r) => r.data), signalOf(args))) as unknown as Operations<"promise">),
+      longEnergyRange: (id: DeviceId | string, window: TimeWindow, o?: LongEnergyRangeOptions) =>
+        runPromise(Stream.runCollect(range(id, window, o)), o?.signal),
+    } as WattwatchersClient["promise"],
+    rateLimit: () => t.state.rateLimit,
+    longEnergyRange: range as WattwatchersClient["longEnergyRange"],
+  };
+  return client;
+};
+
+/** Runs an Effect as a Promise whose rejection is the error value itself (not a wrapper). */
+const runPromise = <A>(effect: Effect.Effect<A, WattwatchersError>, signal: AbortSignal | undefined): Promise<A> =>
+  Effect.runPromiseExit(effect).then((exit) => {
+    if (Exit.isSuccess(exit)) return exit.value;
+    const error = Cause.findErrorOption(exit.cause);
+    if (Option.isSome(error)) throw error.value;
+    // Aborted through the caller's signal: reject like fetch does, with the signal's reason.
+    if (signal?.aborted === true) throw signal.reason;
+    throw Cause.squash(exit.cause);
+  });

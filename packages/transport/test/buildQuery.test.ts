@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { buildQuery, checkDeviceId, isInvalid, normalizeFields } from "../src/internal/buildQuery.js";
+import type { QueryRules } from "../src/internal/buildQuery.js";
+
+const LONG: QueryRules = { window: "long", granularity: true, convert: true, filterGroup: true, fields: ["+pf", "timestamp"] };
+const SHORT_POINT: QueryRules = { convert: true, filterGroup: true, fields: ["+pf", "timestamp"] };
+const rule = (u: unknown) => (isInvalid(u) ? u.rule : "ok");
+
+describe("buildQuery", () => {
+  it("encodes the contract's parameter names literally and values percent-encoded", () => {
+    expect(
+      buildQuery({ fromTs: 100, toTs: 400, granularity: "hour", timezone: "Australia/Sydney", convert: "kWh" }, LONG),
+    ).toBe("fromTs=100&toTs=400&granularity=hour&timezone=Australia%2FSydney&convert[energy]=kWh");
+    expect(buildQuery({ fields: "+pf" }, SHORT_POINT)).toBe("fields[energy]=%2Bpf");
+    expect(buildQuery({ filterGroup: "phases" }, SHORT_POINT)).toBe("filter[group]=phases");
+    expect(buildQuery({ fields: ["timestamp"] }, SHORT_POINT)).toBe("fields[energy]=timestamp");
+    expect(buildQuery(undefined, LONG)).toBe("");
+    expect(buildQuery({}, LONG)).toBe("");
+  });
+
+  it("refuses the combinations the service rejects", () => {
+    expect(rule(buildQuery({ fields: "+pf", filterGroup: "phases" }, SHORT_POINT))).toBe("fields-with-phases");
+    expect(rule(buildQuery({ fields: ["+pf", "timestamp"] }, SHORT_POINT))).toBe("pf-with-timestamp");
+    expect(rule(buildQuery({ fields: "+pf,timestamp" }, SHORT_POINT))).toBe("pf-with-timestamp");
+    expect(rule(buildQuery({ granularity: "hour" }, LONG))).toBe("timezone-required");
+    expect(rule(buildQuery({ granularity: "day", timezone: "Mars/Olympus" }, LONG))).toBe("timezone");
+    expect(rule(buildQuery({ granularity: "30m" }, LONG))).toBe("ok");
+    expect(rule(buildQuery({ fromTs: 10, toTs: 10 }, LONG))).toBe("window-order");
+    expect(rule(buildQuery({ fromTs: 0, toTs: 7 * 86_400 }, LONG))).toBe("ok");
+    expect(rule(buildQuery({ fromTs: 0, toTs: 7 * 86_400 + 1 }, LONG))).toBe("window-too-long");
+    expect(rule(buildQuery({ fromTs: 0, toTs: 14 * 86_400, granularity: "15m" }, LONG))).toBe("ok");
+    expect(rule(buildQuery({ fromTs: 1.5 }, LONG))).toBe("timestamp");
+    expect(rule(buildQuery({ fromTs: -1 }, LONG))).toBe("timestamp");
+    expect(rule(buildQuery({ fromTs: 1 }, SHORT_POINT))).toBe("no-window");
+    expect(rule(buildQuery({ granularity: "5m" }, SHORT_POINT))).toBe("no-granularity");
+    expect(rule(buildQuery({ convert: "W" }, SHORT_POINT))).toBe("convert");
+    expect(rule(buildQuery({ filterGroup: "channels" }, SHORT_POINT))).toBe("filter-group");
+    expect(rule(buildQuery({ fields: "timestamp" }, { fields: ["timestamp"] }))).toBe("ok");
+    expect(rule(buildQuery({ fields: "+pf" }, { fields: ["timestamp"] }))).toBe("fields");
+    expect(rule(buildQuery({ convert: "kW" }, { fields: ["timestamp"] }))).toBe("no-convert");
+  });
+
+  it("normalises fields lists", () => {
+    expect(normalizeFields(["+pf", "+pf"])).toEqual(["+pf"]);
+    expect(normalizeFields([])).toBeUndefined();
+    expect(normalizeFields(undefined)).toBeUndefined();
+  });
+
+  it("validates device IDs with core's rules", () => {
+    expect(checkDeviceId("D123456789012")).toBe("D123456789012");
+    expect(rule(checkDeviceId("A123456789012"))).toBe("device-id");
+    expect(rule(checkDeviceId("D12345"))).toBe("device-id");
+    expect(rule(checkDeviceId(42))).toBe("device-id");
+  });
+});
