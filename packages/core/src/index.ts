@@ -17,3 +17,36 @@ export { fromUnixSeconds, InvalidWindowError, timeWindow, toUnixSeconds } from "
 export type { InvalidWindowReason, TimeWindow } from "./TimeWindow.js";
 export { chunkWindow, granularitySeconds, maxWindow, requiresTimezone, splitWindow } from "./chunkWindow.js";
 export type { ChunkOptions, EnergyKind, Granularity } from "./chunkWindow.js";
+export { CT_RATINGS } from "./Device.js";
+export type {
+  Channel,
+  ChannelCategory,
+  Comms,
+  ContactorType,
+  CtRating,
+  Device,
+  DeviceModel,
+  DevicePatch,
+  ModelCode,
+  Pending,
+  PhaseGroup,
+  Phases,
+  Switch,
+  SwitchState,
+} from "./Device.js";
+export type {
+  EnergyConversion,
+  LongEnergyPoint,
+  LongEnergyPointFor,
+  LongEnergyPointKw,
+  LongEnergyPointKwh,
+  PositionalValues,
+  ShortEnergyPoint,
+  ShortEnergyPointFor,
+  ShortEnergyPointKw,
+  ShortEnergyPointKwh,
+  TimestampPoint,
+} from "./EnergyPoint.js";
+export type { ModbusModel, ModbusPoint, ModbusPointPMC220, ModbusPointPMC340B } from "./ModbusPoint.js";
+export { isErrorEnvelope, isMultiErrorEnvelope } from "./ErrorEnvelope.js";
+export type { ErrorCode, ErrorEnvelope, MultiErrorEnvelope } from "./ErrorEnvelope.js";
