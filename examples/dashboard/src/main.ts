@@ -1,0 +1,172 @@
+// The dashboard: @wattstream/rx streams over a @wattstream/transport client, rendered with plain DOM.
+import { device$, fleet$, pauseController, setSwitch, shortEnergy$ } from "@wattstream/rx";
+import type { DeviceLike, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
+import { makeClient } from "@wattstream/transport";
+import { asyncScheduler, distinctUntilChanged, filter, map, Subscription } from "rxjs";
+import type { Observable, SchedulerLike } from "rxjs";
+import { parseConfig } from "./config.js";
+import type { DashboardConfig } from "./config.js";
+import { emptySeries, toPowerPoint, upsertPoint } from "./powerSeries.js";
+import type { EnergyPointLike, PowerSeries } from "./powerSeries.js";
+import { summarize } from "./statusSummary.js";
+import { el } from "./views/dom.js";
+import { FleetView } from "./views/FleetView.js";
+import { PowerChart } from "./views/PowerChart.js";
+import { SwitchesView } from "./views/SwitchesView.js";
+import { warpedScheduler } from "./warpedScheduler.js";
+import "./style.css";
+
+const SHORT_INTERVAL = 30;
+
+/** A message safe to show: transport errors name operation, method, path and status, never the key. */
+const describe = (error: unknown): string => {
+  if (error !== null && typeof error === "object") {
+    const e = error as { readonly _tag?: unknown; readonly message?: unknown };
+    const tag = typeof e._tag === "string" ? `${e._tag}: ` : "";
+    if (typeof e.message === "string" && e.message !== "") return `${tag}${e.message}`;
+    if (tag !== "") return tag.slice(0, -2);
+  }
+  return "unexpected error";
+};
+
+const hasSwitches = (d: DeviceLike): boolean => (d.switches?.length ?? 0) > 0;
+
+const start = (config: DashboardConfig, mount: HTMLElement): void => {
+  // Retries belong to the streams: each poller backs off on its own and reports every failure as a status
+  // event, which the status line shows; a second retry layer under it would hide them and multiply attempts.
+  const transport = makeClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, retry: false });
+  // rx takes the client through its structural `RxClient` port. Transport decodes `label: null` ("not set",
+  // api-facts) where rx's `DeviceLike` has `label?: string`; until the two agree, the port is asserted here.
+  const client = transport as unknown as RxClient;
+  const scheduler: SchedulerLike = config.clock ? warpedScheduler(config.clock) : asyncScheduler;
+
+  // Page Visibility → `active$`: a hidden tab stops every poller (timers and requests in flight); the energy
+  // stream resumes from its watermark, so the intervals that fell due meanwhile arrive on return.
+  const visibility = pauseController(document.visibilityState !== "hidden");
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") visibility.pause();
+    else visibility.resume();
+    renderStatus();
+  });
+  const active$ = visibility.active$;
+  const deviceOptions = { every: config.deviceEvery, active$, scheduler };
+
+  const statusLine = el("p", { className: "status", data: { testid: "status", health: "live" }, text: "connecting…" });
+  const statuses = new Map<string, StatusEvent>();
+  const renderStatus = (): void => {
+    const { health, text } = summarize(statuses, visibility.paused);
+    statusLine.dataset["health"] = health;
+    statusLine.textContent = text;
+  };
+  const noteStatus = (stream: string, e: StatusEvent): void => {
+    statuses.set(`${stream}:${e.deviceId}`, e);
+    renderStatus();
+  };
+
+  const heading = el("h2", { className: "device-title", text: "Select a device" });
+  const chart = new PowerChart();
+  const switchesView = new SwitchesView((switchId, target) => {
+    // Confirmed by the user in the view; setSwitch completes only once a read shows the state live.
+    panel.add(
+      setSwitch(client, switchId, target, { scheduler, every: 5_000, timeout: 15 * 60_000 }).subscribe({
+        next: (done) => switchesView.confirmed(done.switchId, done.state),
+        error: (error: unknown) => switchesView.failed(switchId, describe(error)),
+      }),
+    );
+  });
+  let panel = new Subscription();
+  let selected: string | undefined;
+
+  const select = (id: string): void => {
+    if (id === selected) return;
+    selected = id;
+    fleetView.select(id);
+    panel.unsubscribe();
+    panel = new Subscription();
+    heading.textContent = id;
+    chart.setChannels([]);
+    chart.setSeries(emptySeries(0));
+    chart.setNote("waiting for data…");
+    mount.dataset["selected"] = id;
+
+    const updates$ = device$(client, id, deviceOptions);
+    const snapshots$ = updates$.pipe(filter((u) => u.type === "snapshot"));
+    // The chart's labels follow the device record; with structural sharing an unchanged layout is the same array.
+    const layout$ = snapshots$.pipe(
+      map((u) => u.device.channels ?? []),
+      distinctUntilChanged(),
+    );
+    panel.add(
+      snapshots$.subscribe((u) => {
+        heading.textContent = `${u.device.label ?? id} (${id})`;
+        chart.setChannels(u.device.channels ?? []);
+        switchesView.setDevice(u.device);
+      }),
+    );
+
+    const fromTs = Math.floor(scheduler.now() / 1000 / SHORT_INTERVAL) * SHORT_INTERVAL - config.historyMinutes * 60;
+    let series: PowerSeries = emptySeries((config.historyMinutes * 60) / SHORT_INTERVAL + 120);
+    const energy$: Observable<EnergyEvent> = shortEnergy$(client, id, { fromTs, layout$, active$, scheduler });
+    panel.add(
+      energy$.subscribe({
+        next: (e) => {
+          if (e.type === "status") return noteStatus("energy", e);
+          if (e.type === "gap") return chart.setNote(`no data from ${new Date(e.fromTs * 1000).toISOString()} to ${new Date(e.toTs * 1000).toISOString()}`);
+          series = upsertPoint(series, toPowerPoint(e.point as EnergyPointLike, SHORT_INTERVAL));
+          chart.setSeries(series);
+          const last = series.points[series.points.length - 1];
+          if (last) chart.setNote(`last interval ${new Date(last.timestamp * 1000).toISOString()} · ${series.points.length} intervals`);
+        },
+        error: (error: unknown) => chart.setNote(`energy stream stopped: ${describe(error)}`),
+      }),
+    );
+  };
+
+  const fleetView = new FleetView(select);
+  const rows = new Map<string, Subscription>();
+  const watchDevice = (id: string): void => {
+    fleetView.add(id);
+    const sub = device$(client, id, deviceOptions).subscribe({
+      next: (u: DeviceUpdate) => {
+        if (u.type === "status") return noteStatus("device", u);
+        fleetView.update(u);
+        // First choice: the configured device, else the first one that can switch.
+        if (selected === undefined && (config.select === undefined ? hasSwitches(u.device) : config.select === id)) select(id);
+      },
+      error: (error: unknown) => fleetView.failed(id, describe(error)),
+    });
+    rows.set(id, sub);
+  };
+
+  fleet$(client, { active$, scheduler }).subscribe({
+    next: (u) => {
+      if (u.type === "status") return noteStatus("fleet", u);
+      for (const id of u.added) watchDevice(id);
+      for (const id of u.removed) {
+        rows.get(id)?.unsubscribe();
+        rows.delete(id);
+        fleetView.remove(id);
+      }
+      mount.dataset["devices"] = String(fleetView.ids().length);
+      renderStatus();
+    },
+    error: (error: unknown) => {
+      statusLine.dataset["health"] = "error";
+      statusLine.textContent = `fleet unavailable: ${describe(error)}`;
+    },
+  });
+
+  mount.replaceChildren(
+    el("header", {}, el("h1", { text: "wattstream · live energy" }), statusLine),
+    el("main", {}, el("nav", {}, el("h2", { text: "Fleet" }), fleetView.root), el("article", {}, heading, chart.root, switchesView.root)),
+  );
+};
+
+const mount = document.getElementById("app") ?? document.body.appendChild(el("div"));
+const config = parseConfig(location.hash);
+if (config === undefined) {
+  mount.replaceChildren(
+    el("h1", { text: "wattstream dashboard" }),
+    el("p", { text: "No API configured. Start it with `npm run dashboard`, which runs the simulator and opens this page with #baseUrl=…&key=… in the URL." }),
+  );
+} else start(config, mount);
