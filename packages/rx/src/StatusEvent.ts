@@ -1,0 +1,18 @@
+/**
+ * The health of one stream, emitted when it changes: transient failures never kill a stream (api-facts:
+ * TPS exhaustion is transient, TPD lasts until the UTC day rolls over), they show up here instead.
+ *
+ * @category models
+ */
+export interface StatusEvent {
+  readonly type: "status";
+  readonly deviceId: string;
+  /** `retrying` after a transient failure, `degraded` after several in a row, `rateLimited` until `resetAt`. */
+  readonly status: "ok" | "retrying" | "degraded" | "rateLimited";
+  /** The failure that caused a non-`ok` status (a transport `WattwatchersError`). */
+  readonly error?: unknown;
+  /** Consecutive failed polls. */
+  readonly attempt?: number;
+  /** When polling resumes, epoch milliseconds on the stream's scheduler clock. */
+  readonly retryAt?: number;
+}

@@ -1,0 +1,171 @@
+import { asyncScheduler, catchError, defer, map, mergeMap, of, share, startWith, tap, throwError } from "rxjs";
+import type { Observable, SchedulerLike } from "rxjs";
+import { diffDevice } from "./diffDevice.js";
+import type { DeviceEvent, DeviceLike } from "./diffDevice.js";
+import { fromEffect } from "./fromEffect.js";
+import { pollLoop } from "./internal/pollLoop.js";
+import type { Step } from "./internal/pollLoop.js";
+import { keyPart, sharedBy } from "./internal/sharedBy.js";
+import { Health, verdictOf } from "./internal/verdict.js";
+import type { RxClient } from "./RxClient.js";
+import type { StatusEvent } from "./StatusEvent.js";
+
+/**
+ * One poll's result for a device: the structurally shared snapshot and the keyed change events since the
+ * previous snapshot (none on the first). Late subscribers first get the current snapshot with no events.
+ *
+ * @category models
+ */
+export interface DeviceSnapshot<D extends DeviceLike = DeviceLike> {
+  readonly type: "snapshot";
+  readonly deviceId: string;
+  readonly device: D;
+  readonly previous: D | undefined;
+  readonly events: ReadonlyArray<DeviceEvent>;
+  /** Whether `comms.lastHeardAt` is within `offlineAfter` of the scheduler's clock. */
+  readonly online: boolean;
+}
+
+/** What {@link device$} emits. @category models */
+export type DeviceUpdate<D extends DeviceLike = DeviceLike> = DeviceSnapshot<D> | StatusEvent;
+
+/** Options of {@link device$}. @category models */
+export interface DeviceStreamOptions {
+  /** Poll period while nothing is pending, ms (288 reads per device-day = the status budget). @default 300000 */
+  readonly every?: number;
+  /** Poll period while a write is pending (converging config or switch), ms. @default 15000 */
+  readonly pendingEvery?: number;
+  /** Longest period the poller backs off to while nothing changes, ms. @default 600000 */
+  readonly maxEvery?: number;
+  /** Seconds without `comms.lastHeardAt` moving before the device counts as offline. @default 600 */
+  readonly offlineAfter?: number;
+  /** Stops polling while `false` (e.g. page visibility); see `pauseController`. */
+  readonly active$?: Observable<boolean>;
+  /** Time source for every timer. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+const hasPending = (d: DeviceLike): boolean =>
+  d.pending !== undefined && d.pending !== null && Object.keys(d.pending).length > 0;
+
+const isOnline = (d: DeviceLike, nowMs: number, offlineAfter: number): boolean => {
+  const heard = d.comms?.lastHeardAt ?? d.latestStatus;
+  return heard !== undefined && nowMs / 1000 - heard <= offlineAfter;
+};
+
+const makeDevice$ = <D extends DeviceLike>(
+  client: Pick<RxClient, "getDevice">,
+  id: string,
+  options: DeviceStreamOptions,
+): Observable<DeviceUpdate<D>> => {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const every = options.every ?? 300_000;
+  const pendingEvery = options.pendingEvery ?? 15_000;
+  const maxEvery = Math.max(every, options.maxEvery ?? 600_000);
+  const offlineAfter = options.offlineAfter ?? 600;
+  let latest: DeviceSnapshot<D> | undefined;
+  const connection = defer(() => {
+    let current: D | undefined;
+    let online: boolean | undefined;
+    let period = every;
+    const health = new Health(Math.min(every, 5_000), every);
+    const tick = (): Observable<Step<DeviceUpdate<D>>> =>
+      fromEffect(client.getDevice(id)).pipe(
+        map((fresh): Step<DeviceUpdate<D>> => {
+          const now = scheduler.now();
+          const { snapshot, events } = diffDevice(current, fresh as D);
+          const nowOnline = isOnline(snapshot, now, offlineAfter);
+          const all: Array<DeviceEvent> = [...events];
+          const heard = snapshot.comms?.lastHeardAt;
+          if (online !== undefined && nowOnline !== online)
+            all.push({ type: nowOnline ? "cameOnline" : "wentOffline", deviceId: id, lastHeardAt: heard });
+          const previous = current;
+          // Update state before `next` (style guide), so re-entrant subscribers see the new snapshot.
+          current = snapshot;
+          online = nowOnline;
+          // Adapt: fast while a write converges, back to base on change, slower while nothing changes.
+          period = hasPending(snapshot)
+            ? hasPending(previous ?? snapshot) && all.length === 0 && previous !== undefined
+              ? Math.min(every, period * 1.5)
+              : pendingEvery
+            : all.length > 0 || previous === undefined
+              ? every
+              : Math.min(maxEvery, period * 1.5);
+          const out: Array<DeviceUpdate<D>> = [];
+          const ok = health.ok();
+          if (ok) out.push({ type: "status", deviceId: id, status: ok });
+          if (previous === undefined || all.length > 0 || previous !== snapshot)
+            out.push({ type: "snapshot", deviceId: id, device: snapshot, previous, events: all, online: nowOnline });
+          return { events: out, next: period };
+        }),
+        catchError((error: unknown) => {
+          const verdict = verdictOf(error, scheduler.now());
+          // A device that left the key (NotFound) or a bad key ends this device's stream with the typed error.
+          if (verdict.kind === "fatal" || verdict.kind === "split") return throwError(() => error);
+          const { status, delayMs } = health.fail(verdict);
+          const ev: StatusEvent = { type: "status", deviceId: id, status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs };
+          return of<Step<DeviceUpdate<D>>>({ events: [ev], next: delayMs });
+        }),
+      );
+    return pollLoop(tick, { scheduler, active$: options.active$ });
+  });
+  const shared = connection.pipe(
+      tap({
+        next: (u) => {
+          if (u.type === "snapshot") latest = u;
+        },
+        finalize: () => {
+          latest = undefined;
+        },
+      }),
+      share({ resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
+    );
+  return defer(() =>
+    latest === undefined ? shared : shared.pipe(startWith<DeviceUpdate<D>>({ ...latest, previous: undefined, events: [] })),
+  );
+};
+
+/**
+ * Polls one device and emits structurally shared snapshots with keyed change events (`switchChanged`,
+ * `pendingSet`, `wentOffline`, ...), plus `status` events for transient failures. One shared poller per client
+ * and device however many subscribers; fatal errors (`NotFound` when the device left the key, `Unauthorized`)
+ * end the stream with the typed error.
+ *
+ * @example
+ * ```ts
+ * import { device$ } from "@wattstream/rx";
+ * device$(client, "D123456789012").subscribe((u) => {
+ *   if (u.type === "snapshot") for (const e of u.events) console.log(e.type, e);
+ * });
+ * ```
+ * @category streams
+ */
+export const device$ = <D extends DeviceLike = DeviceLike>(
+  client: Pick<RxClient, "getDevice">,
+  id: string,
+  options: DeviceStreamOptions = {},
+): Observable<DeviceUpdate<D>> =>
+  sharedBy(
+    client,
+    ["device", id, options.every, options.pendingEvery, options.maxEvery, options.offlineAfter, options.active$, options.scheduler]
+      .map(keyPart)
+      .join("|"),
+    () => makeDevice$<D>(client, id, options),
+  );
+
+/**
+ * Only the change events of {@link device$}, flattened.
+ *
+ * @example
+ * ```ts
+ * import { deviceEvents$ } from "@wattstream/rx";
+ * deviceEvents$(client, "D123456789012").subscribe((e) => console.log(e.type));
+ * ```
+ * @category streams
+ */
+export const deviceEvents$ = (
+  client: Pick<RxClient, "getDevice">,
+  id: string,
+  options: DeviceStreamOptions = {},
+): Observable<DeviceEvent> =>
+  device$(client, id, options).pipe(mergeMap((u) => (u.type === "snapshot" ? u.events : [])));

@@ -1,0 +1,178 @@
+import { at, leaves, pointer, walk } from "./internal/keyedWalk.js";
+import type { RawChange } from "./internal/keyedWalk.js";
+
+/**
+ * The part of a device record the diff relies on. Core's `Device` satisfies it; unknown fields are kept.
+ *
+ * @category models
+ */
+export interface DeviceLike {
+  readonly id: string;
+  readonly label?: string;
+  readonly firmwareVersion?: string;
+  readonly channels?: ReadonlyArray<{ readonly id: string; readonly label?: string }>;
+  readonly switches?: ReadonlyArray<{ readonly id: string; readonly state?: string; readonly label?: string }>;
+  readonly pending?: object | null;
+  readonly comms?: { readonly lastHeardAt?: number };
+  readonly latestStatus?: number;
+}
+
+/**
+ * A typed change between two device snapshots. Paths are JSON pointers in which channel and switch array
+ * positions are replaced by their IDs (`/switches/D123456789012_S1/state`), because the diff is keyed.
+ *
+ * @category models
+ */
+export type DeviceEvent =
+  | {
+      readonly type: "switchChanged";
+      readonly deviceId: string;
+      readonly switchId: string;
+      readonly field: string;
+      readonly path: string;
+      readonly from: unknown;
+      readonly to: unknown;
+    }
+  | {
+      readonly type: "channelChanged";
+      readonly deviceId: string;
+      readonly channelId: string;
+      readonly field: string;
+      readonly path: string;
+      readonly from: unknown;
+      readonly to: unknown;
+    }
+  | { readonly type: "labelChanged"; readonly deviceId: string; readonly from: unknown; readonly to: unknown }
+  | { readonly type: "firmwareChanged"; readonly deviceId: string; readonly from: unknown; readonly to: unknown }
+  | { readonly type: "pendingSet"; readonly deviceId: string; readonly path: string; readonly value: unknown }
+  | {
+      readonly type: "pendingApplied";
+      readonly deviceId: string;
+      readonly path: string;
+      /** The value that was pending. */
+      readonly value: unknown;
+      /** Whether the live property now holds the pending value (false: the device discarded or overrode it). */
+      readonly applied: boolean;
+    }
+  | { readonly type: "wentOffline"; readonly deviceId: string; readonly lastHeardAt: number | undefined }
+  | { readonly type: "cameOnline"; readonly deviceId: string; readonly lastHeardAt: number | undefined }
+  | {
+      readonly type: "changed";
+      readonly deviceId: string;
+      readonly path: string;
+      readonly op: "add" | "remove" | "replace";
+      readonly from?: unknown;
+      readonly to?: unknown;
+    };
+
+/**
+ * The result of {@link diffDevice}: the structurally shared snapshot and the events that lead to it.
+ *
+ * @category models
+ */
+export interface DeviceDiff<D> {
+  /** `next`, except that every unchanged sub-object is the very object from `prev` (so `===` means unchanged). */
+  readonly snapshot: D;
+  readonly events: ReadonlyArray<DeviceEvent>;
+}
+
+/** Options of {@link diffDevice}. @category models */
+export interface DiffOptions {
+  /**
+   * Report `comms.lastHeardAt` / `latestStatus` moves as `changed` events. They move on every report, so they
+   * are noise for most consumers; the snapshot still carries them.
+   * @default false
+   */
+  readonly includeHeartbeat?: boolean;
+}
+
+const HEARTBEAT = new Set(["/comms/lastHeardAt", "/latestStatus"]);
+
+const classify = (
+  deviceId: string,
+  change: RawChange,
+  next: unknown,
+  out: Array<DeviceEvent>,
+  includeHeartbeat: boolean,
+): void => {
+  const [head, entity, field] = change.path;
+  const path = pointer(change.path);
+  if (head === "pending") {
+    // Writes are eventually consistent (api-facts): the requested value waits under `pending` until the
+    // device connects. Expand whole objects so each pending leaf gets its own event.
+    const found: Array<[ReadonlyArray<string>, unknown]> = [];
+    if (change.op !== "remove") {
+      leaves(change.to, change.path, found);
+      for (const [p, value] of found) out.push({ type: "pendingSet", deviceId, path: pointer(p), value });
+    }
+    if (change.op !== "add") {
+      const gone: Array<[ReadonlyArray<string>, unknown]> = [];
+      leaves(change.from, change.path, gone);
+      for (const [p, value] of gone) {
+        if (found.some(([q]) => pointer(q) === pointer(p))) continue;
+        const live = at(next, p.slice(1));
+        out.push({ type: "pendingApplied", deviceId, path: pointer(p), value, applied: Object.is(live, value) });
+      }
+    }
+    return;
+  }
+  if (change.path.length === 1 && head === "label") {
+    out.push({ type: "labelChanged", deviceId, from: change.from, to: change.to });
+    return;
+  }
+  if (change.path.length === 1 && head === "firmwareVersion") {
+    out.push({ type: "firmwareChanged", deviceId, from: change.from, to: change.to });
+    return;
+  }
+  if ((head === "switches" || head === "channels") && entity !== undefined && field !== undefined) {
+    const base = { deviceId, field, path, from: change.from, to: change.to };
+    out.push(head === "switches" ? { type: "switchChanged", switchId: entity, ...base } : { type: "channelChanged", channelId: entity, ...base });
+    return;
+  }
+  if (!includeHeartbeat && HEARTBEAT.has(path)) return;
+  out.push(
+    change.op === "add"
+      ? { type: "changed", deviceId, path, op: "add", to: change.to }
+      : change.op === "remove"
+        ? { type: "changed", deviceId, path, op: "remove", from: change.from }
+        : { type: "changed", deviceId, path, op: "replace", from: change.from, to: change.to },
+  );
+};
+
+/**
+ * Diffs two snapshots of one device by key (channels and switches matched by `id`) and returns the
+ * structurally shared next snapshot with typed change events.
+ *
+ * @example
+ * ```ts
+ * import { diffDevice } from "@wattstream/rx";
+ * const { snapshot, events } = diffDevice(previous, fresh);
+ * // snapshot.channels === previous.channels when no channel changed
+ * for (const e of events) if (e.type === "switchChanged") console.log(e.switchId, e.from, "→", e.to);
+ * ```
+ * @category operators
+ */
+export const diffDevice = <D extends DeviceLike>(prev: D | undefined, next: D, options?: DiffOptions): DeviceDiff<D> => {
+  if (prev === undefined) return { snapshot: next, events: [] };
+  const raw: Array<RawChange> = [];
+  const snapshot = walk(prev, next, [], raw) as D;
+  if (raw.length === 0) return { snapshot, events: [] };
+  const events: Array<DeviceEvent> = [];
+  const includeHeartbeat = options?.includeHeartbeat ?? false;
+  for (const change of raw) classify(next.id, change, next, events, includeHeartbeat);
+  return { snapshot, events };
+};
+
+/**
+ * Returns `next` with every sub-tree that deep-equals the one in `prev` replaced by `prev`'s, in the spirit of
+ * TanStack Query's `replaceEqualDeep`; arrays of objects with an `id` are matched by `id`.
+ *
+ * @example
+ * ```ts
+ * import { replaceEqualDeep } from "@wattstream/rx";
+ * const a = { channels: [{ id: "D123456789012_C1", label: "Mains" }] };
+ * const b = replaceEqualDeep(a, structuredClone(a)); // b === a
+ * ```
+ * @category operators
+ */
+export const replaceEqualDeep = <T>(prev: unknown, next: T): T => walk(prev, next, [], undefined) as T;

@@ -1,0 +1,323 @@
+import { asyncScheduler, catchError, concat, defer, EMPTY, from, map, mergeMap, Observable, of, share, switchMap, throwError } from "rxjs";
+import type { SchedulerLike } from "rxjs";
+import type { CheckpointStore } from "./CheckpointStore.js";
+import type { DeviceLike } from "./diffDevice.js";
+import { fromEffect } from "./fromEffect.js";
+import { EnergyLedger } from "./internal/EnergyLedger.js";
+import type { LedgerEvent } from "./internal/EnergyLedger.js";
+import { pollLoop } from "./internal/pollLoop.js";
+import type { Step } from "./internal/pollLoop.js";
+import { keyPart, sharedBy } from "./internal/sharedBy.js";
+import { Health, verdictOf } from "./internal/verdict.js";
+import type { NoDataLike, PointLike, RxClient } from "./RxClient.js";
+import type { StatusEvent } from "./StatusEvent.js";
+
+/** Which energy data a stream follows. @category models */
+export type EnergyStreamKind = "short" | "long" | "modbus";
+
+/** A device's channels in array order: energy arrays are positional (api-facts), so this labels them. @category models */
+export type ChannelLayout = NonNullable<DeviceLike["channels"]>;
+
+/**
+ * What an energy stream emits. `interval`: a new interval, once, in timestamp order (except intervals that
+ * back-fill a hole after later ones were emitted); `revised`: an already-emitted interval came back with other
+ * values; `gap`: intervals still missing after the settle period; `status`: the stream's health.
+ *
+ * @category models
+ */
+export type EnergyEvent<P extends PointLike = PointLike> =
+  | {
+      readonly type: "interval" | "revised";
+      readonly deviceId: string;
+      readonly stream: EnergyStreamKind;
+      readonly point: P;
+      /** The device's channel layout when the point was read, for `zipChannels`. */
+      readonly channels: ChannelLayout;
+    }
+  | {
+      readonly type: "gap";
+      readonly deviceId: string;
+      readonly stream: EnergyStreamKind;
+      readonly fromTs: number;
+      readonly toTs: number;
+    }
+  | StatusEvent;
+
+/** Options of the energy streams; every duration is in seconds unless named `…Ms`. @category models */
+export interface EnergyStreamOptions {
+  /** First interval to emit (Unix seconds). Ignored when a checkpoint exists. @default the latest complete interval */
+  readonly fromTs?: number;
+  /** Interval length, seconds. @default 30 (short), 300 (long and Modbus); a point's own `duration` wins */
+  readonly interval?: number;
+  /** How long intervals may still back-fill or change: the re-checked trailing window and the gap deadline. @default 21600 */
+  readonly settle?: number;
+  /** Re-check period of the settle window in steady state. @default 3600 */
+  readonly recheckEvery?: number;
+  /** Re-check period for one settle period after an outage (a hole, or data resuming after misses). @default 300 */
+  readonly promptRecheckEvery?: number;
+  /** Starting estimate of the reporting lag (data due = interval end + lag); learned from arrivals. @default 0 */
+  readonly lag?: number;
+  /** Longest wait between polls while no new data arrives, ms. @default 300000 */
+  readonly maxBackoffMs?: number;
+  /** Largest window one request may ask for. @default 43200 (short: 12 h), 604800 (long 5m, Modbus: 7 days) */
+  readonly maxWindow?: number;
+  /** Persist watermark and fingerprints so a restart emits no duplicate and loses nothing. */
+  readonly checkpoints?: CheckpointStore;
+  /** The channel layout to attach to events (e.g. from `device$`); fetched once (and on mismatch) otherwise. */
+  readonly layout$?: Observable<ChannelLayout>;
+  readonly active$?: Observable<boolean>;
+  /** @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+type EnergyPort = Pick<
+  RxClient,
+  | "getDevice"
+  | "getShortEnergyData"
+  | "getLatestShortEnergyData"
+  | "getLongEnergyData"
+  | "getLatestLongEnergyData"
+  | "getModbusData"
+  | "getLatestModbusData"
+>;
+
+const isNoData = (u: unknown): u is NoDataLike =>
+  u !== null && typeof u === "object" && (u as { readonly _tag?: unknown })._tag === "NoData";
+
+const DEFAULTS = {
+  short: { interval: 30, maxWindow: 12 * 3600 },
+  long: { interval: 300, maxWindow: 7 * 86400 },
+  modbus: { interval: 300, maxWindow: 7 * 86400 },
+} as const;
+
+const reader = (client: Partial<EnergyPort>, kind: EnergyStreamKind, id: string) => {
+  const need = <K extends keyof EnergyPort>(k: K): NonNullable<EnergyPort[K]> => {
+    const f = client[k];
+    if (f === undefined) throw new TypeError(`the client given to ${kind}Energy$ has no ${k}`);
+    return f.bind(client) as NonNullable<EnergyPort[K]>;
+  };
+  switch (kind) {
+    case "short":
+      return {
+        read: (fromTs: number, toTs: number) => need("getShortEnergyData")(id, { fromTs, toTs }),
+        // `fields[energy]=timestamp`: the cheap way to ask "is there anything new?" (api-facts).
+        latest: () => need("getLatestShortEnergyData")(id, { fields: ["timestamp"] }),
+      };
+    case "long":
+      return {
+        read: (fromTs: number, toTs: number) => need("getLongEnergyData")(id, { fromTs, toTs }),
+        latest: () => need("getLatestLongEnergyData")(id, { fields: ["timestamp"] }),
+      };
+    case "modbus":
+      return {
+        read: (fromTs: number, toTs: number) => need("getModbusData")(id, { fromTs, toTs }),
+        latest: () => need("getLatestModbusData")(id),
+      };
+  }
+};
+
+const makeEnergy$ = (
+  client: Partial<EnergyPort>,
+  id: string,
+  kind: EnergyStreamKind,
+  options: EnergyStreamOptions,
+): Observable<EnergyEvent> => {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const interval = options.interval ?? DEFAULTS[kind].interval;
+  const settle = options.settle ?? 6 * 3600;
+  const recheckEvery = options.recheckEvery ?? 3600;
+  const promptRecheckEvery = options.promptRecheckEvery ?? 300;
+  const maxBackoffMs = options.maxBackoffMs ?? 300_000;
+  const key = { deviceId: id, stream: kind };
+  const io = reader(client, kind, id);
+  const nowS = (): number => scheduler.now() / 1000;
+
+  return defer(() => from(options.checkpoints?.load(key) ?? Promise.resolve(undefined))).pipe(
+    switchMap((checkpoint) => {
+      const start = options.fromTs ?? Math.floor(nowS() / interval) * interval - interval;
+      const ledger = new EnergyLedger(start, interval, settle, checkpoint);
+      const health = new Health(Math.max(1_000, (interval * 1000) / 15), maxBackoffMs);
+      let maxWindow = options.maxWindow ?? DEFAULTS[kind].maxWindow;
+      let layout: ChannelLayout | undefined;
+      let layoutStale = options.layout$ === undefined;
+      let lastRecheck = nowS();
+      let promptUntil = checkpoint === undefined ? -Infinity : nowS() + settle;
+      let cursor: number | undefined;
+      let misses = 0;
+      // Lower bound of the reporting lag, learned from polls that came too early.
+      let lagLow = options.lag ?? ledger.lag;
+      const margin = Math.min(1, interval / 10);
+
+      const layoutSub = options.layout$?.subscribe((l) => {
+        layout = l;
+      });
+
+      const toEvents = (found: ReadonlyArray<LedgerEvent<PointLike>>): Array<EnergyEvent> => {
+        const channels = layout ?? [];
+        return found.map((e): EnergyEvent =>
+          e.kind === "gap"
+            ? { type: "gap", deviceId: id, stream: kind, fromTs: e.fromTs, toTs: e.toTs }
+            : { type: e.kind, deviceId: id, stream: kind, point: e.point, channels },
+        );
+      };
+
+      const save = (): Observable<never> =>
+        options.checkpoints ? from(options.checkpoints.save(key, { ...ledger.checkpoint(), lag: lagLow })).pipe(mergeMap(() => EMPTY)) : EMPTY;
+
+      const refreshLayout = (): Observable<unknown> =>
+        layoutStale && client.getDevice
+          ? fromEffect(client.getDevice(id)).pipe(
+              map((d) => {
+                layout = d.channels ?? [];
+                layoutStale = false;
+              }),
+            )
+          : of(undefined);
+
+      /** Next poll: just after the next interval is due (interval end + learned lag), never a blind timer. */
+      const dueDelay = (): number => Math.max(0, (ledger.watermark + interval + lagLow + margin - nowS()) * 1000);
+
+      const tick = (): Observable<Step<EnergyEvent>> => {
+        const now = nowS();
+        const expired = toEvents(ledger.expire(now));
+        const recheckDue = cursor === undefined && now - lastRecheck >= (now < promptUntil ? promptRecheckEvery : recheckEvery);
+        let fromTs = cursor ?? ledger.watermark;
+        if (recheckDue) {
+          fromTs = Math.min(ledger.watermark, Math.floor(now - settle), ledger.oldestHole ?? Infinity);
+          lastRecheck = now;
+        }
+        const toTs = Math.min(fromTs + maxWindow, Math.floor(now) + 1);
+        const catchingUp = toTs <= Math.floor(now);
+        // After a miss, ask for the latest timestamp before paying for a full read.
+        const probe =
+          misses > 0 && cursor === undefined && !recheckDue
+            ? fromEffect(io.latest()).pipe(map((p) => !isNoData(p) && p.timestamp >= ledger.watermark))
+            : of(true);
+        const work = probe.pipe(
+          mergeMap((worth) => (worth ? fromEffect(io.read(fromTs, toTs)) : of(undefined))),
+          mergeMap((result) => {
+            const points = result === undefined || isNoData(result) ? [] : result;
+            const wm = ledger.watermark;
+            const applied = ledger.apply(points, now);
+            const first = points[0] as { readonly eReal?: ReadonlyArray<unknown> } | undefined;
+            if (layout !== undefined && first?.eReal !== undefined && first.eReal.length !== layout.length && options.layout$ === undefined)
+              layoutStale = true; // a stale layout silently mislabels data (api-facts): fetch it again
+            cursor = catchingUp ? toTs : undefined;
+            let next: number;
+            if (applied.advanced) {
+              if (misses >= 3 || applied.holeOpened) promptUntil = now + settle; // outage: back-fill is coming
+              misses = 0;
+              lagLow *= 0.999; // slowly forget, so a device whose lag shrinks is polled earlier again
+              next = cursor !== undefined ? 0 : dueDelay();
+            } else if (cursor !== undefined) {
+              next = 0;
+            } else {
+              // Too early, or the device is offline: learn the lag, then back off.
+              const late = now - (wm + interval);
+              if (misses === 0 && late >= 0 && late < 4 * interval) lagLow = Math.max(lagLow, late);
+              misses++;
+              next = Math.min(maxBackoffMs, Math.max(1_000, (interval * 1000) / 15) * 2 ** (misses - 1));
+            }
+            const events: Array<EnergyEvent> = [...expired];
+            const ok = health.ok();
+            if (ok) events.push({ type: "status", deviceId: id, status: ok });
+            events.push(...toEvents(applied.events));
+            const step: Step<EnergyEvent> = { events, next };
+            const changed = events.length > 0 || ledger.watermark !== wm;
+            return concat(of(step), changed ? save() : EMPTY);
+          }),
+        );
+        return concat(refreshLayout().pipe(mergeMap(() => EMPTY)), work).pipe(
+          catchError((error: unknown) => {
+            const verdict = verdictOf(error, scheduler.now());
+            if (verdict.kind === "fatal") return throwError(() => error);
+            if (verdict.kind === "split" && toTs - fromTs > interval) {
+              maxWindow = Math.max(interval, Math.floor((toTs - fromTs) / 2));
+              cursor = fromTs;
+              return of<Step<EnergyEvent>>({ events: expired, next: 0 });
+            }
+            const { status, delayMs } = health.fail(verdict);
+            const ev: StatusEvent = { type: "status", deviceId: id, status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs };
+            return of<Step<EnergyEvent>>({ events: [...expired, ev], next: delayMs });
+          }),
+        );
+      };
+      return new Observable<EnergyEvent>((subscriber) => {
+        const sub = pollLoop(tick, { scheduler, active$: options.active$ }).subscribe(subscriber);
+        return () => {
+          sub.unsubscribe();
+          layoutSub?.unsubscribe();
+        };
+      });
+    }),
+  );
+};
+
+const energy$ = (kind: EnergyStreamKind) => {
+  const name = `${kind}Energy$`;
+  return (client: Partial<EnergyPort>, id: string, options: EnergyStreamOptions = {}): Observable<EnergyEvent> =>
+    sharedBy(
+      client,
+      [
+        name,
+        id,
+        options.fromTs,
+        options.interval,
+        options.settle,
+        options.recheckEvery,
+        options.promptRecheckEvery,
+        options.lag,
+        options.maxBackoffMs,
+        options.maxWindow,
+        options.checkpoints,
+        options.layout$,
+        options.active$,
+        options.scheduler,
+      ]
+        .map(keyPart)
+        .join("|"),
+      () => makeEnergy$(client, id, kind, options).pipe(share({ resetOnRefCountZero: true })),
+    );
+};
+
+/**
+ * Short-energy intervals (30 s) of one device, each exactly once, then revisions and gaps, driven by a
+ * watermark: catches up forward in windows of at most 12 h after outages of any length, re-checks the trailing
+ * settle window (6 h) slowly in steady state and promptly after an outage, polls just after data is due, and
+ * asks `/latest?fields[energy]=timestamp` before a full read once a poll came up empty.
+ *
+ * @example
+ * ```ts
+ * import { shortEnergy$ } from "@wattstream/rx";
+ * shortEnergy$(client, "D123456789012").subscribe((e) => {
+ *   if (e.type === "interval") console.log(e.point.timestamp, e.point);
+ * });
+ * ```
+ * @category streams
+ */
+export const shortEnergy$ = energy$("short");
+
+/**
+ * Long-energy intervals (5 min) of one device with the same guarantees as {@link shortEnergy$}; windows of at
+ * most 7 days.
+ *
+ * @example
+ * ```ts
+ * import { longEnergy$ } from "@wattstream/rx";
+ * longEnergy$(client, "D123456789012", { fromTs: 1_700_000_000 }).subscribe(console.log);
+ * ```
+ * @category streams
+ */
+export const longEnergy$ = energy$("long");
+
+/**
+ * Modbus meter reads of one device with the same guarantees as {@link shortEnergy$}; windows of at most 7 days.
+ *
+ * @example
+ * ```ts
+ * import { modbus$ } from "@wattstream/rx";
+ * modbus$(client, "D123456789012").subscribe(console.log);
+ * ```
+ * @category streams
+ */
+export const modbus$ = energy$("modbus");

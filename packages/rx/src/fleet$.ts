@@ -1,0 +1,96 @@
+import { asyncScheduler, catchError, defer, finalize, map, of, share, startWith, throwError } from "rxjs";
+import type { Observable, SchedulerLike } from "rxjs";
+import { fromEffect } from "./fromEffect.js";
+import { pollLoop } from "./internal/pollLoop.js";
+import type { Step } from "./internal/pollLoop.js";
+import { keyPart, sharedBy } from "./internal/sharedBy.js";
+import { Health, verdictOf } from "./internal/verdict.js";
+import type { RxClient } from "./RxClient.js";
+import type { StatusEvent } from "./StatusEvent.js";
+
+/**
+ * The device list after a poll that changed it: the current set plus what was added and removed (a device
+ * removed from the key disappears from `GET /devices`).
+ *
+ * @category models
+ */
+export interface FleetChange {
+  readonly type: "fleet";
+  readonly devices: ReadonlyArray<string>;
+  readonly added: ReadonlyArray<string>;
+  readonly removed: ReadonlyArray<string>;
+}
+
+/** What {@link fleet$} emits; status events carry the key's name in place of a device ID (`"*"`). @category models */
+export type FleetUpdate = FleetChange | StatusEvent;
+
+/** Options of {@link fleet$}. @category models */
+export interface FleetStreamOptions {
+  /** Poll period of `GET /devices`, ms. @default 300000 */
+  readonly every?: number;
+  readonly active$?: Observable<boolean>;
+  /** @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Polls the key's device list and emits a {@link FleetChange} whenever it changes (the first one lists every
+ * device as added). One shared poller per client.
+ *
+ * @example
+ * ```ts
+ * import { fleet$ } from "@wattstream/rx";
+ * fleet$(client).subscribe((u) => u.type === "fleet" && console.log(u.added, u.removed));
+ * ```
+ * @category streams
+ */
+export const fleet$ = (client: Pick<RxClient, "listDevices">, options: FleetStreamOptions = {}): Observable<FleetUpdate> =>
+  sharedBy(client, ["fleet", options.every, options.active$, options.scheduler].map(keyPart).join("|"), () => {
+    const scheduler = options.scheduler ?? asyncScheduler;
+    const every = options.every ?? 300_000;
+    let latest: FleetChange | undefined;
+    const connection = defer(() => {
+      let current = new Set<string>();
+      let first = true;
+      const health = new Health(Math.min(every, 5_000), every);
+      const tick = (): Observable<Step<FleetUpdate>> =>
+        fromEffect(client.listDevices()).pipe(
+          map((ids): Step<FleetUpdate> => {
+            const next = new Set(ids);
+            const added = ids.filter((id) => !current.has(id));
+            const removed = [...current].filter((id) => !next.has(id));
+            current = next;
+            const out: Array<FleetUpdate> = [];
+            const ok = health.ok();
+            if (ok) out.push({ type: "status", deviceId: "*", status: ok });
+            if (first || added.length > 0 || removed.length > 0) {
+              first = false;
+              out.push((latest = { type: "fleet", devices: [...next], added, removed }));
+            }
+            return { events: out, next: every };
+          }),
+          catchError((error: unknown) => {
+            const verdict = verdictOf(error, scheduler.now());
+            if (verdict.kind === "fatal") return throwError(() => error);
+            const { status, delayMs } = health.fail(verdict);
+            return of<Step<FleetUpdate>>({
+              events: [{ type: "status", deviceId: "*", status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs }],
+              next: delayMs,
+            });
+          }),
+        );
+      return pollLoop(tick, { scheduler, active$: options.active$ });
+    });
+    const shared = connection.pipe(
+      finalize(() => {
+        latest = undefined;
+      }),
+      share({ resetOnRefCountZero: true }),
+    );
+    // A late subscriber first sees the current set, as if all of it had just been added.
+    return defer(() =>
+      latest === undefined
+        ? shared
+        : shared.pipe(startWith<FleetUpdate>({ type: "fleet", devices: latest.devices, added: latest.devices, removed: [] })),
+    );
+  });

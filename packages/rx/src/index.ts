@@ -1,0 +1,17 @@
+export { diffDevice, replaceEqualDeep } from "./diffDevice.js";
+export type { DeviceDiff, DeviceEvent, DeviceLike, DiffOptions } from "./diffDevice.js";
+export { fromEffect } from "./fromEffect.js";
+export type { NoDataLike, PointLike, RangeQuery, RxClient } from "./RxClient.js";
+export type { StatusEvent } from "./StatusEvent.js";
+export { pauseController } from "./pauseController.js";
+export type { PauseController } from "./pauseController.js";
+export { device$, deviceEvents$ } from "./device$.js";
+export type { DeviceSnapshot, DeviceStreamOptions, DeviceUpdate } from "./device$.js";
+export { fleet$ } from "./fleet$.js";
+export type { FleetChange, FleetStreamOptions, FleetUpdate } from "./fleet$.js";
+export { readSwitch, setSwitch, switchState$, SwitchTimeout } from "./switch.js";
+export type { SetSwitchOptions, SwitchConfirmed, SwitchPosition, SwitchState } from "./switch.js";
+export { longEnergy$, modbus$, shortEnergy$ } from "./energy$.js";
+export type { ChannelLayout, EnergyEvent, EnergyStreamKind, EnergyStreamOptions } from "./energy$.js";
+export { checkpointKey, memoryCheckpointStore } from "./CheckpointStore.js";
+export type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";

@@ -1,0 +1,76 @@
+/**
+ * Node-only parts of `@wattstream/rx` (they use `node:fs`), kept out of the main entry so browser bundles of
+ * the streams never pull in the file system.
+ *
+ * @module
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { checkpointKey } from "./CheckpointStore.js";
+import type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
+
+/** A {@link CheckpointStore} backed by one JSON file per device and stream. @category models */
+export interface FileCheckpointStore extends CheckpointStore {
+  readonly directory: string;
+  /** Resolves once every save started so far is on disk. */
+  flush(): Promise<void>;
+}
+
+let tmpCounter = 0;
+
+/**
+ * Creates a file-backed {@link CheckpointStore}: each save writes a temporary file and renames it over the
+ * previous one, so a crash leaves either the old or the new checkpoint, never a torn one. Saves for one key
+ * are serialized.
+ *
+ * @example
+ * ```ts
+ * import { fileCheckpointStore } from "@wattstream/rx/node";
+ * import { shortEnergy$ } from "@wattstream/rx";
+ * const checkpoints = fileCheckpointStore(".wattstream/checkpoints");
+ * shortEnergy$(client, "D123456789012", { checkpoints }).subscribe(console.log);
+ * ```
+ * @category constructors
+ */
+export const fileCheckpointStore = (directory: string): FileCheckpointStore => {
+  const chains = new Map<string, Promise<void>>();
+  let made: Promise<unknown> | undefined;
+  const ensureDir = (): Promise<unknown> => (made ??= mkdir(directory, { recursive: true }));
+  const fileOf = (key: CheckpointKey): string => join(directory, `${checkpointKey(key)}.json`);
+  return {
+    directory,
+    load: async (key) => {
+      await chains.get(checkpointKey(key));
+      try {
+        return JSON.parse(await readFile(fileOf(key), "utf8")) as EnergyCheckpoint;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+    save: (key, checkpoint) => {
+      const name = checkpointKey(key);
+      const file = fileOf(key);
+      const body = JSON.stringify(checkpoint);
+      const previous = chains.get(name) ?? Promise.resolve();
+      const next = previous
+        .catch(() => undefined)
+        .then(async () => {
+          await ensureDir();
+          const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
+          await writeFile(tmp, body);
+          await rename(tmp, file);
+        });
+      chains.set(name, next);
+      void next.finally(() => {
+        if (chains.get(name) === next) chains.delete(name);
+      }).catch(() => undefined);
+      return next;
+    },
+    flush: async () => {
+      await Promise.allSettled([...chains.values()]);
+    },
+  };
+};
+
+export type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
