@@ -50,3 +50,28 @@ export type {
 export type { ModbusModel, ModbusPoint, ModbusPointPMC220, ModbusPointPMC340B } from "./ModbusPoint.js";
 export { isErrorEnvelope, isMultiErrorEnvelope } from "./ErrorEnvelope.js";
 export type { ErrorCode, ErrorEnvelope, MultiErrorEnvelope } from "./ErrorEnvelope.js";
+export {
+  canonicalConvertedField,
+  CONVERTED_FIELD_NAMES,
+  isEnergyField,
+  isStrictCamelCase,
+  LONG_ENERGY_FIELDS,
+  MODBUS_REGISTERS,
+  POWER_FACTOR_FIELDS,
+  SHORT_ENERGY_FIELDS,
+} from "./EnergyField.js";
+export type { ConvertibleEnergyField, EnergyField } from "./EnergyField.js";
+export {
+  convertEnergy,
+  convertPower,
+  joulesToKwh,
+  joulesToWh,
+  kwhToJoules,
+  meanPower,
+  meanPowerKw,
+  meanPowerW,
+  whToJoules,
+} from "./Units.js";
+export type { EnergyUnit, PowerUnit, Quantity } from "./Units.js";
+export { ChannelLayoutMismatchError, groupByPhase, zipChannels } from "./zipChannels.js";
+export type { PhaseGroupChannels, PositionalKeys, ZippedChannel } from "./zipChannels.js";

@@ -1,0 +1,178 @@
+// Energy arrays are positional: eReal[k] belongs to channels[k] (api-facts: IDs). A stale channel layout silently
+// mislabels data, so every array's length is checked against the layout before anything is paired.
+import type { Channel, Phases } from "./Device.js";
+import type { ChannelId } from "./SubEntityId.js";
+
+/**
+ * Thrown when an energy point does not fit the device's channel layout: an array whose length differs from the
+ * number of channels (`reason: "length"`), or a phase group naming a channel the layout lacks
+ * (`reason: "unknown-channel"`).
+ *
+ * @example
+ * ```ts
+ * import { ChannelLayoutMismatchError, zipChannels } from "@wattstream/core";
+ * try {
+ *   zipChannels([], { timestamp: 0, duration: 30, eReal: [1] });
+ * } catch (e) {
+ *   if (e instanceof ChannelLayoutMismatchError) console.log(e.field, e.expected, e.actual); // eReal 0 1
+ * }
+ * ```
+ * @category errors
+ */
+export class ChannelLayoutMismatchError extends Error {
+  /** Discriminator, so the error fits tagged-error unions (Effect `catchTag`). */
+  readonly _tag = "ChannelLayoutMismatchError" as const;
+  readonly reason: "length" | "unknown-channel";
+  /** The positional field (e.g. `eReal`) or, for `unknown-channel`, the channel ID. */
+  readonly field: string;
+  /** Channels in the layout. */
+  readonly expected: number;
+  /** Values in the array (for `unknown-channel`, -1). */
+  readonly actual: number;
+  /** The point's timestamp, when it had one. */
+  readonly timestamp: number | undefined;
+
+  constructor(reason: "length" | "unknown-channel", field: string, expected: number, actual: number, timestamp?: number) {
+    super(
+      reason === "length"
+        ? `Channel layout mismatch: ${field} has ${actual} values for ${expected} channels` +
+            (timestamp === undefined ? "" : ` at ${timestamp}`)
+        : `Channel layout mismatch: phase group includes ${field}, which is not among the ${expected} channels`,
+    );
+    this.name = "ChannelLayoutMismatchError";
+    this.reason = reason;
+    this.field = field;
+    this.expected = expected;
+    this.actual = actual;
+    this.timestamp = timestamp;
+  }
+}
+
+/**
+ * The keys of `P` whose values are positional number arrays (`eReal`, `vRMS`, `pf`, `pRealKw`, …).
+ *
+ * @category models
+ */
+export type PositionalKeys<P> = keyof {
+  // Key remapping drops the index signature that keeps payload types open, leaving the declared fields.
+  [K in keyof P as string extends K
+    ? never
+    : K extends string
+      ? NonNullable<P[K]> extends ReadonlyArray<number>
+        ? K
+        : never
+      : never]: P[K];
+} &
+  string;
+
+/**
+ * One channel of one energy point: its ID, position, label and category, and its value from every positional
+ * array of the point.
+ *
+ * @category models
+ */
+export interface ZippedChannel<K extends string = string> {
+  readonly id: ChannelId;
+  /** Zero-based position in the energy arrays (the channel number minus one). */
+  readonly index: number;
+  readonly label: string | undefined;
+  readonly categoryId: number | undefined;
+  readonly categoryLabel: string | undefined;
+  /** This channel's value from each positional array the point carried. */
+  readonly values: { readonly [F in K]?: number };
+}
+
+/**
+ * Pairs every positional array of an energy point with the device's channels, giving one record per channel.
+ * Any array-valued field counts, so converted (`pRealKw`) and future fields are paired too. Throws
+ * {@link ChannelLayoutMismatchError} if any array's length differs from the number of channels: a mismatch is
+ * never paired silently.
+ *
+ * @example
+ * ```ts
+ * import { zipChannels } from "@wattstream/core";
+ * import type { Channel, ChannelId } from "@wattstream/core";
+ * const channels: Channel[] = [
+ *   { id: "D123456789012_C1" as ChannelId, label: "Grid" },
+ *   { id: "D123456789012_C2" as ChannelId, label: "Solar" },
+ * ];
+ * const [grid] = zipChannels(channels, { timestamp: 0, duration: 30, eReal: [1200, -300], vRMS: [240, 240] });
+ * grid?.values.eReal; // 1200
+ * ```
+ * @category operators
+ */
+export const zipChannels = <P extends object>(
+  channels: ReadonlyArray<Channel>,
+  point: P,
+): ReadonlyArray<ZippedChannel<PositionalKeys<P>>> => {
+  const n = channels.length;
+  const timestamp = (point as { timestamp?: unknown }).timestamp;
+  const fields: Array<[string, ReadonlyArray<unknown>]> = [];
+  for (const [field, value] of Object.entries(point)) {
+    if (!Array.isArray(value)) continue;
+    if (value.length !== n)
+      throw new ChannelLayoutMismatchError(
+        "length",
+        field,
+        n,
+        value.length,
+        typeof timestamp === "number" ? timestamp : undefined,
+      );
+    fields.push([field, value]);
+  }
+  return channels.map((channel, index) => {
+    const values: Record<string, unknown> = {};
+    for (const [field, array] of fields) values[field] = array[index];
+    return {
+      id: channel.id,
+      index,
+      label: channel.label,
+      categoryId: channel.categoryId,
+      categoryLabel: channel.categoryLabel,
+      values: values as ZippedChannel<PositionalKeys<P>>["values"],
+    };
+  });
+};
+
+/**
+ * One phase group of a device with its zipped channels, in the group's order.
+ *
+ * @category models
+ */
+export interface PhaseGroupChannels<K extends string = string> {
+  /** Zero-based position of the group in `phases.grouping`. */
+  readonly group: number;
+  readonly channels: ReadonlyArray<ZippedChannel<K>>;
+}
+
+/**
+ * Groups zipped channels by the device's phase groups (`phases.grouping`). Throws
+ * {@link ChannelLayoutMismatchError} (`unknown-channel`) if a group names a channel the layout lacks.
+ *
+ * @example
+ * ```ts
+ * import { groupByPhase, zipChannels } from "@wattstream/core";
+ * import type { Device } from "@wattstream/core";
+ * declare const device: Device;
+ * declare const point: { timestamp: number; eReal: number[] };
+ * for (const { group, channels } of groupByPhase(device.phases, zipChannels(device.channels, point))) {
+ *   console.log(group, channels.reduce((sum, c) => sum + (c.values.eReal ?? 0), 0));
+ * }
+ * ```
+ * @category operators
+ */
+export const groupByPhase = <K extends string>(
+  phases: Phases | undefined,
+  zipped: ReadonlyArray<ZippedChannel<K>>,
+): ReadonlyArray<PhaseGroupChannels<K>> => {
+  const byId = new Map<string, ZippedChannel<K>>();
+  for (const z of zipped) byId.set(z.id, z);
+  return (phases?.grouping ?? []).map((g, group) => ({
+    group,
+    channels: g.included.map((id) => {
+      const z = byId.get(id);
+      if (!z) throw new ChannelLayoutMismatchError("unknown-channel", id, zipped.length, -1);
+      return z;
+    }),
+  }));
+};
