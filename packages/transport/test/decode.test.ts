@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { decodeDevice, energyDecoder, modbusDecoder } from "../src/internal/decoders.js";
+import { canonicalNames } from "../src/internal/energySchemas.js";
+
+const device = {
+  id: "D123456789012",
+  model: "6M",
+  comms: { type: "cellular" },
+  channels: [{ id: "D123456789012_C1", label: "Grid" }],
+};
+
+describe("decoders", () => {
+  it("name the payload path, the expectation and the kind of value found (never the value)", () => {
+    expect(decodeDevice({ ...device, channels: [{ label: "x" }] })).toEqual({
+      payloadPath: "$.channels[0].id",
+      expected: expect.stringMatching(/key|string/i),
+      actual: "nothing",
+    });
+    expect(decodeDevice({ ...device, comms: { lastHeardAt: "yesterday" } })).toMatchObject({
+      payloadPath: "$.comms.lastHeardAt",
+      expected: "number",
+      actual: "string",
+    });
+    expect(decodeDevice([])).toMatchObject({ payloadPath: "$", actual: "an array" });
+    expect(decodeDevice({ ...device, switches: [{ id: "D123456789012_S1", state: "half" }] })).toMatchObject({
+      payloadPath: "$.switches[0].state",
+      actual: "string",
+    });
+  });
+
+  it("keep unknown fields at every level and leave energy names alone", () => {
+    const decoded = decodeDevice({ ...device, newThing: { a: 1 }, channels: [{ ...device.channels[0], extra: [1] }] });
+    expect(decoded).toEqual({ value: { ...device, newThing: { a: 1 }, channels: [{ ...device.channels[0], extra: [1] }] } });
+    const point = { timestamp: 1, duration: 30, eReal: [1], eReactive: [2], vRMS: [240], iRMS: [0.1], kWh_Imp: 3 };
+    expect(energyDecoder("short", "raw", undefined, "point")(point)).toEqual({ value: point });
+  });
+
+  it("decode the converted names of the conversion asked for, and both kWh spellings", () => {
+    const kwh = { timestamp: 1, duration: 30, eRealKWh: [0.1], eReactiveKwh: [0.2], vRMS: [240], iRMS: [1] };
+    expect(energyDecoder("short", "kWh", undefined, "list")([kwh])).toEqual({
+      value: [{ timestamp: 1, duration: 30, eRealKwh: [0.1], eReactiveKwh: [0.2], vRMS: [240], iRMS: [1] }],
+    });
+    // A raw point where kW was asked for is not silently accepted.
+    expect(energyDecoder("short", "kW", undefined, "point")({ timestamp: 1, duration: 30, eReal: [1], eReactive: [1], vRMS: [], iRMS: [] })).toMatchObject({
+      payloadPath: "$.pRealKw",
+    });
+    expect(canonicalNames("kW", { pRealKW: [1] })).toEqual({ pRealKw: [1] });
+    expect(canonicalNames("kW", { pRealKw: [1], pRealKW: [2] })).toEqual({ pRealKw: [1], pRealKW: [2] });
+  });
+
+  it("decode Modbus points by model, and timestamp-only answers", () => {
+    expect(modbusDecoder(undefined, "point")({ timestamp: 1, model: "PMC-9000" })).toHaveProperty("payloadPath");
+    expect(modbusDecoder("timestamp", "list")([{ timestamp: 5 }])).toEqual({ value: [{ timestamp: 5 }] });
+  });
+});
