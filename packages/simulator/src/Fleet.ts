@@ -149,6 +149,7 @@ export const makeFleet = (
       const d = device(id);
       const start = ts - (((ts % LONG_SECONDS) + LONG_SECONDS) % LONG_SECONDS);
       d.energy.revisions.set(start, (d.energy.revisions.get(start) ?? 0) + 1);
+      d.pointCache.clear();
     },
     addToKey: (key, id) => void keyState(key).devices.add(device(id).id),
     removeFromKey: (key, id) => void keyState(key).devices.delete(device(id).id),

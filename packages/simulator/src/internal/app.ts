@@ -104,18 +104,31 @@ const extraFields = (u: unknown): unknown => {
 /** Catalogue entries have no optional fields: their labels are the payload. */
 const CATALOGUES: ReadonlySet<OperationId> = new Set(["getChannelCategories", "getDeviceModels"]);
 
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Expose-Headers": [...RATE_HEADERS, "Retry-After"].join(","),
+};
+
 const serialize = (
   reply: Reply,
   headers: Record<string, string>,
   faults: ReadonlySet<FaultKind>,
   operation: OperationId,
 ): Response => {
-  const all: Record<string, string> = { ...headers, ...reply.headers };
-  if (reply.body === undefined) return new Response(null, { status: reply.status, headers: all });
-  let body: unknown = reply.body;
-  if (faults.has("omitOptional") && !CATALOGUES.has(operation)) body = omitOptional(body);
-  if (faults.has("extraFields")) body = extraFields(body);
-  let text = JSON.stringify(body);
+  const all: Record<string, string> = { ...CORS_HEADERS, ...headers, ...reply.headers };
+  if (reply.body === undefined && reply.text === undefined) {
+    return new Response(null, { status: reply.status, headers: all });
+  }
+  let text: string;
+  const reshape = (faults.has("omitOptional") && !CATALOGUES.has(operation)) || faults.has("extraFields");
+  if (reshape) {
+    let body: unknown = reply.text === undefined ? reply.body : JSON.parse(reply.text);
+    if (faults.has("omitOptional") && !CATALOGUES.has(operation)) body = omitOptional(body);
+    if (faults.has("extraFields")) body = extraFields(body);
+    text = JSON.stringify(body);
+  } else {
+    text = reply.text ?? JSON.stringify(reply.body);
+  }
   if (faults.has("truncate")) text = text.slice(0, Math.floor(text.length / 2));
   all["Content-Type"] = "application/json; charset=utf-8";
   return new Response(text, { status: reply.status, headers: all });
@@ -159,7 +172,7 @@ const route =
     if (faults.has("edgeThrottle")) {
       return new Response("<html><body><h1>429 Too Many Requests</h1></body></html>", {
         status: 429,
-        headers: { "Content-Type": "text/html" },
+        headers: { ...CORS_HEADERS, "Content-Type": "text/html" },
       });
     }
     const auth = authError(c.req.header("Authorization"));
@@ -228,7 +241,9 @@ const energy =
 /** Builds the Hono app serving all 14 operations over `state`. */
 export const makeApp = (state: SimState): Hono<Env> => {
   const app = new Hono<Env>();
-  app.use(
+  // Preflights go through hono/cors; every other answer carries the same two CORS headers from `serialize`, set
+  // up front so node-server can send its cached fast-path response without materialising a WHATWG Response.
+  app.options(
     "*",
     cors({
       origin: "*",
@@ -274,6 +289,7 @@ export const makeApp = (state: SimState): Hono<Env> => {
   // There is no PUT (api-facts: conventions): known resources answer 405 to any other method.
   const methodNotAllowed = (c: Context<Env>): Response =>
     c.json(envelope("METHOD_NOT_ALLOWED", `${c.req.method} is not supported; use PATCH.`), 405, {
+      ...CORS_HEADERS,
       Allow: c.req.path.startsWith("/devices/") ? "GET, PATCH, POST" : "GET",
     });
   for (const path of [
@@ -288,11 +304,11 @@ export const makeApp = (state: SimState): Hono<Env> => {
   ]) {
     app.on(["PUT", "DELETE"], path, methodNotAllowed);
   }
-  app.notFound((c) => c.json(envelope("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound((c) => c.json(envelope("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), 404, CORS_HEADERS));
   app.onError((err, c) => {
     // Never echo request headers (the key) into an error body.
     const message = err instanceof Error ? err.message : "unexpected error";
-    return c.json(envelope("INTERNAL_SERVER_ERROR", `Simulator error: ${message}`), 500);
+    return c.json(envelope("INTERNAL_SERVER_ERROR", `Simulator error: ${message}`), 500, CORS_HEADERS);
   });
   return app;
 };

@@ -82,6 +82,11 @@ export interface SimDevice {
   readonly energy: EnergyModel & { readonly revisions: Map<number, number> };
   readonly outages: Outage[];
   pending: PendingWrite[];
+  /**
+   * Serialized energy points by options and timestamp. A point is a pure function of the device's energy model,
+   * revisions and phase grouping, so it is computed and stringified once; cleared when either changes.
+   */
+  readonly pointCache: Map<string, string>;
 }
 
 export const CHECK_IN_SECONDS = 30;
@@ -122,7 +127,10 @@ export const settle = (d: SimDevice, now: number): void => {
       const ch = d.channels[n - 1];
       if (ch) ch.ctRating = rating;
     }
-    if (w.phases) d.phases = w.phases;
+    if (w.phases) {
+      d.phases = w.phases;
+      d.pointCache.clear();
+    }
     for (const [n, state] of w.switchStates) {
       const sw = d.switches[n - 1];
       if (sw) sw.state = state;

@@ -39,6 +39,10 @@ const PF: Readonly<Record<Profile, number>> = {
   ev: 0.97,
   unused: 0.6,
 };
+/** Reactive/real ratio per profile, tan(acos(pf)), computed once. */
+const Q_RATIO = Object.fromEntries(
+  Object.entries(PF).map(([k, pf]) => [k, Math.tan(Math.acos(pf))]),
+) as Readonly<Record<Profile, number>>;
 
 const localHour = (m: EnergyModel, t: number): number => {
   const s = (t + m.tzOffset) % 86_400;
@@ -127,9 +131,8 @@ export const shortSample = (m: EnergyModel, ch: number, ts: number): ShortSample
   // A revised interval is re-reported with different values (api-facts: treat a changed value as a revision).
   if (revision > 0) p = p * (1 + 0.04 * revision) + revision;
   const profile = m.profiles[ch] ?? "unused";
-  const pf = PF[profile];
   const sign = (mix(m.hash, 400, ch) & 3) === 0 ? -1 : 1;
-  const q = Math.abs(p) * Math.tan(Math.acos(pf)) * sign * (0.9 + 0.2 * u(m.hash, 500 + ch, ts / 30));
+  const q = Math.abs(p) * Q_RATIO[profile] * sign * (0.9 + 0.2 * u(m.hash, 500 + ch, ts / 30));
   const v = voltage(m, m.phaseOf[ch] ?? 0, ts);
   return {
     eReal: Math.round(p * SHORT_SECONDS),

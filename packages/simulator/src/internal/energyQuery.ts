@@ -150,10 +150,8 @@ const powerFactor = (real: number, reactive: number): number => {
   return s === 0 ? 1 : r(real / s, 3);
 };
 
-const shortPoint = (d: SimDevice, ts: number, o: Options): Record<string, unknown> => {
-  if (o.timestampOnly) return { timestamp: ts };
-  const samples = d.channels.map((_, k) => shortSample(d.energy, k, ts));
-  const cols = columns(d, o.grouped).map((g): ShortSample => {
+const groupShort = (samples: ReadonlyArray<ShortSample>, groups: ReadonlyArray<ReadonlyArray<number>>): ShortSample[] =>
+  groups.map((g): ShortSample => {
     const parts = g.map((k) => samples[k]).filter((s): s is ShortSample => s !== undefined);
     return {
       eReal: parts.reduce((a, s) => a + s.eReal, 0),
@@ -162,14 +160,34 @@ const shortPoint = (d: SimDevice, ts: number, o: Options): Record<string, unknow
       iRMS: r(parts.reduce((a, s) => a + s.iRMS, 0), 3),
     };
   });
+
+const shortPoint = (d: SimDevice, ts: number, o: Options): Record<string, unknown> => {
+  if (o.timestampOnly) return { timestamp: ts };
+  const n = d.channels.length;
+  let cols: ShortSample[] = new Array<ShortSample>(n);
+  for (let k = 0; k < n; k++) cols[k] = shortSample(d.energy, k, ts);
+  if (o.grouped) cols = groupShort(cols, columns(d, true));
+  const m = cols.length;
+  const eReal = new Array<number>(m);
+  const eReactive = new Array<number>(m);
+  const vRMS = new Array<number>(m);
+  const iRMS = new Array<number>(m);
+  for (let k = 0; k < m; k++) {
+    const c = cols[k];
+    if (c === undefined) continue;
+    eReal[k] = energyValue(c.eReal, SHORT_SECONDS, o.convert);
+    eReactive[k] = energyValue(c.eReactive, SHORT_SECONDS, o.convert);
+    vRMS[k] = c.vRMS;
+    iRMS[k] = c.iRMS;
+  }
   const point: Record<string, unknown> = {
     timestamp: ts,
     duration: SHORT_SECONDS,
     frequency: frequency(d.energy, ts),
-    [energyName("eReal", o.convert)]: cols.map((c) => energyValue(c.eReal, SHORT_SECONDS, o.convert)),
-    [energyName("eReactive", o.convert)]: cols.map((c) => energyValue(c.eReactive, SHORT_SECONDS, o.convert)),
-    vRMS: cols.map((c) => c.vRMS),
-    iRMS: cols.map((c) => c.iRMS),
+    [energyName("eReal", o.convert)]: eReal,
+    [energyName("eReactive", o.convert)]: eReactive,
+    vRMS,
+    iRMS,
   };
   if (o.pf) point["pf"] = cols.map((c) => powerFactor(c.eReal, c.eReactive));
   return point;
@@ -235,12 +253,27 @@ export const shortEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
   const w = parseWindow(ctx.query, () => Math.floor(now) - 3600, 3600, maxWindow("short"));
   if (!w.ok) return w.reply;
   if (w.value === undefined || latestStart(d, SHORT_SECONDS, now, rate) === undefined) return noContent;
-  const points: Record<string, unknown>[] = [];
+  const o = opts.value;
+  const prefix = `s:${o.convert ?? ""}:${o.pf ? 1 : 0}:${o.timestampOnly ? 1 : 0}:${o.grouped ? 1 : 0}:`;
+  const parts: string[] = [];
   const start = Math.max(w.value.from, d.dataStart ?? Infinity);
   for (let ts = Math.ceil(start / SHORT_SECONDS) * SHORT_SECONDS; ts < w.value.to && ts < now; ts += SHORT_SECONDS) {
-    if (isAvailable(d, ts, ts + SHORT_SECONDS, now, rate)) points.push(shortPoint(d, ts, opts.value));
+    if (isAvailable(d, ts, ts + SHORT_SECONDS, now, rate)) parts.push(cached(d, prefix + ts, () => shortPoint(d, ts, o)));
   }
-  return ok(points);
+  return { status: 200, text: `[${parts.join(",")}]` };
+};
+
+/** Bound on cached points per device (about a day of 30 s points in two shapes). */
+const CACHE_LIMIT = 6000;
+
+const cached = (d: SimDevice, key: string, point: () => Record<string, unknown>): string => {
+  let text = d.pointCache.get(key);
+  if (text === undefined) {
+    if (d.pointCache.size >= CACHE_LIMIT) d.pointCache.clear();
+    text = JSON.stringify(point());
+    d.pointCache.set(key, text);
+  }
+  return text;
 };
 
 const parseGranularity = (q: Query): Parsed<{ readonly g: Granularity; readonly timezone: string | undefined }> => {

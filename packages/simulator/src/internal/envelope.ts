@@ -38,6 +38,8 @@ export const envelope = (code: ErrorCode, message: string): Envelope => ({ code,
 export interface Reply {
   readonly status: number;
   readonly body?: unknown;
+  /** The body already serialized as JSON (hot paths build it from cached parts); wins over `body`. */
+  readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -248,5 +248,6 @@ const buildDevice = (
     },
     outages: [],
     pending: [],
+    pointCache: new Map(),
   };
 };

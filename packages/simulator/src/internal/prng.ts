@@ -1,25 +1,24 @@
 // Deterministic randomness. Energy values must be a pure function of (seed, device, channel, interval) so any
 // window can be served without storing history and the same seed gives byte-identical responses.
 
-/** Mixes 32-bit integers into one well-distributed 32-bit hash (a splitmix/murmur3-style finaliser). */
-export const mix = (...parts: ReadonlyArray<number>): number => {
-  let h = 0x9e3779b9;
-  for (const p of parts) {
-    // Fold the part in 32-bit halves so Unix timestamps and large counters hash fully.
-    const lo = p >>> 0;
-    const hi = Math.floor(p / 4294967296) >>> 0;
-    h = Math.imul(h ^ lo, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h ^ hi, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
+const step = (h: number, p: number): number => {
+  // Fold the part in 32-bit halves so Unix timestamps and large counters hash fully.
+  h = Math.imul(h ^ (p >>> 0), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h ^ (Math.floor(p / 4294967296) >>> 0), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+};
+
+/**
+ * Mixes three numbers into one well-distributed 32-bit hash (a murmur3-style finaliser). Fixed arity: this runs
+ * a few million times per long window, so no rest-parameter array.
+ */
+export const mix = (a: number, b: number, c: number): number => {
+  let h = step(step(step(0x9e3779b9, a), b), c);
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
   return (h ^ (h >>> 15)) >>> 0;
 };
-
-/** A uniform number in [0, 1) derived from the hash of the parts. */
-export const unit = (...parts: ReadonlyArray<number>): number => mix(...parts) / 4294967296;
 
 /** Hashes a string to 32 bits (FNV-1a), to key per-device randomness by ID. */
 export const hashString = (s: string): number => {
