@@ -45,8 +45,11 @@ export interface DeviceStreamOptions {
   readonly scheduler?: SchedulerLike;
 }
 
+const nonEmpty = (u: unknown): boolean => u !== undefined && u !== null && typeof u === "object" && Object.keys(u).length > 0;
+
+/** A write is converging: the device's own `pending`, or a switch's or channel's. */
 const hasPending = (d: DeviceLike): boolean =>
-  d.pending !== undefined && d.pending !== null && Object.keys(d.pending).length > 0;
+  nonEmpty(d.pending) || (d.switches?.some((s) => nonEmpty(s.pending)) ?? false) || (d.channels?.some((c) => nonEmpty(c["pending"])) ?? false);
 
 const isOnline = (d: DeviceLike, nowMs: number, offlineAfter: number): boolean => {
   const heard = d.comms?.lastHeardAt ?? d.latestStatus;

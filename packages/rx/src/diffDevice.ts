@@ -8,13 +8,14 @@ import type { RawChange } from "./internal/keyedWalk.js";
  */
 export interface DeviceLike {
   readonly id: string;
-  readonly label?: string;
-  readonly firmwareVersion?: string;
-  readonly channels?: ReadonlyArray<{ readonly id: string; readonly label?: string }>;
-  readonly switches?: ReadonlyArray<{ readonly id: string; readonly state?: string; readonly label?: string }>;
-  readonly pending?: object | null;
-  readonly comms?: { readonly lastHeardAt?: number };
-  readonly latestStatus?: number;
+  readonly channels?: ReadonlyArray<{ readonly id: string; readonly [key: string]: unknown }> | undefined;
+  readonly switches?:
+    | ReadonlyArray<{ readonly id: string; readonly state?: unknown; readonly pending?: unknown; readonly [key: string]: unknown }>
+    | undefined;
+  readonly pending?: unknown;
+  readonly comms?: { readonly lastHeardAt?: number | undefined; readonly [key: string]: unknown } | undefined;
+  readonly latestStatus?: number | undefined;
+  readonly [key: string]: unknown;
 }
 
 /**
@@ -97,9 +98,11 @@ const classify = (
 ): void => {
   const [head, entity, field] = change.path;
   const path = pointer(change.path);
-  if (head === "pending") {
-    // Writes are eventually consistent (api-facts): the requested value waits under `pending` until the
-    // device connects. Expand whole objects so each pending leaf gets its own event.
+  const pendingAt = change.path.indexOf("pending");
+  if (pendingAt >= 0) {
+    // Writes are eventually consistent (api-facts): the requested value waits under `pending` (the device's,
+    // or a switch's own) until the device connects. Expand whole objects so each pending leaf gets its event.
+    const live = (p: ReadonlyArray<string>): ReadonlyArray<string> => [...p.slice(0, pendingAt), ...p.slice(pendingAt + 1)];
     const found: Array<[ReadonlyArray<string>, unknown]> = [];
     if (change.op !== "remove") {
       leaves(change.to, change.path, found);
@@ -110,8 +113,7 @@ const classify = (
       leaves(change.from, change.path, gone);
       for (const [p, value] of gone) {
         if (found.some(([q]) => pointer(q) === pointer(p))) continue;
-        const live = at(next, p.slice(1));
-        out.push({ type: "pendingApplied", deviceId, path: pointer(p), value, applied: Object.is(live, value) });
+        out.push({ type: "pendingApplied", deviceId, path: pointer(p), value, applied: Object.is(at(next, live(p)), value) });
       }
     }
     return;

@@ -1,5 +1,6 @@
 import { asyncScheduler, catchError, concat, defer, EMPTY, from, map, mergeMap, Observable, of, share, switchMap, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
+import { maxWindow } from "@wattstream/core";
 import type { CheckpointStore } from "./CheckpointStore.js";
 import type { DeviceLike } from "./diffDevice.js";
 import { fromEffect } from "./fromEffect.js";
@@ -84,10 +85,11 @@ type EnergyPort = Pick<
 const isNoData = (u: unknown): u is NoDataLike =>
   u !== null && typeof u === "object" && (u as { readonly _tag?: unknown })._tag === "NoData";
 
+// Window limits come from core (api-facts: a window over the maximum is a 422, so never ask for more).
 const DEFAULTS = {
-  short: { interval: 30, maxWindow: 12 * 3600 },
-  long: { interval: 300, maxWindow: 7 * 86400 },
-  modbus: { interval: 300, maxWindow: 7 * 86400 },
+  short: { interval: 30, maxWindow: maxWindow("short") },
+  long: { interval: 300, maxWindow: maxWindow("long", "5m") },
+  modbus: { interval: 300, maxWindow: maxWindow("modbus") },
 } as const;
 
 const reader = (client: Partial<EnergyPort>, kind: EnergyStreamKind, id: string) => {
@@ -132,12 +134,12 @@ const makeEnergy$ = (
   const io = reader(client, kind, id);
   const nowS = (): number => scheduler.now() / 1000;
 
-  return defer(() => from(options.checkpoints?.load(key) ?? Promise.resolve(undefined))).pipe(
+  return defer(() => (options.checkpoints ? from(options.checkpoints.load(key)) : of(undefined))).pipe(
     switchMap((checkpoint) => {
       const start = options.fromTs ?? Math.floor(nowS() / interval) * interval - interval;
       const ledger = new EnergyLedger(start, interval, settle, checkpoint);
       const health = new Health(Math.max(1_000, (interval * 1000) / 15), maxBackoffMs);
-      let maxWindow = options.maxWindow ?? DEFAULTS[kind].maxWindow;
+      let windowLimit = options.maxWindow ?? DEFAULTS[kind].maxWindow;
       let layout: ChannelLayout | undefined;
       let layoutStale = options.layout$ === undefined;
       let lastRecheck = nowS();
@@ -147,6 +149,8 @@ const makeEnergy$ = (
       // Lower bound of the reporting lag, learned from polls that came too early.
       let lagLow = options.lag ?? ledger.lag;
       const margin = Math.min(1, interval / 10);
+      // First retry after a poll came up empty: short enough to keep data fresh, doubling while it stays empty.
+      const missBaseMs = Math.max(500, (interval * 1000) / 30);
 
       const layoutSub = options.layout$?.subscribe((l) => {
         layout = l;
@@ -186,7 +190,7 @@ const makeEnergy$ = (
           fromTs = Math.min(ledger.watermark, Math.floor(now - settle), ledger.oldestHole ?? Infinity);
           lastRecheck = now;
         }
-        const toTs = Math.min(fromTs + maxWindow, Math.floor(now) + 1);
+        const toTs = Math.min(fromTs + windowLimit, Math.floor(now) + 1);
         const catchingUp = toTs <= Math.floor(now);
         // After a miss, ask for the latest timestamp before paying for a full read.
         const probe =
@@ -206,8 +210,11 @@ const makeEnergy$ = (
             let next: number;
             if (applied.advanced) {
               if (misses >= 3 || applied.holeOpened) promptUntil = now + settle; // outage: back-fill is coming
+              // Found after a miss: the lag lies between the miss and now; aim just below now next time.
+              const upper = now - (wm + interval);
+              if (misses > 0 && misses < 3 && upper < 4 * interval) lagLow = Math.max(lagLow, upper - missBaseMs / 1000);
               misses = 0;
-              lagLow *= 0.999; // slowly forget, so a device whose lag shrinks is polled earlier again
+              lagLow *= 0.9995; // slowly forget, so a device whose lag shrinks is polled earlier again
               next = cursor !== undefined ? 0 : dueDelay();
             } else if (cursor !== undefined) {
               next = 0;
@@ -216,7 +223,7 @@ const makeEnergy$ = (
               const late = now - (wm + interval);
               if (misses === 0 && late >= 0 && late < 4 * interval) lagLow = Math.max(lagLow, late);
               misses++;
-              next = Math.min(maxBackoffMs, Math.max(1_000, (interval * 1000) / 15) * 2 ** (misses - 1));
+              next = Math.min(maxBackoffMs, missBaseMs * 2 ** (misses - 1));
             }
             const events: Array<EnergyEvent> = [...expired];
             const ok = health.ok();
@@ -232,7 +239,7 @@ const makeEnergy$ = (
             const verdict = verdictOf(error, scheduler.now());
             if (verdict.kind === "fatal") return throwError(() => error);
             if (verdict.kind === "split" && toTs - fromTs > interval) {
-              maxWindow = Math.max(interval, Math.floor((toTs - fromTs) / 2));
+              windowLimit = Math.max(interval, Math.floor((toTs - fromTs) / 2));
               cursor = fromTs;
               return of<Step<EnergyEvent>>({ events: expired, next: 0 });
             }

@@ -1,3 +1,4 @@
+import { parseSubEntityId, parseSwitchId } from "@wattstream/core";
 import { Data } from "effect";
 import {
   asyncScheduler,
@@ -48,10 +49,12 @@ export class SwitchTimeout extends Data.TaggedError("SwitchTimeout")<{
   readonly message: string;
 }> {}
 
-/** The device ID part of a channel or switch ID (`D123456789012_S1` → `D123456789012`). */
-const deviceOf = (subId: string): string => {
-  const i = subId.lastIndexOf("_");
-  return i < 0 ? subId : subId.slice(0, i);
+/** The device of a switch ID (`D123456789012_S1` → `D123456789012`); throws core's `InvalidIdError` otherwise. */
+const deviceOf = (subId: string): string => parseSwitchDevice(subId);
+const parseSwitchDevice = (id: string): string => {
+  const parsed = parseSubEntityId(id);
+  if (parsed.kind !== "switch") return parseSwitchId(id); // throws the typed "not a switch" error
+  return parsed.deviceId;
 };
 
 const asPosition = (u: unknown): SwitchPosition | undefined => (u === "open" || u === "closed" ? u : undefined);
@@ -59,11 +62,14 @@ const asPosition = (u: unknown): SwitchPosition | undefined => (u === "open" || 
 /** Reads a switch's live and pending state from a device record (pending entries matched by `id`). */
 export const readSwitch = (device: DeviceLike, switchId: string): SwitchState => {
   const live = device.switches?.find((s) => s.id === switchId);
-  const pendingSwitches = (device.pending as { readonly switches?: unknown } | null | undefined)?.switches;
-  const pending = Array.isArray(pendingSwitches)
-    ? (pendingSwitches as ReadonlyArray<{ readonly id?: unknown; readonly state?: unknown }>).find((s) => s.id === switchId)
+  // Core's model puts a requested state under the switch's own `pending`; accept the device-level
+  // `pending.switches[]` spelling too, matched by `id`.
+  const own = (live?.pending as { readonly state?: unknown } | undefined)?.state;
+  const listed = (device.pending as { readonly switches?: unknown } | null | undefined)?.switches;
+  const entry = Array.isArray(listed)
+    ? (listed as ReadonlyArray<{ readonly id?: unknown; readonly state?: unknown }>).find((s) => s.id === switchId)
     : undefined;
-  return { switchId, state: asPosition(live?.state), pending: asPosition(pending?.state) };
+  return { switchId, state: asPosition(live?.state), pending: asPosition(own ?? entry?.state) };
 };
 
 /**
@@ -82,7 +88,7 @@ export const switchState$ = (
   switchId: string,
   options: DeviceStreamOptions = {},
 ): Observable<SwitchState> =>
-  device$(client, deviceOf(switchId), options).pipe(
+  defer(() => device$(client, deviceOf(switchId), options)).pipe(
     filter((u) => u.type === "snapshot"),
     map((u) => readSwitch(u.device, switchId)),
     distinctUntilChanged((a, b) => a.state === b.state && a.pending === b.pending),
@@ -130,7 +136,7 @@ export const setSwitch = (
   const scheduler = options.scheduler ?? asyncScheduler;
   const every = options.every ?? 5_000;
   const timeoutMs = options.timeout ?? 300_000;
-  const deviceId = deviceOf(switchId);
+  let deviceId = "";
   const patch = (): Observable<DeviceLike> => fromEffect(client.updateDevice(deviceId, { switches: [{ id: switchId, state }] }));
   const read = (): Observable<DeviceLike> => fromEffect(client.getDevice(deviceId));
   const requested = (d: DeviceLike): boolean => {
@@ -165,7 +171,10 @@ export const setSwitch = (
       ),
     { scheduler, initialDelay: every },
   );
-  return defer(() => write.pipe(concatMap(() => wait))).pipe(
+  return defer(() => {
+    deviceId = deviceOf(switchId);
+    return write.pipe(concatMap(() => wait));
+  }).pipe(
     timeout({
       first: timeoutMs,
       scheduler,

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { diffDevice, replaceEqualDeep } from "../src/index.js";
 import type { DeviceEvent } from "../src/index.js";
 import { DEVICE_ID, makeDevice } from "./fixtures/device.js";
+import type { MutableDevice } from "./fixtures/device.js";
 
-type Mutable = ReturnType<typeof makeDevice> & { channels: Array<Record<string, unknown>>; switches: Array<Record<string, unknown>> };
-const fresh = (): Mutable => makeDevice() as Mutable;
+type Mutable = MutableDevice;
+const fresh = (): Mutable => makeDevice();
 
 describe("diffDevice", () => {
   it("returns the previous snapshot itself when nothing changed", () => {
@@ -106,7 +107,7 @@ describe("diffDevice", () => {
   it("ignores heartbeat fields unless asked", () => {
     const a = fresh();
     const b = fresh();
-    (b.comms as { lastHeardAt: number }).lastHeardAt += 30;
+    b.comms.lastHeardAt += 30;
     const quiet = diffDevice(a, b);
     expect(quiet.events).toEqual([]);
     expect(quiet.snapshot).not.toBe(a); // the snapshot still carries the new value

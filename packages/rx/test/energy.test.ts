@@ -1,0 +1,238 @@
+import { Effect } from "effect";
+import type { Subscription } from "rxjs";
+import { TestScheduler } from "rxjs/testing";
+import { describe, expect, it } from "vitest";
+import { memoryCheckpointStore, shortEnergy$ } from "../src/index.js";
+import type { EnergyEvent, EnergyStreamOptions, PointLike } from "../src/index.js";
+import { tagged } from "./helpers.js";
+
+const ID = "D123456789012";
+const STEP = 30;
+
+interface FakeOptions {
+  /** Upload lag, seconds. */
+  readonly lag?: number;
+  /** Comms outage [from, to): uploads due inside it are buffered, then back-filled oldest first at 60×. */
+  readonly outage?: readonly [number, number];
+  /** Intervals that never arrive. */
+  readonly lost?: readonly [number, number];
+  /** Interval timestamp → clock time (s) from which its values are revised. */
+  readonly revisions?: ReadonlyMap<number, number>;
+  /** Fail reads whose window exceeds this many seconds with a 422. */
+  readonly rejectAbove?: number;
+  readonly failReads?: (call: number) => { readonly _tag: string } | undefined;
+}
+
+/** A device whose short-energy data reaches the "service" `lag` seconds after each 30 s interval ends. */
+const fakeDevice = (ts: TestScheduler, o: FakeOptions = {}) => {
+  const lag = o.lag ?? 3;
+  const now = () => ts.now() / 1000;
+  const available = (t: number): boolean => {
+    if (t < 0) return false;
+    if (o.lost && t >= o.lost[0] && t < o.lost[1]) return false;
+    const upload = t + STEP + lag;
+    if (upload > now()) return false;
+    if (!o.outage) return true;
+    const [from, to] = o.outage;
+    if (upload < from || upload >= to) return true;
+    return now() >= to && t + STEP <= from - lag + (now() - to) * 60;
+  };
+  const point = (t: number): PointLike & { readonly eReal: ReadonlyArray<number> } => {
+    const revisedAt = o.revisions?.get(t);
+    return { timestamp: t, duration: STEP, eReal: [t % 7, revisedAt !== undefined && now() >= revisedAt ? 99 : 1] };
+  };
+  const windows: Array<readonly [number, number]> = [];
+  const counts = { read: 0, latest: 0, device: 0 };
+  const client = {
+    getDevice: (id: string) =>
+      Effect.sync(() => {
+        counts.device++;
+        return { id, channels: [{ id: `${id}_C1` }, { id: `${id}_C2` }] };
+      }),
+    getShortEnergyData: (_id: string, q: { readonly fromTs: number; readonly toTs: number }) =>
+      Effect.suspend(() => {
+        counts.read++;
+        windows.push([q.fromTs, q.toTs]);
+        const failure = o.failReads?.(counts.read);
+        if (failure) return Effect.fail(failure);
+        if (o.rejectAbove !== undefined && q.toTs - q.fromTs > o.rejectAbove) return Effect.fail(tagged("Unprocessable", { status: 422 }));
+        const out = [];
+        for (let t = Math.ceil(q.fromTs / STEP) * STEP; t < q.toTs; t += STEP) if (available(t)) out.push(point(t));
+        return Effect.succeed(out);
+      }),
+    getLatestShortEnergyData: () =>
+      Effect.sync(() => {
+        counts.latest++;
+        for (let t = Math.floor(now() / STEP) * STEP; t >= 0; t -= STEP) if (available(t)) return { timestamp: t };
+        return { _tag: "NoData" as const };
+      }),
+  };
+  /** When interval `t` became readable, seconds. */
+  const availableAt = (t: number): number => t + STEP + lag;
+  return { client, counts, windows, availableAt };
+};
+
+/** Runs the stream in virtual time until `untilS` and returns what it emitted, with emission times. */
+const run = (
+  ts: TestScheduler,
+  client: Parameters<typeof shortEnergy$>[0],
+  options: EnergyStreamOptions,
+  untilS: number,
+  out: Array<{ readonly at: number; readonly e: EnergyEvent }> = [],
+): { out: typeof out; error: unknown; sub: Subscription } => {
+  let error: unknown;
+  const sub = shortEnergy$(client, ID, { scheduler: ts, ...options }).subscribe({
+    next: (e) => out.push({ at: ts.now() / 1000, e }),
+    error: (e: unknown) => (error = e),
+  });
+  ts.maxFrames = untilS * 1000;
+  ts.flush();
+  return { out, error, sub };
+};
+
+const intervals = (out: ReadonlyArray<{ readonly e: EnergyEvent }>): Array<number> =>
+  out.flatMap(({ e }) => (e.type === "interval" ? [e.point.timestamp] : []));
+
+const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
+
+describe("shortEnergy$ in steady state", () => {
+  it("emits every interval once, in order, soon after it is due, at about one read per interval", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { lag: 4.2 });
+    const { out, sub } = run(ts, dev.client, { fromTs: 0 }, 3600);
+    sub.unsubscribe();
+    const got = intervals(out);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i * STEP));
+    expect(got.length).toBeGreaterThanOrEqual(118); // the last interval or two are not due yet at 3600 s
+    const delays = out.flatMap(({ at, e }) => (e.type === "interval" ? [at - dev.availableAt(e.point.timestamp)] : []));
+    expect(median(delays)).toBeLessThanOrEqual(2);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
+    expect(dev.counts.read + dev.counts.latest).toBeLessThanOrEqual(Math.ceil(got.length * 1.1));
+    // Every event carries the channel layout, fetched once.
+    const first = out.find(({ e }) => e.type === "interval")!.e;
+    expect(first.type === "interval" && first.channels.map((c) => c.id)).toEqual([`${ID}_C1`, `${ID}_C2`]);
+    expect(dev.counts.device).toBe(1);
+  });
+
+  it("emits a revision once when an emitted interval's values change", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { revisions: new Map([[300, 900]]) });
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, recheckEvery: 600 }, 3600);
+    sub.unsubscribe();
+    const revised = out.filter(({ e }) => e.type === "revised");
+    expect(revised).toHaveLength(1);
+    expect(revised[0]!.e).toMatchObject({ type: "revised", point: { timestamp: 300, eReal: [300 % 7, 99] } });
+    expect(revised[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(new Set(intervals(out)).size).toBe(intervals(out).length);
+  });
+});
+
+describe("shortEnergy$ after outages", () => {
+  it("catches up every interval after a 30-minute comms outage, once, without gaps, and backs off meanwhile", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { outage: [600, 2400] });
+    const { out, sub } = run(ts, dev.client, { fromTs: 0 }, 4 * 3600);
+    sub.unsubscribe();
+    const got = intervals(out);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i * STEP));
+    expect(got.length).toBeGreaterThanOrEqual(4 * 120 - 2);
+    expect(out.some(({ e }) => e.type === "gap")).toBe(false);
+    // Backed off during the 30 min (60 intervals) of silence: far fewer than one request per interval.
+    const during = dev.windows.length;
+    expect(during).toBeLessThan(4 * 120 + 60);
+  });
+
+  it("reports intervals that never arrive as one gap after the settle period, and moves on", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { lost: [600, 900] });
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, settle: 1200 }, 3600);
+    sub.unsubscribe();
+    const gaps = out.filter(({ e }) => e.type === "gap");
+    expect(gaps.map(({ e }) => e)).toEqual([{ type: "gap", deviceId: ID, stream: "short", fromTs: 600, toTs: 900 }]);
+    expect(gaps[0]!.at).toBeGreaterThanOrEqual(930 + 1200);
+    const got = intervals(out);
+    expect(got.filter((t) => t >= 600 && t < 900)).toEqual([]);
+    expect(got.filter((t) => t >= 900).length).toBeGreaterThan(80);
+  });
+
+  it("fills a hole when the missing intervals arrive late (late fill, not a duplicate)", () => {
+    const ts = newScheduler();
+    // Lost until a revision makes them appear: model as an outage whose back-fill is slow.
+    const dev = fakeDevice(ts, { outage: [600, 1200] });
+    const { out, sub } = run(ts, dev.client, { fromTs: 0 }, 3600);
+    sub.unsubscribe();
+    const got = intervals(out);
+    expect(new Set(got).size).toBe(got.length);
+    expect(got.length).toBeGreaterThanOrEqual(118);
+  });
+
+  it("catches up a long history in windows no larger than the limit, splitting on a 422", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { rejectAbove: 1800 });
+    const start = 0;
+    const { out, sub } = run(ts, dev.client, { fromTs: start, maxWindow: 7200 }, 3 * 3600 + 60);
+    sub.unsubscribe();
+    const got = intervals(out);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i * STEP));
+    expect(got.length).toBeGreaterThanOrEqual(3 * 120);
+    for (const [a, b] of dev.windows) expect(b - a).toBeLessThanOrEqual(7200);
+  });
+});
+
+describe("shortEnergy$ errors", () => {
+  it("turns transient failures into status events and loses nothing", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { failReads: (n) => (n >= 5 && n <= 8 ? tagged("ServerError", { status: 500 }) : undefined) });
+    const { out, sub } = run(ts, dev.client, { fromTs: 0 }, 1800);
+    sub.unsubscribe();
+    const statuses = out.flatMap(({ e }) => (e.type === "status" ? [e.status] : []));
+    expect(statuses).toEqual(["retrying", "retrying", "degraded", "degraded", "ok"]);
+    const got = intervals(out);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i * STEP));
+  });
+
+  it("ends with the typed error when the device left the key", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { failReads: (n) => (n === 3 ? tagged("NotFound", { status: 404 }) : undefined) });
+    const { error } = run(ts, dev.client, { fromTs: 0 }, 600);
+    expect(error).toEqual(tagged("NotFound", { status: 404 }));
+  });
+});
+
+describe("shortEnergy$ checkpoints", () => {
+  it("restarts from a checkpoint with no duplicate and no loss", async () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts, { revisions: new Map([[60, 2000]]) });
+    const checkpoints = memoryCheckpointStore();
+    const settle = () => new Promise((r) => setImmediate(r));
+    const go = async (untilS: number, out: Array<{ readonly at: number; readonly e: EnergyEvent }>) => {
+      const sub = shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, checkpoints }).subscribe((e) =>
+        out.push({ at: ts.now() / 1000, e }),
+      );
+      // Loading and saving checkpoints are promises: interleave them with virtual time, second by second.
+      for (let t = Math.floor(ts.now() / 1000); t < untilS; t += 1) {
+        await settle();
+        ts.maxFrames = (t + 1) * 1000;
+        ts.flush();
+      }
+      await settle();
+      sub.unsubscribe();
+    };
+    const first: Array<{ readonly at: number; readonly e: EnergyEvent }> = [];
+    await go(1200, first);
+    const loaded = await checkpoints.load({ deviceId: ID, stream: "short" });
+    expect(loaded?.watermark).toBe(intervals(first).at(-1)! + STEP);
+    // Down for 20 minutes, then start again from the checkpoint (fromTs is ignored once one exists).
+    ts.schedule(() => undefined, 2400 * 1000 - ts.now());
+    ts.maxFrames = 2400 * 1000;
+    ts.flush();
+    const second: Array<{ readonly at: number; readonly e: EnergyEvent }> = [];
+    await go(4800, second);
+    const all = [...intervals(first), ...intervals(second)];
+    expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i * STEP));
+    expect(all.length).toBeGreaterThanOrEqual(4800 / STEP - 2);
+    expect(second.filter(({ e }) => e.type === "revised").length).toBe(1);
+  });
+});
