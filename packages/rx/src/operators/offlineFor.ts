@@ -1,0 +1,55 @@
+import { asyncScheduler, EMPTY, filter, map, Observable, switchMap, timer } from "rxjs";
+import type { OperatorFunction, SchedulerLike } from "rxjs";
+import type { DeviceUpdate } from "../device$.js";
+
+/**
+ * A device has not been heard from for the given time (`raised`), or has been heard from again (`cleared`).
+ *
+ * @category models
+ */
+export interface OfflineAlert {
+  readonly type: "raised" | "cleared";
+  readonly deviceId: string;
+  /** `comms.lastHeardAt` (or `latestStatus`), Unix seconds. */
+  readonly lastHeardAt: number | undefined;
+}
+
+/**
+ * Raises an alert once a device has stayed silent for `durationMs` (by its `comms.lastHeardAt`, against the
+ * scheduler's clock, even between polls), and clears it when a later snapshot shows contact. A device that
+ * stops reporting is offline, not at zero watts (api-facts).
+ *
+ * @example
+ * ```ts
+ * import { device$, offlineFor } from "@wattstream/rx";
+ * device$(client, "D123456789012").pipe(offlineFor(15 * 60_000)).subscribe((a) => console.log(a.type));
+ * ```
+ * @category operators
+ */
+export const offlineFor =
+  (durationMs: number, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<DeviceUpdate, OfflineAlert> =>
+  (source) =>
+    new Observable<OfflineAlert>((subscriber) => {
+      let raised = false;
+      return source
+        .pipe(
+          filter((u) => u.type === "snapshot"),
+          switchMap((u): Observable<OfflineAlert> => {
+            const heard = u.device.comms?.lastHeardAt ?? u.device.latestStatus;
+            const deviceId = u.deviceId;
+            const dueIn = heard === undefined ? 0 : heard * 1000 + durationMs - scheduler.now();
+            if (dueIn > 0 && raised) {
+              raised = false;
+              subscriber.next({ type: "cleared", deviceId, lastHeardAt: heard });
+            }
+            if (raised) return EMPTY;
+            return timer(Math.max(0, dueIn), scheduler).pipe(
+              map((): OfflineAlert => {
+                raised = true;
+                return { type: "raised", deviceId, lastHeardAt: heard };
+              }),
+            );
+          }),
+        )
+        .subscribe(subscriber);
+    });

@@ -1,0 +1,41 @@
+import { zipChannels } from "@wattstream/core";
+import type { Channel, ZippedChannel } from "@wattstream/core";
+import { mergeMap } from "rxjs";
+import type { OperatorFunction } from "rxjs";
+import type { EnergyEvent } from "../energy$.js";
+
+/**
+ * One interval of one device with its values paired to channel IDs and labels.
+ *
+ * @category models
+ */
+export interface ChannelReadings {
+  readonly deviceId: string;
+  readonly timestamp: number;
+  readonly duration: number | undefined;
+  /** True for a `revised` event (the interval was emitted before with other values). */
+  readonly revised: boolean;
+  readonly channels: ReadonlyArray<ZippedChannel>;
+}
+
+/**
+ * Turns `interval` and `revised` energy events into per-channel readings with core's `zipChannels` (energy
+ * arrays are positional: api-facts); other events are dropped. A layout that does not match the arrays is an
+ * error (core's `ChannelLayoutMismatchError`), never a silent mislabel.
+ *
+ * @example
+ * ```ts
+ * import { perChannel, shortEnergy$ } from "@wattstream/rx";
+ * shortEnergy$(client, "D123456789012").pipe(perChannel()).subscribe((r) => {
+ *   for (const c of r.channels) console.log(c.id, c.label, c.values.eReal);
+ * });
+ * ```
+ * @category operators
+ */
+export const perChannel = (): OperatorFunction<EnergyEvent, ChannelReadings> =>
+  mergeMap((e: EnergyEvent): Array<ChannelReadings> => {
+    if (e.type !== "interval" && e.type !== "revised") return [];
+    // The layout came from the API's device record, whose channel IDs are canonical.
+    const channels = zipChannels(e.channels as ReadonlyArray<Channel>, e.point);
+    return [{ deviceId: e.deviceId, timestamp: e.point.timestamp, duration: e.point.duration, revised: e.type === "revised", channels }];
+  });

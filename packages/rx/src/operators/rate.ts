@@ -1,0 +1,47 @@
+import { meanPowerW } from "@wattstream/core";
+import { map } from "rxjs";
+import type { OperatorFunction } from "rxjs";
+import type { ChannelReadings } from "./perChannel.js";
+
+/** Mean power of one channel over one interval. @category models */
+export interface ChannelPower {
+  readonly id: string;
+  readonly label: string | undefined;
+  /** Watts; NaN when the channel carried no value for the field. */
+  readonly watts: number;
+}
+
+/** One interval's mean power per channel. @category models */
+export interface PowerReadings {
+  readonly deviceId: string;
+  readonly timestamp: number;
+  readonly duration: number;
+  readonly revised: boolean;
+  readonly channels: ReadonlyArray<ChannelPower>;
+}
+
+/**
+ * Converts per-channel energy (joules per interval, the API's raw unit) into mean power in watts with core's
+ * `meanPowerW`, using each interval's own `duration`.
+ *
+ * @example
+ * ```ts
+ * import { perChannel, rate, shortEnergy$ } from "@wattstream/rx";
+ * shortEnergy$(client, "D123456789012").pipe(perChannel(), rate()).subscribe((p) => console.log(p.channels[0]?.watts));
+ * ```
+ * @category operators
+ */
+export const rate = (field = "eReal", fallbackDuration = 30): OperatorFunction<ChannelReadings, PowerReadings> =>
+  map((r) => {
+    const duration = r.duration ?? fallbackDuration;
+    return {
+      deviceId: r.deviceId,
+      timestamp: r.timestamp,
+      duration,
+      revised: r.revised,
+      channels: r.channels.map((c) => {
+        const joules = (c.values as Readonly<Record<string, number | undefined>>)[field];
+        return { id: c.id, label: c.label, watts: joules === undefined ? Number.NaN : meanPowerW(joules, duration) };
+      }),
+    };
+  });

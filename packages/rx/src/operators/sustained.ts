@@ -1,0 +1,28 @@
+import { asyncScheduler, filter, map, of, switchMap, timer } from "rxjs";
+import type { OperatorFunction, SchedulerLike } from "rxjs";
+import type { Alert } from "./threshold.js";
+
+/**
+ * Lets a `raised` alert through only once it has held for `durationMs` without a `cleared`, and its `cleared`
+ * only if the raise was let through: a brief spike raises nothing.
+ *
+ * @example
+ * ```ts
+ * import { sustained, threshold } from "@wattstream/rx";
+ * readings$.pipe(threshold({ value: (r) => r.watts, above: 5000 }), sustained(10 * 60_000)).subscribe(console.log);
+ * ```
+ * @category operators
+ */
+export const sustained =
+  <A extends Pick<Alert<unknown>, "type">>(durationMs: number, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<A, A> =>
+  (source) => {
+    let open = false;
+    return source.pipe(
+      switchMap((alert) => (alert.type === "raised" ? timer(durationMs, scheduler).pipe(map(() => alert)) : of(alert))),
+      filter((alert) => {
+        if (alert.type === "raised" ? open : !open) return false;
+        open = alert.type === "raised";
+        return true;
+      }),
+    );
+  };
