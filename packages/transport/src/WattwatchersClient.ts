@@ -1,5 +1,5 @@
 import type { Effect, Stream } from "effect";
-import type { DeviceId, Granularity, TimeWindow } from "@wattstream/core";
+import type { DeviceId, EnergyConversion, Granularity, TimeWindow } from "@wattstream/core";
 import type { RateLimitState, WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "./ApiResponse.js";
 import type { NoData } from "./NoData.js";
@@ -32,20 +32,12 @@ export interface RequestOptions {
 }
 
 /**
- * `convert[energy]`: `kW` gives mean power and renames `eReal` → `pRealKw`; `kWh` renames `eReal` → `eRealKwh`
- * (api-facts: query parameters). Without it, energy values are joules per interval.
- *
- * @category models
- */
-export type EnergyConversion = "kW" | "kWh";
-
-/**
  * `fields[energy]`: `+pf` appends power factor; `timestamp` returns only timestamps (the cheap "anything new?"
  * probe). The two are mutually exclusive, and neither combines with `filterGroup: "phases"`.
  *
  * @category models
  */
-export type EnergyField = "+pf" | "timestamp";
+export type EnergyFieldsOption = "+pf" | "timestamp";
 
 /**
  * A `fields[energy]` value, alone or as a one-element list.
@@ -64,10 +56,14 @@ export type FieldsOption<F extends string> = F | ReadonlyArray<F>;
  * @category models
  */
 export interface EnergyPointOptions extends RequestOptions {
-  /** Unit conversion; the decoded type follows it. @default undefined (joules) */
+  /**
+   * `convert[energy]`: `kW` gives mean power and renames `eReal` → `pRealKw`; `kWh` renames `eReal` →
+   * `eRealKwh` (api-facts: query parameters). The decoded type follows it.
+   * @default undefined (joules per interval)
+   */
   readonly convert?: EnergyConversion | undefined;
   /** Extra or fewer fields; `timestamp` decodes to `TimestampPoint`. @default undefined */
-  readonly fields?: FieldsOption<EnergyField> | undefined;
+  readonly fields?: FieldsOption<EnergyFieldsOption> | undefined;
   /** `"phases"` collapses channels into the device's phase groups. @default undefined */
   readonly filterGroup?: "phases" | undefined;
 }
@@ -165,21 +161,21 @@ type LongFor<C, F> = F extends "timestamp"
  *
  * @category models
  */
-export type ShortEnergyPointFor<O> = ShortFor<ConvertOf<O>, FieldOf<O>>;
+export type ShortPointForOptions<O> = ShortFor<ConvertOf<O>, FieldOf<O>>;
 
 /**
  * The decoded long-energy point for options `O`.
  *
  * @category models
  */
-export type LongEnergyPointFor<O> = LongFor<ConvertOf<O>, FieldOf<O>>;
+export type LongPointForOptions<O> = LongFor<ConvertOf<O>, FieldOf<O>>;
 
 /**
  * The decoded Modbus point for options `O`: `TimestampPoint` for `fields: "timestamp"`.
  *
  * @category models
  */
-export type ModbusPointFor<O> = FieldOf<O> extends "timestamp" ? TimestampPoint : ModbusPoint;
+export type ModbusPointForOptions<O> = FieldOf<O> extends "timestamp" ? TimestampPoint : ModbusPoint;
 
 type Op<A> = Effect.Effect<A, WattwatchersError>;
 
@@ -207,47 +203,47 @@ export interface Operations<R extends OperationResult> {
   getShortEnergyData<const O extends ShortEnergyOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, ReadonlyArray<ShortEnergyPointFor<O>> | NoData>;
+  ): Apply<R, ReadonlyArray<ShortPointForOptions<O>> | NoData>;
   /** `GET /short-energy/{id}/first`. */
   getFirstShortEnergyData<const O extends EnergyPointOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, ShortEnergyPointFor<O> | NoData>;
+  ): Apply<R, ShortPointForOptions<O> | NoData>;
   /** `GET /short-energy/{id}/latest`. */
   getLatestShortEnergyData<const O extends EnergyPointOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, ShortEnergyPointFor<O> | NoData>;
+  ): Apply<R, ShortPointForOptions<O> | NoData>;
   /** `GET /long-energy/{id}`: 5 min (or coarser) points. */
   getLongEnergyData<const O extends LongEnergyOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, ReadonlyArray<LongEnergyPointFor<O>> | NoData>;
+  ): Apply<R, ReadonlyArray<LongPointForOptions<O>> | NoData>;
   /** `GET /long-energy/{id}/first`. */
   getFirstLongEnergyData<const O extends EnergyPointOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, LongEnergyPointFor<O> | NoData>;
+  ): Apply<R, LongPointForOptions<O> | NoData>;
   /** `GET /long-energy/{id}/latest`. */
   getLatestLongEnergyData<const O extends EnergyPointOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, LongEnergyPointFor<O> | NoData>;
+  ): Apply<R, LongPointForOptions<O> | NoData>;
   /** `GET /modbus/{id}`: Modbus meter reads; `NoData` also for a device without a meter. */
   getModbusData<const O extends ModbusOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, ReadonlyArray<ModbusPointFor<O>> | NoData>;
+  ): Apply<R, ReadonlyArray<ModbusPointForOptions<O>> | NoData>;
   /** `GET /modbus/{id}/first`. */
   getFirstModbusData<const O extends ModbusPointOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, ModbusPointFor<O> | NoData>;
+  ): Apply<R, ModbusPointForOptions<O> | NoData>;
   /** `GET /modbus/{id}/latest`. */
   getLatestModbusData<const O extends ModbusPointOptions = NoOptions>(
     id: DeviceId | string,
     options?: O,
-  ): Apply<R, ModbusPointFor<O> | NoData>;
+  ): Apply<R, ModbusPointForOptions<O> | NoData>;
 }
 
 /**
@@ -291,7 +287,7 @@ export interface WattwatchersClient extends Operations<"effect"> {
       id: DeviceId | string,
       window: TimeWindow,
       options?: O,
-    ): Promise<ReadonlyArray<LongEnergyPointFor<O>>>;
+    ): Promise<ReadonlyArray<LongPointForOptions<O>>>;
   };
   /** The same operations returning `{ data, status, rateLimit }`. */
   readonly withResponse: Operations<"response">;
@@ -306,5 +302,5 @@ export interface WattwatchersClient extends Operations<"effect"> {
     id: DeviceId | string,
     window: TimeWindow,
     options?: O,
-  ): Stream.Stream<LongEnergyPointFor<O>, WattwatchersError>;
+  ): Stream.Stream<LongPointForOptions<O>, WattwatchersError>;
 }

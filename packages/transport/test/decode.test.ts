@@ -44,8 +44,10 @@ describe("decoders", () => {
     expect(energyDecoder("short", "kW", undefined, "point")({ timestamp: 1, duration: 30, eReal: [1], eReactive: [1], vRMS: [], iRMS: [] })).toMatchObject({
       payloadPath: "$.pRealKw",
     });
-    expect(canonicalNames("kW", { pRealKW: [1] })).toEqual({ pRealKw: [1] });
-    expect(canonicalNames("kW", { pRealKw: [1], pRealKW: [2] })).toEqual({ pRealKw: [1], pRealKW: [2] });
+    expect(canonicalNames("kWh", { eRealkWh: [1], pRealPositiveKwh: [2] })).toEqual({ eRealKwh: [1], eRealPositiveKwh: [2] });
+    expect(canonicalNames("kWh", { eRealKwh: [1], eRealKWh: [2] })).toEqual({ eRealKwh: [1], eRealKWh: [2] });
+    const untouched = { pRealKw: [1], vRMS: [240] };
+    expect(canonicalNames("kW", untouched)).toBe(untouched);
   });
 
   it("decode Modbus points by model, and timestamp-only answers", () => {

@@ -4,6 +4,7 @@
  * and the decoded type, follow the conversion that was asked for.
  */
 import { Schema } from "effect";
+import { canonicalConvertedField, CONVERTED_FIELD_NAMES } from "@wattstream/core";
 
 const Rest = [Schema.Record(Schema.String, Schema.Unknown)] as const;
 const Nums = Schema.Array(Schema.Number);
@@ -13,22 +14,8 @@ const OptNums = Schema.optionalKey(Nums);
 export type Conversion = "raw" | "kW" | "kWh";
 
 // api-facts: with kW, eReal → pRealKw (mean power); with kWh, eReal → eRealKwh. Voltage and current keep their names.
-const KW = {
-  eReal: "pRealKw",
-  eRealPositive: "pRealPositiveKw",
-  eRealNegative: "pRealNegativeKw",
-  eReactive: "pReactiveKw",
-  eReactivePositive: "pReactivePositiveKw",
-  eReactiveNegative: "pReactiveNegativeKw",
-} as const;
-const KWH = {
-  eReal: "eRealKwh",
-  eRealPositive: "eRealPositiveKwh",
-  eRealNegative: "eRealNegativeKwh",
-  eReactive: "eReactiveKwh",
-  eReactivePositive: "eReactivePositiveKwh",
-  eReactiveNegative: "eReactiveNegativeKwh",
-} as const;
+const KW = CONVERTED_FIELD_NAMES.kW;
+const KWH = CONVERTED_FIELD_NAMES.kWh;
 
 const short = {
   timestamp: Schema.Number,
@@ -38,13 +25,14 @@ const short = {
   iRMS: Nums,
   pf: OptNums,
 };
+// Optional as in core: the contract's own example omits the voltage and current ranges.
 const long = {
   timestamp: Schema.Number,
   duration: Schema.Number,
-  vRMSMin: Nums,
-  vRMSMax: Nums,
-  iRMSMin: Nums,
-  iRMSMax: Nums,
+  vRMSMin: OptNums,
+  vRMSMax: OptNums,
+  iRMSMin: OptNums,
+  iRMSMax: OptNums,
   pf: OptNums,
 };
 
@@ -122,28 +110,21 @@ export const ModbusPMC220Schema = open({
 export const ModbusPointSchema = Schema.Union([ModbusPMC340BSchema, ModbusPMC220Schema]);
 
 /**
- * Alternative spellings of converted names seen in the wild (api-facts: the kWh names are "not confirmed —
- * decode both spellings tolerantly"): `eRealKWh` for `eRealKwh`, `pRealKW` for `pRealKw`. When the canonical
- * name is missing and an alternative is present, the value is moved to the canonical name, so the decoded
- * type holds; nothing else is touched.
+ * Moves alternative spellings of converted energy names to the canonical ones (api-facts: the kWh names are
+ * "not confirmed — decode both spellings tolerantly"; core's `canonicalConvertedField` lists the accepted
+ * ones: `eRealKWh`, `eRealkWh`, `pRealKwh` → `eRealKwh`), so the decoded type holds. A canonical name already
+ * present wins; every other field is left as it is. Returns the input itself when nothing needs moving.
  */
-const ALTERNATIVES: Readonly<Record<Exclude<Conversion, "raw">, ReadonlyArray<readonly [string, string]>>> = {
-  kW: Object.values(KW).map((n) => [n, n.replace(/Kw$/, "KW")] as const),
-  kWh: Object.values(KWH).map((n) => [n, n.replace(/Kwh$/, "KWh")] as const),
-};
-
-/** Moves alternative spellings of converted energy names to the canonical ones, in place on a fresh copy. */
 export const canonicalNames = (conversion: Conversion, point: unknown): unknown => {
   if (conversion === "raw" || point === null || typeof point !== "object" || Array.isArray(point)) return point;
-  const pairs = ALTERNATIVES[conversion];
+  const source = point as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;
-  for (const [canonical, alternative] of pairs) {
-    const source = copy ?? (point as Record<string, unknown>);
-    if (!(canonical in source) && alternative in source) {
-      copy ??= { ...(point as Record<string, unknown>) };
-      copy[canonical] = copy[alternative];
-      delete copy[alternative];
-    }
+  for (const key of Object.keys(source)) {
+    const canonical = canonicalConvertedField(key);
+    if (canonical === undefined || canonical === key || canonical in source) continue;
+    copy ??= { ...source };
+    copy[canonical] = copy[key];
+    delete copy[key];
   }
   return copy ?? point;
 };

@@ -1,0 +1,78 @@
+// Type-level checks (run by `tsc -p tsconfig.json`; the runtime part only keeps vitest happy): the decoders
+// accept everything core's domain types describe, the decoded type follows the options, and the client fits
+// the structural port that @wattstream/rx codes against.
+import type { Effect } from "effect";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type {
+  ChannelCategory,
+  Device,
+  DeviceModel,
+  LongEnergyPoint,
+  LongEnergyPointKw,
+  ModbusPoint,
+  ShortEnergyPoint,
+  ShortEnergyPointKwh,
+  TimestampPoint,
+} from "@wattstream/core";
+import type { ChannelCategoriesSchema, DeviceModelsSchema, DeviceSchema, TimestampPointSchema } from "../src/internal/schemas.js";
+import type {
+  LongPointKwSchema,
+  LongPointSchema,
+  ModbusPointSchema,
+  ShortPointKwhSchema,
+  ShortPointSchema,
+} from "../src/internal/energySchemas.js";
+import type { NoData, WattwatchersClient } from "../src/index.js";
+
+type Op<A> = Effect.Effect<A, unknown>;
+
+describe("types", () => {
+  it("core's domain types fit the decoders' schemas", () => {
+    expectTypeOf<Device>().toExtend<typeof DeviceSchema.Type>();
+    expectTypeOf<ChannelCategory>().toExtend<(typeof ChannelCategoriesSchema.Type)[number]>();
+    expectTypeOf<DeviceModel>().toExtend<(typeof DeviceModelsSchema.Type)[number]>();
+    expectTypeOf<TimestampPoint>().toExtend<typeof TimestampPointSchema.Type>();
+    expectTypeOf<ShortEnergyPoint>().toExtend<typeof ShortPointSchema.Type>();
+    expectTypeOf<ShortEnergyPointKwh>().toExtend<typeof ShortPointKwhSchema.Type>();
+    expectTypeOf<LongEnergyPoint>().toExtend<typeof LongPointSchema.Type>();
+    expectTypeOf<LongEnergyPointKw>().toExtend<typeof LongPointKwSchema.Type>();
+    expectTypeOf<ModbusPoint>().toExtend<typeof ModbusPointSchema.Type>();
+    expect(true).toBe(true);
+  });
+
+  it("the decoded type follows convert and fields", () => {
+    type C = WattwatchersClient;
+    const _call = (c: C) => ({
+      raw: c.getShortEnergyData("D123456789012"),
+      kwh: c.getShortEnergyData("D123456789012", { convert: "kWh" }),
+      stamps: c.getLatestLongEnergyData("D123456789012", { fields: ["timestamp"] }),
+      kw: c.promise.getLongEnergyData("D123456789012", { convert: "kW", fields: "+pf" }),
+      modbus: c.promise.getLatestModbusData("D123456789012"),
+    });
+    type R = ReturnType<typeof _call>;
+    expectTypeOf<Effect.Success<R["raw"]>>().toEqualTypeOf<ReadonlyArray<ShortEnergyPoint> | NoData>();
+    expectTypeOf<Effect.Success<R["kwh"]>>().toEqualTypeOf<ReadonlyArray<ShortEnergyPointKwh> | NoData>();
+    expectTypeOf<Effect.Success<R["stamps"]>>().toEqualTypeOf<TimestampPoint | NoData>();
+    expectTypeOf<Awaited<R["kw"]>>().toEqualTypeOf<ReadonlyArray<LongEnergyPointKw> | NoData>();
+    expectTypeOf<Awaited<R["modbus"]>>().toEqualTypeOf<ModbusPoint | NoData>();
+    expect(true).toBe(true);
+  });
+
+  it("the client satisfies @wattstream/rx's structural port", () => {
+    // A copy of rx's RxClient shape (transport may not import rx: dependencies point one way).
+    interface PointLike {
+      readonly timestamp: number;
+      readonly duration?: number;
+    }
+    interface Port {
+      listDevices(): Op<ReadonlyArray<string>>;
+      getDevice(id: string): Op<{ readonly id: string }>;
+      updateDevice(id: string, body: { readonly switches?: ReadonlyArray<{ readonly id: string; readonly state: "open" | "closed" }> }): Op<{ readonly id: string }>;
+      getShortEnergyData(id: string, query: { readonly fromTs: number; readonly toTs: number }): Op<ReadonlyArray<PointLike> | { readonly _tag: "NoData" }>;
+      getLatestShortEnergyData(id: string, query: { readonly fields: ReadonlyArray<"timestamp"> }): Op<PointLike | { readonly _tag: "NoData" }>;
+      getLatestModbusData(id: string): Op<PointLike | { readonly _tag: "NoData" }>;
+    }
+    expectTypeOf<WattwatchersClient>().toExtend<Port>();
+    expect(true).toBe(true);
+  });
+});
