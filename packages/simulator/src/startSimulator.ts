@@ -10,6 +10,7 @@ import type { SimClock } from "./SimClock.js";
 import { DEFAULT_START_TIME, makeRealClock, makeVirtualClock } from "./SimClock.js";
 import type { SimState } from "./internal/app.js";
 import { makeApp } from "./internal/app.js";
+import { makeCacheBudget } from "./internal/energyQuery.js";
 import { buildFleet, DEFAULT_DEVICE_COUNT } from "./internal/fleet.js";
 import type { KeyState, RateLimitOverride } from "./internal/keys.js";
 import { makeKeyString } from "./internal/keys.js";
@@ -134,6 +135,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     global: options.rateLimits ?? {},
     backfillRate: options.backfillRate ?? 60,
     faults: makeFaults(makeRng(options.faultSeed ?? seed), options.faults ?? []),
+    cache: makeCacheBudget(),
     seq: 0,
   };
   const app = makeApp(state);

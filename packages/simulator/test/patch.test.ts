@@ -128,9 +128,15 @@ describe("PATCH /devices/{id}", () => {
   it("changes phases through pending", async () => {
     const three = idAt(h.sim, FLEET.threePhase);
     const grouping = [{ included: [`${three}_C1`, `${three}_C2`, `${three}_C3`, `${three}_C4`] }];
+    const window = `fromTs=${h.sim.clock.now() - 3600}&toTs=${h.sim.clock.now() - 3540}&filter[group]=phases`;
+    const before = (await h.json<{ eReal: number[] }[]>(`/short-energy/${three}?${window}`)).body;
+    expect(before[0]!.eReal).toHaveLength(2);
     const r = await h.send("PATCH", `/devices/${three}`, { phases: { count: 3, grouping } });
     expect((r.body as DeviceRecord).pending).toEqual({ phases: { count: 3, grouping } });
     h.sim.clock.advance(30);
+    // Grouped data follows the live grouping, even for intervals served (and cached) before the change.
+    const after = (await h.json<{ eReal: number[] }[]>(`/short-energy/${three}?${window}`)).body;
+    expect(after[0]!.eReal).toHaveLength(1);
     expect((await h.json<DeviceRecord>(`/devices/${three}`)).body.phases).toEqual({ count: 3, grouping });
   });
 

@@ -10,8 +10,8 @@ import type { FaultEngine, FaultKind, OperationId } from "../Faults.js";
 import type { SimClock } from "../SimClock.js";
 import { CATEGORIES, MODELS } from "./catalogue.js";
 import type { SimDevice } from "./device.js";
-import { deviceRecord } from "./device.js";
-import type { Query, Variant } from "./energyQuery.js";
+import { deviceRecord, settle } from "./device.js";
+import type { CacheBudget, Query, Variant } from "./energyQuery.js";
 import { longEnergy, modbus, shortEnergy } from "./energyQuery.js";
 import type { Reply } from "./envelope.js";
 import { envelope, fail, failMany, ok } from "./envelope.js";
@@ -28,6 +28,7 @@ export interface SimState {
   global: RateLimitOverride;
   readonly backfillRate: number;
   readonly faults: FaultEngine;
+  readonly cache: CacheBudget;
   seq: number;
 }
 
@@ -213,6 +214,8 @@ const withDevice =
     const device = ctx.state.byId.get(id);
     // A device the key may not see is indistinguishable from one that does not exist (api-facts: errors).
     if (!device || !ctx.key.devices.has(id)) return fail("NOT_FOUND", `Device ${id} was not found.`);
+    // Pending writes the device has picked up since the last request apply before anything reads the device.
+    settle(device, ctx.now);
     return handler({ ...ctx, device });
   };
 
@@ -236,7 +239,7 @@ const update: DeviceHandler = async ({ c, key, device, now }) => {
 const energy =
   (fn: typeof shortEnergy, variant: Variant): DeviceHandler =>
   ({ state, device, now, query }) =>
-    fn({ device, now, rate: state.backfillRate, query }, variant);
+    fn({ device, now, rate: state.backfillRate, query, cache: state.cache }, variant);
 
 /** Builds the Hono app serving all 14 operations over `state`. */
 export const makeApp = (state: SimState): Hono<Env> => {

@@ -1,5 +1,6 @@
 // Static reference data the simulator serves: device models and channel categories. Codes and labels follow the
 // contract's examples (getDeviceModels, getChannelCategories) plus the +3SW models named in api-facts.
+import { CT_RATINGS as CORE_CT_RATINGS } from "@wattstream/core";
 
 export interface ModelInfo {
   readonly code: string;
@@ -96,5 +97,5 @@ export const CATEGORIES: ReadonlyArray<CategoryInfo> = [
 const categoryLabels = new Map(CATEGORIES.map((c) => [c.id, c.label]));
 export const categoryLabel = (id: number): string | undefined => categoryLabels.get(id);
 
-/** `ctRating` values the service accepts (api-facts: value ranges). */
-export const CT_RATINGS: ReadonlyArray<number> = [60, 120, 200, 400, 600];
+/** `ctRating` values the service accepts (api-facts: value ranges), from core. */
+export const CT_RATINGS: ReadonlyArray<number> = CORE_CT_RATINGS;

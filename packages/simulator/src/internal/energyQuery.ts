@@ -1,7 +1,15 @@
 // The six energy operations and three Modbus operations: query validation with the documented rejections,
 // default windows, 204 versus [] (api-facts: conventions), conversions, +pf, timestamp-only and phase grouping.
 import type { Granularity } from "@wattstream/core";
-import { chunkWindow, InvalidWindowError, maxWindow, requiresTimezone } from "@wattstream/core";
+import {
+  chunkWindow,
+  CONVERTED_FIELD_NAMES,
+  InvalidWindowError,
+  joulesToKwh,
+  maxWindow,
+  meanPowerKw,
+  requiresTimezone,
+} from "@wattstream/core";
 import type { SimDevice } from "./device.js";
 import { firstStart, isAvailable, latestStart } from "./device.js";
 import type { LongSample, ShortSample } from "./energy.js";
@@ -32,23 +40,9 @@ interface Options {
 
 const GRANULARITIES: ReadonlyArray<Granularity> = ["5m", "15m", "30m", "hour", "day", "week", "month"];
 
-// Converted energy names (api-facts: query parameters): with kW, eReal → pRealKw; with kWh, eReal → eRealKwh.
-const KW: Readonly<Record<string, string>> = {
-  eReal: "pRealKw",
-  eRealPositive: "pRealPositiveKw",
-  eRealNegative: "pRealNegativeKw",
-  eReactive: "pReactiveKw",
-  eReactivePositive: "pReactivePositiveKw",
-  eReactiveNegative: "pReactiveNegativeKw",
-};
-const KWH: Readonly<Record<string, string>> = {
-  eReal: "eRealKwh",
-  eRealPositive: "eRealPositiveKwh",
-  eRealNegative: "eRealNegativeKwh",
-  eReactive: "eReactiveKwh",
-  eReactivePositive: "eReactivePositiveKwh",
-  eReactiveNegative: "eReactiveNegativeKwh",
-};
+// Converted energy names come from core (api-facts: with kW, eReal → pRealKw; with kWh, eReal → eRealKwh).
+const KW: Readonly<Record<string, string>> = CONVERTED_FIELD_NAMES.kW;
+const KWH: Readonly<Record<string, string>> = CONVERTED_FIELD_NAMES.kWh;
 
 type Parsed<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly reply: Reply };
 const bad = (message: string): Parsed<never> => ({ ok: false, reply: fail("BAD_REQUEST", message) });
@@ -140,7 +134,7 @@ const columns = (d: SimDevice, grouped: boolean): ReadonlyArray<ReadonlyArray<nu
     : d.channels.map((_, k) => [k]);
 
 const energyValue = (joules: number, seconds: number, convert: Options["convert"]): number =>
-  convert === "kWh" ? r(joules / 3_600_000, 7) : convert === "kW" ? r(joules / seconds / 1000, 5) : joules;
+  convert === "kWh" ? r(joulesToKwh(joules), 7) : convert === "kW" ? r(meanPowerKw(joules, seconds), 5) : joules;
 
 const energyName = (name: string, convert: Options["convert"]): string =>
   convert === "kW" ? (KW[name] ?? name) : convert === "kWh" ? (KWH[name] ?? name) : name;
@@ -237,6 +231,8 @@ export interface EnergyContext {
   /** Back-fill speed: seconds of data uploaded per second after an outage. */
   readonly rate: number;
   readonly query: Query;
+  /** The fleet-wide bound on cached points. */
+  readonly cache: CacheBudget;
 }
 
 /** GET /short-energy/{id}[/first|/latest]. */
@@ -258,18 +254,33 @@ export const shortEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
   const parts: string[] = [];
   const start = Math.max(w.value.from, d.dataStart ?? Infinity);
   for (let ts = Math.ceil(start / SHORT_SECONDS) * SHORT_SECONDS; ts < w.value.to && ts < now; ts += SHORT_SECONDS) {
-    if (isAvailable(d, ts, ts + SHORT_SECONDS, now, rate)) parts.push(cached(d, prefix + ts, () => shortPoint(d, ts, o)));
+    if (isAvailable(d, ts, ts + SHORT_SECONDS, now, rate)) parts.push(cached(ctx.cache, d, prefix + ts, () => shortPoint(d, ts, o)));
   }
   return { status: 200, text: `[${parts.join(",")}]` };
 };
 
-/** Bound on cached points per device (about a day of 30 s points in two shapes). */
-const CACHE_LIMIT = 6000;
+/**
+ * A memory bound shared by every device's point cache: when the fleet-wide count of cached points reaches the
+ * limit, every cache is dropped (cheap, and recomputing is only a fraction of a millisecond per hour of data).
+ */
+export interface CacheBudget {
+  size: number;
+  readonly limit: number;
+  readonly owners: Set<Map<string, string>>;
+}
 
-const cached = (d: SimDevice, key: string, point: () => Record<string, unknown>): string => {
+export const makeCacheBudget = (limit = 100_000): CacheBudget => ({ size: 0, limit, owners: new Set() });
+
+const cached = (budget: CacheBudget, d: SimDevice, key: string, point: () => Record<string, unknown>): string => {
   let text = d.pointCache.get(key);
   if (text === undefined) {
-    if (d.pointCache.size >= CACHE_LIMIT) d.pointCache.clear();
+    if (budget.size >= budget.limit) {
+      for (const owner of budget.owners) owner.clear();
+      budget.owners.clear();
+      budget.size = 0;
+    }
+    budget.size++;
+    budget.owners.add(d.pointCache);
     text = JSON.stringify(point());
     d.pointCache.set(key, text);
   }
@@ -346,6 +357,22 @@ export const longEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
   const w = parseWindow(ctx.query, () => firstStart(d, LONG_SECONDS, now, rate), 7 * 86_400, maxWindow("long", g));
   if (!w.ok) return w.reply;
   if (w.value === undefined || latestStart(d, LONG_SECONDS, now, rate) === undefined) return noContent;
+  const o = opts.value;
+  if (g === "5m") {
+    // The common case (and what pollers ask for): one cached, pre-serialized point per 5-minute interval.
+    const prefix = `l:${o.convert ?? ""}:${o.pf ? 1 : 0}:${o.timestampOnly ? 1 : 0}:${o.grouped ? 1 : 0}:`;
+    const parts: string[] = [];
+    const start = Math.max(w.value.from, d.dataStart ?? Infinity);
+    for (let ts = Math.ceil(start / LONG_SECONDS) * LONG_SECONDS; ts < w.value.to && ts < now; ts += LONG_SECONDS) {
+      if (!isAvailable(d, ts, ts + LONG_SECONDS, now, rate)) continue;
+      parts.push(
+        cached(ctx.cache, d, prefix + ts, () =>
+          longPoint(d, ts, LONG_SECONDS, d.channels.map((_, k) => longSample(d.energy, k, ts)), o),
+        ),
+      );
+    }
+    return { status: 200, text: `[${parts.join(",")}]` };
+  }
   let bs: ReadonlyArray<Window>;
   try {
     bs = buckets(w.value, g, timezone);
@@ -368,7 +395,7 @@ export const longEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
         for (let s = 0; s < LONG_SECONDS; s += SHORT_SECONDS) addShort(acc, shortSample(d.energy, k, ts + s));
       }
     }
-    if (any) points.push(longPoint(d, b.from, b.to - b.from, perChannel, opts.value));
+    if (any) points.push(longPoint(d, b.from, b.to - b.from, perChannel, o));
   }
   return ok(points);
 };
