@@ -145,7 +145,8 @@ export const setSwitch = (
   };
   // There is no idempotency key: after an ambiguous PATCH failure, read first and re-send only if the device
   // shows no trace of the request (api-facts: never retry a PATCH blindly after a timeout).
-  const write = patch().pipe(
+  // Deferred: the device ID is parsed when the stream is subscribed, so the PATCH must be built then too.
+  const write = defer(patch).pipe(
     catchError((error: unknown) => {
       const tag = (error as { readonly _tag?: unknown } | null)?._tag;
       if (tag !== "Timeout" && tag !== "NetworkError" && tag !== "ServerError") return throwError(() => error);

@@ -22,9 +22,9 @@ describe("threshold", () => {
       const src = cold("a-b-c-d|", { a: 10, b: Number.NaN, c: 1, d: 3 });
       expectObservable(src.pipe(threshold({ value: (v) => v, below: 2, clear: 2.5 }), types)).toBe("----r-c|");
       expectObservable(cold("a-#", { a: 10 }).pipe(threshold({ value: (v) => v, above: 5 }), types)).toBe("r-#");
-      expectObservable(cold("|").pipe(threshold({ value: (v: number) => v, above: 5 }))).toBe("|");
+      expectObservable(cold<number>("|").pipe(threshold({ value: (v: number) => v, above: 5 }))).toBe("|");
     });
-    expect(() => threshold({ value: (v: number) => v, above: 5, clear: 6 })({} as never).subscribe()).toThrow(RangeError);
+    expect(() => threshold({ value: (v: number) => v, above: 5, clear: 6 })).toThrow(RangeError);
   });
 });
 

@@ -43,15 +43,14 @@ export type ThresholdOptions<T> = {
  * ```
  * @category operators
  */
-export const threshold =
-  <T>(options: ThresholdOptions<T>): OperatorFunction<T, Alert<T>> =>
-  (source) =>
+export const threshold = <T>(options: ThresholdOptions<T>): OperatorFunction<T, Alert<T>> => {
+  const high = "above" in options;
+  const level = high ? options.above : options.below;
+  const clear = options.clear ?? level;
+  if (high ? clear > level : clear < level)
+    throw new RangeError(`threshold: clear (${clear}) must be on the safe side of ${high ? "above" : "below"} (${level})`);
+  return (source) =>
     new Observable<Alert<T>>((subscriber) => {
-      const high = "above" in options;
-      const level = high ? options.above : options.below;
-      const clear = options.clear ?? level;
-      if (high ? clear > level : clear < level)
-        throw new RangeError(`threshold: clear (${clear}) must be on the safe side of ${high ? "above" : "below"} (${level})`);
       let raised = false;
       return source.subscribe({
         next: (item) => {
@@ -69,3 +68,4 @@ export const threshold =
         complete: () => subscriber.complete(),
       });
     });
+};
