@@ -2,68 +2,68 @@
 // dependencies drawn in ../shared/docs/architecture.md: a package may import only from the scopes listed.
 import nx from "@nx/eslint-plugin";
 
+const layers = {
+  "scope:core": [],
+  "scope:resilience": ["scope:core"],
+  "scope:transport": ["scope:core", "scope:resilience"],
+  "scope:rx": ["scope:core", "scope:resilience", "scope:transport"],
+  "scope:simulator": ["scope:core"],
+  "scope:cli": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:simulator"],
+  "scope:example": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:simulator"],
+};
+
+/** @param {(scope: string, allowed: string[]) => string[]} extend */
+const boundaries = (extend = (_scope, allowed) => allowed, allow = []) => [
+  "error",
+  {
+    enforceBuildableLibDependency: false,
+    allow,
+    depConstraints: Object.entries(layers).map(([sourceTag, allowed]) => ({
+      sourceTag,
+      onlyDependOnLibsWithTags: extend(sourceTag, allowed),
+    })),
+  },
+];
+
 export default [
   ...nx.configs["flat/base"],
   ...nx.configs["flat/typescript"],
   ...nx.configs["flat/javascript"],
   {
-    ignores: ["**/dist/**", "**/node_modules/**", "**/.nx/**", "**/coverage/**", "**/test-artifacts/**", "**/vite-build/**"],
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "**/.nx/**",
+      "**/coverage/**",
+      "**/test-artifacts/**",
+      "**/vite-build/**",
+      "**/.scratch/**",
+    ],
   },
   {
     files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.js", "**/*.mjs"],
     rules: {
-      "@nx/enforce-module-boundaries": [
-        "error",
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: "scope:core", onlyDependOnLibsWithTags: [] },
-            { sourceTag: "scope:resilience", onlyDependOnLibsWithTags: ["scope:core"] },
-            { sourceTag: "scope:transport", onlyDependOnLibsWithTags: ["scope:core", "scope:resilience"] },
-            {
-              sourceTag: "scope:rx",
-              onlyDependOnLibsWithTags: ["scope:core", "scope:resilience", "scope:transport"],
-            },
-            { sourceTag: "scope:simulator", onlyDependOnLibsWithTags: ["scope:core"] },
-            {
-              sourceTag: "scope:cli",
-              onlyDependOnLibsWithTags: [
-                "scope:core",
-                "scope:resilience",
-                "scope:transport",
-                "scope:rx",
-                "scope:simulator",
-              ],
-            },
-            {
-              sourceTag: "scope:example",
-              onlyDependOnLibsWithTags: [
-                "scope:core",
-                "scope:resilience",
-                "scope:transport",
-                "scope:rx",
-                "scope:simulator",
-              ],
-            },
-          ],
-        },
-      ],
+      "@nx/enforce-module-boundaries": boundaries(),
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
   {
+    // Integration tests and benchmarks of every package talk HTTP to the simulator (a devDependency, never a
+    // runtime one), and benchmarks use the workspace's bench runner by path.
+    files: ["**/test/**/*.ts", "**/bench/**/*.ts"],
+    rules: {
+      "@nx/enforce-module-boundaries": boundaries(
+        (scope, allowed) => (scope === "scope:core" ? allowed : [...new Set([...allowed, "scope:simulator"])]),
+        ["../../../tools/bench/*"],
+      ),
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
     // Config files reach the shared workspace config by path on purpose.
     files: ["**/vitest.config.ts", "**/vite.config.ts"],
     rules: { "@nx/enforce-module-boundaries": "off" },
-  },
-  {
-    // Tests may reach into their own package's internals; the boundary rule still applies across packages.
-    files: ["**/test/**/*.ts", "**/bench/**/*.ts"],
-    rules: {
-      "@typescript-eslint/no-non-null-assertion": "off",
-    },
   },
 ];
