@@ -151,12 +151,13 @@ export interface PhaseGroupChannels<K extends string = string> {
  *
  * @example
  * ```ts
- * import { groupByPhase, zipChannels } from "@wattstream/core";
- * import type { Device } from "@wattstream/core";
- * declare const device: Device;
- * declare const point: { timestamp: number; eReal: number[] };
- * for (const { group, channels } of groupByPhase(device.phases, zipChannels(device.channels, point))) {
- *   console.log(group, channels.reduce((sum, c) => sum + (c.values.eReal ?? 0), 0));
+ * import { channelIdAt, groupByPhase, parseDeviceId, zipChannels } from "@wattstream/core";
+ * const d = parseDeviceId("D123456789012");
+ * const channels = [0, 1, 2, 3].map((i) => ({ id: channelIdAt(d, i) }));
+ * const phases = { count: 2, grouping: [{ included: [channels[0]!.id, channels[1]!.id] }, { included: [channels[2]!.id, channels[3]!.id] }] };
+ * const zipped = zipChannels(channels, { timestamp: 0, eReal: [10, 20, 30, 40] });
+ * for (const { group, channels: members } of groupByPhase(phases, zipped)) {
+ *   console.log(group, members.reduce((sum, c) => sum + (c.values.eReal ?? 0), 0)); // 0 30, then 1 70
  * }
  * ```
  * @category operators
