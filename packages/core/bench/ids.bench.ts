@@ -1,6 +1,5 @@
 // parseDeviceId throughput against the plain anchored RegExp test it replaces (target ≥ 0.8×): the parser must
 // stay about as fast while also giving a reason on failure.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace bench tool is not a package
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import { InvalidIdError, isDeviceId, parseDeviceId } from "../src/index.js";
 

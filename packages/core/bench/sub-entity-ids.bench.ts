@@ -1,6 +1,5 @@
 // parseSubEntityId throughput against a plain anchored RegExp test (target ≥ 0.8×). The parser also returns the
 // device ID, kind and number, which the RegExp test does not.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace bench tool is not a package
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import { isChannelId, parseSubEntityId } from "../src/index.js";
 
