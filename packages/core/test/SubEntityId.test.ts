@@ -127,7 +127,7 @@ describe("parseSubEntityId", () => {
     );
   });
 
-  it("property: leading zeros, zero, lowercase kinds and unknown kinds are rejected with their reason", () => {
+  it("property: every invalid class (leading zero, zero, case, kind, separator, number, range) gets its reason", () => {
     const letters = "ABDEFGHIJKLMNOPQRTUVWXYZ".split("");
     fc.assert(
       fc.property(deviceIdArb, entityNumber, fc.constantFrom(...letters), (d, n, other) => {
@@ -136,6 +136,9 @@ describe("parseSubEntityId", () => {
         expect(reasonOf(() => parseSubEntityId(`${d}_c${n}`))).toBe("case");
         expect(reasonOf(() => parseSubEntityId(`${d}_${other}${n}`))).toBe("kind");
         expect(reasonOf(() => parseSubEntityId(`${d}C${n}`))).toBe("separator");
+        expect(reasonOf(() => parseSubEntityId(`${d}_S${n}x`))).toBe("number");
+        expect(reasonOf(() => parseSubEntityId(`${d}_C`))).toBe("number");
+        expect(reasonOf(() => parseSubEntityId(`${d}_C${n}0000000000000000`))).toBe("range");
         expect(reasonOf(() => parseSubEntityId(`${d.toLowerCase()}_C${n}`))).toBe("case");
       }),
     );
