@@ -1,4 +1,5 @@
 import { Clock, Duration, Effect, Ref, Semaphore } from "effect";
+import { GrantLog } from "./internal/GrantLog.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { isWattwatchersError, RateLimited } from "./WattwatchersError.js";
@@ -92,8 +93,6 @@ export interface Pacer {
 
 interface State {
   readonly tpsLimit: number | undefined;
-  /** Grant times (Unix ms), ascending, pruned to the current window. */
-  readonly grants: ReadonlyArray<number>;
   readonly blockedUntil: number;
   readonly tpdLimit: number | undefined;
   readonly tpdRemaining: number | undefined;
@@ -135,66 +134,89 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
     const tpd = positive(options.tpd);
     const state = yield* Ref.make<State>({
       tpsLimit: positive(options.tps),
-      grants: [],
       blockedUntil: 0,
       tpdLimit: tpd,
       tpdRemaining: tpd,
       tpdResetAt: tpd === undefined ? undefined : nextMidnight(start),
     });
-    // One taker at a time, in arrival order: the lock is held while waiting, so a later `update` is seen by the
-    // waiting taker when it wakes and re-checks.
+    // Waiting takers go one at a time, in arrival order: the lock is held while waiting, so a later `update` is
+    // seen by the waiting taker when it wakes and re-checks.
     const lock = yield* Semaphore.make(1);
+    // Only touched under the lock (and read by `snapshot`), so it can be a plain mutable queue.
+    const grants = new GrantLog();
+    // Only the newest `limit` grants can ever decide a wait; keep a generous floor for a limit raised later.
+    const keepFor = (limit: number | undefined) => Math.max(limit ?? 0, 64);
 
     const rollDay = (s: State, now: number): State =>
       s.tpdResetAt !== undefined && now >= s.tpdResetAt
         ? { ...s, tpdRemaining: s.tpdLimit, tpdResetAt: nextMidnight(now) }
         : s;
 
+    /**
+     * One decision at `now`: grant (and book it), or say how long to wait, or that the day's budget is spent.
+     * Synchronous inside `Ref.modify`, so a decision and its booking cannot interleave with another fiber.
+     */
+    type Decision = { readonly _tag: "granted" } | { readonly _tag: "wait"; readonly ms: number } | { readonly _tag: "spent"; readonly resetAt: number };
+    const GRANTED: Decision = { _tag: "granted" };
+    const decide = (now: number, cost: number) =>
+      Ref.modify(state, (s0): [Decision, State] => {
+        const s = rollDay(s0, now);
+        grants.prune(now - windowMs, keepFor(s.tpsLimit));
+        if (s.tpdRemaining !== undefined && s.tpdRemaining < cost) {
+          return [{ _tag: "spent", resetAt: s.tpdResetAt ?? nextMidnight(now) }, s];
+        }
+        let readyAt = Math.max(now, s.blockedUntil);
+        if (s.tpsLimit !== undefined) {
+          const excess = grants.size + Math.min(cost, s.tpsLimit) - s.tpsLimit;
+          // The oldest `excess` grants must leave the window first.
+          if (excess > 0) readyAt = Math.max(readyAt, (grants.at(excess - 1) ?? now) + windowMs);
+        }
+        if (readyAt > now) return [{ _tag: "wait", ms: readyAt - now }, s];
+        grants.push(now, cost);
+        return [GRANTED, s.tpdRemaining === undefined ? s : { ...s, tpdRemaining: s.tpdRemaining - cost }];
+      });
+
+    const spent = (request: RequestContext, resetAt: number) =>
+      new RateLimited({
+        ...request,
+        scope: "tpd",
+        code: "TOO_MANY_REQUESTS_TPD",
+        serverMessage: "refused client-side: the daily request budget is spent",
+        resetAt: Math.ceil(resetAt / 1000),
+      });
+
+    // Takers that had to wait queue on the lock in arrival order; while any are queued, newcomers queue too.
+    let queued = 0;
+    const waitTurn = (cost: number, request: RequestContext): Effect.Effect<void, RateLimited> =>
+      Effect.suspend(() => {
+        queued++;
+        const loop: Effect.Effect<void, RateLimited> = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.flatMap(decide(now, cost), (d) => {
+            if (d._tag === "granted") return Effect.void;
+            if (d._tag === "wait") return Effect.andThen(Effect.sleep(Duration.millis(d.ms)), loop);
+            if (!waitForDailyReset) return Effect.fail(spent(request, d.resetAt));
+            return Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, d.resetAt - now))), loop);
+          }),
+        );
+        return lock.withPermit(loop).pipe(Effect.ensuring(Effect.sync(() => queued--)));
+      });
+
     const take = (cost = 1, request: RequestContext = PACER_CONTEXT): Effect.Effect<void, RateLimited> =>
       cost <= 0
         ? Effect.void
-        : lock.withPermit(
-            Effect.gen(function* () {
-              for (;;) {
-                const now = yield* Clock.currentTimeMillis;
-                const s = rollDay(yield* Ref.get(state), now);
-                const grants = s.grants.filter((t) => t > now - windowMs);
-                yield* Ref.set(state, { ...s, grants });
-
-                if (s.tpdRemaining !== undefined && s.tpdRemaining < cost) {
-                  const resetAt = s.tpdResetAt ?? nextMidnight(now);
-                  if (!waitForDailyReset) {
-                    return yield* new RateLimited({
-                      ...request,
-                      scope: "tpd",
-                      code: "TOO_MANY_REQUESTS_TPD",
-                      serverMessage: "refused client-side: the daily request budget is spent",
-                      resetAt: Math.ceil(resetAt / 1000),
-                    });
-                  }
-                  yield* Effect.sleep(Duration.millis(Math.max(1, resetAt - now)));
-                  continue;
-                }
-
-                let readyAt = Math.max(now, s.blockedUntil);
-                if (s.tpsLimit !== undefined) {
-                  const n = Math.min(cost, s.tpsLimit);
-                  const excess = grants.length + n - s.tpsLimit;
-                  // The oldest `excess` grants must leave the window first.
-                  if (excess > 0) readyAt = Math.max(readyAt, (grants[excess - 1] ?? now) + windowMs);
-                }
-                if (readyAt > now) {
-                  yield* Effect.sleep(Duration.millis(readyAt - now));
-                  continue;
-                }
-                yield* Ref.set(state, {
-                  ...s,
-                  grants: [...grants, ...Array.from({ length: cost }, () => now)],
-                  tpdRemaining: s.tpdRemaining === undefined ? undefined : s.tpdRemaining - cost,
-                });
-                return;
-              }
-            }),
+        : Effect.suspend(() =>
+            queued > 0
+              ? waitTurn(cost, request)
+              : // Fast path: nobody is waiting, so a request that fits right now needs no lock.
+                Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  Effect.flatMap(decide(now, cost), (d) =>
+                    d._tag === "granted"
+                      ? Effect.void
+                      : d._tag === "spent" && !waitForDailyReset
+                        ? Effect.fail(spent(request, d.resetAt))
+                        : waitTurn(cost, request),
+                  ),
+                ),
           );
 
     const update = (rateLimit: RateLimitState | undefined): Effect.Effect<void> =>
@@ -247,9 +269,11 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
     const snapshot = Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.map(Ref.get(state), (s0): PacerSnapshot => {
         const s = rollDay(s0, now);
+        let recentGrants = 0;
+        for (let i = 0; i < grants.size; i++) if ((grants.at(i) ?? 0) > now - windowMs) recentGrants++;
         return {
           tpsLimit: s.tpsLimit,
-          recentGrants: s.grants.filter((t) => t > now - windowMs).length,
+          recentGrants,
           blockedUntil: s.blockedUntil,
           tpdLimit: s.tpdLimit,
           tpdRemaining: s.tpdRemaining,

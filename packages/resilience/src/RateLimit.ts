@@ -46,10 +46,26 @@ export const readHeader = (headers: HeadersInput | undefined, name: string): str
   return undefined;
 };
 
-const num = (headers: HeadersInput, name: string): number | undefined => {
-  const raw = readHeader(headers, name);
+const PREFIX = "x-ratelimit-";
+
+/** The `X-RateLimit-*` headers in one pass, names lower-cased without the prefix (e.g. `"tpslimit"`). */
+const collect = (headers: HeadersInput): Map<string, string> => {
+  const out = new Map<string, string>();
+  const add = (name: string, value: unknown) => {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith(PREFIX) || value === undefined || value === null) return;
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined && !out.has(lower.slice(PREFIX.length))) out.set(lower.slice(PREFIX.length), String(first));
+  };
+  if (typeof Headers !== "undefined" && headers instanceof Headers) headers.forEach((value, name) => add(name, value));
+  else for (const name of Object.keys(headers)) add(name, (headers as Record<string, unknown>)[name]);
+  return out;
+};
+
+const num = (found: ReadonlyMap<string, string>, name: string): number | undefined => {
+  const raw = found.get(name);
   if (raw === undefined || raw.trim() === "") return undefined;
-  const n = Number(raw.trim());
+  const n = Number(raw);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 };
 
@@ -71,14 +87,14 @@ export const secondsUntilUtcMidnight = (nowMs: number): number => {
 };
 
 const budget = (
-  headers: HeadersInput,
-  prefix: string,
+  found: ReadonlyMap<string, string>,
+  prefix: "tps" | "tpd" | "",
   defaultReset: () => number,
 ): RateLimitBudget | undefined => {
-  const limit = num(headers, `${prefix}Limit`);
-  const remaining = num(headers, `${prefix}Remaining`);
+  const limit = num(found, `${prefix}limit`);
+  const remaining = num(found, `${prefix}remaining`);
   if (limit === undefined && remaining === undefined) return undefined;
-  const reset = num(headers, `${prefix}Reset`);
+  const reset = num(found, `${prefix}reset`);
   return {
     limit: limit ?? remaining ?? 0,
     remaining: remaining ?? limit ?? 0,
@@ -118,10 +134,12 @@ export const parseRateLimit = (
   options: ParseRateLimitOptions = {},
 ): RateLimitState | undefined => {
   if (headers === undefined) return undefined;
+  const found = collect(headers);
+  if (found.size === 0) return undefined;
   const now = () => options.now ?? Date.now();
-  const tps = budget(headers, "X-RateLimit-Tps", () => 1);
-  const tpd = budget(headers, "X-RateLimit-Tpd", () => secondsUntilUtcMidnight(now()));
-  let legacy = budget(headers, "X-RateLimit-", () => 1);
+  const tps = budget(found, "tps", () => 1);
+  const tpd = budget(found, "tpd", () => secondsUntilUtcMidnight(now()));
+  let legacy = budget(found, "", () => 1);
   if (legacy !== undefined && legacy.resetSeconds > 1_000_000_000) {
     // Some gateways send the reset as an absolute Unix timestamp rather than a delay.
     legacy = { ...legacy, resetSeconds: Math.max(0, legacy.resetSeconds - now() / 1000) };

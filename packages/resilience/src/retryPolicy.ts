@@ -205,26 +205,36 @@ export const withRetry = <A, E, R, E2 = never, R2 = never>(
   effect: Effect.Effect<A, E, R>,
   config: WithRetryOptions<A, E2, R2>,
 ): Effect.Effect<A, E | E2, R | R2> => {
-  const schedule = retryPolicy(config.options);
-  if (IDEMPOTENT.has(config.method.toUpperCase())) return Effect.retry(effect, schedule);
+  const idempotent = IDEMPOTENT.has(config.method.toUpperCase());
   const verify = config.verify;
-  return Effect.suspend(() => {
+  // The success path pays for one `catch` only; the schedule is built when a first failure needs it.
+  return Effect.catch(effect, (first: E): Effect.Effect<A, E | E2, R | R2> => {
+    if (!idempotent && isAmbiguous(first) && verify === undefined) return Effect.fail(first);
+    // The first failure is replayed as attempt one, so the schedule sees it and picks the first delay.
+    let replay = true;
     // Set when the last attempt's outcome is unknown; cleared once verify says it did not apply.
-    let mustVerify = false;
-    const attempt: Effect.Effect<A, E | E2 | Final<E>, R | R2> = Effect.gen(function* () {
-      if (mustVerify && verify !== undefined) {
-        const outcome = yield* verify;
-        if (outcome.applied) return outcome.value;
-        mustVerify = false;
+    let mustVerify = !idempotent && isAmbiguous(first);
+    const send = idempotent
+      ? effect
+      : Effect.catch(effect, (error: E): Effect.Effect<never, E | Final<E>> => {
+          if (!isAmbiguous(error)) return Effect.fail(error);
+          if (verify === undefined) return Effect.fail(new Final(error));
+          mustVerify = true;
+          return Effect.fail(error);
+        });
+    const attempt: Effect.Effect<A, E | E2 | Final<E>, R | R2> = Effect.suspend(() => {
+      if (replay) {
+        replay = false;
+        return Effect.fail(first);
       }
-      return yield* Effect.catch(effect, (error: E): Effect.Effect<never, E | Final<E>> => {
-        if (!isAmbiguous(error)) return Effect.fail(error);
-        if (verify === undefined) return Effect.fail(new Final(error));
-        mustVerify = true;
-        return Effect.fail(error);
+      if (!mustVerify || verify === undefined) return send;
+      return Effect.flatMap(verify, (outcome) => {
+        if (outcome.applied) return Effect.succeed(outcome.value);
+        mustVerify = false;
+        return send;
       });
     });
-    return Effect.retry(attempt, schedule).pipe(
+    return Effect.retry(attempt, retryPolicy(config.options)).pipe(
       Effect.mapError((e) => (e instanceof Final ? (e.error as E) : (e as E | E2))),
     );
   });

@@ -89,6 +89,18 @@ describe("makePacer: TPS", () => {
     }),
   );
 
+  it.effect("counts grants made before the budget was known", () =>
+    Effect.gen(function* () {
+      const pacer = yield* makePacer();
+      yield* Effect.forEach([1, 2, 3], () => pacer.take());
+      yield* pacer.update({ tps: { limit: 4, remaining: 1, resetSeconds: 1 } });
+      expect((yield* pacer.snapshot).recentGrants).toBe(3);
+      const fiber = yield* takers(pacer, 2);
+      yield* TestClock.adjust("2 seconds");
+      expect(yield* Fiber.join(fiber)).toEqual([0, 1050]);
+    }),
+  );
+
   it.effect("holds everything until the reported reset when TpsRemaining is 0, even for a waiting taker", () =>
     Effect.gen(function* () {
       const pacer = yield* makePacer({ tps: 1, safetyMargin: 0 });
