@@ -1,7 +1,9 @@
-// parseDeviceId throughput against the plain anchored RegExp test it replaces (target ≥ 0.8×): the parser must
-// stay about as fast while also giving a reason on failure.
+// parseDeviceId throughput on valid IDs against the plain anchored RegExp test it replaces (target ≥ 0.8×): the
+// parser must stay about as fast while also giving a reason on failure. The failure path is measured in its own
+// file (ids-invalid.bench.ts): tinybench warms every task of a file up before measuring, and warming the throwing
+// path up in the same file deoptimises the valid path mid-run (≈ 1.4–2.0× became ≈ 0.9× here).
 import { defineBench } from "../../../tools/bench/defineBench.ts";
-import { InvalidIdError, isDeviceId, parseDeviceId } from "../src/index.js";
+import { isDeviceId, parseDeviceId } from "../src/index.js";
 
 const N = 1000;
 const CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -12,7 +14,6 @@ const ids = Array.from(
   { length: N },
   () => "BDEF"[next() % 4]! + Array.from({ length: 12 }, () => CHARS[next() % 36]).join(""),
 );
-const invalid = ids.map((id, i) => (i % 2 === 0 ? id.toLowerCase() : id.slice(1)));
 const RE = /^[BDEF][A-Z0-9]{12}$/;
 
 export default defineBench({
@@ -43,20 +44,6 @@ export default defineBench({
         let ok = 0;
         for (const id of ids) if (isDeviceId(id)) ok++;
         if (ok !== N) throw new Error("guard rejected a valid ID");
-      },
-    },
-    // Not a target: the failure path builds an error with a reason, which costs an allocation and a stack trace.
-    "parseDeviceId (invalid, with reason)": {
-      batch: N,
-      fn: () => {
-        let n = 0;
-        for (const id of invalid)
-          try {
-            parseDeviceId(id);
-          } catch (e) {
-            if (e instanceof InvalidIdError) n++;
-          }
-        if (n !== N) throw new Error("accepted an invalid ID");
       },
     },
   },
