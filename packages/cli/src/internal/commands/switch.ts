@@ -1,0 +1,133 @@
+import { parseSubEntityId, parseSwitchId } from "@wattstream/core";
+import { setSwitch, SwitchTimeout } from "@wattstream/rx";
+import { asyncScheduler, firstValueFrom } from "rxjs";
+import { confirm } from "../confirm.js";
+import { connect } from "../connect.js";
+import type { DeviceView } from "../deviceView.js";
+import { pendingSwitches, shortId } from "../deviceView.js";
+import { onInterrupt } from "../interrupt.js";
+import { makeOutput } from "../Output.js";
+import type { CommandContext } from "../program.js";
+import { scaledScheduler } from "../scaledScheduler.js";
+import { NotFoundError, UsageError } from "../UsageError.js";
+import { ExitCode } from "../../ExitCode.js";
+
+/** Options of `wattstream switch`. */
+export interface SwitchCommandOptions {
+  readonly yes?: boolean;
+  /** Seconds to wait for the device. */
+  readonly timeout?: number;
+  /** Read period while waiting, seconds. */
+  readonly every?: number;
+}
+
+interface SwitchView {
+  readonly id: string;
+  readonly label?: string;
+  readonly state?: string;
+  readonly openStateLabel?: string;
+  readonly closedStateLabel?: string;
+  readonly pending?: { readonly state?: string };
+}
+
+const stateLabel = (s: SwitchView, state: string | undefined): string => {
+  const label = state === "open" ? s.openStateLabel : state === "closed" ? s.closedStateLabel : undefined;
+  return `${state ?? "unknown"}${label === undefined ? "" : ` (${label})`}`;
+};
+
+/**
+ * `wattstream switch ID_S<n> open|closed`: a switch drives a real circuit (api-facts), so the command shows
+ * what it is about to do and asks first; without a terminal it refuses unless `--yes`. A PATCH only means
+ * "accepted": success is when a later read shows the new state, which rx's `setSwitch` waits for.
+ */
+export const main = async (ctx: CommandContext, rawId: string, target: string, opts: SwitchCommandOptions): Promise<number> => {
+  const out = makeOutput(ctx.io, ctx.options);
+  const switchId = parseSwitchId(rawId);
+  if (target !== "open" && target !== "closed") throw new UsageError(`state ${JSON.stringify(target)}`, "must be open or closed");
+  const { deviceId } = parseSubEntityId(switchId);
+  const timeoutS = opts.timeout ?? 300;
+  const everyS = opts.every ?? 5;
+  const interrupt = onInterrupt();
+  const conn = await connect(ctx.options, out);
+  try {
+    const device = (await conn.client.promise.getDevice(deviceId, { signal: interrupt.signal })) as unknown as DeviceView;
+    const sw = ((device as { readonly switches?: ReadonlyArray<SwitchView> }).switches ?? []).find((s) => s.id === switchId);
+    if (sw === undefined) {
+      const has = (device.switches ?? []).map((s) => shortId(s.id));
+      throw new NotFoundError(
+        `${switchId}: device ${deviceId} (${device.model ?? "unknown model"}) has ${has.length === 0 ? "no switches" : `switches ${has.join(", ")} only`}`,
+      );
+    }
+    const pending = sw.pending?.state ?? pendingSwitches(device).get(switchId);
+    const summary = {
+      type: "switch" as const,
+      deviceId,
+      deviceLabel: device.label,
+      switchId,
+      label: sw.label,
+      state: sw.state,
+      pending,
+      requested: target,
+    };
+    const c = out.color;
+    if (out.json) out.record(summary);
+    else {
+      out.line(`Device  ${deviceId}${device.label === undefined ? "" : ` "${device.label}"`} (${device.model ?? "?"})`);
+      out.line(`Switch  ${shortId(switchId)}${sw.label === undefined ? "" : ` "${sw.label}"`}: ${c.bold(stateLabel(sw, sw.state))}${
+        pending === undefined ? "" : c.yellow(` (pending: ${pending})`)
+      }`);
+      out.line(`Change  → ${c.bold(stateLabel(sw, target))}`);
+    }
+    if (sw.state === target && (pending === undefined || pending === target)) {
+      if (out.json) out.record({ type: "switchConfirmed", switchId, state: target, changed: false });
+      else out.line(`Already ${target}: nothing to do.`);
+      return ExitCode.ok;
+    }
+    if (opts.yes !== true) {
+      if (ctx.io.stdin.isTTY !== true)
+        throw new UsageError("switch", "refusing to switch a circuit without confirmation: stdin is not a terminal; pass --yes to confirm");
+      const ok = await confirm(ctx.io, `Switch ${switchId} to ${target}? This drives a real circuit. [y/N] `, interrupt.signal);
+      if (!ok) {
+        out.warn("not confirmed: nothing was sent");
+        return ExitCode.other;
+      }
+    }
+    const sim = conn.simulator;
+    const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(() => sim.clock.now() * 1000, conn.speed);
+    out.note(`sending the change, then waiting up to ${timeoutS} s for the device to apply it…`);
+    const confirmed = firstValueFrom(
+      setSwitch(conn.client, switchId, target, { timeout: timeoutS * 1000, every: everyS * 1000, scheduler }),
+    );
+    const result = await Promise.race([
+      confirmed.then(
+        () => "confirmed" as const,
+        (error: unknown) => {
+          if (error instanceof SwitchTimeout) return "pending" as const;
+          throw error;
+        },
+      ),
+      interrupt.interrupted.then(() => "interrupted" as const),
+    ]);
+    if (result === "confirmed") {
+      if (out.json) out.record({ type: "switchConfirmed", switchId, state: target, changed: true });
+      else out.line(c.green(`Switch ${switchId} is ${target}: the device reports the new state.`));
+      return ExitCode.ok;
+    }
+    if (result === "pending") {
+      if (out.json) out.record({ type: "switchPending", switchId, state: target, timeoutSeconds: timeoutS });
+      else
+        out.line(
+          c.yellow(
+            `Still pending after ${timeoutS} s: the service accepted the change but the device has not applied it yet. ` +
+              `It will when the device next connects; check with: wattstream devices ${deviceId}`,
+          ),
+        );
+      return ExitCode.other;
+    }
+    out.warn("interrupted while waiting; the change may already have been sent and may still be applied");
+    return ExitCode.interrupted;
+  } finally {
+    interrupt.dispose();
+    await conn.close();
+  }
+};

@@ -1,0 +1,77 @@
+import { parseDeviceId } from "@wattstream/core";
+import { asyncScheduler } from "rxjs";
+import { connect } from "../connect.js";
+import { iso } from "../deviceView.js";
+import { onInterrupt } from "../interrupt.js";
+import { makeOutput } from "../Output.js";
+import type { CommandContext } from "../program.js";
+import { scaledScheduler } from "../scaledScheduler.js";
+import { describeEvent, eventDevice } from "../watch/formatEvent.js";
+import { liveView } from "../watch/liveView.js";
+import type { WatchEvent } from "../watch/WatchEvent.js";
+import { watchEvents$ } from "../watch/watchEvents.js";
+import { ExitCode } from "../../ExitCode.js";
+
+/** Options of `wattstream watch`. */
+export interface WatchCommandOptions {
+  readonly energy: "short" | "long" | "none";
+  readonly channels?: boolean;
+  /** Device poll period, seconds. */
+  readonly every?: number;
+}
+
+/**
+ * `wattstream watch [ID...]`: rx's change events, rendered as a live table on a TTY, as lines in a pipe, or
+ * as NDJSON with `--json`. Runs until Ctrl-C (exit 0: streams unsubscribed, which interrupts their fibers and
+ * aborts requests in flight) or until a fatal error (bad key, unknown device).
+ */
+export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts: WatchCommandOptions): Promise<number> => {
+  const out = makeOutput(ctx.io, ctx.options);
+  const wanted = ids.map((id) => parseDeviceId(id));
+  const interrupt = onInterrupt();
+  const conn = await connect(ctx.options, out);
+  // On the embedded simulator, time is the simulator's (possibly sped up): polls land when data is due there.
+  const sim = conn.simulator;
+  const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(() => sim.clock.now() * 1000, conn.speed);
+  const withChannels = opts.channels === true;
+  const sink: { push: (e: WatchEvent) => void; close: () => void } = out.json
+    ? { push: (e) => out.record(e), close: () => undefined }
+    : out.tty
+      ? liveView(out, {
+          title: `wattstream watch · ${wanted.length === 0 ? "every device on the key" : wanted.join(" ")} · ${conn.baseUrl}${
+            sim === undefined ? "" : ` (simulator${conn.speed === 1 ? "" : `, ${conn.speed}× speed`})`
+          }`,
+          now: conn.now,
+          withChannels,
+        })
+      : {
+          push: (e) => {
+            const text = describeEvent(e, out.color, withChannels);
+            if (text === undefined) return;
+            const at = e.type === "interval" || e.type === "revised" ? e.timestamp : conn.now();
+            const id = eventDevice(e);
+            out.line(`${out.color.dim(iso(at))} ${id === "*" ? "" : `${id} `}${text}`);
+          },
+          close: () => undefined,
+        };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const sub = watchEvents$(conn.client, {
+        ids: wanted,
+        energy: opts.energy,
+        scheduler,
+        secrets: conn.secrets,
+        ...(opts.every === undefined ? {} : { every: opts.every * 1000 }),
+      }).subscribe({ next: sink.push, error: reject, complete: resolve });
+      void interrupt.interrupted.then(() => {
+        sub.unsubscribe();
+        resolve();
+      });
+    });
+    return ExitCode.ok;
+  } finally {
+    sink.close();
+    interrupt.dispose();
+    await conn.close();
+  }
+};

@@ -1,0 +1,99 @@
+import type { Simulator } from "@wattstream/simulator";
+import type { WattwatchersClient } from "@wattstream/transport";
+import { makeClient } from "@wattstream/transport";
+import { FAULT_PROFILES } from "./faultProfiles.js";
+import type { FaultProfile } from "./faultProfiles.js";
+import type { GlobalOptions, Output } from "./Output.js";
+import { UsageError } from "./UsageError.js";
+
+/** A client and where it points: the real service, a given base URL, or a simulator started in-process. */
+export interface Connection {
+  readonly client: WattwatchersClient;
+  /** The in-process simulator, when `--simulate` (or no key) started one. */
+  readonly simulator: Simulator | undefined;
+  /** Where requests go (shown to the user; never carries the key). */
+  readonly baseUrl: string;
+  /** Current time in Unix seconds on the clock the data lives on (the simulator's, or the wall clock). */
+  readonly now: () => number;
+  /** Simulated seconds per wall-clock second (1 against a real service). */
+  readonly speed: number;
+  /** HTTP requests sent so far (for the request rate `sync` shows). */
+  readonly requests: () => number;
+  /** Secrets to mask in anything printed. */
+  readonly secrets: ReadonlyArray<string>;
+  readonly close: () => Promise<void>;
+}
+
+/** Options for the simulator the CLI starts in-process. */
+export interface SimulatorSettings {
+  readonly port?: number;
+  /** Real-clock start, Unix seconds. @default now */
+  readonly startTime?: number;
+}
+
+/** Starts the simulator with the global `--speed/--devices/--seed/--faults` settings on a real clock. */
+export const startEmbeddedSimulator = async (options: GlobalOptions, settings: SimulatorSettings = {}): Promise<Simulator> => {
+  const { startSimulator } = await import("@wattstream/simulator");
+  const faults = FAULT_PROFILES[(options.faults ?? "none") as FaultProfile];
+  return startSimulator({
+    clock: "real",
+    speed: options.speed ?? 1,
+    port: settings.port ?? 0,
+    ...(settings.startTime === undefined ? {} : { startTime: settings.startTime }),
+    ...(options.devices === undefined ? {} : { devices: options.devices }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(faults.length === 0 ? {} : { faults }),
+  });
+};
+
+/**
+ * Resolves the global options into a connection: `--api-key` / `WATTSTREAM_API_KEY` and `--base-url` /
+ * `WATTSTREAM_BASE_URL` for a real (or external) service; `--simulate`, or no key at all, for the embedded
+ * simulator, said plainly on stderr so nobody mistakes demo data for their fleet.
+ */
+export const connect = async (options: GlobalOptions, out: Output): Promise<Connection> => {
+  const env = out.io.env;
+  let requests = 0;
+  // Counts requests (retries included) on their way to the platform's fetch; nothing else changes.
+  const fetch = (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
+    requests++;
+    return globalThis.fetch(input, init);
+  };
+  const apiKey = options.apiKey ?? (env["WATTSTREAM_API_KEY"] === "" ? undefined : env["WATTSTREAM_API_KEY"]);
+  const baseUrl = options.baseUrl ?? (env["WATTSTREAM_BASE_URL"] === "" ? undefined : env["WATTSTREAM_BASE_URL"]);
+  if (options.simulate !== true && apiKey !== undefined) {
+    const client = makeClient({ apiKey, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) });
+    return {
+      client,
+      simulator: undefined,
+      baseUrl: baseUrl ?? "https://api-v3.wattwatchers.com.au",
+      now: () => Date.now() / 1000,
+      speed: 1,
+      requests: () => requests,
+      secrets: [apiKey],
+      close: () => Promise.resolve(),
+    };
+  }
+  if (options.simulate !== true && baseUrl !== undefined)
+    throw new UsageError("--base-url", "needs an API key too (--api-key or WATTSTREAM_API_KEY); or use --simulate");
+  const sim = await startEmbeddedSimulator(options);
+  const speed = options.speed ?? 1;
+  const speedNote = speed === 1 ? "" : `, ${speed}× real time`;
+  if (options.simulate === true) out.note(`using the embedded simulator at ${sim.baseUrl} (demo fleet${speedNote})`);
+  // Said even with --quiet: nobody should mistake demo data for their own fleet.
+  else
+    out.warn(
+      `no API key configured (--api-key or WATTSTREAM_API_KEY): using the embedded simulator at ${sim.baseUrl} (demo fleet${speedNote})`,
+    );
+  const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch });
+  return {
+    client,
+    simulator: sim,
+    baseUrl: sim.baseUrl,
+    now: () => sim.clock.now(),
+    speed,
+    requests: () => requests,
+    secrets: [sim.demoKey],
+    close: () => sim.close(),
+  };
+};

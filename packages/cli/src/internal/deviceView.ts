@@ -1,0 +1,64 @@
+/**
+ * The parts of a device record the CLI shows. Every field is optional except `id`: the service omits
+ * properties that have no value (api-facts: conventions), and new fields may appear at any time.
+ */
+export interface DeviceView {
+  readonly id: string;
+  readonly label?: string | undefined;
+  readonly model?: string | undefined;
+  readonly timezone?: string | undefined;
+  readonly latestStatus?: number | undefined;
+  readonly comms?: { readonly type?: string; readonly mode?: string; readonly lastHeardAt?: number | undefined; readonly [key: string]: unknown } | undefined;
+  readonly channels?: ReadonlyArray<{ readonly id: string; readonly label?: string; readonly [key: string]: unknown }> | undefined;
+  readonly switches?:
+    | ReadonlyArray<{ readonly id: string; readonly label?: string; readonly state?: string; readonly [key: string]: unknown }>
+    | undefined;
+  readonly pending?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/** When the device last spoke: `comms.lastHeardAt`, else `latestStatus` (api-facts: offline ≠ zero watts). */
+export const lastHeard = (d: DeviceView): number | undefined => d.comms?.lastHeardAt ?? d.latestStatus;
+
+/** A device is online while it was heard from within `offlineAfter` seconds. */
+export const isOnline = (d: DeviceView, now: number, offlineAfter = 600): boolean => {
+  const heard = lastHeard(d);
+  return heard !== undefined && now - heard <= offlineAfter;
+};
+
+/** `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`, `never`. */
+export const ago = (ts: number | undefined, now: number): string => {
+  if (ts === undefined) return "never";
+  const s = Math.max(0, Math.round(now - ts));
+  if (s < 90) return `${s} s ago`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min ago`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+};
+
+/** ISO 8601 UTC, to the second: `2026-01-05T00:00:00Z`. */
+export const iso = (ts: number | undefined): string =>
+  ts === undefined ? "" : `${new Date(Math.floor(ts) * 1000).toISOString().slice(0, 19)}Z`;
+
+/** The short name of a sub-entity (`D123456789012_S1` → `S1`). */
+export const shortId = (id: string): string => id.slice(id.lastIndexOf("_") + 1);
+
+/** The switch states pending on a device, by switch ID (writes sit under `pending` until applied). */
+export const pendingSwitches = (d: DeviceView): ReadonlyMap<string, string> => {
+  const list = (d.pending as { readonly switches?: unknown } | null | undefined)?.switches;
+  const out = new Map<string, string>();
+  if (Array.isArray(list))
+    for (const s of list as ReadonlyArray<{ readonly id?: unknown; readonly state?: unknown }>)
+      if (typeof s.id === "string" && typeof s.state === "string") out.set(s.id, s.state);
+  return out;
+};
+
+/** `S1 open, S2 closed→open` (an arrow marks a pending change), or `-` without switches. */
+export const switchSummary = (d: DeviceView): string => {
+  const pending = pendingSwitches(d);
+  const parts = (d.switches ?? []).map((s) => {
+    const p = pending.get(s.id);
+    return `${shortId(s.id)} ${s.state ?? "?"}${p !== undefined && p !== s.state ? `→${p}` : ""}`;
+  });
+  return parts.length === 0 ? "-" : parts.join(", ");
+};

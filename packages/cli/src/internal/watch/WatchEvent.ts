@@ -1,0 +1,51 @@
+import type { DeviceEvent } from "@wattstream/rx";
+
+/** A channel's mean power over one interval. */
+export interface ChannelPower {
+  readonly id: string;
+  readonly label: string | undefined;
+  /** Mean real power in watts: joules in the interval ÷ its duration (negative = export, e.g. solar). */
+  readonly powerW: number;
+}
+
+/**
+ * What `wattstream watch` emits, one per NDJSON line with `--json`. `device` is a device's first snapshot;
+ * the rx device events follow as they happen; `interval`/`revised` carry per-channel power; `status` reports a
+ * stream's health (retrying, rate limited); `fleet` and `removed` follow the key's device list.
+ */
+export type WatchEvent =
+  | {
+      readonly type: "device";
+      readonly deviceId: string;
+      readonly label: string | undefined;
+      readonly model: string | undefined;
+      readonly online: boolean;
+      readonly lastHeardAt: number | undefined;
+      readonly channels: ReadonlyArray<{ readonly id: string; readonly label: string | undefined }>;
+      readonly switches: ReadonlyArray<{ readonly id: string; readonly label: string | undefined; readonly state: string | undefined }>;
+    }
+  | { readonly type: "heartbeat"; readonly deviceId: string; readonly lastHeardAt: number | undefined; readonly online: boolean }
+  | DeviceEvent
+  | {
+      readonly type: "interval" | "revised";
+      readonly deviceId: string;
+      readonly stream: "short" | "long";
+      readonly timestamp: number;
+      readonly duration: number;
+      /** Sum of the channels' mean power, watts. */
+      readonly powerW: number;
+      readonly channels: ReadonlyArray<ChannelPower>;
+    }
+  | { readonly type: "gap"; readonly deviceId: string; readonly stream: "short" | "long"; readonly fromTs: number; readonly toTs: number }
+  | {
+      readonly type: "status";
+      readonly deviceId: string;
+      readonly status: "ok" | "retrying" | "degraded" | "rateLimited";
+      readonly attempt?: number;
+      /** Unix seconds on the data's clock. */
+      readonly retryAt?: number;
+      /** `Tag: message` of the failure (never contains the key). */
+      readonly error?: string;
+    }
+  | { readonly type: "fleet"; readonly devices: ReadonlyArray<string>; readonly added: ReadonlyArray<string>; readonly removed: ReadonlyArray<string> }
+  | { readonly type: "removed"; readonly deviceId: string; readonly reason: string };

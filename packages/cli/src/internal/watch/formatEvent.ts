@@ -1,0 +1,68 @@
+import { iso, shortId } from "../deviceView.js";
+import type { Colors } from "../Output.js";
+import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
+
+/** Watts as `1.23 kW` or `850 W`. */
+export const formatPower = (w: number): string => (Math.abs(w) >= 1000 ? `${(w / 1000).toFixed(2)} kW` : `${Math.round(w)} W`);
+
+const channelList = (channels: ReadonlyArray<ChannelPower>): string =>
+  channels.map((c) => `${shortId(c.id)}${c.label === undefined ? "" : ` ${c.label}`} ${formatPower(c.powerW)}`).join(", ");
+
+const show = (u: unknown): string => (typeof u === "string" ? u : JSON.stringify(u) ?? "-");
+
+/**
+ * One human line for an event (no timestamp, no device ID: the caller prefixes those), or `undefined` for
+ * events that only update state (heartbeats).
+ */
+export const describeEvent = (e: WatchEvent, c: Colors, withChannels: boolean): string | undefined => {
+  switch (e.type) {
+    case "device":
+      return `${c.bold(e.label ?? "(no label)")} ${e.model ?? ""} ${e.online ? c.green("online") : c.red("offline")}, ${e.channels.length} channels${
+        e.switches.length === 0 ? "" : `, switches ${e.switches.map((s) => `${shortId(s.id)} ${s.state ?? "?"}`).join(" ")}`
+      }`;
+    case "heartbeat":
+      return undefined;
+    case "interval":
+    case "revised": {
+      const head = `${e.type === "revised" ? c.yellow("revised") : "interval"} ${e.stream} ${c.bold(formatPower(e.powerW))}`;
+      return withChannels ? `${head}  ${c.dim(channelList(e.channels))}` : head;
+    }
+    case "gap":
+      return c.yellow(`gap ${iso(e.fromTs)} – ${iso(e.toTs)} (${e.stream} energy still missing)`);
+    case "status":
+      return e.status === "ok"
+        ? c.green("status ok (recovered)")
+        : c.yellow(
+            `status ${e.status}${e.attempt === undefined ? "" : ` (attempt ${e.attempt})`}${e.retryAt === undefined ? "" : `, next try ${iso(e.retryAt)}`}${
+              e.error === undefined ? "" : `: ${e.error}`
+            }`,
+          );
+    case "fleet":
+      return `fleet: ${e.devices.length} devices${e.added.length > 0 ? `, added ${e.added.join(" ")}` : ""}${
+        e.removed.length > 0 ? `, removed ${e.removed.join(" ")}` : ""
+      }`;
+    case "removed":
+      return c.red(`removed: ${e.reason}`);
+    case "switchChanged":
+      return c.cyan(`switch ${shortId(e.switchId)} ${e.field}: ${show(e.from)} → ${show(e.to)}`);
+    case "channelChanged":
+      return `channel ${shortId(e.channelId)} ${e.field}: ${show(e.from)} → ${show(e.to)}`;
+    case "labelChanged":
+      return `label: ${show(e.from)} → ${show(e.to)}`;
+    case "firmwareChanged":
+      return `firmware: ${show(e.from)} → ${show(e.to)}`;
+    case "pendingSet":
+      return c.yellow(`pending ${e.path.replace(/^\/pending/, "")} = ${show(e.value)}`);
+    case "pendingApplied":
+      return e.applied ? c.green(`applied ${e.path.replace(/^\/pending/, "")} = ${show(e.value)}`) : c.yellow(`pending ${e.path} dropped`);
+    case "wentOffline":
+      return c.red(`offline (last heard ${iso(e.lastHeardAt)})`);
+    case "cameOnline":
+      return c.green("back online");
+    case "changed":
+      return c.dim(`${e.path} ${e.op}${e.op === "remove" ? "" : ` ${show(e.to)}`}`);
+  }
+};
+
+/** The device an event is about, or `*` for fleet-wide events. */
+export const eventDevice = (e: WatchEvent): string => ("deviceId" in e ? e.deviceId : "*");

@@ -1,0 +1,196 @@
+import Table from "cli-table3";
+import { ago, iso, shortId } from "../deviceView.js";
+import type { Output } from "../Output.js";
+import { describeEvent, eventDevice, formatPower } from "./formatEvent.js";
+import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
+
+interface Row {
+  label: string | undefined;
+  model: string | undefined;
+  online: boolean | undefined;
+  lastHeardAt: number | undefined;
+  powerW: number | undefined;
+  intervalTs: number | undefined;
+  channels: ReadonlyArray<ChannelPower>;
+  switches: Map<string, string | undefined>;
+  pending: Map<string, unknown>;
+  status: string;
+}
+
+/** Options of {@link liveView}. */
+export interface LiveViewOptions {
+  /** The first line: what is being watched and where. */
+  readonly title: string;
+  /** The data's clock, Unix seconds (the simulator's when it runs the show). */
+  readonly now: () => number;
+  readonly withChannels: boolean;
+  /** How many recent events to show under the table. @default 8 */
+  readonly logLines?: number;
+}
+
+/** A live view on a terminal. */
+export interface LiveView {
+  readonly push: (event: WatchEvent) => void;
+  /** Draws the final frame and gives the cursor back. */
+  readonly close: () => void;
+}
+
+const ESC = "\u001b[";
+
+/**
+ * The TTY view of `watch`: a table with one row per device (comms, latest power, switches, stream status)
+ * and the most recent events below it, redrawn in place (at most ten times a second, and every second for
+ * the "last heard" ages).
+ */
+export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
+  const c = out.color;
+  const stream = out.io.stdout;
+  const rows = new Map<string, Row>();
+  const log: Array<string> = [];
+  const logLines = options.logLines ?? 8;
+  let drawn = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const row = (id: string): Row => {
+    let r = rows.get(id);
+    if (r === undefined) {
+      r = {
+        label: undefined,
+        model: undefined,
+        online: undefined,
+        lastHeardAt: undefined,
+        powerW: undefined,
+        intervalTs: undefined,
+        channels: [],
+        switches: new Map(),
+        pending: new Map(),
+        status: "starting",
+      };
+      rows.set(id, r);
+    }
+    return r;
+  };
+
+  const frame = (): string => {
+    const now = options.now();
+    const table = new Table({
+      head: ["Device", "Label", "Model", "Comms", "Power", "Interval", "Switches", ...(options.withChannels ? ["Channels"] : []), "Status"],
+      style: { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
+    });
+    for (const [id, r] of rows) {
+      const switches = [...r.switches]
+        .map(([sid, state]) => {
+          const p = r.pending.get(`/pending/switches/${sid}/state`);
+          return `${shortId(sid)} ${state ?? "?"}${p === undefined ? "" : c.yellow(`→${String(p)}`)}`;
+        })
+        .join(" ");
+      table.push([
+        id,
+        r.label ?? "",
+        r.model ?? "",
+        r.online === undefined ? "" : `${r.online ? c.green("online") : c.red("offline")} ${c.dim(ago(r.lastHeardAt, now))}`,
+        r.powerW === undefined ? c.dim("-") : c.bold(formatPower(r.powerW)),
+        r.intervalTs === undefined ? "" : c.dim(iso(r.intervalTs).slice(11)),
+        switches === "" ? c.dim("-") : switches,
+        ...(options.withChannels
+          ? [r.channels.map((ch) => `${shortId(ch.id)} ${(ch.label ?? "").slice(0, 16).padEnd(16)} ${formatPower(ch.powerW).padStart(9)}`).join("\n")]
+          : []),
+        r.status === "ok" ? c.green("ok") : c.yellow(r.status),
+      ]);
+    }
+    const lines = [c.bold(options.title), c.dim(`${iso(now)}  ·  Ctrl-C to quit`), table.toString(), ...log.slice(-logLines)];
+    return lines.join("\n");
+  };
+
+  const draw = (): void => {
+    timer = undefined;
+    const height = stream.rows !== undefined && stream.rows > 4 ? stream.rows : 60;
+    const lines = frame().split("\n").slice(0, height - 1);
+    // Up to the top of the previous frame, clear to the end of the screen, draw the new frame.
+    const up = drawn > 0 ? `${ESC}${drawn}A\r` : "";
+    stream.write(`${up}${ESC}0J${lines.join("\n")}\n`);
+    drawn = lines.length;
+  };
+
+  const schedule = (): void => {
+    if (timer === undefined && !closed) timer = setTimeout(draw, 100);
+  };
+  const tick = setInterval(schedule, 1000);
+  stream.write(`${ESC}?25l`);
+  draw();
+
+  const push = (e: WatchEvent): void => {
+    const id = eventDevice(e);
+    if (id !== "*" && e.type !== "fleet") {
+      const r = row(id);
+      switch (e.type) {
+        case "device":
+          r.label = e.label;
+          r.model = e.model;
+          r.online = e.online;
+          r.lastHeardAt = e.lastHeardAt;
+          for (const s of e.switches) r.switches.set(s.id, s.state);
+          if (r.status === "starting") r.status = "ok";
+          break;
+        case "heartbeat":
+          r.lastHeardAt = e.lastHeardAt;
+          r.online = e.online;
+          break;
+        case "interval":
+        case "revised":
+          if (r.intervalTs === undefined || e.timestamp >= r.intervalTs) {
+            r.powerW = e.powerW;
+            r.intervalTs = e.timestamp;
+            r.channels = e.channels;
+          }
+          break;
+        case "status":
+          r.status = e.status === "ok" ? "ok" : e.status === "rateLimited" ? "rate limited" : `${e.status}${e.attempt === undefined ? "" : ` (${e.attempt})`}`;
+          break;
+        case "switchChanged":
+          if (e.field === "state") r.switches.set(e.switchId, typeof e.to === "string" ? e.to : undefined);
+          break;
+        case "labelChanged":
+          r.label = typeof e.to === "string" ? e.to : undefined;
+          break;
+        case "pendingSet":
+          r.pending.set(e.path, e.value);
+          break;
+        case "pendingApplied":
+          r.pending.delete(e.path);
+          break;
+        case "wentOffline":
+          r.online = false;
+          break;
+        case "cameOnline":
+          r.online = true;
+          break;
+        case "removed":
+          rows.delete(id);
+          break;
+        default:
+          break;
+      }
+    }
+    // Intervals and heartbeats arrive constantly and show in the table; the log keeps the rarer events.
+    if (e.type !== "interval" && e.type !== "heartbeat" && e.type !== "device") {
+      const text = describeEvent(e, c, false);
+      if (text !== undefined) log.push(`${c.dim(iso(options.now()).slice(11))} ${id === "*" ? "" : `${id} `}${text}`);
+      if (log.length > logLines) log.splice(0, log.length - logLines);
+    }
+    schedule();
+  };
+
+  return {
+    push,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(tick);
+      if (timer !== undefined) clearTimeout(timer);
+      draw();
+      stream.write(`${ESC}?25h`);
+    },
+  };
+};

@@ -1,0 +1,152 @@
+import { device$, fleet$, longEnergy$, shortEnergy$ } from "@wattstream/rx";
+import type { ChannelLayout, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
+import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs";
+import type { SchedulerLike, Subscription } from "rxjs";
+import type { DeviceView } from "../deviceView.js";
+import { isOnline, lastHeard } from "../deviceView.js";
+import { redact } from "../formatError.js";
+import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
+
+/** Options of {@link watchEvents$}. */
+export interface WatchOptions {
+  /** Devices to follow; empty = every device on the key, following additions and removals. */
+  readonly ids: ReadonlyArray<string>;
+  readonly energy: "short" | "long" | "none";
+  /** Device poll period, ms on the scheduler's clock. @default rx's (5 min) */
+  readonly every?: number;
+  readonly scheduler: SchedulerLike;
+  /** Secrets to mask in error texts. */
+  readonly secrets: ReadonlyArray<string>;
+}
+
+const errorText = (error: unknown, secrets: ReadonlyArray<string>): string => {
+  const e = error as { readonly _tag?: unknown; readonly message?: unknown } | null;
+  const tag = typeof e?._tag === "string" ? e._tag : "Error";
+  return redact(`${tag}: ${typeof e?.message === "string" ? e.message : String(error)}`, secrets);
+};
+
+const status = (s: StatusEvent, secrets: ReadonlyArray<string>): WatchEvent => ({
+  type: "status",
+  deviceId: s.deviceId,
+  status: s.status,
+  ...(s.attempt === undefined ? {} : { attempt: s.attempt }),
+  ...(s.retryAt === undefined ? {} : { retryAt: Math.round(s.retryAt / 1000) }),
+  ...(s.error === undefined ? {} : { error: errorText(s.error, secrets) }),
+});
+
+/** Energy arrays are positional (api-facts): `eReal[k]` belongs to `channels[k]`; joules ÷ seconds = watts. */
+const power = (point: { readonly duration?: number; readonly eReal?: ReadonlyArray<number> }, layout: ChannelLayout): Array<ChannelPower> => {
+  const seconds = point.duration ?? 0;
+  return (point.eReal ?? []).map((joules, k) => ({
+    id: layout[k]?.id ?? `#${k + 1}`,
+    label: typeof layout[k]?.["label"] === "string" ? (layout[k]?.["label"] as string) : undefined,
+    powerW: seconds > 0 ? Math.round((joules / seconds) * 10) / 10 : 0,
+  }));
+};
+
+const fromEnergy = (e: EnergyEvent, stream: "short" | "long", secrets: ReadonlyArray<string>): WatchEvent => {
+  if (e.type === "status") return status(e, secrets);
+  if (e.type === "gap") return { type: "gap", deviceId: e.deviceId, stream, fromTs: e.fromTs, toTs: e.toTs };
+  const point = e.point as { readonly timestamp: number; readonly duration?: number; readonly eReal?: ReadonlyArray<number> };
+  const channels = power(point, e.channels);
+  return {
+    type: e.type,
+    deviceId: e.deviceId,
+    stream,
+    timestamp: point.timestamp,
+    duration: point.duration ?? 0,
+    powerW: Math.round(channels.reduce((sum, c) => sum + c.powerW, 0) * 10) / 10,
+    channels,
+  };
+};
+
+/** The events of one device: its snapshots turned into `device` / change / heartbeat events, plus energy. */
+const deviceStream = (client: RxClient, id: string, options: WatchOptions): Observable<WatchEvent> => {
+  const { scheduler, secrets } = options;
+  const updates = device$<DeviceView>(client, id, {
+    scheduler,
+    ...(options.every === undefined ? {} : { every: options.every }),
+  }).pipe(share());
+  let heard: number | undefined;
+  const deviceEvents = updates.pipe(
+    mergeMap((u: DeviceUpdate<DeviceView>): ReadonlyArray<WatchEvent> => {
+      if (u.type === "status") return [status(u, secrets)];
+      const d = u.device;
+      const nowS = scheduler.now() / 1000;
+      const out: Array<WatchEvent> = [];
+      if (u.previous === undefined) {
+        out.push({
+          type: "device",
+          deviceId: d.id,
+          label: d.label,
+          model: d.model,
+          online: isOnline(d, nowS),
+          lastHeardAt: lastHeard(d),
+          channels: (d.channels ?? []).map((c) => ({ id: c.id, label: c.label })),
+          switches: (d.switches ?? []).map((s) => ({ id: s.id, label: s.label, state: s.state })),
+        });
+      } else {
+        out.push(...u.events);
+        if (lastHeard(d) !== heard) out.push({ type: "heartbeat", deviceId: d.id, lastHeardAt: lastHeard(d), online: u.online });
+      }
+      heard = lastHeard(d);
+      return out;
+    }),
+  );
+  if (options.energy === "none") return deviceEvents;
+  const layout$ = updates.pipe(
+    filter((u): u is Extract<DeviceUpdate<DeviceView>, { type: "snapshot" }> => u.type === "snapshot"),
+    map((u) => (u.device.channels ?? []) as ChannelLayout),
+  );
+  const energy = (options.energy === "short" ? shortEnergy$ : longEnergy$)(client, id, { scheduler, layout$ });
+  return merge(deviceEvents, energy.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
+};
+
+const isTag = (error: unknown, tag: string): boolean =>
+  typeof error === "object" && error !== null && (error as { readonly _tag?: unknown })._tag === tag;
+
+/**
+ * Every watch event of the chosen devices, merged. With explicit IDs a device that cannot be read ends the
+ * whole stream with its error (exit 4 for NotFound); following the fleet, a device that left the key is
+ * reported as `removed` and the rest go on. A refused key ends everything (exit 3).
+ */
+export const watchEvents$ = (client: RxClient, options: WatchOptions): Observable<WatchEvent> =>
+  new Observable<WatchEvent>((subscriber) => {
+    const running = new Map<string, Subscription>();
+    const follow = options.ids.length === 0;
+    const start = (id: string): void => {
+      if (running.has(id)) return;
+      const sub = deviceStream(client, id, options).subscribe({
+        next: (e) => subscriber.next(e),
+        error: (error: unknown) => {
+          running.delete(id);
+          if (follow && isTag(error, "NotFound")) subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
+          else subscriber.error(error);
+        },
+      });
+      if (!sub.closed) running.set(id, sub);
+    };
+    const stop = (id: string): void => {
+      running.get(id)?.unsubscribe();
+      running.delete(id);
+    };
+    const devices$: Observable<WatchEvent> = follow
+      ? fleet$(client, { scheduler: options.scheduler }).pipe(
+          mergeMap((u): Observable<WatchEvent> => {
+            if (u.type === "status") return of(status(u, options.secrets));
+            for (const id of u.removed) stop(id);
+            const event: WatchEvent = { type: "fleet", devices: u.devices, added: u.added, removed: u.removed };
+            subscriber.next(event);
+            for (const id of u.added) start(id);
+            return EMPTY;
+          }),
+        )
+      : EMPTY;
+    const fleetSub = devices$.subscribe({ next: (e) => subscriber.next(e), error: (e: unknown) => subscriber.error(e) });
+    if (!follow) for (const id of options.ids) start(id);
+    return () => {
+      fleetSub.unsubscribe();
+      for (const sub of running.values()) sub.unsubscribe();
+      running.clear();
+    };
+  });
