@@ -38,6 +38,12 @@ export interface SimKey {
  * The keys of a running simulator: `demo` sees every device with full permissions; the others each see part of
  * the fleet with one permission level.
  *
+ * @example
+ * ```ts
+ * const { readOnly } = sim.keys;
+ * const hidden = sim.fleet.ids().find((id) => !readOnly.devices().includes(id));
+ * // GET /devices/{hidden} with readOnly.key answers 404 NOT_FOUND, as if the device did not exist.
+ * ```
  * @category models
  */
 export interface SimKeys {

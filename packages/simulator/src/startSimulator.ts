@@ -57,8 +57,15 @@ export interface SimulatorOptions {
 }
 
 /**
- * A running simulator.
+ * A running simulator: where it listens, its keys, and the clock, fleet and fault controls.
  *
+ * @example
+ * ```ts
+ * await using sim = await startSimulator();
+ * const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl }); // from @wattstream/transport
+ * sim.fleet.takeOffline(sim.fleet.ids()[0]!);
+ * sim.clock.advance(600);
+ * ```
  * @category models
  */
 export interface Simulator {
