@@ -54,6 +54,8 @@ export interface SimulatorOptions {
   readonly rateLimits?: RateLimitOverride;
   /** Back-fill speed after an outage, in seconds of data per second of clock time. @default 60 */
   readonly backfillRate?: number;
+  /** Fleet-wide bound on cached serialized points (0 = effectively no cache; for benchmarks). @internal */
+  readonly pointCacheLimit?: number;
 }
 
 /**
@@ -142,7 +144,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     global: options.rateLimits ?? {},
     backfillRate: options.backfillRate ?? 60,
     faults: makeFaults(makeRng(options.faultSeed ?? seed), options.faults ?? []),
-    cache: makeCacheBudget(),
+    cache: makeCacheBudget(options.pointCacheLimit),
     seq: 0,
   };
   const app = makeApp(state);
