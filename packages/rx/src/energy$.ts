@@ -64,6 +64,11 @@ export interface EnergyStreamOptions {
   readonly maxWindow?: number;
   /** Persist watermark and fingerprints so a restart emits no duplicate and loses nothing. */
   readonly checkpoints?: CheckpointStore;
+  /**
+   * Save the checkpoint at most this often, ms, and once more on unsubscribe. A crash (no unsubscribe) may then
+   * repeat up to this much of the stream on restart, never lose it. @default 0 (after every poll that changed it)
+   */
+  readonly checkpointEvery?: number;
   /** The channel layout to attach to events (e.g. from `device$`); fetched once (and on mismatch) otherwise. */
   readonly layout$?: Observable<ChannelLayout>;
   readonly active$?: Observable<boolean>;
@@ -148,6 +153,7 @@ const makeEnergy$ = (
       let misses = 0;
       // Lower bound of the reporting lag, learned from polls that came too early.
       let lagLow = options.lag ?? ledger.lag;
+      let lastMissLate = 0;
       const margin = Math.min(1, interval / 10);
       // First retry after a poll came up empty: short enough to keep data fresh, doubling while it stays empty.
       const missBaseMs = Math.max(500, (interval * 1000) / 30);
@@ -165,8 +171,16 @@ const makeEnergy$ = (
         );
       };
 
-      const save = (): Observable<never> =>
-        options.checkpoints ? from(options.checkpoints.save(key, { ...ledger.checkpoint(), lag: lagLow })).pipe(mergeMap(() => EMPTY)) : EMPTY;
+      const checkpointEvery = options.checkpointEvery ?? 0;
+      let lastSave = -Infinity;
+      let dirty = false;
+      const save = (): Observable<never> => {
+        dirty = true;
+        if (!options.checkpoints || scheduler.now() - lastSave < checkpointEvery) return EMPTY;
+        lastSave = scheduler.now();
+        dirty = false;
+        return from(options.checkpoints.save(key, { ...ledger.checkpoint(), lag: lagLow })).pipe(mergeMap(() => EMPTY));
+      };
 
       const refreshLayout = (): Observable<unknown> =>
         layoutStale && client.getDevice
@@ -209,10 +223,12 @@ const makeEnergy$ = (
             cursor = catchingUp ? toTs : undefined;
             let next: number;
             if (applied.advanced) {
-              if (misses >= 3 || applied.holeOpened) promptUntil = now + settle; // outage: back-fill is coming
-              // Found after a miss: the lag lies between the miss and now; aim just below now next time.
+              // Found after polls that came too early: the lag lies between the last miss and now. Within a
+              // few intervals that is reporting lag, learned; beyond, the device was offline (an outage) and
+              // back-fill is coming, so re-check the settle window promptly.
               const upper = now - (wm + interval);
-              if (misses > 0 && misses < 3 && upper < 4 * interval) lagLow = Math.max(lagLow, upper - missBaseMs / 1000);
+              if (misses > 0 && upper < 4 * interval) lagLow = Math.max(lagLow, lastMissLate);
+              if ((misses > 0 && upper >= 4 * interval) || applied.holeOpened) promptUntil = now + settle;
               misses = 0;
               lagLow *= 0.9995; // slowly forget, so a device whose lag shrinks is polled earlier again
               next = cursor !== undefined ? 0 : dueDelay();
@@ -221,7 +237,7 @@ const makeEnergy$ = (
             } else {
               // Too early, or the device is offline: learn the lag, then back off.
               const late = now - (wm + interval);
-              if (misses === 0 && late >= 0 && late < 4 * interval) lagLow = Math.max(lagLow, late);
+              if (late >= 0) lastMissLate = late;
               misses++;
               next = Math.min(maxBackoffMs, missBaseMs * 2 ** (misses - 1));
             }
@@ -250,10 +266,14 @@ const makeEnergy$ = (
         );
       };
       return new Observable<EnergyEvent>((subscriber) => {
-        const sub = pollLoop(tick, { scheduler, active$: options.active$ }).subscribe(subscriber);
+        // The first poll waits until the interval after the watermark is due (now, when catching up).
+        const sub = pollLoop(tick, { scheduler, active$: options.active$, initialDelay: dueDelay() }).subscribe(subscriber);
         return () => {
           sub.unsubscribe();
           layoutSub?.unsubscribe();
+          // Stopping is a checkpoint too. Nobody is subscribed any more to hear of a failure; the store's
+          // earlier checkpoint still stands (at worst the restart repeats some intervals).
+          if (dirty && options.checkpoints) options.checkpoints.save(key, { ...ledger.checkpoint(), lag: lagLow }).catch(() => undefined);
         };
       });
     }),
