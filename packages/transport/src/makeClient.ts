@@ -97,9 +97,9 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
           ? Effect.succeed(pacing)
           : // Made lazily, on the first request's fiber, so it reads that fiber's Clock (TestClock in tests).
             Effect.runSync(Effect.cached(makePacer(pacing))),
-    warmUp: pacing === false ? undefined : Semaphore.makeUnsafe(1),
+    slots: pacing === false ? undefined : Semaphore.makeUnsafe(1),
     retry: options.retry === false ? undefined : (options.retry ?? {}),
-    state: { rateLimit: undefined },
+    state: { rateLimit: undefined, slots: 1 },
   };
 
   const refuse = (operation: OperationId, method: Method, path: string, invalid: Invalid): Response =>

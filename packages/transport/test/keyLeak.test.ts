@@ -45,7 +45,7 @@ describe("the API key never leaks", () => {
     const run = async (apiKey: string, effect: Effect.Effect<unknown, unknown>) => {
       collected.push({ key: apiKey, exit: await Effect.runPromiseExit(effect) });
     };
-    const c = makeClient({ apiKey: key, baseUrl: sim.baseUrl, retry: false, pacing: false, timeout: 100 });
+    const c = makeClient({ apiKey: key, baseUrl: sim.baseUrl, retry: false, pacing: false });
 
     await run(key, c.updateDevice(ids[1]!, { label: 5 } as never)); // BadRequest
     const badKey = "key_thisIsNotAValidKeyBecause!!!!!!";
@@ -67,7 +67,9 @@ describe("the API key never leaks", () => {
     sim.faults.add({ kind: "truncate", operation: "getDevice", times: 1 });
     await run(key, c.getDevice(ids[0]!)); // DecodeError
     sim.faults.add({ kind: "latency", operation: "getDevice", ms: 2_000, times: 1 });
-    await run(key, c.getDevice(ids[0]!)); // Timeout (a real 100 ms timeout: the request must really be cut)
+    // Timeout: a real 100 ms timeout against a 2 s delay, so the request is really cut.
+    const impatient = makeClient({ apiKey: key, baseUrl: sim.baseUrl, retry: false, pacing: false, timeout: 100 });
+    await run(key, impatient.getDevice(ids[0]!));
     await run(key, c.getDevice(key)); // InvalidRequest whose input *is* the key
     await run(key, c.getLongEnergyData(ids[0]!, { granularity: "hour", timezone: key })); // ... and as a timezone
 

@@ -29,14 +29,17 @@ export interface Transport {
   /** The client's pacer (memoised, made on first use so it reads the running fiber's Clock); none = no pacing. */
   readonly pacer: Effect.Effect<Pacer> | undefined;
   /**
-   * Until a response has reported the key's budgets, attempts go one at a time, so a burst of first requests
-   * (a fleet poller starting) cannot exceed a TPS limit nobody knows yet. Absent when pacing is off.
+   * TPS slots (absent when pacing is off). A slot is held from before an attempt is sent until one second after
+   * its answer arrived. Every request the server counts in one of its one-second windows then held a slot at a
+   * common instant, so at most `limit` of them can land in any server second, however long requests spend in
+   * transit (a grant-time sliding window alone cannot promise that when latency varies). One slot until the
+   * first answer reports the key's TPS limit, so a burst of first requests cannot exceed a limit nobody knows.
    */
-  readonly warmUp: Semaphore.Semaphore | undefined;
+  readonly slots: Semaphore.Semaphore | undefined;
   /** Options of resilience's retry policy; `undefined` = a single attempt. */
   readonly retry: RetryOptions | undefined;
-  /** The latest rate-limit state seen by any request of the client. */
-  readonly state: { rateLimit: RateLimitState | undefined };
+  /** The latest rate-limit state seen by any request of the client, and the slot count in force. */
+  readonly state: { rateLimit: RateLimitState | undefined; slots: number };
 }
 
 /** One request: everything needed to send it and to decode its answer. */
@@ -103,6 +106,14 @@ const attempt = <A>(
       t.state.rateLimit = rateLimit;
       if (pacer !== undefined) yield* pacer.update(rateLimit);
     }
+    if (t.slots !== undefined && raw.status !== 429) {
+      // Without a TPS budget in the answer there is nothing to pace by; keep the slots out of the way.
+      const limit = Math.max(1, Math.floor(rateLimit?.tps?.limit ?? UNLIMITED));
+      if (limit !== t.state.slots) {
+        t.state.slots = limit;
+        yield* t.slots.resize(limit);
+      }
+    }
     const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
     if (raw.status < 200 || raw.status > 299) {
       return yield* Effect.fail(
@@ -149,19 +160,22 @@ const abortable = <A, E>(effect: Effect.Effect<A, E>, signal: AbortSignal | unde
   );
 };
 
-/** One attempt, paced (and one at a time while the key's budgets are still unknown). */
+const UNLIMITED = 1_000_000;
+/** The service's TPS window: a slot is kept this long after its answer arrived. */
+const TPS_WINDOW = "1 second";
+
+/** One attempt, paced: a TPS slot, then the pacer's grant (TPD budget, Retry-After blocks). */
 const pacedAttempt = <A>(t: Transport, call: Call<A>): Effect.Effect<ApiResponse<A>, WattwatchersError> => {
-  const { pacer: getPacer, warmUp } = t;
+  const { pacer: getPacer, slots } = t;
   if (getPacer === undefined) return attempt(t, call, undefined);
-  return Effect.gen(function* () {
-    const pacer = yield* getPacer;
-    const once = attempt(t, call, pacer).pipe(Effect.tapError((e) => pacer.observe(e)));
-    if (warmUp === undefined || t.state.rateLimit !== undefined) return yield* once;
-    // Re-checked under the permit: the request that held it may just have learnt the budgets.
-    return yield* warmUp.withPermit(
-      Effect.suspend(() => (t.state.rateLimit === undefined ? once : Effect.succeed(undefined))),
-    ).pipe(Effect.flatMap((r) => (r === undefined ? once : Effect.succeed(r))));
-  });
+  const once = Effect.flatMap(getPacer, (pacer) => attempt(t, call, pacer).pipe(Effect.tapError((e) => pacer.observe(e))));
+  if (slots === undefined) return once;
+  return Effect.acquireUseRelease(
+    slots.take(1),
+    () => once,
+    // Released in the background, so the caller does not wait out the window.
+    () => Effect.asVoid(Effect.forkDetach(Effect.andThen(Effect.sleep(TPS_WINDOW), slots.release(1)))),
+  );
 };
 
 /**
