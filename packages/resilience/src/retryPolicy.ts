@@ -1,4 +1,4 @@
-import { Cause, Duration, Effect, Random, Schedule } from "effect";
+import { Cause, Clock, Duration, Effect, Random, Schedule } from "effect";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import { isTransient, isWattwatchersError } from "./WattwatchersError.js";
 import type { WattwatchersError } from "./WattwatchersError.js";
@@ -12,7 +12,7 @@ import type { WattwatchersError } from "./WattwatchersError.js";
  * | `factor` | 2 | growth of the ceiling per retry |
  * | `maxDelay` | 10 s | cap on one backoff ceiling (Retry-After may still ask for longer) |
  * | `maxRetries` | 5 | retries after the first attempt |
- * | `maxElapsed` | 30 s | total time budget, from the first failure; a wait that would overrun it is not taken |
+ * | `maxElapsed` | 30 s | total time budget (from the first attempt under `withRetry`, else the first failure); a wait that would overrun it is not taken |
  * | `waitForDailyReset` | `false` | wait for 00:00 UTC after a TPD 429 instead of failing fast |
  *
  * @example
@@ -44,8 +44,9 @@ export interface RetryOptions {
    */
   readonly maxRetries?: number | undefined;
   /**
-   * Total time budget measured from the first failure: a retry whose wait would end after it is not attempted
-   * and the last error is returned instead.
+   * Total time budget, measured from the start of the first attempt under {@link withRetry} (from the first
+   * failure when the bare schedule is used with `Effect.retry`): a retry whose wait would end after it is not
+   * attempted and the last error is returned instead.
    * @default "30 seconds"
    */
   readonly maxElapsed?: Duration.Input | undefined;
@@ -118,9 +119,12 @@ const serverFloorMs = (error: WattwatchersError): number => {
  * ```
  * @category error handling
  */
-export const retryPolicy = (options?: RetryOptions): Schedule.Schedule<Duration.Duration, unknown> => {
-  const o = normalize(options);
-  return Schedule.fromStepWithMetadata(
+export const retryPolicy = (options?: RetryOptions): Schedule.Schedule<Duration.Duration, unknown> =>
+  makeSchedule(normalize(options), undefined);
+
+/** The policy; `startedAt` (Unix ms) moves the start of the time budget before the first failure. */
+const makeSchedule = (o: NormalizedRetry, startedAt: number | undefined): Schedule.Schedule<Duration.Duration, unknown> =>
+  Schedule.fromStepWithMetadata(
     Effect.succeed((meta: Schedule.InputMetadata<unknown>) => {
       const error = meta.input;
       if (meta.attempt > o.maxRetries || !isWattwatchersError(error)) return Cause.done(Duration.zero);
@@ -135,13 +139,13 @@ export const retryPolicy = (options?: RetryOptions): Schedule.Schedule<Duration.
       return Effect.flatMap(Random.next, (random) => {
         const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * o.factor ** (meta.attempt - 1));
         const delayMs = Math.max(serverFloorMs(error), Math.round(random * ceiling));
-        if (meta.elapsed + delayMs > o.maxElapsedMs) return Cause.done(Duration.zero);
+        const elapsed = meta.now - (startedAt ?? meta.start);
+        if (elapsed + delayMs > o.maxElapsedMs) return Cause.done(Duration.zero);
         const delay = Duration.millis(delayMs);
         return Effect.succeed([delay, delay] as [Duration.Duration, Duration.Duration]);
       });
     }),
   );
-};
 
 /**
  * What a caller's `verify` effect found after an ambiguous failure of a non-idempotent request: the change is
@@ -207,8 +211,8 @@ export const withRetry = <A, E, R, E2 = never, R2 = never>(
 ): Effect.Effect<A, E | E2, R | R2> => {
   const idempotent = IDEMPOTENT.has(config.method.toUpperCase());
   const verify = config.verify;
-  // The success path pays for one `catch` only; the schedule is built when a first failure needs it.
-  return Effect.catch(effect, (first: E): Effect.Effect<A, E | E2, R | R2> => {
+
+  const retryAfterFirst = (first: E, startedAt: number): Effect.Effect<A, E | E2, R | R2> => {
     if (!idempotent && isAmbiguous(first) && verify === undefined) return Effect.fail(first);
     // The first failure is replayed as attempt one, so the schedule sees it and picks the first delay.
     let replay = true;
@@ -234,8 +238,14 @@ export const withRetry = <A, E, R, E2 = never, R2 = never>(
         return send;
       });
     });
-    return Effect.retry(attempt, retryPolicy(config.options)).pipe(
+    return Effect.retry(attempt, makeSchedule(normalize(config.options), startedAt)).pipe(
       Effect.mapError((e) => (e instanceof Final ? (e.error as E) : (e as E | E2))),
     );
-  });
+  };
+
+  // The success path pays for a clock read and one `catch`; the schedule is built only when a failure needs it.
+  // The time budget starts with the first attempt, so a slow first failure (a timeout) counts against it.
+  return Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
+    Effect.catch(effect, (first: E) => retryAfterFirst(first, startedAt)),
+  );
 };

@@ -214,6 +214,26 @@ describe("withRetry", () => {
     }),
   );
 
+  it.effect("counts the first attempt's own duration against the total budget", () =>
+    Effect.gen(function* () {
+      // Each attempt takes 4 s before timing out.
+      let attempts = 0;
+      const slow = Effect.andThen(
+        Effect.sleep("4 seconds"),
+        Effect.suspend(() => (attempts++, Effect.fail(new Timeout({ ...get, timeoutMs: 4000 })))),
+      );
+      const fiber = yield* run(
+        withRetry(slow, { method: "GET", options: { maxElapsed: "8500 millis", maxRetries: 10 } }).pipe(fixedRandom(MAX)),
+      );
+      yield* TestClock.adjust("1 minute");
+      const exit = yield* Fiber.await(fiber);
+      expect(Exit.isFailure(exit)).toBe(true);
+      // Start 0; fail at 4 s; wait 200 ms; fail at 8.2 s; the next wait (400 ms) would end at 8.6 s > 8.5 s.
+      // Measured from the first failure instead (4.6 s), a third attempt would run.
+      expect(attempts).toBe(2);
+    }),
+  );
+
   it.effect("never retries a PATCH after a timeout or network error without verify", () =>
     Effect.gen(function* () {
       for (const error of [new Timeout({ ...patch }), new NetworkError({ ...patch, cause: "reset" }), new ServerError({ ...patch, status: 502 })]) {
