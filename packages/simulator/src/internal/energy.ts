@@ -72,17 +72,34 @@ const house = (m: EnergyModel, salt: number, t: number, h: number): number => {
 const block = (m: EnergyModel, salt: number, t: number, seconds: number, p: number): boolean =>
   u(m.hash, salt, Math.floor(t / seconds)) < p;
 
-/** Mean real power (W) of channel `ch` over the 30 s interval starting at `ts`. Negative = export. */
-const power = (m: EnergyModel, ch: number, ts: number): number => {
+/**
+ * What every channel of one 30 s interval shares (local hour, solar output, house load, phase voltages),
+ * computed at most once per interval.
+ */
+interface Frame {
+  readonly ts: number;
+  readonly t: number;
+  readonly h: number;
+  solar: number | undefined;
+  house: number | undefined;
+  readonly volts: Array<number | undefined>;
+}
+
+const frame = (m: EnergyModel, ts: number): Frame => {
   const t = ts + 15;
-  const h = localHour(m, t);
+  return { ts, t, h: localHour(m, t), solar: undefined, house: undefined, volts: [] };
+};
+
+/** Mean real power (W) of channel `ch` over the frame's interval. Negative = export. */
+const power = (m: EnergyModel, ch: number, f: Frame): number => {
+  const { t, h } = f;
   const scale = m.scales[ch] ?? 1;
   const salt = ch * 16;
   switch (m.profiles[ch]) {
     case "grid":
-      return house(m, 0, t, h) * scale - solar(m, t, h) * scale;
+      return (f.house ??= house(m, 0, t, h)) * scale - (f.solar ??= solar(m, t, h)) * scale;
     case "solar":
-      return solar(m, t, h) * scale;
+      return (f.solar ??= solar(m, t, h)) * scale;
     case "load":
       return house(m, salt, t, h) * 0.4 * scale;
     case "aircon":
@@ -95,7 +112,7 @@ const power = (m: EnergyModel, ch: number, ts: number): number => {
       return h >= 18 && h < 23 && block(m, salt + 3, t, 1800, 0.4) ? 7000 * scale : 0;
     default:
       // A connected-but-idle CT reads a little noise either side of zero.
-      return (u(m.hash, salt + 4, Math.floor(ts / 30)) - 0.5) * 2;
+      return (u(m.hash, salt + 4, Math.floor(f.ts / 30)) - 0.5) * 2;
   }
 };
 
@@ -125,21 +142,30 @@ export const voltage = (m: EnergyModel, phase: number, ts: number): number =>
 export const frequency = (m: EnergyModel, ts: number): number => round(50 + (u(m.hash, 300, ts / 30) - 0.5) * 0.1, 2);
 
 /** The 30 s reading of channel `ch` for the interval starting at `ts` (a multiple of 30). */
-export const shortSample = (m: EnergyModel, ch: number, ts: number): ShortSample => {
-  let p = power(m, ch, ts);
+export const shortSample = (m: EnergyModel, ch: number, ts: number, f: Frame = frame(m, ts)): ShortSample => {
+  let p = power(m, ch, f);
   const revision = m.revisions.size === 0 ? 0 : (m.revisions.get(ts - (ts % LONG_SECONDS)) ?? 0);
   // A revised interval is re-reported with different values (api-facts: treat a changed value as a revision).
   if (revision > 0) p = p * (1 + 0.04 * revision) + revision;
   const profile = m.profiles[ch] ?? "unused";
   const sign = (mix(m.hash, 400, ch) & 3) === 0 ? -1 : 1;
   const q = Math.abs(p) * Q_RATIO[profile] * sign * (0.9 + 0.2 * u(m.hash, 500 + ch, ts / 30));
-  const v = voltage(m, m.phaseOf[ch] ?? 0, ts);
+  const phase = m.phaseOf[ch] ?? 0;
+  const v = (f.volts[phase] ??= voltage(m, phase, ts));
   return {
     eReal: Math.round(p * SHORT_SECONDS),
     eReactive: Math.round(q * SHORT_SECONDS),
     vRMS: v,
     iRMS: round(Math.hypot(p, q) / v, 3),
   };
+};
+
+/** The 30 s readings of channels 0..n−1 for the interval starting at `ts`, sharing one frame. */
+export const shortSamplesAt = (m: EnergyModel, ts: number, n: number): ShortSample[] => {
+  const f = frame(m, ts);
+  const out = new Array<ShortSample>(n);
+  for (let ch = 0; ch < n; ch++) out[ch] = shortSample(m, ch, ts, f);
+  return out;
 };
 
 /** One channel's 5-minute aggregate. */
@@ -203,6 +229,25 @@ export const longSample = (m: EnergyModel, ch: number, ts: number): LongSample =
   const acc = emptyLong();
   for (let k = 0; k < LONG_SECONDS / SHORT_SECONDS; k++) addShort(acc, shortSample(m, ch, ts + k * SHORT_SECONDS));
   return acc;
+};
+
+/** Adds the ten 30 s readings of every channel in the 5-minute interval at `ts` into `into` (one per channel). */
+export const addLongAt = (m: EnergyModel, ts: number, into: ReadonlyArray<LongSample>): void => {
+  for (let k = 0; k < LONG_SECONDS / SHORT_SECONDS; k++) {
+    const samples = shortSamplesAt(m, ts + k * SHORT_SECONDS, into.length);
+    for (let ch = 0; ch < into.length; ch++) {
+      const acc = into[ch];
+      const s = samples[ch];
+      if (acc && s) addShort(acc, s);
+    }
+  }
+};
+
+/** The 5-minute aggregates of channels 0..n−1 for the interval starting at `ts`. */
+export const longSamplesAt = (m: EnergyModel, ts: number, n: number): LongSample[] => {
+  const out = Array.from({ length: n }, emptyLong);
+  addLongAt(m, ts, out);
+  return out;
 };
 
 /** Modbus meter models the simulator emulates. */

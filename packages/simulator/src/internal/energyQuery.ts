@@ -15,15 +15,15 @@ import { firstStart, isAvailable, latestStart } from "./device.js";
 import type { LongSample, ShortSample } from "./energy.js";
 import {
   addLong,
-  addShort,
+  addLongAt,
   emptyLong,
   frequency,
   LONG_SECONDS,
-  longSample,
+  longSamplesAt,
   MODBUS_SECONDS,
   modbusPoint,
   SHORT_SECONDS,
-  shortSample,
+  shortSamplesAt,
 } from "./energy.js";
 import type { Reply } from "./envelope.js";
 import { fail, noContent, ok } from "./envelope.js";
@@ -158,8 +158,7 @@ const groupShort = (samples: ReadonlyArray<ShortSample>, groups: ReadonlyArray<R
 const shortPoint = (d: SimDevice, ts: number, o: Options): Record<string, unknown> => {
   if (o.timestampOnly) return { timestamp: ts };
   const n = d.channels.length;
-  let cols: ShortSample[] = new Array<ShortSample>(n);
-  for (let k = 0; k < n; k++) cols[k] = shortSample(d.energy, k, ts);
+  let cols = shortSamplesAt(d.energy, ts, n);
   if (o.grouped) cols = groupShort(cols, columns(d, true));
   const m = cols.length;
   const eReal = new Array<number>(m);
@@ -348,7 +347,7 @@ export const longEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
   if (variant !== "range") {
     const ts = variant === "first" ? firstStart(d, LONG_SECONDS, now, rate) : latestStart(d, LONG_SECONDS, now, rate);
     if (ts === undefined) return noContent;
-    return ok(longPoint(d, ts, LONG_SECONDS, d.channels.map((_, k) => longSample(d.energy, k, ts)), opts.value));
+    return ok(longPoint(d, ts, LONG_SECONDS, longSamplesAt(d.energy, ts, d.channels.length), opts.value));
   }
   const gran = parseGranularity(ctx.query);
   if (!gran.ok) return gran.reply;
@@ -367,7 +366,7 @@ export const longEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
       if (!isAvailable(d, ts, ts + LONG_SECONDS, now, rate)) continue;
       parts.push(
         cached(ctx.cache, d, prefix + ts, () =>
-          longPoint(d, ts, LONG_SECONDS, d.channels.map((_, k) => longSample(d.energy, k, ts)), o),
+          longPoint(d, ts, LONG_SECONDS, longSamplesAt(d.energy, ts, d.channels.length), o),
         ),
       );
     }
@@ -389,11 +388,7 @@ export const longEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
     for (let ts = Math.max(b.from, Math.ceil(dataStart / LONG_SECONDS) * LONG_SECONDS); ts < end; ts += LONG_SECONDS) {
       if (!isAvailable(d, ts, ts + LONG_SECONDS, now, rate)) continue;
       any = true;
-      for (let k = 0; k < d.channels.length; k++) {
-        const acc = perChannel[k];
-        if (!acc) continue;
-        for (let s = 0; s < LONG_SECONDS; s += SHORT_SECONDS) addShort(acc, shortSample(d.energy, k, ts + s));
-      }
+      addLongAt(d.energy, ts, perChannel);
     }
     if (any) points.push(longPoint(d, b.from, b.to - b.from, perChannel, o));
   }
