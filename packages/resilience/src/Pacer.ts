@@ -104,6 +104,12 @@ const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
 
+type Decision =
+  | { readonly _tag: "granted" }
+  | { readonly _tag: "wait"; readonly ms: number }
+  | { readonly _tag: "spent"; readonly resetAt: number };
+const GRANTED: Decision = { _tag: "granted" };
+
 const PACER_CONTEXT: RequestContext = { operation: "pacer", method: "-", path: "-" };
 
 /**
@@ -142,22 +148,19 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
     // Waiting takers go one at a time, in arrival order: the lock is held while waiting, so a later `update` is
     // seen by the waiting taker when it wakes and re-checks.
     const lock = yield* Semaphore.make(1);
-    // Only touched under the lock (and read by `snapshot`), so it can be a plain mutable queue.
+    // Only changed inside `decide`'s atomic `Ref.modify` (and read by `snapshot`), so a plain mutable queue will do.
     const grants = new GrantLog();
     // Only the newest `limit` grants can ever decide a wait; keep a generous floor for a limit raised later.
     const keepFor = (limit: number | undefined) => Math.max(limit ?? 0, 64);
 
+    // At 00:00 UTC the daily budget refills; an unknown limit means no daily accounting until headers tell it.
     const rollDay = (s: State, now: number): State =>
       s.tpdResetAt !== undefined && now >= s.tpdResetAt
-        ? { ...s, tpdRemaining: s.tpdLimit, tpdResetAt: nextMidnight(now) }
+        ? { ...s, tpdRemaining: s.tpdLimit, tpdResetAt: s.tpdLimit === undefined ? undefined : nextMidnight(now) }
         : s;
 
-    /**
-     * One decision at `now`: grant (and book it), or say how long to wait, or that the day's budget is spent.
-     * Synchronous inside `Ref.modify`, so a decision and its booking cannot interleave with another fiber.
-     */
-    type Decision = { readonly _tag: "granted" } | { readonly _tag: "wait"; readonly ms: number } | { readonly _tag: "spent"; readonly resetAt: number };
-    const GRANTED: Decision = { _tag: "granted" };
+    // One decision at `now`: grant (and book it), or say how long to wait, or that the day's budget is spent.
+    // Synchronous inside `Ref.modify`, so a decision and its booking cannot interleave with another fiber.
     const decide = (now: number, cost: number) =>
       Ref.modify(state, (s0): [Decision, State] => {
         const s = rollDay(s0, now);
@@ -254,7 +257,7 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
           Ref.update(state, (s) => {
             if (error.scope === "tpd") {
               const resetAt = error.resetAt === undefined ? nextMidnight(now) : error.resetAt * 1000;
-              return { ...s, tpdRemaining: 0, tpdResetAt: resetAt, tpdLimit: s.tpdLimit ?? 0 };
+              return { ...s, tpdRemaining: 0, tpdResetAt: resetAt };
             }
             const seconds = error.retryAfter ?? error.rateLimit?.tps?.resetSeconds ?? 1;
             return { ...s, blockedUntil: Math.max(s.blockedUntil, now + Math.ceil(seconds * 1000)) };

@@ -190,6 +190,20 @@ describe("makePacer: TPD", () => {
   );
 });
 
+describe("makePacer: TPD without a known limit", () => {
+  it.effect("a TPD 429 spends the day, and the next day starts unmetered until headers arrive", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.UTC(2026, 5, 1, 12, 0, 0));
+      const pacer = yield* makePacer();
+      yield* pacer.observe(new RateLimited({ ...get, scope: "tpd", resetAt: Date.UTC(2026, 5, 2) / 1000 }));
+      expect(Exit.isFailure(yield* Effect.exit(pacer.take()))).toBe(true);
+      yield* TestClock.adjust("12 hours");
+      expect(Exit.isSuccess(yield* Effect.exit(Effect.forEach([1, 2, 3], () => pacer.take())))).toBe(true);
+      expect((yield* pacer.snapshot).tpdRemaining).toBeUndefined();
+    }),
+  );
+});
+
 describe("makePacer: pace", () => {
   it.effect("runs the request after taking a slot and observes its 429", () =>
     Effect.gen(function* () {
