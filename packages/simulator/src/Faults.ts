@@ -29,7 +29,9 @@ export type OperationId =
  * - `reset`: the TCP connection is destroyed without an answer;
  * - `truncate`: a 200 whose JSON body is cut in half;
  * - `extraFields`: unknown fields added to every object of the body (new fields appear over time);
- * - `omitOptional`: optional fields left out of the body (a property with no value is omitted).
+ * - `omitOptional`: optional fields left out of the body (a property with no value is omitted);
+ * - `legacyRateLimitHeaders`: the older `X-RateLimit-{Limit,Remaining,Reset}` trio (the daily budget) instead of
+ *   the six TPS/TPD headers (api-facts: accept both).
  *
  * @category models
  */
@@ -40,7 +42,8 @@ export type FaultKind =
   | "reset"
   | "truncate"
   | "extraFields"
-  | "omitOptional";
+  | "omitOptional"
+  | "legacyRateLimitHeaders";
 
 /**
  * A scripted or random fault, aimed at operations and/or a device.

@@ -77,6 +77,18 @@ describe("fault injection", () => {
     expect(point["eReal"]).toHaveLength(6);
   });
 
+  it("legacyRateLimitHeaders sends the older trio for the daily budget instead of the six headers", async () => {
+    h = await start({ rateLimits: { tps: Infinity, tpd: 50 } });
+    h.sim.faults.add({ kind: "legacyRateLimitHeaders", times: 1 });
+    const res = await h.get("/devices");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-RateLimit-TpsLimit")).toBeNull();
+    expect(res.headers.get("X-RateLimit-TpdLimit")).toBeNull();
+    expect([res.headers.get("X-RateLimit-Limit"), res.headers.get("X-RateLimit-Remaining")]).toEqual(["50", "49"]);
+    expect(res.headers.get("X-RateLimit-Reset")).toBe("86400");
+    expect((await h.get("/devices")).headers.get("X-RateLimit-TpdRemaining")).toBe("48");
+  });
+
   it("latency delays the answer and is logged with the request", async () => {
     h = await start();
     h.sim.faults.add({ kind: "latency", ms: 25, times: 1 });

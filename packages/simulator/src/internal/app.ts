@@ -53,6 +53,9 @@ const RATE_HEADERS = [
   "X-RateLimit-TpdLimit",
   "X-RateLimit-TpdRemaining",
   "X-RateLimit-TpdReset",
+  "X-RateLimit-Limit",
+  "X-RateLimit-Remaining",
+  "X-RateLimit-Reset",
 ];
 
 const SERIAL_MESSAGE = "Serial numbers must be 13 characters in length, starting with a B, D, E, F.";
@@ -102,6 +105,16 @@ const extraFields = (u: unknown): unknown => {
   return out;
 };
 
+/** Older responses carry one `X-RateLimit-{Limit,Remaining,Reset}` trio; the simulator's describes the daily budget. */
+const legacy = (headers: Record<string, string>, faults: ReadonlySet<FaultKind>): Record<string, string> => {
+  if (!faults.has("legacyRateLimitHeaders") || headers["X-RateLimit-TpdLimit"] === undefined) return headers;
+  return {
+    "X-RateLimit-Limit": headers["X-RateLimit-TpdLimit"],
+    "X-RateLimit-Remaining": headers["X-RateLimit-TpdRemaining"] ?? "0",
+    "X-RateLimit-Reset": headers["X-RateLimit-TpdReset"] ?? "0",
+  };
+};
+
 /** Catalogue entries have no optional fields: their labels are the payload. */
 const CATALOGUES: ReadonlySet<OperationId> = new Set(["getChannelCategories", "getDeviceModels"]);
 
@@ -116,7 +129,7 @@ const serialize = (
   faults: ReadonlySet<FaultKind>,
   operation: OperationId,
 ): Response => {
-  const all: Record<string, string> = { ...CORS_HEADERS, ...headers, ...reply.headers };
+  const all: Record<string, string> = { ...CORS_HEADERS, ...legacy(headers, faults), ...reply.headers };
   if (reply.body === undefined && reply.text === undefined) {
     return new Response(null, { status: reply.status, headers: all });
   }
