@@ -8,6 +8,8 @@ export default mergeConfig(
       // The browser test builds the app and drives Chromium: its hooks need more than the shared ceiling.
       testTimeout: 60_000,
       hookTimeout: 120_000,
+      // The page answers in real time (requests, rendering) while its clock is moved by the test: poll for it.
+      expect: { poll: { timeout: 20_000, interval: 50 } },
     },
   }),
 );

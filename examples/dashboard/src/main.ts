@@ -1,6 +1,7 @@
 // The dashboard: @wattstream/rx streams over a @wattstream/transport client, rendered with plain DOM.
 import { device$, fleet$, pauseController, setSwitch, shortEnergy$ } from "@wattstream/rx";
-import type { DeviceLike, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
+import type { DeviceUpdate, EnergyEvent, StatusEvent } from "@wattstream/rx";
+import type { Device } from "@wattstream/core";
 import { makeClient } from "@wattstream/transport";
 import { asyncScheduler, distinctUntilChanged, filter, map, Subscription } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
@@ -29,15 +30,12 @@ const describe = (error: unknown): string => {
   return "unexpected error";
 };
 
-const hasSwitches = (d: DeviceLike): boolean => (d.switches?.length ?? 0) > 0;
+const hasSwitches = (d: Device): boolean => (d.switches?.length ?? 0) > 0;
 
 const start = (config: DashboardConfig, mount: HTMLElement): void => {
   // Retries belong to the streams: each poller backs off on its own and reports every failure as a status
   // event, which the status line shows; a second retry layer under it would hide them and multiply attempts.
-  const transport = makeClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, retry: false });
-  // rx takes the client through its structural `RxClient` port. Transport decodes `label: null` ("not set",
-  // api-facts) where rx's `DeviceLike` has `label?: string`; until the two agree, the port is asserted here.
-  const client = transport as unknown as RxClient;
+  const client = makeClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, retry: false });
   const scheduler: SchedulerLike = config.clock ? warpedScheduler(config.clock) : asyncScheduler;
 
   // Page Visibility → `active$`: a hidden tab stops every poller (timers and requests in flight); the energy
@@ -89,7 +87,7 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
     chart.setNote("waiting for data…");
     mount.dataset["selected"] = id;
 
-    const updates$ = device$(client, id, deviceOptions);
+    const updates$ = device$<Device>(client, id, deviceOptions);
     const snapshots$ = updates$.pipe(filter((u) => u.type === "snapshot"));
     // The chart's labels follow the device record; with structural sharing an unchanged layout is the same array.
     const layout$ = snapshots$.pipe(
@@ -126,8 +124,8 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
   const rows = new Map<string, Subscription>();
   const watchDevice = (id: string): void => {
     fleetView.add(id);
-    const sub = device$(client, id, deviceOptions).subscribe({
-      next: (u: DeviceUpdate) => {
+    const sub = device$<Device>(client, id, deviceOptions).subscribe({
+      next: (u: DeviceUpdate<Device>) => {
         if (u.type === "status") return noteStatus("device", u);
         fleetView.update(u);
         // First choice: the configured device, else the first one that can switch.

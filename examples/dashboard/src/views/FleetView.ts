@@ -1,3 +1,4 @@
+import type { Device } from "@wattstream/core";
 import type { DeviceSnapshot } from "@wattstream/rx";
 import { countRender, el } from "./dom.js";
 
@@ -6,7 +7,7 @@ interface Row {
   readonly name: HTMLSpanElement;
   readonly meta: HTMLSpanElement;
   label: string | undefined;
-  model: unknown;
+  model: string | undefined;
   online: boolean | undefined;
   switches: unknown;
   pending: unknown;
@@ -45,11 +46,11 @@ export class FleetView {
     this.rows.delete(id);
   }
 
-  update(snapshot: DeviceSnapshot): void {
+  update(snapshot: DeviceSnapshot<Device>): void {
     const row = this.rows.get(snapshot.deviceId);
     if (row === undefined) return;
     const d = snapshot.device;
-    const model = (d as { readonly model?: unknown }).model;
+    const model = d.model;
     if (
       row.label === d.label &&
       row.model === model &&
@@ -67,7 +68,7 @@ export class FleetView {
     li.dataset["online"] = snapshot.online ? "online" : "offline";
     row.name.textContent = d.label ?? d.id;
     const switches = d.switches?.length ?? 0;
-    const parts = [snapshot.online ? "online" : "offline", typeof model === "string" ? model : "?"];
+    const parts = [snapshot.online ? "online" : "offline", model];
     if (switches > 0) parts.push(`${switches} switches`);
     row.meta.textContent = parts.join(" · ");
     li.title = d.id;

@@ -1,4 +1,4 @@
-import type { ChannelLayout } from "@wattstream/rx";
+import type { Channel } from "@wattstream/core";
 import type { PowerSeries } from "../powerSeries.js";
 import { contiguousRuns } from "../powerSeries.js";
 import { countRender, el, svg } from "./dom.js";
@@ -23,7 +23,7 @@ export class PowerChart {
   private readonly legend = el("ul", { className: "legend", data: { testid: "legend", renders: "0" } });
   private readonly plot = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": "power per channel" });
   private readonly note = el("p", { className: "note" });
-  private channels: ChannelLayout | undefined;
+  private channels: ReadonlyArray<Channel> | undefined;
   private series: PowerSeries | undefined;
 
   constructor() {
@@ -31,7 +31,7 @@ export class PowerChart {
     this.root.append(this.title, this.legend, this.plot, this.note);
   }
 
-  setChannels(channels: ChannelLayout): void {
+  setChannels(channels: ReadonlyArray<Channel>): void {
     if (channels === this.channels) return;
     this.channels = channels;
     this.legend.replaceChildren(

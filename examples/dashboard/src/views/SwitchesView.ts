@@ -1,25 +1,14 @@
-import type { DeviceLike } from "@wattstream/rx";
+import type { Device, Switch } from "@wattstream/core";
 import { readSwitch } from "@wattstream/rx";
 import { countRender, el } from "./dom.js";
 
 type Position = "open" | "closed";
 
-/** A switch as the device record carries it (contract: `switches[].pending.state` while a write waits). */
-interface SwitchRecord {
-  readonly id: string;
-  readonly state?: string;
-  readonly label?: string;
-  readonly openStateLabel?: string;
-  readonly closedStateLabel?: string;
-  readonly pending?: { readonly state?: string } | null;
-}
-
 const position = (u: unknown): Position | undefined => (u === "open" || u === "closed" ? u : undefined);
 const other = (p: Position | undefined): Position => (p === "closed" ? "open" : "closed");
 
-/** The requested state of a switch while a write waits for the device, wherever the record puts it. */
-export const pendingState = (device: DeviceLike, sw: SwitchRecord): Position | undefined =>
-  position(sw.pending?.state) ?? readSwitch(device, sw.id).pending;
+/** The requested state of a switch while a write waits for the device (`switches[].pending.state`). */
+export const pendingState = (device: Device, sw: Switch): Position | undefined => readSwitch(device, sw.id).pending;
 
 type Phase =
   | { readonly kind: "idle" }
@@ -29,11 +18,11 @@ type Phase =
 
 interface Row {
   readonly li: HTMLLIElement;
-  record: SwitchRecord | undefined;
+  record: Switch | undefined;
   phase: Phase;
   /** The state `setSwitch` confirmed, shown until the device poller reads it too. */
   confirmed: Position | undefined;
-  device: DeviceLike | undefined;
+  device: Device | undefined;
 }
 
 /**
@@ -51,8 +40,8 @@ export class SwitchesView {
   }
 
   /** Shows the switches of a new device snapshot (same objects as before for unchanged switches). */
-  setDevice(device: DeviceLike): void {
-    const switches = (device.switches ?? []) as ReadonlyArray<SwitchRecord>;
+  setDevice(device: Device): void {
+    const switches = (device.switches ?? []) as ReadonlyArray<Switch>;
     this.root.hidden = switches.length === 0;
     const seen = new Set<string>();
     for (const sw of switches) {
