@@ -121,6 +121,20 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
   };
 
   const fleetView = new FleetView(select);
+  // First choice: the configured device, else the first switching device in fleet order (decided once every
+  // device before it has answered, so the choice does not depend on which reply came first).
+  const switching = new Map<string, boolean>();
+  const autoSelect = (): void => {
+    if (config.select !== undefined) {
+      if (switching.has(config.select)) select(config.select);
+      return;
+    }
+    for (const id of fleetView.ids()) {
+      const can = switching.get(id);
+      if (can === undefined) return;
+      if (can) return select(id);
+    }
+  };
   const rows = new Map<string, Subscription>();
   const watchDevice = (id: string): void => {
     fleetView.add(id);
@@ -128,10 +142,14 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
       next: (u: DeviceUpdate<Device>) => {
         if (u.type === "status") return noteStatus("device", u);
         fleetView.update(u);
-        // First choice: the configured device, else the first one that can switch.
-        if (selected === undefined && (config.select === undefined ? hasSwitches(u.device) : config.select === id)) select(id);
+        switching.set(id, hasSwitches(u.device));
+        if (selected === undefined) autoSelect();
       },
-      error: (error: unknown) => fleetView.failed(id, describe(error)),
+      error: (error: unknown) => {
+        fleetView.failed(id, describe(error));
+        switching.set(id, false);
+        if (selected === undefined) autoSelect();
+      },
     });
     rows.set(id, sub);
   };

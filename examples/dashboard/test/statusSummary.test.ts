@@ -1,0 +1,33 @@
+import type { StatusEvent } from "@wattstream/rx";
+import { describe, expect, it } from "vitest";
+import { summarize } from "../src/statusSummary.ts";
+
+const ev = (deviceId: string, status: StatusEvent["status"], extra: Partial<StatusEvent> = {}): StatusEvent => ({
+  type: "status",
+  deviceId,
+  status,
+  ...extra,
+});
+
+describe("summarize", () => {
+  it("is live with no trouble", () => {
+    expect(summarize(new Map(), false)).toEqual({ health: "live", text: "live" });
+    expect(summarize(new Map([["a", ev("a", "ok")]]), false).health).toBe("live");
+  });
+  it("lets the worst stream win and counts the troubled ones", () => {
+    const latest = new Map([
+      ["energy:a", ev("a", "retrying", { retryAt: Date.UTC(2026, 0, 5, 0, 1, 2) })],
+      ["device:b", ev("b", "rateLimited", { retryAt: Date.UTC(2026, 0, 5, 0, 0, 30) })],
+      ["device:c", ev("c", "ok")],
+    ]);
+    expect(summarize(latest, false)).toEqual({ health: "rateLimited", text: "rate limited until 00:00:30 UTC (2 streams)" });
+  });
+  it("says how many polls failed when degraded", () => {
+    expect(summarize(new Map([["x", ev("x", "degraded", { attempt: 4 })]]), false).text).toBe(
+      "degraded: 4 failed polls in a row, retrying (1 stream)",
+    );
+  });
+  it("says paused while the tab is hidden, whatever the streams said last", () => {
+    expect(summarize(new Map([["x", ev("x", "retrying")]]), true).health).toBe("paused");
+  });
+});
