@@ -164,6 +164,11 @@ describe("dashboard in Chromium", () => {
     const before = await chartPoints();
     const lastBefore = await lastTimestamp();
     const legendRenders = await page.getByTestId("legend").getAttribute("data-renders");
+    const renders = (): Promise<Array<string | undefined>> =>
+      page.locator("[data-testid=fleet] li, [data-testid=switches] li").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset["renders"]));
+    const rendersBefore = await renders();
+    const devicePolls = (): number => simRequests.filter((r) => /\/devices\/[A-Z0-9]{13}$/.test(new URL(r.url()).pathname)).length;
+    const pollsBefore = devicePolls();
     expect(await page.locator("[data-testid=chart] polyline").count()).toBeGreaterThanOrEqual(device.channels.length);
 
     await advance(300);
@@ -171,7 +176,10 @@ describe("dashboard in Chromium", () => {
     expect(await simLatest(selected!)).toBe(lastBefore + 300);
     await expect.poll(lastTimestamp).toBe(lastBefore + 300);
     expect(await chartPoints()).toBe(before + 10);
-    // Structural sharing: the channel layout did not change, so the legend was not redrawn.
+    // Structural sharing: every device was read again, but only `comms.lastHeardAt` moved, so no fleet row, no
+    // switch row and not the legend was redrawn.
+    await expect.poll(devicePolls).toBeGreaterThanOrEqual(pollsBefore + 9);
+    expect(await renders()).toEqual(rendersBefore);
     expect(await page.getByTestId("legend").getAttribute("data-renders")).toBe(legendRenders);
   });
 
