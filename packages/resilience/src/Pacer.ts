@@ -100,6 +100,7 @@ interface State {
 }
 
 const WINDOW_MS = 1000;
+const MAX_TRACKED = 10_000;
 const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
@@ -150,8 +151,9 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
     const lock = yield* Semaphore.make(1);
     // Only changed inside `decide`'s atomic `Ref.modify` (and read by `snapshot`), so a plain mutable queue will do.
     const grants = new GrantLog();
-    // Only the newest `limit` grants can ever decide a wait; keep a generous floor for a limit raised later.
-    const keepFor = (limit: number | undefined) => Math.max(limit ?? 0, 64);
+    // Only the newest `limit` grants can ever decide a wait; keep a floor for a limit learned or raised later, and
+    // a ceiling: a budget above MAX_TRACKED per second (no real key has one) is effectively not paced.
+    const keepFor = (limit: number | undefined) => Math.min(Math.max(limit ?? 0, 64), MAX_TRACKED);
 
     // At 00:00 UTC the daily budget refills; an unknown limit means no daily accounting until headers tell it.
     const rollDay = (s: State, now: number): State =>

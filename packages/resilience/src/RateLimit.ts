@@ -48,25 +48,61 @@ export const readHeader = (headers: HeadersInput | undefined, name: string): str
 
 const PREFIX = "x-ratelimit-";
 
-/** The `X-RateLimit-*` headers in one pass, names lower-cased without the prefix (e.g. `"tpslimit"`). */
-const collect = (headers: HeadersInput): Map<string, string> => {
-  const out = new Map<string, string>();
-  const add = (name: string, value: unknown) => {
-    const lower = name.toLowerCase();
-    if (!lower.startsWith(PREFIX) || value === undefined || value === null) return;
-    const first: unknown = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined && !out.has(lower.slice(PREFIX.length))) out.set(lower.slice(PREFIX.length), String(first));
-  };
-  if (typeof Headers !== "undefined" && headers instanceof Headers) headers.forEach((value, name) => add(name, value));
-  else for (const name of Object.keys(headers)) add(name, (headers as Record<string, unknown>)[name]);
-  return out;
+/** The nine numbers the headers can carry, keyed by the lower-cased name without `x-ratelimit-`. */
+interface Found {
+  tpslimit?: number;
+  tpsremaining?: number;
+  tpsreset?: number;
+  tpdlimit?: number;
+  tpdremaining?: number;
+  tpdreset?: number;
+  limit?: number;
+  remaining?: number;
+  reset?: number;
+}
+const KNOWN: ReadonlySet<string> = new Set([
+  "tpslimit",
+  "tpsremaining",
+  "tpsreset",
+  "tpdlimit",
+  "tpdremaining",
+  "tpdreset",
+  "limit",
+  "remaining",
+  "reset",
+]);
+
+const toNumber = (value: unknown): number | undefined => {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (first === undefined || first === null || first === "") return undefined;
+  const n = typeof first === "number" ? first : Number(String(first).trim());
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 };
 
-const num = (found: ReadonlyMap<string, string>, name: string): number | undefined => {
-  const raw = found.get(name);
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const n = Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+/**
+ * The `X-RateLimit-*` numbers in one pass over the headers (this runs on every response, so it avoids repeated
+ * case-insensitive lookups). Returns whether any was found.
+ */
+const collect = (headers: HeadersInput, found: Found): boolean => {
+  let any = false;
+  const add = (name: string, value: unknown): void => {
+    // Cheap rejections first: most headers are not X-RateLimit-* and never reach toLowerCase.
+    if (name.length <= PREFIX.length || name.length > PREFIX.length + 12 || (name.charCodeAt(0) | 0x20) !== 0x78) return;
+    const lower = name.toLowerCase();
+    if (!lower.startsWith(PREFIX)) return;
+    const key = lower.slice(PREFIX.length);
+    if (!KNOWN.has(key) || found[key as keyof Found] !== undefined) return;
+    const n = toNumber(value);
+    if (n === undefined) return;
+    found[key as keyof Found] = n;
+    any = true;
+  };
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
+    for (const [name, value] of headers) add(name, value);
+  } else {
+    for (const name in headers) add(name, (headers as Record<string, unknown>)[name]);
+  }
+  return any;
 };
 
 const SECONDS_PER_DAY = 86_400;
@@ -87,14 +123,12 @@ export const secondsUntilUtcMidnight = (nowMs: number): number => {
 };
 
 const budget = (
-  found: ReadonlyMap<string, string>,
-  prefix: "tps" | "tpd" | "",
+  limit: number | undefined,
+  remaining: number | undefined,
+  reset: number | undefined,
   defaultReset: () => number,
 ): RateLimitBudget | undefined => {
-  const limit = num(found, `${prefix}limit`);
-  const remaining = num(found, `${prefix}remaining`);
   if (limit === undefined && remaining === undefined) return undefined;
-  const reset = num(found, `${prefix}reset`);
   return {
     limit: limit ?? remaining ?? 0,
     remaining: remaining ?? limit ?? 0,
@@ -134,12 +168,12 @@ export const parseRateLimit = (
   options: ParseRateLimitOptions = {},
 ): RateLimitState | undefined => {
   if (headers === undefined) return undefined;
-  const found = collect(headers);
-  if (found.size === 0) return undefined;
+  const f: Found = {};
+  if (!collect(headers, f)) return undefined;
   const now = () => options.now ?? Date.now();
-  const tps = budget(found, "tps", () => 1);
-  const tpd = budget(found, "tpd", () => secondsUntilUtcMidnight(now()));
-  let legacy = budget(found, "", () => 1);
+  const tps = budget(f.tpslimit, f.tpsremaining, f.tpsreset, () => 1);
+  const tpd = budget(f.tpdlimit, f.tpdremaining, f.tpdreset, () => secondsUntilUtcMidnight(now()));
+  let legacy = budget(f.limit, f.remaining, f.reset, () => 1);
   if (legacy !== undefined && legacy.resetSeconds > 1_000_000_000) {
     // Some gateways send the reset as an absolute Unix timestamp rather than a delay.
     legacy = { ...legacy, resetSeconds: Math.max(0, legacy.resetSeconds - now() / 1000) };
