@@ -156,6 +156,7 @@ export const makeFleet = (
       const start = ts - (((ts % LONG_SECONDS) + LONG_SECONDS) % LONG_SECONDS);
       d.energy.revisions.set(start, (d.energy.revisions.get(start) ?? 0) + 1);
       d.pointCache.clear();
+      d.windowCache.clear();
     },
     addToKey: (key, id) => void keyState(key).devices.add(device(id).id),
     removeFromKey: (key, id) => void keyState(key).devices.delete(device(id).id),

@@ -77,6 +77,20 @@ describe("fault injection", () => {
     expect(point["eReal"]).toHaveLength(6);
   });
 
+  it("body faults also apply to energy windows served from the response cache", async () => {
+    h = await start();
+    const path = `/short-energy/${idAt(h.sim, FLEET.sixM)}?fromTs=${h.sim.clock.now() - 600}&toTs=${h.sim.clock.now() - 300}`;
+    const plain = await (await h.get(path)).text();
+    expect(await (await h.get(path)).text()).toBe(plain);
+    h.sim.faults.add({ kind: "extraFields", times: 1 });
+    const extra = JSON.parse(await (await h.get(path)).text()) as Record<string, unknown>[];
+    expect(extra).toHaveLength(10);
+    expect(extra[0]!["simFutureFlag"]).toBe(true);
+    h.sim.faults.add({ kind: "truncate", times: 1 });
+    expect(await (await h.get(path)).text()).toBe(plain.slice(0, Math.floor(plain.length / 2)));
+    expect(await (await h.get(path)).text()).toBe(plain);
+  });
+
   it("legacyRateLimitHeaders sends the older trio for the daily budget instead of the six headers", async () => {
     h = await start({ rateLimits: { tps: Infinity, tpd: 50 } });
     h.sim.faults.add({ kind: "legacyRateLimitHeaders", times: 1 });

@@ -130,21 +130,25 @@ const serialize = (
   operation: OperationId,
 ): Response => {
   const all: Record<string, string> = { ...CORS_HEADERS, ...legacy(headers, faults), ...reply.headers };
-  if (reply.body === undefined && reply.text === undefined) {
+  if (reply.body === undefined && reply.text === undefined && reply.bytes === undefined) {
     return new Response(null, { status: reply.status, headers: all });
   }
-  let text: string;
+  all["Content-Type"] = "application/json; charset=utf-8";
   const reshape = (faults.has("omitOptional") && !CATALOGUES.has(operation)) || faults.has("extraFields");
+  if (reply.bytes !== undefined && !reshape && !faults.has("truncate")) {
+    return new Response(reply.bytes, { status: reply.status, headers: all });
+  }
+  let text: string;
+  const given = reply.bytes === undefined ? reply.text : new TextDecoder().decode(reply.bytes);
   if (reshape) {
-    let body: unknown = reply.text === undefined ? reply.body : JSON.parse(reply.text);
+    let body: unknown = given === undefined ? reply.body : JSON.parse(given);
     if (faults.has("omitOptional") && !CATALOGUES.has(operation)) body = omitOptional(body);
     if (faults.has("extraFields")) body = extraFields(body);
     text = JSON.stringify(body);
   } else {
-    text = reply.text ?? JSON.stringify(reply.body);
+    text = given ?? JSON.stringify(reply.body);
   }
   if (faults.has("truncate")) text = text.slice(0, Math.floor(text.length / 2));
-  all["Content-Type"] = "application/json; charset=utf-8";
   return new Response(text, { status: reply.status, headers: all });
 };
 

@@ -87,6 +87,8 @@ export interface SimDevice {
    * revisions and phase grouping, so it is computed and stringified once; cleared when either changes.
    */
   readonly pointCache: Map<string, string>;
+  /** Whole response bodies of contiguous runs of points, by options and first/last timestamp (same lifetime). */
+  readonly windowCache: Map<string, Uint8Array<ArrayBuffer>>;
 }
 
 export const CHECK_IN_SECONDS = 30;
@@ -130,6 +132,7 @@ export const settle = (d: SimDevice, now: number): void => {
     if (w.phases) {
       d.phases = w.phases;
       d.pointCache.clear();
+      d.windowCache.clear();
     }
     for (const [n, state] of w.switchStates) {
       const sw = d.switches[n - 1];

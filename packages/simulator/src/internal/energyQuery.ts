@@ -250,12 +250,42 @@ export const shortEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
   if (w.value === undefined || latestStart(d, SHORT_SECONDS, now, rate) === undefined) return noContent;
   const o = opts.value;
   const prefix = `s:${o.convert ?? ""}:${o.pf ? 1 : 0}:${o.timestampOnly ? 1 : 0}:${o.grouped ? 1 : 0}:`;
-  const parts: string[] = [];
-  const start = Math.max(w.value.from, d.dataStart ?? Infinity);
-  for (let ts = Math.ceil(start / SHORT_SECONDS) * SHORT_SECONDS; ts < w.value.to && ts < now; ts += SHORT_SECONDS) {
-    if (isAvailable(d, ts, ts + SHORT_SECONDS, now, rate)) parts.push(cached(ctx.cache, d, prefix + ts, () => shortPoint(d, ts, o)));
+  return series(ctx, prefix, w.value, SHORT_SECONDS, (ts) => shortPoint(d, ts, o));
+};
+
+/**
+ * The available points of a window as one JSON array, from cached serialized points. A contiguous run of points
+ * is fully described by its first and last timestamp, so its whole body is cached too, as bytes ready to send.
+ */
+const series = (
+  ctx: EnergyContext,
+  prefix: string,
+  w: Window,
+  step: number,
+  make: (ts: number) => Record<string, unknown>,
+): Reply => {
+  const { device: d, now, rate } = ctx;
+  const available: number[] = [];
+  const start = Math.max(w.from, d.dataStart ?? Infinity);
+  for (let ts = Math.ceil(start / step) * step; ts < w.to && ts < now; ts += step) {
+    if (isAvailable(d, ts, ts + step, now, rate)) available.push(ts);
   }
-  return { status: 200, text: `[${parts.join(",")}]` };
+  const first = available[0];
+  const last = available[available.length - 1];
+  const key =
+    first !== undefined && last !== undefined && (last - first) / step + 1 === available.length
+      ? `${prefix}w:${first}:${last}`
+      : undefined;
+  if (key !== undefined) {
+    const hit = d.windowCache.get(key);
+    if (hit !== undefined) return { status: 200, bytes: hit };
+  }
+  const text = `[${available.map((ts) => cached(ctx.cache, d, prefix + ts, () => make(ts))).join(",")}]`;
+  if (key === undefined) return { status: 200, text };
+  const bytes = new TextEncoder().encode(text);
+  charge(ctx.cache, d.windowCache, available.length);
+  d.windowCache.set(key, bytes);
+  return { status: 200, bytes };
 };
 
 /**
@@ -265,21 +295,26 @@ export const shortEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
 export interface CacheBudget {
   size: number;
   readonly limit: number;
-  readonly owners: Set<Map<string, string>>;
+  readonly owners: Set<Map<string, unknown>>;
 }
+
+/** Counts `points` against the budget for an entry about to go into `owner`, flushing every cache when full. */
+const charge = (budget: CacheBudget, owner: Map<string, unknown>, points: number): void => {
+  if (budget.size + points > budget.limit) {
+    for (const o of budget.owners) o.clear();
+    budget.owners.clear();
+    budget.size = 0;
+  }
+  budget.size += points;
+  budget.owners.add(owner);
+};
 
 export const makeCacheBudget = (limit = 100_000): CacheBudget => ({ size: 0, limit, owners: new Set() });
 
 const cached = (budget: CacheBudget, d: SimDevice, key: string, point: () => Record<string, unknown>): string => {
   let text = d.pointCache.get(key);
   if (text === undefined) {
-    if (budget.size >= budget.limit) {
-      for (const owner of budget.owners) owner.clear();
-      budget.owners.clear();
-      budget.size = 0;
-    }
-    budget.size++;
-    budget.owners.add(d.pointCache);
+    charge(budget, d.pointCache, 1);
     text = JSON.stringify(point());
     d.pointCache.set(key, text);
   }
@@ -360,17 +395,9 @@ export const longEnergy = (ctx: EnergyContext, variant: Variant): Reply => {
   if (g === "5m") {
     // The common case (and what pollers ask for): one cached, pre-serialized point per 5-minute interval.
     const prefix = `l:${o.convert ?? ""}:${o.pf ? 1 : 0}:${o.timestampOnly ? 1 : 0}:${o.grouped ? 1 : 0}:`;
-    const parts: string[] = [];
-    const start = Math.max(w.value.from, d.dataStart ?? Infinity);
-    for (let ts = Math.ceil(start / LONG_SECONDS) * LONG_SECONDS; ts < w.value.to && ts < now; ts += LONG_SECONDS) {
-      if (!isAvailable(d, ts, ts + LONG_SECONDS, now, rate)) continue;
-      parts.push(
-        cached(ctx.cache, d, prefix + ts, () =>
-          longPoint(d, ts, LONG_SECONDS, longSamplesAt(d.energy, ts, d.channels.length), o),
-        ),
-      );
-    }
-    return { status: 200, text: `[${parts.join(",")}]` };
+    return series(ctx, prefix, w.value, LONG_SECONDS, (ts) =>
+      longPoint(d, ts, LONG_SECONDS, longSamplesAt(d.energy, ts, d.channels.length), o),
+    );
   }
   let bs: ReadonlyArray<Window>;
   try {

@@ -40,6 +40,8 @@ export interface Reply {
   readonly body?: unknown;
   /** The body already serialized as JSON (hot paths build it from cached parts); wins over `body`. */
   readonly text?: string;
+  /** The body as UTF-8 JSON bytes (a cached whole response); wins over `text` and `body`. */
+  readonly bytes?: Uint8Array<ArrayBuffer>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

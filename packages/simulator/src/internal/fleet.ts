@@ -249,5 +249,6 @@ const buildDevice = (
     outages: [],
     pending: [],
     pointCache: new Map(),
+    windowCache: new Map(),
   };
 };
