@@ -10,6 +10,7 @@ import {
   NetworkError,
   NotFound,
   RateLimited,
+  RETRY_DEFAULTS,
   retryPolicy,
   ServerError,
   Timeout,
@@ -135,6 +136,19 @@ describe("retryPolicy", () => {
       const exit = yield* Effect.exit(Effect.retry(request, retryPolicy({ maxElapsed: "30 seconds" })));
       expect(Exit.isFailure(exit)).toBe(true);
       expect(times).toEqual([0]);
+    }),
+  );
+
+  it.effect("by default retries five times with waits capped by the documented defaults", () =>
+    Effect.gen(function* () {
+      const errors = Array.from({ length: 10 }, () => new ServerError({ ...get, status: 503 }));
+      const { request, times } = scripted(errors);
+      const fiber = yield* run(Effect.retry(request, retryPolicy()).pipe(fixedRandom(MAX)));
+      yield* TestClock.adjust("1 minute");
+      expect(Exit.isFailure(yield* Fiber.await(fiber))).toBe(true);
+      expect(RETRY_DEFAULTS.maxRetries).toBe(5);
+      // 200 ms × 2^n, all well inside the 30 s budget and under the 10 s cap.
+      expect(times).toEqual([0, 200, 600, 1400, 3000, 6200]);
     }),
   );
 
