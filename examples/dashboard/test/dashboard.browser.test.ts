@@ -64,63 +64,67 @@ const simLatest = async (id: string): Promise<number> =>
 const chartPoints = async (): Promise<number> => Number(await page.getByTestId("chart").getAttribute("data-points"));
 const lastTimestamp = async (): Promise<number> => Number(await page.getByTestId("chart").getAttribute("data-last-timestamp"));
 
-beforeAll(async () => {
+it("finds Debian's Chromium at /usr/bin/chromium", () => {
   // Fail, never skip: a dashboard test that silently does not run proves nothing.
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); .ci/run installs it when absent`);
-
-  outDir = await mkdtemp(join(tmpdir(), "wattstream-dashboard-build-"));
-  profile = await mkdtemp(join(tmpdir(), "wattstream-dashboard-profile-"));
-  await build({ configFile: join(root, "vite.config.ts"), root, logLevel: "warn", build: { outDir, emptyOutDir: true } });
-  server = await preview({
-    configFile: join(root, "vite.config.ts"),
-    root,
-    logLevel: "warn",
-    build: { outDir },
-    preview: { host: "127.0.0.1", port: 0, strictPort: true, open: false },
-  });
-  const pageUrl = server.resolvedUrls?.local[0];
-  if (pageUrl === undefined) throw new Error("vite preview reported no URL");
-
-  // The virtual clock stands still between steps, so a per-second budget would never refill: TPS limiting off
-  // (the rate-limit test below uses the simulator's edge-throttling fault instead).
-  sim = await startSimulator({ seed: 1, rateLimits: { tps: Infinity } });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: 1200, height: 800 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.on("request", (r) => {
-    if (r.url().startsWith(sim.baseUrl)) simRequests.push(r);
-  });
-  page.on("requestfailed", (r) => apiTrouble.push(`${r.method()} ${new URL(r.url()).pathname} failed: ${r.failure()?.errorText}`));
-  page.on("response", (r) => {
-    if (r.url().startsWith(sim.baseUrl) && r.status() >= 400) apiTrouble.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
-  });
-  await page.clock.install({ time: sim.clock.now() * 1000 });
-  await page.goto(`${pageUrl}${configFragment({ baseUrl: sim.baseUrl, apiKey: sim.demoKey })}`);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await server?.close();
-  await sim?.close();
-  await Promise.all([outDir, profile].filter((d) => d !== undefined).map((d) => rm(d, { recursive: true, force: true })));
+  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); .ci/run installs it when absent`).toBe(true);
 });
 
 describe("dashboard in Chromium", () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); .ci/run installs it when absent`);
+
+    outDir = await mkdtemp(join(tmpdir(), "wattstream-dashboard-build-"));
+    profile = await mkdtemp(join(tmpdir(), "wattstream-dashboard-profile-"));
+    await build({ configFile: join(root, "vite.config.ts"), root, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+    server = await preview({
+      configFile: join(root, "vite.config.ts"),
+      root,
+      logLevel: "warn",
+      build: { outDir },
+      preview: { host: "127.0.0.1", port: 0, strictPort: true, open: false },
+    });
+    const pageUrl = server.resolvedUrls?.local[0];
+    if (pageUrl === undefined) throw new Error("vite preview reported no URL");
+
+    // The virtual clock stands still between steps, so a per-second budget would never refill: TPS limiting off
+    // (the rate-limit test below uses the simulator's edge-throttling fault instead).
+    sim = await startSimulator({ seed: 1, rateLimits: { tps: Infinity } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 1200, height: 800 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("request", (r) => {
+      if (r.url().startsWith(sim.baseUrl)) simRequests.push(r);
+    });
+    page.on("requestfailed", (r) => apiTrouble.push(`${r.method()} ${new URL(r.url()).pathname} failed: ${r.failure()?.errorText}`));
+    page.on("response", (r) => {
+      if (r.url().startsWith(sim.baseUrl) && r.status() >= 400) apiTrouble.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
+    });
+    await page.clock.install({ time: sim.clock.now() * 1000 });
+    await page.goto(`${pageUrl}${configFragment({ baseUrl: sim.baseUrl, apiKey: sim.demoKey })}`);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await sim?.close();
+    await Promise.all([outDir, profile].filter((d) => d !== undefined).map((d) => rm(d, { recursive: true, force: true })));
+  });
+
   it("ships no Node built-ins in the bundle", async () => {
     const assets = join(outDir, "assets");
     const files = (await readdir(assets)).filter((f) => f.endsWith(".js"));
@@ -201,6 +205,8 @@ describe("dashboard in Chromium", () => {
     expect((await patched).status()).toBe(200);
     await expect.poll(() => row.getAttribute("data-state")).toBe("pending");
     expect(await row.getAttribute("data-pending")).toBe(target);
+    await mkdir(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, "switch-pending.png") });
     // The service accepted the write; the device has not picked it up yet.
     const accepted = (await switchesOf(deviceId))[0]!;
     expect(accepted.state).toBe(first!.state);
