@@ -72,11 +72,10 @@ const send = <A>(t: Transport, call: Call<A>) => {
   // the caller's AbortSignal), which aborts ky's fetch, including a body that is still streaming.
   const http = Effect.tryPromise({
     try: async (signal): Promise<RawResponse> => {
-      const response = await t.ky(input, {
-        method: call.method,
-        signal,
-        ...(call.body === undefined ? {} : { body: call.body, headers: JSON_HEADERS }),
-      });
+      const response = await t.ky(
+        input,
+        call.body === undefined ? { method: call.method, signal } : { method: call.method, signal, body: call.body, headers: JSON_HEADERS },
+      );
       const text = await response.text();
       return { status: response.status, headers: response.headers, text };
     },
@@ -170,6 +169,8 @@ const pacedAttempt = <A>(t: Transport, call: Call<A>): Effect.Effect<ApiResponse
   if (getPacer === undefined) return attempt(t, call, undefined);
   const once = Effect.flatMap(getPacer, (pacer) => attempt(t, call, pacer).pipe(Effect.tapError((e) => pacer.observe(e))));
   if (slots === undefined) return once;
+  // A key without a TPS budget has nothing to pace by: skip the slot bookkeeping (a fiber and a timer each).
+  if (t.state.slots >= UNLIMITED) return once;
   return Effect.acquireUseRelease(
     slots.take(1),
     () => once,
