@@ -1,3 +1,5 @@
+import { meanPowerW } from "@wattstream/core";
+
 /**
  * The chart's data: mean power per channel for each short-energy interval, kept in timestamp order, newest
  * `capacity` intervals only. Every update returns a new series only when something changed, so the view can
@@ -33,7 +35,7 @@ export interface EnergyPointLike {
  */
 export const toPowerPoint = (point: EnergyPointLike, fallback: number): PowerPoint => {
   const duration = point.duration !== undefined && point.duration > 0 ? point.duration : fallback;
-  return { timestamp: point.timestamp, duration, watts: (point.eReal ?? []).map((j) => j / duration) };
+  return { timestamp: point.timestamp, duration, watts: (point.eReal ?? []).map((j) => meanPowerW(j, duration)) };
 };
 
 const sameWatts = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
