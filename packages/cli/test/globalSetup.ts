@@ -26,6 +26,13 @@ export default function setup(): void {
     const stale =
       !existsSync(stamp) ||
       Math.max(newest(join(dir, "src")), statSync(join(dir, "tsconfig.lib.json")).mtimeMs) > statSync(stamp).mtimeMs;
-    if (stale) execFileSync(process.execPath, [tsc, "-p", "tsconfig.lib.json"], { cwd: dir, stdio: "inherit" });
+    if (!stale) continue;
+    try {
+      execFileSync(process.execPath, [tsc, "-p", "tsconfig.lib.json"], { cwd: dir, stdio: "pipe" });
+    } catch (error) {
+      // A sibling package mid-edit may not compile right now: its last good build will do, if there is one.
+      if (name === "cli" || !existsSync(join(dir, "dist", "index.js"))) throw error;
+      console.warn(`[cli tests] ${name} does not build right now; using its previous dist/`);
+    }
   }
 }

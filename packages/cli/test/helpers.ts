@@ -7,11 +7,11 @@ export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
 /** A clean environment: no key from the developer's shell, no colour, no forced colour. */
 export const baseEnv = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env["WATTSTREAM_API_KEY"];
   delete env["WATTSTREAM_BASE_URL"];
   delete env["FORCE_COLOR"];
-  return env;
+  return { ...env, ...extra };
 };
 
 export interface Result {

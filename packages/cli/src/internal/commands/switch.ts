@@ -1,6 +1,6 @@
 import { parseSubEntityId, parseSwitchId } from "@wattstream/core";
-import { setSwitch, SwitchTimeout } from "@wattstream/rx";
-import { asyncScheduler, firstValueFrom } from "rxjs";
+import { device$ } from "@wattstream/rx";
+import { asyncScheduler, filter, map, of, take, timeout } from "rxjs";
 import { confirm } from "../confirm.js";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
@@ -29,6 +29,12 @@ interface SwitchView {
   readonly closedStateLabel?: string;
   readonly pending?: { readonly state?: string };
 }
+
+/** The switch shows `target` live and nothing pending for it (either where the service may put it). */
+const isApplied = (device: DeviceView, switchId: string, target: string): boolean => {
+  const sw = (device.switches ?? []).find((s) => s.id === switchId) as SwitchView | undefined;
+  return sw?.state === target && sw.pending?.state === undefined && !pendingSwitches(device).has(switchId);
+};
 
 const stateLabel = (s: SwitchView, state: string | undefined): string => {
   const label = state === "open" ? s.openStateLabel : state === "closed" ? s.closedStateLabel : undefined;
@@ -94,20 +100,28 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
     }
     const sim = conn.simulator;
     const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(() => sim.clock.now() * 1000, conn.speed);
-    out.note(`sending the change, then waiting up to ${timeoutS} s for the device to apply it…`);
-    const confirmed = firstValueFrom(
-      setSwitch(conn.client, switchId, target, { timeout: timeoutS * 1000, every: everyS * 1000, scheduler }),
-    );
-    const result = await Promise.race([
-      confirmed.then(
-        () => "confirmed" as const,
-        (error: unknown) => {
-          if (error instanceof SwitchTimeout) return "pending" as const;
-          throw error;
-        },
-      ),
-      interrupt.interrupted.then(() => "interrupted" as const),
-    ]);
+    // One PATCH. Transport never re-sends a PATCH blindly (api-facts: no idempotency key): after an ambiguous
+    // failure it reads the device first.
+    await conn.client.promise.updateDevice(deviceId, { switches: [{ id: switchId, state: target }] }, { signal: interrupt.signal });
+    if (out.json) out.record({ type: "switchRequested", switchId, state: target });
+    out.note(`accepted by the service; pending until the device next connects — waiting up to ${timeoutS} s…`);
+    // A 200 only means "accepted" (api-facts): success is a later read showing the new state, nothing pending.
+    const everyMs = everyS * 1000;
+    const result = await new Promise<"confirmed" | "pending" | "interrupted">((resolve, reject) => {
+      const sub = device$<DeviceView>(conn.client, deviceId, { every: everyMs, pendingEvery: everyMs, maxEvery: everyMs, scheduler })
+        .pipe(
+          filter((u) => u.type === "snapshot" && isApplied(u.device, switchId, target)),
+          map(() => "confirmed" as const),
+          timeout({ first: timeoutS * 1000, scheduler, with: () => of("pending" as const) }),
+          take(1),
+        )
+        .subscribe({ next: resolve, error: reject });
+      // Ctrl-C: stop polling (unsubscribing aborts the read in flight).
+      void interrupt.interrupted.then(() => {
+        sub.unsubscribe();
+        resolve("interrupted");
+      });
+    });
     if (result === "confirmed") {
       if (out.json) out.record({ type: "switchConfirmed", switchId, state: target, changed: true });
       else out.line(c.green(`Switch ${switchId} is ${target}: the device reports the new state.`));

@@ -1,0 +1,78 @@
+// The CLI loads the simulator lazily (only `--simulate` needs it); tests start one in-process.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { startSimulator } from "@wattstream/simulator";
+import type { Simulator } from "@wattstream/simulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli, KEY_PATTERN, ndjson, start } from "./helpers.js";
+
+let sim: Simulator;
+let switching: string;
+beforeAll(async () => {
+  // A virtual clock started at the wall-clock time: the CLI judges "online" against its own clock.
+  sim = await startSimulator({ seed: 11, rateLimits: { tps: Infinity }, startTime: Math.floor(Date.now() / 1000) });
+  switching = sim.fleet.ids().find((id) => Array.isArray(sim.fleet.get(id)?.["switches"]))!;
+});
+afterAll(() => sim.close());
+
+const api = (): Array<string> => ["--base-url", sim.baseUrl, "--api-key", sim.demoKey];
+const events = (stdout: string): Array<Record<string, unknown>> => ndjson(stdout.slice(0, stdout.lastIndexOf("\n") + 1));
+
+describe("wattstream watch", () => {
+  it("emits NDJSON change events as the device changes, and exits 0 on Ctrl-C", async () => {
+    const run = start(["watch", switching, "--json", "--energy", "none", "--every", "0.3", ...api()]);
+    await run.waitFor(({ stdout }) => events(stdout).some((e) => e["type"] === "device"), "the first snapshot");
+    const first = events(run.stdout()).find((e) => e["type"] === "device")!;
+    expect(first).toEqual(expect.objectContaining({ deviceId: switching, online: true, channels: expect.any(Array) }));
+    const s1 = (first["switches"] as ReadonlyArray<{ id: string; state: string }>)[0]!;
+    const target = s1.state === "open" ? "closed" : "open";
+    // Someone else switches it; the device applies it at its next check-in.
+    const res = await fetch(`${sim.baseUrl}/devices/${switching}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${sim.demoKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ switches: [{ id: s1.id, state: target }] }),
+    });
+    expect(res.status).toBe(200);
+    sim.clock.advance(60);
+    await run.waitFor(
+      ({ stdout }) => events(stdout).some((e) => e["type"] === "switchChanged" && e["field"] === "state" && e["to"] === target),
+      "the switch change",
+    );
+    const change = events(run.stdout()).find((e) => e["type"] === "switchChanged" && e["field"] === "state")!;
+    expect(change).toEqual(expect.objectContaining({ deviceId: switching, switchId: s1.id, from: s1.state, to: target }));
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(KEY_PATTERN);
+  });
+
+  it("follows the key's fleet when no IDs are given, in plain lines off a terminal", async () => {
+    const run = start(["watch", "--energy", "none", ...api()]);
+    const ids = sim.fleet.ids();
+    await run.waitFor(({ stdout }) => ids.every((id) => stdout.includes(`${id} `)), "a line for every device");
+    expect(run.stdout()).toContain(`fleet: ${ids.length} devices`);
+    expect(run.stdout()).not.toContain("\u001b[");
+    run.child.kill("SIGINT");
+    expect((await run.done).code).toBe(0);
+  });
+
+  it("emits new intervals with per-channel power from the embedded simulator", async () => {
+    const run = start(["watch", "--simulate", "--speed", "30", "--devices", "2", "--json"]);
+    await run.waitFor(({ stdout }) => events(stdout).filter((e) => e["type"] === "interval").length >= 3, "three intervals");
+    const interval = events(run.stdout()).find((e) => e["type"] === "interval")!;
+    const channels = interval["channels"] as ReadonlyArray<{ id: string; label: string; powerW: number }>;
+    expect(interval).toEqual(expect.objectContaining({ stream: "short", duration: 30, timestamp: expect.any(Number) }));
+    expect(channels.length).toBeGreaterThan(0);
+    expect(channels[0]!.id).toBe(`${interval["deviceId"] as string}_C1`);
+    expect(channels.every((c) => Number.isFinite(c.powerW))).toBe(true);
+    expect(interval["powerW"]).toBeCloseTo(channels.reduce((s, c) => s + c.powerW, 0), 0);
+    expect(run.stderr()).toContain("embedded simulator");
+    run.child.kill("SIGINT");
+    expect((await run.done).code).toBe(0);
+  });
+
+  it("exits 4 when a named device does not exist", async () => {
+    const r = await cli(["watch", "D000000000000", "--energy", "none", ...api()]);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
