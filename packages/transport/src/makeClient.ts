@@ -1,7 +1,7 @@
 import { Cause, Effect, Exit, Option, Semaphore, Stream } from "effect";
 import ky from "ky";
 import type { DeviceId, TimeWindow } from "@wattstream/core";
-import { InvalidRequest, makePacer } from "@wattstream/resilience";
+import { InvalidRequest, makePacer, retryPolicy } from "@wattstream/resilience";
 import type { Pacer, WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "./ApiResponse.js";
 import type { ClientOptions } from "./ClientOptions.js";
@@ -99,6 +99,7 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
             Effect.runSync(Effect.cached(makePacer(pacing))),
     slots: pacing === false ? undefined : Semaphore.makeUnsafe(1),
     retry: options.retry === false ? undefined : (options.retry ?? {}),
+    retrySchedule: options.retry === false ? undefined : retryPolicy(options.retry ?? {}),
     state: { rateLimit: undefined, slots: 1 },
   };
 
