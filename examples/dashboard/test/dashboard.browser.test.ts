@@ -40,8 +40,8 @@ const advance = async (seconds: number): Promise<void> => {
  * Lets time pass in 5-second steps (both clocks) until `check` holds: for effects whose exact time depends on the
  * stream's own back-off and learned reporting lag. Bounded by the poll timeout.
  */
-const advanceUntil = async (check: () => Promise<boolean>): Promise<void> => {
-  await expect.poll(async () => (await check()) || (await advance(5), false), { interval: 100 }).toBe(true);
+const advanceUntil = async (check: () => Promise<boolean>, step = 5): Promise<void> => {
+  await expect.poll(async () => (await check()) || (await advance(step), false), { interval: 100 }).toBe(true);
 };
 
 const auth = (): { headers: Record<string, string> } => ({ headers: { Authorization: `Bearer ${sim.demoKey}` } });
@@ -276,6 +276,29 @@ describe("dashboard in Chromium", () => {
     expect(sim.clock.now()).toBeGreaterThan(resumed);
     const runs = await page.locator("[data-testid=chart] polyline").evaluateAll((els) => new Set(els.map((e) => e.getAttribute("data-channel"))).size);
     expect(await page.locator("[data-testid=chart] polyline").count()).toBe(runs);
+  });
+
+  it("marks a device offline when it stops reporting and online again when it is back", async () => {
+    const id = sim.fleet.ids()[0]!;
+    const row = page.locator(`[data-testid=fleet] li[data-device-id="${id}"]`);
+    expect(await row.getAttribute("data-online")).toBe("online");
+    const renders = Number(await row.getAttribute("data-renders"));
+    sim.fleet.takeOffline(id);
+    // Offline = no word from the device for 600 s, seen at the next read of its record.
+    await advanceUntil(async () => (await row.getAttribute("data-online")) === "offline", 60);
+    expect(await row.locator(".meta").textContent()).toMatch(/^offline/);
+    sim.fleet.bringOnline(id);
+    await advanceUntil(async () => (await row.getAttribute("data-online")) === "online", 60);
+    // A real change is redrawn (the counterpart of the structural-sharing check above).
+    expect(Number(await row.getAttribute("data-renders"))).toBe(renders + 2);
+  });
+
+  it("drops a device from the list when the key loses it", async () => {
+    const ids = sim.fleet.ids();
+    const gone = ids[1]!;
+    sim.fleet.removeFromKey(sim.demoKey, gone);
+    await advanceUntil(async () => (await page.locator("[data-testid=fleet] li").count()) === ids.length - 1, 60);
+    expect(await page.locator(`[data-testid=fleet] li[data-device-id="${gone}"]`).count()).toBe(0);
   });
 
   it("saves a screenshot and raised no page errors", async () => {
