@@ -2,6 +2,9 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, KEY_PATTERN, ndjson, start } from "./helpers.js";
 
@@ -68,6 +71,27 @@ describe("wattstream watch", () => {
     expect(run.stderr()).toContain("embedded simulator");
     run.child.kill("SIGINT");
     expect((await run.done).code).toBe(0);
+  });
+
+  it("flushes energy checkpoints on Ctrl-C, at or past every interval it emitted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wattstream-watch-"));
+    try {
+      const run = start(["watch", "--simulate", "--speed", "30", "--devices", "2", "--json", "--checkpoint", dir]);
+      await run.waitFor(({ stdout }) => events(stdout).filter((e) => e["type"] === "interval").length >= 4, "four intervals");
+      run.child.kill("SIGINT");
+      const r = await run.done;
+      expect(r.code).toBe(0);
+      const emitted = ndjson(r.stdout).filter((e) => e["type"] === "interval");
+      const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+      for (const id of new Set(emitted.map((e) => e["deviceId"] as string))) {
+        expect(files).toContain(`short-${id}.json`);
+        const checkpoint = JSON.parse(readFileSync(join(dir, `short-${id}.json`), "utf8")) as { watermark: number };
+        const last = Math.max(...emitted.filter((e) => e["deviceId"] === id).map((e) => (e["timestamp"] as number) + (e["duration"] as number)));
+        expect(checkpoint.watermark).toBeGreaterThanOrEqual(last);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits 4 when a named device does not exist", async () => {

@@ -115,10 +115,12 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     .addOption(new Option("--energy <kind>", "which energy data to follow").choices(["short", "long", "none"]).default("short"))
     .option("--channels", "show per-channel power (the live view and line output; JSON always has it)")
     .option("--every <duration>", "device poll period, e.g. 30s or 5m (default: 5m)", duration)
+    .option("--checkpoint <dir>", "keep energy watermarks here: a restart resumes without repeating or losing intervals")
     .addHelpText(
       "after",
       examples([
         "wattstream watch",
+        "wattstream watch --json --checkpoint .wattstream >> events.ndjson",
         "wattstream watch D123456789012 --channels",
         "wattstream watch --json --energy long | jq 'select(.type == \"interval\")'",
         "wattstream watch --simulate --speed 10 --faults flaky",

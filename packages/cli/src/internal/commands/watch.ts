@@ -18,6 +18,8 @@ export interface WatchCommandOptions {
   readonly channels?: boolean;
   /** Device poll period, seconds. */
   readonly every?: number;
+  /** Directory of energy checkpoints. */
+  readonly checkpoint?: string;
 }
 
 /**
@@ -34,6 +36,8 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
   const sim = conn.simulator;
   const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(() => sim.clock.now() * 1000, conn.speed);
   const withChannels = opts.channels === true;
+  // Node-only part of rx (it uses node:fs), loaded only when asked for.
+  const checkpoints = opts.checkpoint === undefined ? undefined : (await import("@wattstream/rx/node")).fileCheckpointStore(opts.checkpoint);
   const sink: { push: (e: WatchEvent) => void; close: () => void } = out.json
     ? { push: (e) => out.record(e), close: () => undefined }
     : out.tty
@@ -61,6 +65,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
         energy: opts.energy,
         scheduler,
         secrets: conn.secrets,
+        ...(checkpoints === undefined ? {} : { checkpoints }),
         ...(opts.every === undefined ? {} : { every: opts.every * 1000 }),
       }).subscribe({ next: sink.push, error: reject, complete: resolve });
       void interrupt.interrupted.then(() => {
@@ -70,6 +75,8 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
     });
     return ExitCode.ok;
   } finally {
+    // Streams are unsubscribed (requests aborted); make sure every checkpoint save they started is on disk.
+    await checkpoints?.flush();
     sink.close();
     interrupt.dispose();
     await conn.close();

@@ -1,5 +1,5 @@
 import { device$, fleet$, longEnergy$, shortEnergy$ } from "@wattstream/rx";
-import type { ChannelLayout, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
+import type { ChannelLayout, CheckpointStore, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
 import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs";
 import type { SchedulerLike, Subscription } from "rxjs";
 import type { DeviceView } from "../deviceView.js";
@@ -15,6 +15,8 @@ export interface WatchOptions {
   /** Device poll period, ms on the scheduler's clock. @default rx's (5 min) */
   readonly every?: number;
   readonly scheduler: SchedulerLike;
+  /** Where energy streams keep their watermarks, so a restart neither repeats nor loses an interval. */
+  readonly checkpoints?: CheckpointStore;
   /** Secrets to mask in error texts. */
   readonly secrets: ReadonlyArray<string>;
 }
@@ -98,7 +100,11 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
     filter((u): u is Extract<DeviceUpdate<DeviceView>, { type: "snapshot" }> => u.type === "snapshot"),
     map((u) => (u.device.channels ?? []) as ChannelLayout),
   );
-  const energy = (options.energy === "short" ? shortEnergy$ : longEnergy$)(client, id, { scheduler, layout$ });
+  const energy = (options.energy === "short" ? shortEnergy$ : longEnergy$)(client, id, {
+    scheduler,
+    layout$,
+    ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
+  });
   return merge(deviceEvents, energy.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };
 
