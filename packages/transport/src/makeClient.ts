@@ -1,8 +1,8 @@
-import { Cause, Effect, Exit, Option, Semaphore, Stream } from "effect";
+import { Cause, Effect, Exit, Option, Scheduler, Semaphore, Stream } from "effect";
 import ky from "ky";
 import type { DeviceId, TimeWindow } from "@wattstream/core";
 import { InvalidRequest, makePacer, retryPolicy } from "@wattstream/resilience";
-import type { Pacer, WattwatchersError } from "@wattstream/resilience";
+import type { Pacer, PacerOptions, WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "./ApiResponse.js";
 import type { ClientOptions } from "./ClientOptions.js";
 import { CLIENT_DEFAULTS } from "./ClientOptions.js";
@@ -33,6 +33,18 @@ import { patchApplied } from "./internal/patchApplied.js";
 
 type Method = "GET" | "PATCH";
 type Answer = Effect.Effect<ApiResponse<unknown>, WattwatchersError>;
+
+/**
+ * The client's own pacer, made on the first request's fiber so it reads that fiber's Clock (TestClock in tests),
+ * then kept in a plain variable: `Effect.cached` costs several microseconds on every request. Two first requests
+ * racing may both build one; the first stored wins and both use it.
+ */
+const lazyPacer = (options: PacerOptions): Effect.Effect<Pacer> => {
+  let pacer: Pacer | undefined;
+  return Effect.suspend(() =>
+    pacer !== undefined ? Effect.succeed(pacer) : Effect.map(makePacer(options), (made) => (pacer ??= made)),
+  );
+};
 
 const isPacer = (u: unknown): u is Pacer =>
   typeof u === "object" && u !== null && typeof (u as { take?: unknown }).take === "function";
@@ -95,8 +107,7 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
         ? undefined
         : isPacer(pacing)
           ? Effect.succeed(pacing)
-          : // Made lazily, on the first request's fiber, so it reads that fiber's Clock (TestClock in tests).
-            Effect.runSync(Effect.cached(makePacer(pacing))),
+          : lazyPacer(pacing),
     slots: pacing === false ? undefined : Semaphore.makeUnsafe(1),
     retry: options.retry === false ? undefined : (options.retry ?? {}),
     retrySchedule: options.retry === false ? undefined : retryPolicy(options.retry ?? {}),
@@ -257,9 +268,16 @@ const forwardRequest = (input: Request | URL | string, init?: RequestInit): Prom
     ? fetch(input.url, { ...init, method: input.method, headers: input.headers, signal: init?.signal ?? input.signal })
     : fetch(input, init);
 
+/**
+ * The Promise facade's scheduler: fibers resume in microtasks rather than through `setImmediate`, so a call
+ * costs no extra event-loop turns beyond its own I/O (a request is a short chain of steps, never a CPU-heavy
+ * loop, so nothing is starved).
+ */
+const promiseScheduler = new Scheduler.MixedScheduler("sync");
+
 /** Runs an Effect as a Promise whose rejection is the error value itself (not a wrapper). */
 const runPromise = <A>(effect: Effect.Effect<A, WattwatchersError>, signal: AbortSignal | undefined): Promise<A> =>
-  Effect.runPromiseExit(effect).then((exit) => {
+  Effect.runPromiseExit(effect, { scheduler: promiseScheduler }).then((exit) => {
     if (Exit.isSuccess(exit)) return exit.value;
     const error = Cause.findErrorOption(exit.cause);
     if (Option.isSome(error)) throw error.value;
