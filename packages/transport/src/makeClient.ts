@@ -94,12 +94,12 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
     timeout: false,
     // Every status is mapped to a WattwatchersError at this one edge, from status, headers and body.
     throwHttpErrors: false,
-    fetch: options.fetch ?? forwardRequest,
   });
 
   const pacing = options.pacing ?? {};
   const t: Transport = {
     ky: http,
+    fetch: options.fetch ?? forwardRequest,
     secrets: [apiKey],
     timeoutMs: timeout === false ? undefined : timeout,
     pacer:

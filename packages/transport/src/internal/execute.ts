@@ -22,6 +22,8 @@ import type { DecodeFailure } from "./decode.js";
 /** What the client shares between all its requests. */
 export interface Transport {
   readonly ky: KyInstance;
+  /** The `fetch` ky hands requests to (the caller's, or one forwarding bodiless requests by URL). */
+  readonly fetch: (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
   /** Only ever used to scrub errors: the key must never appear in one. */
   readonly secrets: ReadonlyArray<string>;
   /** Per-attempt timeout covering the request and reading the body; `undefined` = none. */
@@ -75,11 +77,15 @@ const send = <A>(t: Transport, call: Call<A>): Effect.Effect<RawResponse, Networ
     const timeoutMs = t.timeoutMs;
     let timedOut = false;
     const request = async (signal: AbortSignal): Promise<RawResponse> => {
+      // The abort signal goes straight to fetch rather than through ky's `signal` option, which would make ky
+      // combine it with its own (AbortSignal.any: weak references and a GC cost on every request); ky has
+      // nothing left to abort itself, its retry and timeout being off.
+      const fetchWithSignal = (req: Request | URL | string, init?: RequestInit) => t.fetch(req, { ...init, signal });
       const response = await t.ky(
         input,
         call.body === undefined
-          ? { method: call.method, signal }
-          : { method: call.method, signal, body: call.body, headers: JSON_HEADERS },
+          ? { method: call.method, fetch: fetchWithSignal }
+          : { method: call.method, fetch: fetchWithSignal, body: call.body, headers: JSON_HEADERS },
       );
       const text = await response.text();
       return { status: response.status, headers: response.headers, text };
