@@ -24,3 +24,5 @@ export { perChannel } from "./operators/perChannel.js";
 export type { ChannelReadings } from "./operators/perChannel.js";
 export { rate } from "./operators/rate.js";
 export type { ChannelPower, PowerReadings } from "./operators/rate.js";
+export { perDevice } from "./perDevice.js";
+export type { DeviceLost } from "./perDevice.js";
