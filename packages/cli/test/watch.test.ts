@@ -94,6 +94,23 @@ describe("wattstream watch", () => {
     }
   });
 
+  it("reports a failing device as a status event and recovers, without ending the stream", async () => {
+    const id = sim.fleet.ids()[0]!;
+    // One more 500 than the client's own retries absorb (1 + 5 attempts), so rx sees one failed poll.
+    sim.faults.add({ kind: "error500", operation: "getDevice", device: id, times: 6 });
+    const run = start(["watch", id, "--json", "--energy", "none", "--every", "0.3", ...api()]);
+    await run.waitFor(({ stdout }) => events(stdout).some((e) => e["type"] === "device"), "the device after recovery");
+    const seen = events(run.stdout());
+    const retrying = seen.find((e) => e["type"] === "status")!;
+    expect(retrying).toEqual(expect.objectContaining({ deviceId: id, status: "retrying", attempt: 1, error: expect.stringContaining("ServerError") }));
+    expect(seen.map((e) => e["type"])).toEqual(["status", "status", "device"]);
+    expect(seen[1]).toEqual(expect.objectContaining({ status: "ok" }));
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(KEY_PATTERN);
+  });
+
   it("exits 4 when a named device does not exist", async () => {
     const r = await cli(["watch", "D000000000000", "--energy", "none", ...api()]);
     expect(r.code).toBe(4);

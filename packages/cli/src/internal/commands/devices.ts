@@ -21,6 +21,18 @@ const pool = async <A, B>(items: ReadonlyArray<A>, limit: number, work: (a: A) =
   return results;
 };
 
+/** `6: Grid, Solar, Lights & power, …`: the count and as many labels as fit in a narrow column. */
+const channelSummary = (d: DeviceView): string => {
+  const labels = (d.channels ?? []).map((c) => c.label).filter((l): l is string => typeof l === "string" && l !== "");
+  let text = "";
+  for (const l of labels) {
+    const next = text === "" ? l : `${text}, ${l}`;
+    if (next.length > 36) return `${d.channels?.length ?? 0}: ${text}, …`;
+    text = next;
+  }
+  return `${d.channels?.length ?? 0}${text === "" ? "" : `: ${text}`}`;
+};
+
 /** `wattstream devices [ID...]`: one table row, or one NDJSON record, per device. */
 export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>): Promise<number> => {
   const out = makeOutput(ctx.io, ctx.options);
@@ -52,7 +64,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>): Pro
         d.model ?? "",
         `${online ? c.green("online") : c.red("offline")}${comms === "" ? "" : ` ${c.dim(comms)}`}`,
         heard === undefined ? c.dim("never") : `${ago(heard, now)} ${c.dim(iso(heard))}`,
-        String(d.channels?.length ?? 0),
+        channelSummary(d),
         switchSummary(d),
       ]);
     }
