@@ -45,5 +45,5 @@ export interface RxClient {
   getLongEnergyData(id: string, query: RangeQuery): Effect.Effect<ReadonlyArray<PointLike> | NoDataLike, unknown>;
   getLatestLongEnergyData(id: string, query: { readonly fields: ReadonlyArray<"timestamp"> }): Effect.Effect<PointLike | NoDataLike, unknown>;
   getModbusData(id: string, query: RangeQuery): Effect.Effect<ReadonlyArray<PointLike> | NoDataLike, unknown>;
-  getLatestModbusData(id: string): Effect.Effect<PointLike | NoDataLike, unknown>;
+  getLatestModbusData(id: string, query: { readonly fields: ReadonlyArray<"timestamp"> }): Effect.Effect<PointLike | NoDataLike, unknown>;
 }

@@ -91,6 +91,9 @@ const isNoData = (u: unknown): u is NoDataLike =>
   u !== null && typeof u === "object" && (u as { readonly _tag?: unknown })._tag === "NoData";
 
 // Window limits come from core (api-facts: a window over the maximum is a 422, so never ask for more).
+/** Retries after an empty poll that step linearly before backing off exponentially. */
+const LINEAR_MISSES = 8;
+
 const DEFAULTS = {
   short: { interval: 30, maxWindow: maxWindow("short") },
   long: { interval: 300, maxWindow: maxWindow("long", "5m") },
@@ -118,7 +121,7 @@ const reader = (client: Partial<EnergyPort>, kind: EnergyStreamKind, id: string)
     case "modbus":
       return {
         read: (fromTs: number, toTs: number) => need("getModbusData")(id, { fromTs, toTs }),
-        latest: () => need("getLatestModbusData")(id),
+        latest: () => need("getLatestModbusData")(id, { fields: ["timestamp"] }),
       };
   }
 };
@@ -227,7 +230,7 @@ const makeEnergy$ = (
               // few intervals that is reporting lag, learned; beyond, the device was offline (an outage) and
               // back-fill is coming, so re-check the settle window promptly.
               const upper = now - (wm + interval);
-              if (misses > 0 && upper < 4 * interval) lagLow = Math.max(lagLow, lastMissLate);
+              if (misses > 0 && upper < 4 * interval) lagLow = Math.max(lagLow, lastMissLate, upper - margin);
               if ((misses > 0 && upper >= 4 * interval) || applied.holeOpened) promptUntil = now + settle;
               misses = 0;
               lagLow *= 0.9995; // slowly forget, so a device whose lag shrinks is polled earlier again
@@ -239,7 +242,9 @@ const makeEnergy$ = (
               const late = now - (wm + interval);
               if (late >= 0) lastMissLate = late;
               misses++;
-              next = Math.min(maxBackoffMs, missBaseMs * 2 ** (misses - 1));
+              // Linear steps first (they measure the lag to within one step), then exponential back-off:
+              // by then the device is more likely offline than slow.
+              next = Math.min(maxBackoffMs, misses <= LINEAR_MISSES ? missBaseMs : missBaseMs * 2 ** (misses - LINEAR_MISSES));
             }
             const events: Array<EnergyEvent> = [...expired];
             const ok = health.ok();

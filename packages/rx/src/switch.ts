@@ -59,7 +59,16 @@ const parseSwitchDevice = (id: string): string => {
 
 const asPosition = (u: unknown): SwitchPosition | undefined => (u === "open" || u === "closed" ? u : undefined);
 
-/** Reads a switch's live and pending state from a device record (pending entries matched by `id`). */
+/**
+ * Reads a switch's live and pending state from a device record (pending entries matched by `id`).
+ *
+ * @example
+ * ```ts
+ * import { readSwitch } from "@wattstream/rx";
+ * const { state, pending } = readSwitch(device, "D123456789012_S1");
+ * ```
+ * @category models
+ */
 export const readSwitch = (device: DeviceLike, switchId: string): SwitchState => {
   const live = device.switches?.find((s) => s.id === switchId);
   // Core's model puts a requested state under the switch's own `pending`; accept the device-level
