@@ -113,16 +113,16 @@ const makeDevice$ = <D extends DeviceLike>(
     return pollLoop(tick, { scheduler, active$: options.active$ });
   });
   const shared = connection.pipe(
-      tap({
-        next: (u) => {
-          if (u.type === "snapshot") latest = u;
-        },
-        finalize: () => {
-          latest = undefined;
-        },
-      }),
-      share({ resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
-    );
+    tap({
+      next: (u) => {
+        if (u.type === "snapshot") latest = u;
+      },
+      finalize: () => {
+        latest = undefined;
+      },
+    }),
+    share({ resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
+  );
   return defer(() =>
     latest === undefined ? shared : shared.pipe(startWith<DeviceUpdate<D>>({ ...latest, previous: undefined, events: [] })),
   );

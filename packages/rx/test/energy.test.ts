@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import type { Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { memoryCheckpointStore, shortEnergy$ } from "../src/index.js";
+import { memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
 import type { EnergyEvent, EnergyStreamOptions, PointLike } from "../src/index.js";
 import { tagged } from "./helpers.js";
 
@@ -178,6 +178,25 @@ describe("shortEnergy$ after outages", () => {
     expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i * STEP));
     expect(got.length).toBeGreaterThanOrEqual(3 * 120);
     for (const [a, b] of dev.windows) expect(b - a).toBeLessThanOrEqual(7200);
+  });
+});
+
+describe("shortEnergy$ pause and resume", () => {
+  it("stops polling while paused and catches up from the same watermark on resume", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const ctl = pauseController();
+    ts.schedule(() => ctl.pause(), 600_000);
+    ts.schedule(() => ctl.resume(), 1_800_000);
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, active$: ctl.active$ }, 3600);
+    sub.unsubscribe();
+    const paused = out.filter(({ at }) => at > 601 && at < 1800);
+    expect(paused).toEqual([]);
+    const got = intervals(out);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i * STEP));
+    expect(got.length).toBeGreaterThanOrEqual(118);
+    // Nothing was read while paused.
+    expect(dev.windows.length).toBeLessThanOrEqual(got.length - 40 + 10);
   });
 });
 
