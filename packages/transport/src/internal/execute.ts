@@ -43,7 +43,7 @@ export interface Transport {
   /** resilience's `retryPolicy(retry)`, built once per client for the idempotent methods. */
   readonly retrySchedule: Schedule.Schedule<unknown, unknown> | undefined;
   /** The latest rate-limit state seen by any request of the client, and the slot count in force. */
-  readonly state: { rateLimit: RateLimitState | undefined; slots: number };
+  readonly state: { rateLimit: RateLimitState | undefined; slots: number; tpsLimit?: number };
 }
 
 /** One request: everything needed to send it and to decode its answer. */
@@ -132,8 +132,10 @@ const attempt = <A>(
       if (pacer !== undefined) yield* pacer.update(rateLimit);
     }
     if (t.slots !== undefined && raw.status !== 429) {
-      // Without a TPS budget in the answer there is nothing to pace by; keep the slots out of the way.
-      const limit = Math.max(1, Math.floor(rateLimit?.tps?.limit ?? UNLIMITED));
+      // The TPS budget last reported; an answer without one (an error page, legacy headers) changes nothing, and
+      // a key that never reports one is not paced per second at all.
+      if (rateLimit?.tps !== undefined) t.state.tpsLimit = rateLimit.tps.limit;
+      const limit = Math.max(1, Math.floor(t.state.tpsLimit ?? UNLIMITED));
       if (limit !== t.state.slots) {
         t.state.slots = limit;
         yield* t.slots.resize(limit);
@@ -195,14 +197,14 @@ const pacedAttempt = <A>(t: Transport, call: Call<A>): Effect.Effect<ApiResponse
   if (getPacer === undefined) return attempt(t, call, undefined);
   const once = Effect.flatMap(getPacer, (pacer) => attempt(t, call, pacer).pipe(Effect.tapError((e) => pacer.observe(e))));
   if (slots === undefined) return once;
-  // A key without a TPS budget has nothing to pace by: skip the slot bookkeeping (a fiber and a timer each).
-  if (t.state.slots >= UNLIMITED) return once;
-  return Effect.acquireUseRelease(
+  const slotted = Effect.acquireUseRelease(
     slots.take(1),
     () => once,
     // Released in the background, so the caller does not wait out the window.
     () => Effect.asVoid(Effect.forkDetach(Effect.andThen(Effect.sleep(TPS_WINDOW), slots.release(1)))),
   );
+  // A key without a TPS budget has nothing to pace by: skip the slot bookkeeping (a fiber and a timer each).
+  return Effect.suspend(() => (t.state.slots >= UNLIMITED ? once : slotted));
 };
 
 /**

@@ -1,0 +1,58 @@
+// The wiring of pacing (its timing is resilience's TestClock tests): a first burst waits for the first answer to
+// report the TPS budget, and a key spent for the day is refused client-side.
+import { Effect } from "effect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator } from "@wattstream/simulator";
+import type { Simulator } from "@wattstream/simulator";
+import { makeClient } from "../src/index.js";
+import type { ClientOptions } from "../src/index.js";
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 23, devices: 30, clock: "real" });
+});
+afterAll(() => sim.close());
+
+describe("pacing wiring", () => {
+  it("sends one request until an answer reports the TPS budget, then up to that many", async () => {
+    let inFlight = 0;
+    let answered = 0;
+    const concurrency: Array<{ readonly answered: number; readonly inFlight: number }> = [];
+    const tracking: ClientOptions["fetch"] = async (input, init) => {
+      inFlight++;
+      concurrency.push({ answered, inFlight });
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight--;
+        answered++;
+      }
+    };
+    const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch: tracking });
+    const ids = sim.fleet.ids().slice(0, 12);
+    const devices = await Effect.runPromise(Effect.forEach(ids, (id) => client.getDevice(id), { concurrency: "unbounded" }));
+    expect(devices).toHaveLength(12);
+    // Before the first answer, never more than one request out.
+    expect(concurrency.filter((c) => c.answered === 0).every((c) => c.inFlight === 1)).toBe(true);
+    // The key's budget (30 devices ÷ 3 → the floor of 10 per second) was learnt and used.
+    expect(client.rateLimit()?.tps?.limit).toBe(10);
+    expect(Math.max(...concurrency.map((c) => c.inFlight))).toBeGreaterThan(1);
+  });
+
+  it("pacing: false sends the whole burst at once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const tracking: ClientOptions["fetch"] = async (input, init) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight--;
+      }
+    };
+    const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch: tracking, pacing: false, retry: false });
+    const ids = sim.fleet.ids().slice(12, 18);
+    await Effect.runPromise(Effect.forEach(ids, (id) => Effect.result(client.getDevice(id)), { concurrency: "unbounded" }));
+    expect(most).toBe(6);
+  });
+});
