@@ -65,7 +65,7 @@ export class EnergyLedger {
   }
 
   checkpoint(): EnergyCheckpoint {
-    return { watermark: this.watermark, seen: this.ts.map((t, i) => [t, this.fp[i]!] as const), holes: this.holes, lag: this.lag };
+    return { watermark: this.watermark, seen: this.ts.map((t, i) => [t, this.fp[i] ?? 0] as const), holes: this.holes, lag: this.lag };
   }
 
   private indexOf(t: number): number {
@@ -74,7 +74,7 @@ export class EnergyLedger {
     let hi = this.ts.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const v = this.ts[mid]!;
+      const v = this.ts[mid] ?? 0;
       if (v === t) return mid;
       if (v < t) lo = mid + 1;
       else hi = mid - 1;
@@ -93,8 +93,7 @@ export class EnergyLedger {
   }
 
   private fillHole(t: number, duration: number): boolean {
-    for (let i = 0; i < this.holes.length; i++) {
-      const [a, b, deadline] = this.holes[i]!;
+    for (const [i, [a, b, deadline]] of this.holes.entries()) {
       if (t < a || t >= b) continue;
       const parts: Array<[number, number, number]> = [];
       if (t > a) parts.push([a, t, deadline]);
@@ -154,7 +153,7 @@ export class EnergyLedger {
     });
     const horizon = Math.min(nowS - this.settle - this.interval, this.oldestHole ?? Infinity);
     let drop = 0;
-    while (drop < this.ts.length && this.ts[drop]! < horizon) drop++;
+    while (drop < this.ts.length && (this.ts[drop] ?? Infinity) < horizon) drop++;
     if (drop > 0) {
       this.ts.splice(0, drop);
       this.fp.splice(0, drop);

@@ -102,7 +102,7 @@ const walkArray = (
     // Channels and switches are matched by `id`, never by position (api-facts: sub-entity IDs).
     for (let i = 0; i < next.length; i++) {
       const n = next[i];
-      const id = idOf(n)!;
+      const id = idOf(n) ?? String(i);
       const p = findById(prev, id, i);
       if (p === undefined) {
         same = false;
@@ -119,7 +119,7 @@ const walkArray = (
     if (out || same) {
       for (let i = 0; i < prev.length; i++) {
         const p = prev[i];
-        const id = idOf(p)!;
+        const id = idOf(p) ?? String(i);
         if (findById(next, id, i) === undefined) {
           same = false;
           if (out) out.push({ path: [...path, id], op: "remove", from: p });
@@ -157,7 +157,7 @@ export const leaves = (
 ): void => {
   if (Array.isArray(value)) {
     const keyed = isKeyed(value);
-    value.forEach((v: unknown, i) => leaves(v, [...path, keyed ? idOf(v)! : String(i)], out, keyed));
+    value.forEach((v: unknown, i) => leaves(v, [...path, keyed ? (idOf(v) ?? String(i)) : String(i)], out, keyed));
   } else if (isPlainObject(value)) {
     // An entity's `id` is its key in the path, not a value of its own.
     for (const key in value) if (!(keyedEntity && key === "id")) leaves(value[key], [...path, key], out);
