@@ -6,6 +6,7 @@
 // packages with tsc would take far longer. The published bin (`packages/cli/dist/bin.js`) is the built one.
 // Extra arguments pass through: `npm start -- --faults flaky --channels`.
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -27,5 +28,5 @@ const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit" });
 process.on("SIGINT", () => undefined);
 process.on("SIGTERM", () => child.kill("SIGTERM"));
 child.on("exit", (code, signal) => {
-  process.exitCode = code ?? (signal === null ? 1 : 128 + 1);
+  process.exitCode = code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
 });

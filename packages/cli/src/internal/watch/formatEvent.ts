@@ -8,6 +8,13 @@ export const formatPower = (w: number): string => (Math.abs(w) >= 1000 ? `${(w /
 const channelList = (channels: ReadonlyArray<ChannelPower>): string =>
   channels.map((c) => `${shortId(c.id)}${c.label === undefined ? "" : ` ${c.label}`} ${formatPower(c.powerW)}`).join(", ");
 
+/** `/switches/D…_S1/pending/state` or `/pending/switches/D…_S1/state` → `S1 state`; other paths as they are. */
+const pendingWhat = (path: string): string => {
+  const m = /^\/(?:pending\/)?(?:switches|channels)\/([^/]+)\/(?:pending\/)?(.+)$/.exec(path);
+  const [, id, field] = m ?? [];
+  return id !== undefined && field !== undefined ? `${shortId(id)} ${field}` : path.replace(/^\/pending/, "");
+};
+
 const show = (u: unknown): string => (typeof u === "string" ? u : JSON.stringify(u) ?? "-");
 
 /**
@@ -52,9 +59,11 @@ export const describeEvent = (e: WatchEvent, c: Colors, withChannels: boolean): 
     case "firmwareChanged":
       return `firmware: ${show(e.from)} → ${show(e.to)}`;
     case "pendingSet":
-      return c.yellow(`pending ${e.path.replace(/^\/pending/, "")} = ${show(e.value)}`);
+      return c.yellow(`pending: ${pendingWhat(e.path)} → ${show(e.value)} (until the device next connects)`);
     case "pendingApplied":
-      return e.applied ? c.green(`applied ${e.path.replace(/^\/pending/, "")} = ${show(e.value)}`) : c.yellow(`pending ${e.path} dropped`);
+      return e.applied
+        ? c.green(`applied: ${pendingWhat(e.path)} = ${show(e.value)}`)
+        : c.yellow(`pending ${pendingWhat(e.path)} → ${show(e.value)} was not applied`);
     case "wentOffline":
       return c.red(`offline (last heard ${iso(e.lastHeardAt)})`);
     case "cameOnline":

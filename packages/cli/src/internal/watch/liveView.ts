@@ -14,6 +14,8 @@ interface Row {
   channels: ReadonlyArray<ChannelPower>;
   switches: Map<string, string | undefined>;
   pending: Map<string, unknown>;
+  /** Requested switch states still waiting for the device, by switch ID. */
+  switchPending: Map<string, string>;
   status: string;
 }
 
@@ -36,6 +38,24 @@ export interface LiveView {
 }
 
 const ESC = "\u001b[";
+
+/** Cuts `line` after `width` visible characters, skipping colour escapes when counting. */
+const cut = (line: string, width: number): string => {
+  if (line.length <= width) return line;
+  let visible = 0;
+  let i = 0;
+  while (i < line.length) {
+    if (line.startsWith(ESC, i)) {
+      const end = line.slice(i).search(/[A-Za-z]/);
+      i += end < 0 ? line.length : end + 1;
+      continue;
+    }
+    if (visible === width) return `${line.slice(0, i)}${ESC}0m`;
+    visible++;
+    i++;
+  }
+  return line;
+};
 
 /**
  * The TTY view of `watch`: a table with one row per device (comms, latest power, switches, stream status)
@@ -65,6 +85,7 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
         channels: [],
         switches: new Map(),
         pending: new Map(),
+        switchPending: new Map(),
         status: "starting",
       };
       rows.set(id, r);
@@ -74,29 +95,31 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
 
   const frame = (): string => {
     const now = options.now();
+    // Most telling columns first: a narrow terminal cuts lines at its width, losing only the right-hand ones.
     const table = new Table({
-      head: ["Device", "Label", "Model", "Comms", "Power", "Interval", "Switches", ...(options.withChannels ? ["Channels"] : []), "Status"],
+      head: ["Device", "Label", "Power", "Comms", "Switches", "Status", "Interval", "Model", ...(options.withChannels ? ["Channels"] : [])],
       style: { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
     });
     for (const [id, r] of rows) {
       const switches = [...r.switches]
         .map(([sid, state]) => {
-          const p = r.pending.get(`/pending/switches/${sid}/state`);
+          const p = r.switchPending.get(sid) ?? r.pending.get(`/pending/switches/${sid}/state`) ?? r.pending.get(`/switches/${sid}/pending/state`);
           return `${shortId(sid)} ${state ?? "?"}${p === undefined ? "" : c.yellow(`→${String(p)}`)}`;
         })
         .join(" ");
+      const label = r.label ?? "";
       table.push([
         id,
-        r.label ?? "",
-        r.model ?? "",
-        r.online === undefined ? "" : `${r.online ? c.green("online") : c.red("offline")} ${c.dim(ago(r.lastHeardAt, now))}`,
+        label.length > 22 ? `${label.slice(0, 21)}…` : label,
         r.powerW === undefined ? c.dim("-") : c.bold(formatPower(r.powerW)),
-        r.intervalTs === undefined ? "" : c.dim(iso(r.intervalTs).slice(11)),
+        r.online === undefined ? "" : `${r.online ? c.green("online") : c.red("offline")} ${c.dim(ago(r.lastHeardAt, now))}`,
         switches === "" ? c.dim("-") : switches,
+        r.status === "ok" ? c.green("ok") : c.yellow(r.status),
+        r.intervalTs === undefined ? "" : c.dim(iso(r.intervalTs).slice(11)),
+        r.model ?? "",
         ...(options.withChannels
           ? [r.channels.map((ch) => `${shortId(ch.id)} ${(ch.label ?? "").slice(0, 16).padEnd(16)} ${formatPower(ch.powerW).padStart(9)}`).join("\n")]
           : []),
-        r.status === "ok" ? c.green("ok") : c.yellow(r.status),
       ]);
     }
     const lines = [c.bold(options.title), c.dim(`${iso(now)}  ·  Ctrl-C to quit`), table.toString(), ...log.slice(-logLines)];
@@ -106,7 +129,12 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
   const draw = (): void => {
     timer = undefined;
     const height = stream.rows !== undefined && stream.rows > 4 ? stream.rows : 60;
-    const lines = frame().split("\n").slice(0, height - 1);
+    const width = stream.columns !== undefined && stream.columns > 20 ? stream.columns : Infinity;
+    // Wrapped lines would break the cursor arithmetic of the redraw: cut every line at the terminal's width.
+    const lines = frame()
+      .split("\n")
+      .slice(0, height - 1)
+      .map((l) => cut(l, width));
     // Up to the top of the previous frame, clear to the end of the screen, draw the new frame.
     const up = drawn > 0 ? `${ESC}${drawn}A\r` : "";
     stream.write(`${up}${ESC}0J${lines.join("\n")}\n`);
@@ -148,9 +176,15 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
         case "status":
           r.status = e.status === "ok" ? "ok" : e.status === "rateLimited" ? "rate limited" : `${e.status}${e.attempt === undefined ? "" : ` (${e.attempt})`}`;
           break;
-        case "switchChanged":
+        case "switchChanged": {
           if (e.field === "state") r.switches.set(e.switchId, typeof e.to === "string" ? e.to : undefined);
+          // Writes are eventually consistent: the requested state shows under the switch's `pending` meanwhile.
+          const requested = e.path.endsWith("/pending/state") ? e.to : (e.to as { readonly state?: unknown } | undefined)?.state;
+          if (e.field === "pending")
+            if (typeof requested === "string") r.switchPending.set(e.switchId, requested);
+            else r.switchPending.delete(e.switchId);
           break;
+        }
         case "labelChanged":
           r.label = typeof e.to === "string" ? e.to : undefined;
           break;
