@@ -45,11 +45,11 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     .option("-q, --quiet", "no notes or progress on stderr; data and errors only")
     .option("-v, --verbose", "more detail, and stack traces on errors")
     .option("--no-color", "no colours (NO_COLOR=1 and non-TTY output do the same)")
-    .option("--speed <x>", "simulator: simulated seconds per real second", positiveNumber)
+    .option("--speed <x>", "simulator: simulated seconds per real second (default: 1)", positiveNumber)
     .option("--devices <n>", "simulator: number of demo devices (default: 9)", wholeNumber)
     .option("--seed <n>", "simulator: seed of the fleet and its data (default: 1)", wholeNumber)
     .addOption(
-      new Option("--faults <profile>", "simulator: inject faults").choices(FAULT_PROFILE_NAMES).default(undefined, "none"),
+      new Option("--faults <profile>", "simulator: inject faults (default: none)").choices(FAULT_PROFILE_NAMES),
     )
     .configureHelp({ showGlobalOptions: true, sortOptions: false })
     .configureOutput({

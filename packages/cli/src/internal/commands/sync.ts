@@ -171,6 +171,13 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
     if (opts.checkpoint !== undefined) removeCheckpoint(opts.checkpoint);
     out.note(`done: ${devices.length} device${devices.length === 1 ? "" : "s"}, ${bytes} bytes${opts.out === undefined ? "" : ` in ${opts.out}`}`);
     return ExitCode.ok;
+  } catch (error) {
+    // Ctrl-C before streaming began (reading the devices): nothing written, nothing to resume.
+    if (interrupt.signal.aborted) {
+      out.warn("interrupted before any data was written");
+      return ExitCode.interrupted;
+    }
+    throw error;
   } finally {
     if (fd !== undefined) closeSync(fd);
     interrupt.dispose();
