@@ -218,11 +218,16 @@ const makeEnergy$ = (
           mergeMap((worth) => (worth ? fromEffect(io.read(fromTs, toTs)) : of(undefined))),
           mergeMap((result) => {
             const points = result === undefined || isNoData(result) ? [] : result;
+            const first = points[0] as { readonly eReal?: ReadonlyArray<unknown> } | undefined;
+            // A stale layout silently mislabels data (api-facts): on a length mismatch, read the device's
+            // channels again before emitting anything.
+            if (layout !== undefined && first?.eReal !== undefined && first.eReal.length !== layout.length && options.layout$ === undefined)
+              layoutStale = true;
+            return refreshLayout().pipe(map(() => points));
+          }),
+          mergeMap((points) => {
             const wm = ledger.watermark;
             const applied = ledger.apply(points, now);
-            const first = points[0] as { readonly eReal?: ReadonlyArray<unknown> } | undefined;
-            if (layout !== undefined && first?.eReal !== undefined && first.eReal.length !== layout.length && options.layout$ === undefined)
-              layoutStale = true; // a stale layout silently mislabels data (api-facts): fetch it again
             cursor = catchingUp ? toTs : undefined;
             let next: number;
             if (applied.advanced) {

@@ -255,3 +255,21 @@ describe("shortEnergy$ checkpoints", () => {
     expect(second.filter(({ e }) => e.type === "revised").length).toBe(1);
   });
 });
+
+describe("shortEnergy$ channel layout", () => {
+  it("reads the device's channels again when the energy arrays stop matching them, before emitting", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    // The first read of the device is stale (one channel); the energy arrays have two.
+    const client = {
+      ...dev.client,
+      getDevice: (id: string) =>
+        Effect.sync(() => ({ id, channels: dev.counts.device++ === 0 ? [{ id: `${id}_C1` }] : [{ id: `${id}_C1` }, { id: `${id}_C2` }] })),
+    };
+    const first = run(ts, client, { fromTs: 0 }, 600);
+    first.sub.unsubscribe();
+    expect(dev.counts.device).toBe(2);
+    expect(intervals(first.out).length).toBeGreaterThan(15);
+    for (const { e } of first.out) if (e.type === "interval") expect(e.channels).toHaveLength(2);
+  });
+});
