@@ -44,3 +44,28 @@ describe("wattstream watch on a terminal", () => {
     expect(screen).not.toMatch(/\n\s+at /);
   });
 });
+
+describe("colours on a terminal", () => {
+  const devicesOnTty = (env: NodeJS.ProcessEnv): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const command = `stty cols 200 rows 50; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} devices --simulate --devices 2`;
+      const child = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+      let screen = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (screen += d));
+      child.on("close", (code) => (code === 0 ? resolve(screen) : reject(new Error(`exit ${code}: ${screen}`))));
+    });
+  // eslint-disable-next-line no-control-regex
+  const SGR = /\u001b\[\d+(;\d+)*m/;
+
+  it("uses colour on a terminal, and none with NO_COLOR", async () => {
+    const [coloured, plain] = await Promise.all([
+      devicesOnTty(baseEnv({ NO_COLOR: "", TERM: "xterm" })),
+      devicesOnTty(baseEnv({ NO_COLOR: "1", TERM: "xterm" })),
+    ]);
+    expect(coloured).toMatch(SGR);
+    expect(coloured.replace(ANSI, "")).toContain("online");
+    expect(plain).not.toMatch(SGR);
+    expect(plain).toContain("online");
+    expect(plain).toContain("┌");
+  });
+});

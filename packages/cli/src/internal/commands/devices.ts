@@ -51,7 +51,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>): Pro
     const now = conn.now();
     const table = new Table({
       head: ["Device", "Label", "Model", "Comms", "Last heard", "Channels", "Switches"],
-      style: { head: out.tty ? ["cyan"] : [], border: out.tty ? ["grey"] : [] },
+      style: { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
       ...(out.tty ? {} : { chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } }),
     });
     for (const d of devices) {
