@@ -71,6 +71,12 @@ export interface EnergyStreamOptions {
   readonly checkpointEvery?: number;
   /** The channel layout to attach to events (e.g. from `device$`); fetched once (and on mismatch) otherwise. */
   readonly layout$?: Observable<ChannelLayout>;
+  /**
+   * The device's `comms.lastHeardAt` (e.g. from `device$`). When it jumps after a silence of more than three
+   * intervals, the device has just reconnected and will back-fill: the settle window is re-checked at the next
+   * poll and promptly for one settle period.
+   */
+  readonly heartbeat$?: Observable<number | undefined>;
   readonly active$?: Observable<boolean>;
   /** @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
@@ -163,6 +169,18 @@ const makeEnergy$ = (
 
       const layoutSub = options.layout$?.subscribe((l) => {
         layout = l;
+      });
+      let silent = false;
+      const heartbeatSub = options.heartbeat$?.subscribe((h) => {
+        if (h === undefined) return;
+        const quiet = nowS() - h > 3 * interval;
+        if (silent && !quiet) {
+          // lastHeardAt jumped after a silence: an outage just ended (api-facts: devices back-fill on
+          // reconnect), so re-check the settle window now and promptly for a while.
+          promptUntil = nowS() + settle;
+          lastRecheck = -Infinity;
+        }
+        silent = quiet;
       });
 
       const toEvents = (found: ReadonlyArray<LedgerEvent<PointLike>>): Array<EnergyEvent> => {
@@ -281,6 +299,7 @@ const makeEnergy$ = (
         return () => {
           sub.unsubscribe();
           layoutSub?.unsubscribe();
+          heartbeatSub?.unsubscribe();
           // Stopping is a checkpoint too. Nobody is subscribed any more to hear of a failure; the store's
           // earlier checkpoint still stands (at worst the restart repeats some intervals).
           if (dirty && options.checkpoints) options.checkpoints.save(key, { ...ledger.checkpoint(), lag: lagLow }).catch(() => undefined);
@@ -308,6 +327,7 @@ const energy$ = (kind: EnergyStreamKind) => {
         options.maxWindow,
         options.checkpoints,
         options.layout$,
+        options.heartbeat$,
         options.active$,
         options.scheduler,
       ]

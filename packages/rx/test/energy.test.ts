@@ -1,4 +1,5 @@
 import { Effect } from "effect";
+import { Subject } from "rxjs";
 import type { Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
@@ -253,6 +254,23 @@ describe("shortEnergy$ checkpoints", () => {
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i * STEP));
     expect(all.length).toBeGreaterThanOrEqual(4800 / STEP - 2);
     expect(second.filter(({ e }) => e.type === "revised").length).toBe(1);
+  });
+});
+
+describe("shortEnergy$ heartbeat", () => {
+  it("re-checks the settle window at once when lastHeardAt jumps after a silence", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const heartbeat$ = new Subject<number>();
+    ts.schedule(() => heartbeat$.next(100), 1_000_000); // heard 900 s ago at t=1000: silent
+    ts.schedule(() => heartbeat$.next(1_195), 1_200_000); // heard just now: back
+    const { sub } = run(ts, dev.client, { fromTs: 0, heartbeat$, recheckEvery: 100_000 }, 1_300);
+    sub.unsubscribe();
+    // The first read after the jump reaches back over the settle window (here: to the start).
+    const after = dev.windows.filter(([, to]) => to > 1_200 && to <= 1_260);
+    expect(after.some(([from]) => from <= 0)).toBe(true);
+    const before = dev.windows.filter(([, to]) => to > 60 && to <= 1_200);
+    expect(before.every(([from, to]) => to - from <= 60)).toBe(true);
   });
 });
 
