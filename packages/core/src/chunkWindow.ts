@@ -1,7 +1,7 @@
 import type { TimeWindow } from "./TimeWindow.js";
 import { checkWindow, InvalidWindowError } from "./TimeWindow.js";
-import type { ZoneOffset } from "./internal/zoneOffset.js";
-import { zoneOffset } from "./internal/zoneOffset.js";
+import type { ZoneOffset } from "./zoneOffset.js";
+import { zoneOffset } from "./zoneOffset.js";
 
 /**
  * The three kinds of energy data, each with its own endpoint and window limit.

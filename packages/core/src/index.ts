@@ -15,6 +15,8 @@ export {
 export type { ChannelId, SubEntity, SubEntityKind, SwitchId } from "./SubEntityId.js";
 export { fromUnixSeconds, InvalidWindowError, timeWindow, toUnixSeconds } from "./TimeWindow.js";
 export type { InvalidWindowReason, TimeWindow } from "./TimeWindow.js";
+export { isTimeZone, zoneOffset } from "./zoneOffset.js";
+export type { ZoneOffset } from "./zoneOffset.js";
 export { chunkWindow, granularitySeconds, maxWindow, requiresTimezone, splitWindow } from "./chunkWindow.js";
 export type { ChunkOptions, EnergyKind, Granularity } from "./chunkWindow.js";
 export { CT_RATINGS } from "./Device.js";

@@ -5,6 +5,7 @@ import {
   chunkWindow,
   CONVERTED_FIELD_NAMES,
   InvalidWindowError,
+  isTimeZone,
   joulesToKwh,
   maxWindow,
   meanPowerKw,
@@ -333,15 +334,6 @@ const parseGranularity = (q: Query): Parsed<{ readonly g: Granularity; readonly 
     );
   }
   return { ok: true, value: { g, timezone } };
-};
-
-export const isTimeZone = (name: string): boolean => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 const FIXED: Partial<Record<Granularity, number>> = { "5m": 300, "15m": 900, "30m": 1800 };

@@ -2,7 +2,7 @@
 // service has (cellular and WiFi, 3 and 6 channels, +3SW switching, three-phase grouping, Modbus meters of both
 // shapes, a commissioned device that never reported); any further devices are drawn at random from the seed.
 import type { DeviceId } from "@wattstream/core";
-import { parseDeviceId } from "@wattstream/core";
+import { parseDeviceId, zoneOffset } from "@wattstream/core";
 import type { ModelInfo } from "./catalogue.js";
 import { modelByCode, MODELS } from "./catalogue.js";
 import type { CellularComms, SimChannel, SimDevice, SimPhases, SimSwitch, WifiComms } from "./device.js";
@@ -121,22 +121,6 @@ const digits = (rng: Rng, count: number): string => {
   return s;
 };
 
-const zoneOffsetAt = (timeZone: string, ts: number): number => {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(ts * 1000);
-  const p: Record<string, number> = {};
-  for (const { type, value } of parts) p[type] = Number(value);
-  return Date.UTC(p["year"] ?? 1970, (p["month"] ?? 1) - 1, p["day"], p["hour"], p["minute"], p["second"]) / 1000 - ts;
-};
-
 export interface FleetOptions {
   readonly seed: number;
   readonly count: number;
@@ -215,7 +199,7 @@ const buildDevice = (
         };
   let tzOffset = offsets.get(t.timezone);
   if (tzOffset === undefined) {
-    tzOffset = zoneOffsetAt(t.timezone, options.now);
+    tzOffset = zoneOffset(t.timezone)(options.now);
     offsets.set(t.timezone, tzOffset);
   }
   const hash = hashString(id) ^ Math.imul(options.seed, 0x9e3779b1);

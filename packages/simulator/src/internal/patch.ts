@@ -2,13 +2,12 @@
 // read-only fields ignored, metadata applied at once and configuration queued as pending until the device next
 // checks in (api-facts: conventions; devices are IoT hardware).
 import type { SubEntity } from "@wattstream/core";
-import { InvalidIdError, parseSubEntityId } from "@wattstream/core";
+import { InvalidIdError, isTimeZone, parseSubEntityId } from "@wattstream/core";
 import { canSwitch, categoryLabel, CT_RATINGS } from "./catalogue.js";
 import type { ContactorType, SimDevice, SimPhases, SwitchState } from "./device.js";
 import type { Envelope } from "./envelope.js";
 import { envelope } from "./envelope.js";
 import type { Permission } from "./keys.js";
-import { isTimeZone } from "./energyQuery.js";
 
 export type PatchOutcome =
   | { readonly ok: true; readonly apply: (device: SimDevice, now: number) => void }
