@@ -1,5 +1,5 @@
-import { Clock, Duration, Effect, Ref, Semaphore } from "effect";
-import { GrantLog } from "./internal/GrantLog.js";
+import { Clock, Deferred, Duration, Effect, Semaphore } from "effect";
+import { ReleaseLog } from "./internal/ReleaseLog.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { isWattwatchersError, RateLimited } from "./WattwatchersError.js";
@@ -10,9 +10,9 @@ import type { RequestContext } from "./WattwatchersError.js";
  *
  * | option | default | meaning |
  * |---|---|---|
- * | `tps` | none | per-second budget until headers say otherwise (no TPS pacing while unknown) |
+ * | `tps` | none | per-second budget until headers say otherwise (one request at a time until the first answer) |
  * | `tpd` | none | daily budget until headers say otherwise (no daily accounting while unknown) |
- * | `safetyMargin` | 50 ms | added to the one-second window, to absorb network jitter between client and server clocks |
+ * | `safetyMargin` | 50 ms | added to the second a slot is held after its answer (timer and clock granularity) |
  * | `waitForDailyReset` | `false` | when the daily budget is spent, wait for 00:00 UTC instead of failing |
  *
  * @example
@@ -25,7 +25,7 @@ import type { RequestContext } from "./WattwatchersError.js";
 export interface PacerOptions {
   /**
    * Transactions per second the key may use, before any response has reported `X-RateLimit-TpsLimit`.
-   * @default undefined (no TPS pacing until the headers arrive)
+   * @default undefined (one request at a time until an answer reports the budget, or shows there is none)
    */
   readonly tps?: number | undefined;
   /**
@@ -34,8 +34,8 @@ export interface PacerOptions {
    */
   readonly tpd?: number | undefined;
   /**
-   * Extra time added to the one-second TPS window, so requests granted a window apart do not land in the same
-   * server second when latency varies.
+   * Extra time a TPS slot is held beyond the one second after its answer, so timer and clock granularity cannot
+   * put two slot holders in one server second. (Latency needs no margin: the second starts at the answer.)
    * @default "50 millis"
    */
   readonly safetyMargin?: Duration.Input | undefined;
@@ -54,7 +54,11 @@ export interface PacerOptions {
 export interface PacerSnapshot {
   /** The per-second budget in force, if known. */
   readonly tpsLimit: number | undefined;
-  /** Grants within the current one-second window. */
+  /** TPS slots: the budget, 1 while no budget is known yet, `Infinity` when the key has none. */
+  readonly tpsSlots: number;
+  /** Slots held by requests sent through `pace` and not answered yet. */
+  readonly inFlight: number;
+  /** Slots still held after their answer (or their bare `take`), within the last second plus the margin. */
   readonly recentGrants: number;
   /** Unix ms before which nothing is granted (after a 429 or `TpsRemaining: 0`). */
   readonly blockedUntil: number;
@@ -74,15 +78,23 @@ export interface PacerSnapshot {
  */
 export interface Pacer {
   /**
-   * Waits until `cost` more requests fit the TPS budget and takes them from the daily budget; fails with
-   * `RateLimited` (scope `tpd`) without sending when the daily budget is spent (unless `waitForDailyReset`).
+   * Waits until `cost` TPS slots are free, holds them for one second (plus the margin) from now, and takes `cost`
+   * from the daily budget; fails with `RateLimited` (scope `tpd`) without sending when the daily budget is spent
+   * (unless `waitForDailyReset`). The second counts from the grant, as if the answer were immediate: prefer
+   * {@link Pacer.pace}, which counts it from the answer.
    */
   readonly take: (cost?: number, request?: RequestContext) => Effect.Effect<void, RateLimited>;
-  /** Adopts the budgets a response reported (`parseRateLimit`): limits rise or fall, exhaustion blocks. */
+  /**
+   * Adopts the budgets an answer reported (`parseRateLimit`'s result, `undefined` included): limits rise or fall,
+   * exhaustion blocks. The first call ends the one-slot probe; when it reports no TPS budget, none is enforced.
+   */
   readonly update: (state: RateLimitState | undefined) => Effect.Effect<void>;
   /** Learns from a failure: a TPS or edge 429 blocks until its `Retry-After`, a TPD 429 spends the day. */
   readonly observe: (error: unknown) => Effect.Effect<void>;
-  /** Runs `effect` after {@link Pacer.take}, and lets the pacer observe its failure. */
+  /**
+   * Runs `effect` holding one TPS slot from before it starts until one second (plus the margin) after it ends,
+   * takes one from the daily budget, and lets the pacer observe its failure. Interruption gives the slot back.
+   */
   readonly pace: <A, E, R>(
     effect: Effect.Effect<A, E, R>,
     request?: RequestContext,
@@ -91,33 +103,56 @@ export interface Pacer {
   readonly snapshot: Effect.Effect<PacerSnapshot>;
 }
 
-interface State {
-  readonly tpsLimit: number | undefined;
-  readonly blockedUntil: number;
-  readonly tpdLimit: number | undefined;
-  readonly tpdRemaining: number | undefined;
-  readonly tpdResetAt: number | undefined;
+/** The pacer's books; only ever changed inside one synchronous step, so no fiber sees them half-updated. */
+interface Books {
+  /** The per-second budget in force (options, then headers); `undefined` = the key has none. */
+  tpsLimit: number | undefined;
+  /** No budget known yet, from options or from any answer: one slot, so a first burst cannot overshoot. */
+  probing: boolean;
+  /** Requests sent through `pace` whose answer has not arrived: each holds a slot. */
+  inFlight: number;
+  blockedUntil: number;
+  tpdLimit: number | undefined;
+  tpdRemaining: number | undefined;
+  tpdResetAt: number | undefined;
 }
 
 const WINDOW_MS = 1000;
-const MAX_TRACKED = 10_000;
+/** A per-second budget above this is treated as none (no real key has one); it also bounds the release log. */
+const MAX_TPS = 10_000;
 const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
 
 type Decision =
   | { readonly _tag: "granted" }
-  | { readonly _tag: "wait"; readonly ms: number }
+  /** Wait `ms` (or, when undefined, until an answer or an update changes the books) and decide again. */
+  | { readonly _tag: "wait"; readonly ms: number | undefined }
   | { readonly _tag: "spent"; readonly resetAt: number };
 const GRANTED: Decision = { _tag: "granted" };
+const WAIT_FOR_ANSWER: Decision = { _tag: "wait", ms: undefined };
 
 const PACER_CONTEXT: RequestContext = { operation: "pacer", method: "-", path: "-" };
 
+/** How a granted request holds its slot: until its answer (`pace`), or from the grant (`take`). */
+interface Ticket {
+  readonly hold: boolean;
+  /** Set to the slots taken, in the same synchronous step as the booking. */
+  held: number;
+}
+
 /**
- * Creates a {@link Pacer}: a sliding one-second window for the TPS budget (never more than the limit within any
- * window, so neither a fixed nor a sliding server window overflows) and a counter for the TPD budget, seeded from
- * `options` and then driven by the live headers through `update`. Grants are first come, first served.
- * Create one per client; nothing is shared between pacers.
+ * Creates a {@link Pacer}. Its TPS model is a set of slots, as many as the key's per-second budget: a request
+ * takes a slot before it is sent and gives it back one second (plus `safetyMargin`) after its answer arrived.
+ * The service counts a request at some instant between its sending and its answer, so every request it counts
+ * in one of its one-second windows held a slot at one common instant (the latest of their grants), and there are
+ * only `limit` slots: no server second can overflow, fixed or sliding, whatever the latency. (A window over grant
+ * times alone cannot promise that: a fast request granted after a slow one can land in the slow one's second.)
+ * Until any budget is known — from `options.tps` or from the first answer's headers — there is one slot; an
+ * answer that reports no TPS budget means the key has none. The slot count follows every reported
+ * `X-RateLimit-TpsLimit` (an answer without one changes nothing). The TPD budget is a counter, driven by the
+ * headers the same way. Grants are first come, first served. Create one per client (or share one between
+ * clients of the same key); nothing is shared between pacers.
  *
  * @example
  * ```ts
@@ -125,61 +160,85 @@ const PACER_CONTEXT: RequestContext = { operation: "pacer", method: "-", path: "
  * import { makePacer } from "@wattstream/resilience"
  * const program = Effect.gen(function* () {
  *   const pacer = yield* makePacer({ tps: 5 })
- *   // Ten calls: five now, five a second (plus the margin) later.
- *   yield* Effect.forEach(Array.from({ length: 10 }), () => pacer.take(), { concurrency: "unbounded" })
+ *   // Ten requests: five now, five once the first five have been answered for a second (plus the margin).
+ *   yield* Effect.forEach(Array.from({ length: 10 }), () => pacer.pace(Effect.sleep("100 millis")), {
+ *     concurrency: "unbounded",
+ *   })
  * })
  * ```
  * @category constructors
  */
 export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
-  Effect.gen(function* () {
+  Effect.map(Clock.currentTimeMillis, (start) => {
     const windowMs =
       WINDOW_MS +
       (options.safetyMargin === undefined ? 50 : Duration.toMillis(Duration.fromInputUnsafe(options.safetyMargin)));
     const waitForDailyReset = options.waitForDailyReset ?? false;
-    const start = yield* Clock.currentTimeMillis;
+    const tps = positive(options.tps);
     const tpd = positive(options.tpd);
-    const state = yield* Ref.make<State>({
-      tpsLimit: positive(options.tps),
+    const books: Books = {
+      tpsLimit: tps,
+      probing: tps === undefined,
+      inFlight: 0,
       blockedUntil: 0,
       tpdLimit: tpd,
       tpdRemaining: tpd,
       tpdResetAt: tpd === undefined ? undefined : nextMidnight(start),
-    });
-    // Waiting takers go one at a time, in arrival order: the lock is held while waiting, so a later `update` is
-    // seen by the waiting taker when it wakes and re-checks.
-    const lock = yield* Semaphore.make(1);
-    // Only changed inside `decide`'s atomic `Ref.modify` (and read by `snapshot`), so a plain mutable queue will do.
-    const grants = new GrantLog();
-    // Only the newest `limit` grants can ever decide a wait; keep a floor for a limit learned or raised later, and
-    // a ceiling: a budget above MAX_TRACKED per second (no real key has one) is effectively not paced.
-    const keepFor = (limit: number | undefined) => Math.min(Math.max(limit ?? 0, 64), MAX_TRACKED);
+    };
+    // Slots of answered requests (and of bare `take`s), until their release time.
+    const released = new ReleaseLog();
+    // Waiting takers go one at a time, in arrival order; the one at the head waits for a release time, or for
+    // `wake` (an answer arrived, or an update changed the budgets) and then decides again.
+    const lock = Semaphore.makeUnsafe(1);
+    let wake: Deferred.Deferred<void> | undefined;
+    const notify = (): void => {
+      if (wake === undefined) return;
+      const w = wake;
+      wake = undefined;
+      Deferred.doneUnsafe(w, Effect.void);
+    };
+
+    const slots = (): number => {
+      if (books.probing) return 1;
+      const limit = books.tpsLimit;
+      return limit === undefined || limit > MAX_TPS ? Infinity : Math.max(1, Math.floor(limit));
+    };
 
     // At 00:00 UTC the daily budget refills; an unknown limit means no daily accounting until headers tell it.
-    const rollDay = (s: State, now: number): State =>
-      s.tpdResetAt !== undefined && now >= s.tpdResetAt
-        ? { ...s, tpdRemaining: s.tpdLimit, tpdResetAt: s.tpdLimit === undefined ? undefined : nextMidnight(now) }
-        : s;
+    const rollDay = (now: number): void => {
+      if (books.tpdResetAt !== undefined && now >= books.tpdResetAt) {
+        books.tpdRemaining = books.tpdLimit;
+        books.tpdResetAt = books.tpdLimit === undefined ? undefined : nextMidnight(now);
+      }
+    };
 
     // One decision at `now`: grant (and book it), or say how long to wait, or that the day's budget is spent.
-    // Synchronous inside `Ref.modify`, so a decision and its booking cannot interleave with another fiber.
-    const decide = (now: number, cost: number) =>
-      Ref.modify(state, (s0): [Decision, State] => {
-        const s = rollDay(s0, now);
-        grants.prune(now - windowMs, keepFor(s.tpsLimit));
-        if (s.tpdRemaining !== undefined && s.tpdRemaining < cost) {
-          return [{ _tag: "spent", resetAt: s.tpdResetAt ?? nextMidnight(now) }, s];
-        }
-        let readyAt = Math.max(now, s.blockedUntil);
-        if (s.tpsLimit !== undefined) {
-          const excess = grants.size + Math.min(cost, s.tpsLimit) - s.tpsLimit;
-          // The oldest `excess` grants must leave the window first.
-          if (excess > 0) readyAt = Math.max(readyAt, (grants.at(excess - 1) ?? now) + windowMs);
-        }
-        if (readyAt > now) return [{ _tag: "wait", ms: readyAt - now }, s];
-        grants.push(now, cost);
-        return [GRANTED, s.tpdRemaining === undefined ? s : { ...s, tpdRemaining: s.tpdRemaining - cost }];
-      });
+    // Synchronous, so a decision and its booking cannot interleave with another fiber.
+    const decide = (now: number, cost: number, ticket: Ticket): Decision => {
+      rollDay(now);
+      released.expire(now);
+      if (books.tpdRemaining !== undefined && books.tpdRemaining < cost) {
+        return { _tag: "spent", resetAt: books.tpdResetAt ?? nextMidnight(now) };
+      }
+      const readyAt = Math.max(now, books.blockedUntil);
+      const n = slots();
+      const take = Math.min(cost, n);
+      const excess = books.inFlight + released.size + take - n;
+      if (excess > released.size) {
+        // Not enough slots even once every answered one is back: wait for an answer first.
+        return readyAt > now ? { _tag: "wait", ms: readyAt - now } : WAIT_FOR_ANSWER;
+      }
+      const at = excess > 0 ? Math.max(readyAt, released.at(excess - 1) ?? now) : readyAt;
+      if (at > now) return { _tag: "wait", ms: at - now };
+      // Without a per-second budget a slot is never waited for, so only the in-flight count is kept (should a
+      // budget appear, requests answered before it are not counted against it: the next answer's
+      // TpsRemaining covers them).
+      if (ticket.hold) books.inFlight += take;
+      else if (n !== Infinity) released.push(now + windowMs, take);
+      ticket.held = take;
+      if (books.tpdRemaining !== undefined) books.tpdRemaining -= cost;
+      return GRANTED;
+    };
 
     const spent = (request: RequestContext, resetAt: number) =>
       new RateLimited({
@@ -190,99 +249,125 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
         resetAt: Math.ceil(resetAt / 1000),
       });
 
+    const pause = (ms: number | undefined): Effect.Effect<void> => {
+      const w = (wake ??= Deferred.makeUnsafe<void>());
+      return ms === undefined ? Deferred.await(w) : Effect.raceFirst(Effect.sleep(Duration.millis(ms)), Deferred.await(w));
+    };
+
     // Takers that had to wait queue on the lock in arrival order; while any are queued, newcomers queue too.
     let queued = 0;
-    const waitTurn = (cost: number, request: RequestContext): Effect.Effect<void, RateLimited> =>
+    const waitTurn = (cost: number, request: RequestContext, ticket: Ticket): Effect.Effect<void, RateLimited> =>
       Effect.suspend(() => {
         queued++;
-        const loop: Effect.Effect<void, RateLimited> = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.flatMap(decide(now, cost), (d) => {
-            if (d._tag === "granted") return Effect.void;
-            if (d._tag === "wait") return Effect.andThen(Effect.sleep(Duration.millis(d.ms)), loop);
-            if (!waitForDailyReset) return Effect.fail(spent(request, d.resetAt));
-            return Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, d.resetAt - now))), loop);
-          }),
-        );
+        const loop: Effect.Effect<void, RateLimited> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const d = decide(now, cost, ticket);
+          if (d._tag === "granted") return Effect.void;
+          if (d._tag === "wait") return Effect.andThen(pause(d.ms), loop);
+          if (!waitForDailyReset) return Effect.fail(spent(request, d.resetAt));
+          return Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, d.resetAt - now))), loop);
+        });
         return lock.withPermit(loop).pipe(Effect.ensuring(Effect.sync(() => queued--)));
       });
 
+    const acquire = (cost: number, request: RequestContext, ticket: Ticket): Effect.Effect<void, RateLimited> =>
+      Effect.suspend(() =>
+        queued > 0
+          ? waitTurn(cost, request, ticket)
+          : // Fast path: nobody is waiting, so a request that fits right now needs no lock.
+            Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              const d = decide(now, cost, ticket);
+              return d._tag === "granted"
+                ? Effect.void
+                : d._tag === "spent" && !waitForDailyReset
+                  ? Effect.fail(spent(request, d.resetAt))
+                  : waitTurn(cost, request, ticket);
+            }),
+      );
+
     const take = (cost = 1, request: RequestContext = PACER_CONTEXT): Effect.Effect<void, RateLimited> =>
-      cost <= 0
+      cost <= 0 ? Effect.void : acquire(cost, request, { hold: false, held: 0 });
+
+    // The answer is in (or the attempt ended some other way, and may still have been counted): the slot is
+    // given back one window from now.
+    const giveBack = (ticket: Ticket, now: number | undefined): void => {
+      books.inFlight -= ticket.held;
+      if (now !== undefined) released.push(now + windowMs, ticket.held);
+      ticket.held = 0;
+      notify();
+    };
+    const release = (ticket: Ticket): Effect.Effect<void> =>
+      ticket.held === 0
         ? Effect.void
-        : Effect.suspend(() =>
-            queued > 0
-              ? waitTurn(cost, request)
-              : // Fast path: nobody is waiting, so a request that fits right now needs no lock.
-                Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  Effect.flatMap(decide(now, cost), (d) =>
-                    d._tag === "granted"
-                      ? Effect.void
-                      : d._tag === "spent" && !waitForDailyReset
-                        ? Effect.fail(spent(request, d.resetAt))
-                        : waitTurn(cost, request),
-                  ),
-                ),
-          );
+        : slots() === Infinity
+          ? // No per-second budget: nobody waits for this slot's release time, so the clock need not be read.
+            Effect.sync(() => giveBack(ticket, undefined))
+          : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => giveBack(ticket, now)));
+
+    const adopt = (rateLimit: RateLimitState | undefined, now: number): void => {
+      rollDay(now);
+      // Any answer ends the probe: it either reported the key's TPS budget or showed there is none.
+      books.probing = false;
+      const tps = rateLimit?.tps;
+      if (tps !== undefined) {
+        books.tpsLimit = positive(tps.limit) ?? books.tpsLimit;
+        if (tps.remaining <= 0) books.blockedUntil = Math.max(books.blockedUntil, now + Math.ceil(tps.resetSeconds * 1000));
+      }
+      const tpdState = rateLimit?.tpd;
+      if (tpdState !== undefined) {
+        // The server's count is the truth (other processes may share the key); it reflects every request
+        // answered so far, so adopting it can only err by the requests still in flight.
+        books.tpdLimit = positive(tpdState.limit) ?? books.tpdLimit;
+        books.tpdRemaining = Math.max(0, tpdState.remaining);
+        books.tpdResetAt = now + Math.ceil(tpdState.resetSeconds * 1000);
+      }
+      notify();
+    };
 
     const update = (rateLimit: RateLimitState | undefined): Effect.Effect<void> =>
-      rateLimit === undefined
-        ? Effect.void
-        : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Ref.update(state, (s0) => {
-              let s = rollDay(s0, now);
-              const { tps, tpd } = rateLimit;
-              if (tps !== undefined) {
-                s = { ...s, tpsLimit: positive(tps.limit) ?? s.tpsLimit };
-                if (tps.remaining <= 0) {
-                  s = { ...s, blockedUntil: Math.max(s.blockedUntil, now + Math.ceil(tps.resetSeconds * 1000)) };
-                }
-              }
-              if (tpd !== undefined) {
-                // The server's count is the truth (other processes may share the key); it reflects every request
-                // answered so far, so adopting it can only err by the requests still in flight.
-                s = {
-                  ...s,
-                  tpdLimit: positive(tpd.limit) ?? s.tpdLimit,
-                  tpdRemaining: Math.max(0, tpd.remaining),
-                  tpdResetAt: now + Math.ceil(tpd.resetSeconds * 1000),
-                };
-              }
-              return s;
-            }),
-          );
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => adopt(rateLimit, now)));
 
     const observe = (error: unknown): Effect.Effect<void> => {
       if (!isWattwatchersError(error) || error._tag !== "RateLimited") return Effect.void;
       return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.andThen(
-          update(error.rateLimit),
-          Ref.update(state, (s) => {
-            if (error.scope === "tpd") {
-              const resetAt = error.resetAt === undefined ? nextMidnight(now) : error.resetAt * 1000;
-              return { ...s, tpdRemaining: 0, tpdResetAt: resetAt };
-            }
+        Effect.sync(() => {
+          // A 429 without headers (edge throttling) says nothing about the key's budget: the probe goes on.
+          if (error.rateLimit !== undefined) adopt(error.rateLimit, now);
+          if (error.scope === "tpd") {
+            books.tpdRemaining = 0;
+            books.tpdResetAt = error.resetAt === undefined ? nextMidnight(now) : error.resetAt * 1000;
+          } else {
             const seconds = error.retryAfter ?? error.rateLimit?.tps?.resetSeconds ?? 1;
-            return { ...s, blockedUntil: Math.max(s.blockedUntil, now + Math.ceil(seconds * 1000)) };
-          }),
-        ),
+            books.blockedUntil = Math.max(books.blockedUntil, now + Math.ceil(seconds * 1000));
+          }
+          notify();
+        }),
       );
     };
 
-    const pace = <A, E, R>(effect: Effect.Effect<A, E, R>, request?: RequestContext) =>
-      Effect.andThen(take(1, request), Effect.tapError(effect, observe));
+    const pace = <A, E, R>(effect: Effect.Effect<A, E, R>, request: RequestContext = PACER_CONTEXT) =>
+      Effect.uninterruptibleMask((restore) => {
+        const ticket: Ticket = { hold: true, held: 0 };
+        // The slot is booked and `ticket.held` set in one synchronous step, and the release is registered before
+        // anything can be interrupted, so an interruption at any point gives back exactly what was taken.
+        return Effect.onExit(
+          Effect.andThen(restore(acquire(1, request, ticket)), restore(Effect.tapError(effect, observe))),
+          () => release(ticket),
+        );
+      });
 
     const snapshot = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.map(Ref.get(state), (s0): PacerSnapshot => {
-        const s = rollDay(s0, now);
-        let recentGrants = 0;
-        for (let i = 0; i < grants.size; i++) if ((grants.at(i) ?? 0) > now - windowMs) recentGrants++;
+      Effect.sync((): PacerSnapshot => {
+        rollDay(now);
+        released.expire(now);
         return {
-          tpsLimit: s.tpsLimit,
-          recentGrants,
-          blockedUntil: s.blockedUntil,
-          tpdLimit: s.tpdLimit,
-          tpdRemaining: s.tpdRemaining,
-          tpdResetAt: s.tpdResetAt,
+          tpsLimit: books.tpsLimit,
+          tpsSlots: slots(),
+          inFlight: books.inFlight,
+          recentGrants: released.size,
+          blockedUntil: books.blockedUntil,
+          tpdLimit: books.tpdLimit,
+          tpdRemaining: books.tpdRemaining,
+          tpdResetAt: books.tpdResetAt,
         };
       }),
     );

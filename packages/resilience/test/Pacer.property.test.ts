@@ -46,4 +46,53 @@ describe("makePacer (property)", () => {
       }
     }),
   );
+
+  // The model the transport relies on: random latencies (up to 2.5 s), random arrivals, random budgets (given up
+  // front, or learnt from the first answer). The service counts a request at some instant between its sending
+  // and its answer; whichever instant that is, no one-second window (sliding, hence also fixed) ever holds more
+  // than the limit: not of sends, not of counted instants, not of answers.
+  it.effect("pace: no one-second window ever sees more than the limit, whatever the latency", () =>
+    Effect.gen(function* () {
+      const latencyScenario = fc.record({
+        limit: fc.integer({ min: 1, max: 6 }),
+        known: fc.boolean(),
+        requests: fc.array(
+          fc.record({
+            at: fc.integer({ min: 0, max: 3000 }),
+            latency: fc.integer({ min: 0, max: 2500 }),
+            counted: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+      });
+      for (const { limit, known, requests } of fc.sample(latencyScenario, { numRuns: 60, seed: 20261126 })) {
+        const pacer = yield* makePacer(known ? { tps: limit, safetyMargin: 0 } : { safetyMargin: 0 });
+        const t0 = yield* Clock.currentTimeMillis;
+        const fibers = yield* Effect.forEach(requests, ({ at, latency, counted }) =>
+          Effect.forkChild(
+            Effect.gen(function* () {
+              yield* Effect.sleep(at);
+              return yield* pacer.pace(
+                Effect.gen(function* () {
+                  const sent = (yield* Clock.currentTimeMillis) - t0;
+                  yield* Effect.sleep(latency);
+                  yield* pacer.update({ tps: { limit, remaining: limit, resetSeconds: 1 } });
+                  return { at, sent, counted: sent + counted * latency, answered: sent + latency };
+                }),
+              );
+            }),
+          ),
+        );
+        yield* TestClock.adjust(3000 + requests.length * 3600);
+        const done = yield* Effect.forEach(fibers, Fiber.join);
+        const most = (times: ReadonlyArray<number>) =>
+          Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+        expect(most(done.map((d) => d.sent))).toBeLessThanOrEqual(limit);
+        expect(most(done.map((d) => d.counted))).toBeLessThanOrEqual(limit);
+        expect(most(done.map((d) => d.answered))).toBeLessThanOrEqual(limit);
+        for (const d of done) expect(d.sent).toBeGreaterThanOrEqual(d.at);
+        expect((yield* pacer.snapshot).inFlight).toBe(0);
+      }
+    }),
+  );
 });

@@ -51,10 +51,10 @@ describe("makePacer: TPS", () => {
     }),
   );
 
-  it.effect("does not pace while no budget is known", () =>
+  it.effect("a bare take without any budget known holds the single probe slot for a second from its grant", () =>
     Effect.gen(function* () {
-      const times = yield* grantTimes({}, 50, "1 millis");
-      expect(countBy(times)).toEqual({ 0: 50 });
+      const times = yield* grantTimes({ safetyMargin: 0 }, 3);
+      expect(times).toEqual([0, 1000, 2000]);
     }),
   );
 
@@ -89,15 +89,15 @@ describe("makePacer: TPS", () => {
     }),
   );
 
-  it.effect("counts grants made before the budget was known", () =>
+  it.effect("counts slots taken before the budget was known", () =>
     Effect.gen(function* () {
-      const pacer = yield* makePacer();
-      yield* Effect.forEach([1, 2, 3], () => pacer.take());
-      yield* pacer.update({ tps: { limit: 4, remaining: 1, resetSeconds: 1 } });
-      expect((yield* pacer.snapshot).recentGrants).toBe(3);
+      const pacer = yield* makePacer({ safetyMargin: 0 });
+      yield* pacer.take();
+      yield* pacer.update({ tps: { limit: 2, remaining: 1, resetSeconds: 1 } });
+      expect((yield* pacer.snapshot).recentGrants).toBe(1);
       const fiber = yield* takers(pacer, 2);
       yield* TestClock.adjust("2 seconds");
-      expect(yield* Fiber.join(fiber)).toEqual([0, 1050]);
+      expect(yield* Fiber.join(fiber)).toEqual([0, 1000]);
     }),
   );
 
@@ -136,7 +136,7 @@ describe("makePacer: TPD", () => {
   it.effect("fails fast without sending when the daily budget is spent, with the UTC reset", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.UTC(2026, 5, 1, 18, 0, 0));
-      const pacer = yield* makePacer({ tpd: 3 });
+      const pacer = yield* makePacer({ tps: 100, tpd: 3 });
       yield* pacer.take();
       yield* pacer.take(2);
       const exit = yield* Effect.exit(pacer.take(1, get));
@@ -153,7 +153,7 @@ describe("makePacer: TPD", () => {
   it.effect("refills the daily budget at 00:00 UTC", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.UTC(2026, 5, 1, 23, 59, 0));
-      const pacer = yield* makePacer({ tpd: 1 });
+      const pacer = yield* makePacer({ tps: 100, tpd: 1 });
       yield* pacer.take();
       expect(Exit.isFailure(yield* Effect.exit(pacer.take()))).toBe(true);
       yield* TestClock.adjust("60 seconds");
@@ -165,7 +165,7 @@ describe("makePacer: TPD", () => {
   it.effect("waits for the reset instead when asked to", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.UTC(2026, 5, 1, 23, 0, 0));
-      const pacer = yield* makePacer({ tpd: 1, waitForDailyReset: true });
+      const pacer = yield* makePacer({ tps: 100, tpd: 1, waitForDailyReset: true });
       yield* pacer.take();
       const fiber = yield* takers(pacer, 1);
       yield* TestClock.adjust("59 minutes");
@@ -194,7 +194,7 @@ describe("makePacer: TPD without a known limit", () => {
   it.effect("a TPD 429 spends the day, and the next day starts unmetered until headers arrive", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.UTC(2026, 5, 1, 12, 0, 0));
-      const pacer = yield* makePacer();
+      const pacer = yield* makePacer({ tps: 100 });
       yield* pacer.observe(new RateLimited({ ...get, scope: "tpd", resetAt: Date.UTC(2026, 5, 2) / 1000 }));
       expect(Exit.isFailure(yield* Effect.exit(pacer.take()))).toBe(true);
       yield* TestClock.adjust("12 hours");
