@@ -1,4 +1,4 @@
-import { Cause, Effect, Exit, Option, Scheduler, Semaphore, Stream } from "effect";
+import { Cause, Effect, Exit, Option, Scheduler, Stream } from "effect";
 import ky from "ky";
 import type { DeviceId, TimeWindow } from "@wattstream/core";
 import { InvalidRequest, makePacer, retryPolicy } from "@wattstream/resilience";
@@ -108,10 +108,9 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
         : isPacer(pacing)
           ? Effect.succeed(pacing)
           : lazyPacer(pacing),
-    slots: pacing === false ? undefined : Semaphore.makeUnsafe(1),
     retry: options.retry === false ? undefined : (options.retry ?? {}),
     retrySchedule: options.retry === false ? undefined : retryPolicy(options.retry ?? {}),
-    state: { rateLimit: undefined, slots: 1 },
+    state: { rateLimit: undefined },
   };
 
   const refuse = (operation: OperationId, method: Method, path: string, invalid: Invalid): Answer =>

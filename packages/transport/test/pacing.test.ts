@@ -4,6 +4,7 @@ import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
+import { makePacer } from "@wattstream/resilience";
 import { makeClient } from "../src/index.js";
 import type { ClientOptions } from "../src/index.js";
 
@@ -37,6 +38,31 @@ describe("pacing wiring", () => {
     // The key's budget (30 devices ÷ 3 → the floor of 10 per second) was learnt and used.
     expect(client.rateLimit()?.tps?.limit).toBe(10);
     expect(Math.max(...concurrency.map((c) => c.inFlight))).toBeGreaterThan(1);
+  });
+
+  it("a pacer shared by two clients shares its slots: one request out between them until the first answer", async () => {
+    let inFlight = 0;
+    let answered = 0;
+    const concurrency: Array<{ readonly answered: number; readonly inFlight: number }> = [];
+    const tracking: ClientOptions["fetch"] = async (input, init) => {
+      concurrency.push({ answered, inFlight: ++inFlight });
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight--;
+        answered++;
+      }
+    };
+    const pacer = await Effect.runPromise(makePacer());
+    const a = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch: tracking, pacing: pacer });
+    const b = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch: tracking, pacing: pacer });
+    const ids = sim.fleet.ids().slice(18, 26);
+    await Effect.runPromise(
+      Effect.forEach(ids, (id, i) => (i % 2 === 0 ? a : b).getDevice(id), { concurrency: "unbounded" }),
+    );
+    expect(concurrency.length).toBeGreaterThanOrEqual(8);
+    expect(concurrency.filter((c) => c.answered === 0)).toEqual([{ answered: 0, inFlight: 1 }]);
+    expect((await Effect.runPromise(pacer.snapshot)).tpsSlots).toBe(10);
   });
 
   it("pacing: false sends the whole burst at once", async () => {

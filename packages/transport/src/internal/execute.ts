@@ -4,7 +4,7 @@
  * {@link execute}.
  */
 import { Clock, Effect } from "effect";
-import type { Schedule, Semaphore } from "effect";
+import type { Schedule } from "effect";
 import type { KyInstance } from "ky";
 import {
   DecodeError,
@@ -28,22 +28,18 @@ export interface Transport {
   readonly secrets: ReadonlyArray<string>;
   /** Per-attempt timeout covering the request and reading the body; `undefined` = none. */
   readonly timeoutMs: number | undefined;
-  /** The client's pacer (memoised, made on first use so it reads the running fiber's Clock); none = no pacing. */
-  readonly pacer: Effect.Effect<Pacer> | undefined;
   /**
-   * TPS slots (absent when pacing is off). A slot is held from before an attempt is sent until one second after
-   * its answer arrived. Every request the server counts in one of its one-second windows then held a slot at a
-   * common instant, so at most `limit` of them can land in any server second, however long requests spend in
-   * transit (a grant-time sliding window alone cannot promise that when latency varies). One slot until the
-   * first answer reports the key's TPS limit, so a burst of first requests cannot exceed a limit nobody knows.
+   * The client's pacer (memoised, made on first use so it reads the running fiber's Clock); none = no pacing.
+   * Every attempt runs inside its `pace`: a TPS slot from before sending until a second after the answer, the
+   * daily budget, Retry-After blocks (all of it resilience's; nothing is paced here).
    */
-  readonly slots: Semaphore.Semaphore | undefined;
+  readonly pacer: Effect.Effect<Pacer> | undefined;
   /** Options of resilience's retry policy; `undefined` = a single attempt. */
   readonly retry: RetryOptions | undefined;
   /** resilience's `retryPolicy(retry)`, built once per client for the idempotent methods. */
   readonly retrySchedule: Schedule.Schedule<unknown, unknown> | undefined;
-  /** The latest rate-limit state seen by any request of the client, and the slot count in force. */
-  readonly state: { rateLimit: RateLimitState | undefined; slots: number; tpsLimit?: number };
+  /** The latest rate-limit state seen by any request of the client. */
+  readonly state: { rateLimit: RateLimitState | undefined };
 }
 
 /** One request: everything needed to send it and to decode its answer. */
@@ -121,25 +117,14 @@ const attempt = <A>(
   pacer: Pacer | undefined,
 ): Effect.Effect<ApiResponse<A>, WattwatchersError> =>
   Effect.gen(function* () {
-    if (pacer !== undefined) {
-      yield* pacer.take(1, { operation: call.operation, method: call.method, path: call.path });
-    }
     const raw = yield* send(t, call);
     const now = yield* Clock.currentTimeMillis;
     const rateLimit = parseRateLimit(raw.headers, { now });
-    if (rateLimit !== undefined) {
-      t.state.rateLimit = rateLimit;
-      if (pacer !== undefined) yield* pacer.update(rateLimit);
-    }
-    if (t.slots !== undefined && raw.status !== 429) {
-      // The TPS budget last reported; an answer without one (an error page, legacy headers) changes nothing, and
-      // a key that never reports one is not paced per second at all.
-      if (rateLimit?.tps !== undefined) t.state.tpsLimit = rateLimit.tps.limit;
-      const limit = Math.max(1, Math.floor(t.state.tpsLimit ?? UNLIMITED));
-      if (limit !== t.state.slots) {
-        t.state.slots = limit;
-        yield* t.slots.resize(limit);
-      }
+    if (rateLimit !== undefined) t.state.rateLimit = rateLimit;
+    // The pacer learns from every successful answer, one without headers included (the key then has no TPS
+    // budget); a failure teaches it only what its headers say (an error page or an edge 429 may carry none).
+    if (pacer !== undefined && (rateLimit !== undefined || (raw.status >= 200 && raw.status <= 299))) {
+      yield* pacer.update(rateLimit);
     }
     const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
     if (raw.status < 200 || raw.status > 299) {
@@ -187,24 +172,12 @@ const abortable = <A, E>(effect: Effect.Effect<A, E>, signal: AbortSignal | unde
   );
 };
 
-const UNLIMITED = 1_000_000;
-/** The service's TPS window: a slot is kept this long after its answer arrived. */
-const TPS_WINDOW = "1 second";
-
-/** One attempt, paced: a TPS slot, then the pacer's grant (TPD budget, Retry-After blocks). */
+/** One attempt, run inside the pacer's `pace` (when pacing is on). */
 const pacedAttempt = <A>(t: Transport, call: Call<A>): Effect.Effect<ApiResponse<A>, WattwatchersError> => {
-  const { pacer: getPacer, slots } = t;
+  const getPacer = t.pacer;
   if (getPacer === undefined) return attempt(t, call, undefined);
-  const once = Effect.flatMap(getPacer, (pacer) => attempt(t, call, pacer).pipe(Effect.tapError((e) => pacer.observe(e))));
-  if (slots === undefined) return once;
-  const slotted = Effect.acquireUseRelease(
-    slots.take(1),
-    () => once,
-    // Released in the background, so the caller does not wait out the window.
-    () => Effect.asVoid(Effect.forkDetach(Effect.andThen(Effect.sleep(TPS_WINDOW), slots.release(1)))),
-  );
-  // A key without a TPS budget has nothing to pace by: skip the slot bookkeeping (a fiber and a timer each).
-  return Effect.suspend(() => (t.state.slots >= UNLIMITED ? once : slotted));
+  const request = { operation: call.operation, method: call.method, path: call.path };
+  return Effect.flatMap(getPacer, (pacer) => pacer.pace(attempt(t, call, pacer), request));
 };
 
 /**
