@@ -22,7 +22,8 @@ export default function setup(): void {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   for (const name of ORDER) {
     const dir = join(packages, name);
-    const stamp = join(dir, "dist", ".tsbuildinfo");
+    // tsc rewrites every output on each (non-incremental) build: the entry's mtime says when it last ran.
+    const stamp = join(dir, "dist", "index.js");
     const stale =
       !existsSync(stamp) ||
       Math.max(newest(join(dir, "src")), statSync(join(dir, "tsconfig.lib.json")).mtimeMs) > statSync(stamp).mtimeMs;

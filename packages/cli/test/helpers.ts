@@ -49,15 +49,13 @@ export const start = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = base
     poke();
   });
   if (input !== undefined) child.stdin.end(input);
+  let exited = false;
   const done = new Promise<Result>((resolve) => {
     child.on("close", (code, signal) => {
+      exited = true;
       resolve({ code, signal, stdout, stderr });
       poke();
     });
-  });
-  let exited = false;
-  void done.then(() => {
-    exited = true;
   });
   const waitFor = (test: (out: { stdout: string; stderr: string }) => boolean, what: string): Promise<void> =>
     new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // The CLI loads the simulator lazily (only `--simulate` needs it); tests start one in-process.
@@ -67,7 +67,7 @@ describe("wattstream sync", () => {
     const part = join(dir, "part.ndjson");
     const checkpoint = join(dir, "part.ckpt");
     // Slow answers so the interruption lands mid-way; the child announces each checkpoint with --verbose.
-    const remove = sim.faults.add({ kind: "latency", ms: 150 });
+    const remove = sim.faults.add({ kind: "latency", ms: 300 });
     const first = start([...args, "--out", part, "--checkpoint", checkpoint, "--verbose"], baseEnv());
     await first.waitFor(({ stderr }) => stderr.includes("checkpoint saved"), "the first checkpoint");
     first.child.kill("SIGINT");
@@ -89,16 +89,16 @@ describe("wattstream sync", () => {
 
   it("refuses a checkpoint written by a different sync", async () => {
     const checkpoint = join(dir, "other.ckpt");
-    const out = join(dir, "other.ndjson");
-    const remove = sim.faults.add({ kind: "latency", ms: 150 });
-    const first = start(["sync", devices[0]!, ...window(), "--out", out, "--checkpoint", checkpoint, "--verbose", ...api()]);
-    await first.waitFor(({ stderr }) => stderr.includes("checkpoint saved"), "the first checkpoint");
-    first.child.kill("SIGINT");
-    await first.done;
-    remove();
-    const r = await cli(["sync", devices[1]!, ...window(), "--out", out, "--checkpoint", checkpoint, ...api()]);
+    const [, from, , to] = window();
+    const job = { ids: [devices[0]], fromTs: Number(from), toTs: Number(to), granularity: "5m", format: "ndjson" };
+    writeFileSync(checkpoint, JSON.stringify({ version: 1, job, next: {}, bytes: 0 }));
+    const r = await cli(["sync", devices[1]!, ...window(), "--out", join(dir, "other.ndjson"), "--checkpoint", checkpoint, ...api()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("belongs to a different sync");
+    writeFileSync(checkpoint, "{ not json");
+    const torn = await cli(["sync", devices[1]!, ...window(), "--checkpoint", checkpoint, ...api()]);
+    expect(torn.code).toBe(2);
+    expect(torn.stderr).toContain("not a wattstream sync checkpoint");
   });
 
   it("exits 4 for a device the key cannot see", async () => {

@@ -3,7 +3,16 @@ import pc from "picocolors";
 /** picocolors' colour functions. */
 export type Colors = ReturnType<typeof pc.createColors>;
 
-/** The process streams and environment a command talks to (injected, so `run` is usable in-process). */
+/**
+ * The process streams and environment a command talks to, injected so `run` works in-process.
+ *
+ * @example
+ * ```ts
+ * import { run } from "@wattstream/cli";
+ * await run(["devices", "--json"], { io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} } });
+ * ```
+ * @category models
+ */
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number; readonly rows?: number };
   readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
@@ -11,7 +20,11 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** The global flags every command understands, after commander parsed them. */
+/**
+ * The global flags every command understands, as parsed from the command line.
+ *
+ * @category models
+ */
 export interface GlobalOptions {
   readonly apiKey?: string;
   readonly baseUrl?: string;
