@@ -19,9 +19,11 @@ export const syncProgress = (
   requests: () => number,
 ): SyncProgress => {
   const started = Date.now();
+  const before = requests();
+  // Requests of the transfer itself (not the device reads before it), once there is enough time to average.
   const rate = (): string => {
     const s = (Date.now() - started) / 1000;
-    return s > 0 ? (requests() / s).toFixed(1) : "0.0";
+    return s >= 0.5 ? ((requests() - before) / s).toFixed(1) : "-";
   };
   if (out.quiet || out.io.stderr.isTTY !== true) {
     return {
@@ -39,12 +41,14 @@ export const syncProgress = (
       clearOnComplete: false,
       etaBuffer: 50,
       barsize: 24,
+      // A bar that has not started has no ETA yet: show a dash rather than "INF".
+      formatTime: (t, options, round) => (Number.isFinite(t) && t >= 0 ? cliProgress.Format.TimeFormat(t, options, round) : "-"),
     },
     cliProgress.Presets.shades_classic,
   );
-  const overall = multi.create(Math.max(1, total), 0, { name: "all devices  ", points: 0, rate: "0.0" });
+  const overall = multi.create(Math.max(1, total), 0, { name: "all devices  ", points: 0, rate: "-" });
   const bars = new Map(
-    devices.map((d) => [d.id, multi.create(Math.max(1, d.seconds), 0, { name: d.id, points: 0, rate: "0.0" })] as const),
+    devices.map((d) => [d.id, multi.create(Math.max(1, d.seconds), 0, { name: d.id, points: 0, rate: "-" })] as const),
   );
   const covered = new Map<string, number>();
   const points = new Map<string, number>();
