@@ -32,7 +32,7 @@ export type WatchEvent =
       readonly stream: "short" | "long";
       readonly timestamp: number;
       readonly duration: number;
-      /** Sum of the channels' mean power, watts. */
+      /** Sum of the channels' mean power, watts (a plain sum: a grid channel and the loads it feeds both count). */
       readonly powerW: number;
       readonly channels: ReadonlyArray<ChannelPower>;
     }

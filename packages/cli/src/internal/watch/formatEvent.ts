@@ -31,7 +31,7 @@ export const describeEvent = (e: WatchEvent, c: Colors, withChannels: boolean): 
       return undefined;
     case "interval":
     case "revised": {
-      const head = `${e.type === "revised" ? c.yellow("revised") : "interval"} ${e.stream} ${c.bold(formatPower(e.powerW))}`;
+      const head = `${e.type === "revised" ? c.yellow("revised") : "interval"} ${e.stream} Σ ${c.bold(formatPower(e.powerW))}`;
       return withChannels ? `${head}  ${c.dim(channelList(e.channels))}` : head;
     }
     case "gap":

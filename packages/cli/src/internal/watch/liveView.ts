@@ -97,7 +97,7 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
     const now = options.now();
     // Most telling columns first: a narrow terminal cuts lines at its width, losing only the right-hand ones.
     const table = new Table({
-      head: ["Device", "Label", "Power", "Comms", "Switches", "Status", "Interval", "Model", ...(options.withChannels ? ["Channels"] : [])],
+      head: ["Device", "Label", "Σ Power", "Comms", "Switches", "Status", "Interval", "Model", ...(options.withChannels ? ["Channels"] : [])],
       style: { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
     });
     for (const [id, r] of rows) {
