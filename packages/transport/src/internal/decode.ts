@@ -3,6 +3,7 @@
  * was expected there and what kind of value was found, never the value itself (payloads can be large).
  */
 import { Result, Schema, SchemaIssue } from "effect";
+import { compileGuard } from "./fastGuard.js";
 
 /** Why a payload did not decode. */
 export interface DecodeFailure {
@@ -39,7 +40,10 @@ const at = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
 /** Builds a decoder for `schema` that returns `{ value }` or a {@link DecodeFailure}. */
 export const decoder = <S extends Schema.ConstraintDecoder<unknown>>(schema: S) => {
   const decode = Schema.decodeUnknownResult(schema);
+  // A payload that is valid as it stands decodes to an equal copy of itself: skip the copy (see fastGuard).
+  const valid = compileGuard(schema.ast);
   return (input: unknown): DecodeFailure | { readonly value: S["Type"] } => {
+    if (valid?.(input) === true) return { value: input as S["Type"] };
     const result = decode(input);
     if (Result.isSuccess(result)) return { value: result.success };
     const first = formatter(result.failure.issue).issues[0];

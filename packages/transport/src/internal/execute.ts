@@ -65,95 +65,118 @@ interface RawResponse {
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-/** Sends one attempt and reads its body, within the per-attempt timeout. */
+/** Sends one attempt with ky and reads its body; `signal` aborts both. */
+const request = async <A>(t: Transport, call: Call<A>, signal: AbortSignal): Promise<RawResponse> => {
+  const input = call.query === "" ? call.path.slice(1) : `${call.path.slice(1)}?${call.query}`;
+  // The abort signal goes straight to fetch rather than through ky's `signal` option, which would make ky
+  // combine it with its own (AbortSignal.any: weak references and a GC cost on every request); ky has nothing
+  // left to abort itself, its retry and timeout being off.
+  const fetchWithSignal = (req: Request | URL | string, init?: RequestInit) =>
+    t.fetch(req, init === undefined ? { signal } : { ...init, signal });
+  const response = await t.ky(
+    input,
+    call.body === undefined
+      ? { method: call.method, fetch: fetchWithSignal }
+      : { method: call.method, fetch: fetchWithSignal, body: call.body, headers: JSON_HEADERS },
+  );
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text };
+};
+
+/**
+ * Sends one attempt and reads its body, within the per-attempt timeout. One AbortController per attempt serves
+ * both ways it can end early: interruption (the caller's, or its AbortSignal) and the timeout, a plain timer that
+ * covers reading the body too (ky's own timeout stops at the headers). `Effect.callback` rather than
+ * `Effect.tryPromise`, whose own controller would be a second one to create and link on every request.
+ */
 const send = <A>(t: Transport, call: Call<A>): Effect.Effect<RawResponse, NetworkError | Timeout> =>
-  Effect.suspend(() => {
-    const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
-    const input = call.query === "" ? call.path.slice(1) : `${call.path.slice(1)}?${call.query}`;
+  Effect.callback<RawResponse, NetworkError | Timeout>((resume) => {
+    const controller = new AbortController();
     const timeoutMs = t.timeoutMs;
     let timedOut = false;
-    const request = async (signal: AbortSignal): Promise<RawResponse> => {
-      // The abort signal goes straight to fetch rather than through ky's `signal` option, which would make ky
-      // combine it with its own (AbortSignal.any: weak references and a GC cost on every request); ky has
-      // nothing left to abort itself, its retry and timeout being off.
-      const fetchWithSignal = (req: Request | URL | string, init?: RequestInit) => t.fetch(req, { ...init, signal });
-      const response = await t.ky(
-        input,
-        call.body === undefined
-          ? { method: call.method, fetch: fetchWithSignal }
-          : { method: call.method, fetch: fetchWithSignal, body: call.body, headers: JSON_HEADERS },
-      );
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, text };
-    };
-    // The thunk's signal aborts when the attempt is interrupted (caller interruption or the caller's
-    // AbortSignal), which aborts ky's fetch, including a body that is still streaming. The timeout is a plain
-    // timer on a second controller rather than an Effect race: it costs a tenth as much per request, and covers
-    // reading the body too (ky's own timeout stops at the headers).
-    return Effect.tryPromise({
-      try: async (signal): Promise<RawResponse> => {
-        if (timeoutMs === undefined) return request(signal);
-        const controller = new AbortController();
-        const forward = () => controller.abort(signal.reason);
-        signal.addEventListener("abort", forward, { once: true });
-        const timer = setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, timeoutMs);
-        try {
-          return await request(controller.signal);
-        } finally {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", forward);
-        }
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, timeoutMs);
+    request(t, call, controller.signal).then(
+      (raw) => {
+        clearTimeout(timer);
+        resume(Effect.succeed(raw));
       },
-      catch: (cause) => (timedOut ? new Timeout({ ...context, timeoutMs }) : new NetworkError({ ...context, cause })),
+      (cause: unknown) => {
+        clearTimeout(timer);
+        const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
+        resume(
+          Effect.fail(
+            timedOut && timeoutMs !== undefined
+              ? new Timeout({ ...context, timeoutMs })
+              : new NetworkError({ ...context, cause }),
+          ),
+        );
+      },
+    );
+    // Interrupted: abort the request (a body still streaming included); a late answer is then ignored.
+    return Effect.sync(() => {
+      clearTimeout(timer);
+      controller.abort();
     });
   });
+
+/** What an answer means: the decoded value, or the error its status, body or payload makes it. */
+const interpret = <A>(
+  t: Transport,
+  call: Call<A>,
+  raw: RawResponse,
+  rateLimit: RateLimitState | undefined,
+  now: number,
+): Effect.Effect<ApiResponse<A>, WattwatchersError> => {
+  const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
+  if (raw.status < 200 || raw.status > 299) {
+    return Effect.fail(errorFromResponse({ ...context, status: raw.status, headers: raw.headers, body: raw.text, now }));
+  }
+  // api-facts: 204 = never reported data of that kind; it is a value, distinct from 200 [].
+  if (raw.status === 204 && call.noContent !== undefined) {
+    return Effect.succeed({ data: call.noContent, status: raw.status, rateLimit });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.text);
+  } catch (e) {
+    return Effect.fail(
+      new DecodeError({
+        ...context,
+        status: raw.status,
+        payloadPath: "$",
+        expected: "a JSON body",
+        actual: raw.text === "" ? "an empty body" : `invalid JSON (${e instanceof Error ? e.message : "parse error"})`,
+      }),
+    );
+  }
+  const decoded = call.decode(json);
+  if (!("value" in decoded)) return Effect.fail(new DecodeError({ ...context, status: raw.status, ...decoded }));
+  return Effect.succeed({ data: decoded.value, status: raw.status, rateLimit });
+};
 
 const attempt = <A>(
   t: Transport,
   call: Call<A>,
   pacer: Pacer | undefined,
 ): Effect.Effect<ApiResponse<A>, WattwatchersError> =>
-  Effect.gen(function* () {
-    const raw = yield* send(t, call);
-    const now = yield* Clock.currentTimeMillis;
-    const rateLimit = parseRateLimit(raw.headers, { now });
-    if (rateLimit !== undefined) t.state.rateLimit = rateLimit;
-    // The pacer learns from every successful answer, one without headers included (the key then has no TPS
-    // budget); a failure teaches it only what its headers say (an error page or an edge 429 may carry none).
-    if (pacer !== undefined && (rateLimit !== undefined || (raw.status >= 200 && raw.status <= 299))) {
-      yield* pacer.update(rateLimit);
-    }
-    const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
-    if (raw.status < 200 || raw.status > 299) {
-      return yield* Effect.fail(
-        errorFromResponse({ ...context, status: raw.status, headers: raw.headers, body: raw.text, now }),
-      );
-    }
-    // api-facts: 204 = never reported data of that kind; it is a value, distinct from 200 [].
-    if (raw.status === 204 && call.noContent !== undefined) return { data: call.noContent, status: raw.status, rateLimit };
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.text);
-    } catch (e) {
-      return yield* Effect.fail(
-        new DecodeError({
-          ...context,
-          status: raw.status,
-          payloadPath: "$",
-          expected: "a JSON body",
-          actual: raw.text === "" ? "an empty body" : `invalid JSON (${e instanceof Error ? e.message : "parse error"})`,
-        }),
-      );
-    }
-    const decoded = call.decode(json);
-    if (!("value" in decoded)) {
-      return yield* Effect.fail(new DecodeError({ ...context, status: raw.status, ...decoded }));
-    }
-    return { data: decoded.value, status: raw.status, rateLimit };
-  });
+  Effect.flatMap(send(t, call), (raw) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const rateLimit = parseRateLimit(raw.headers, { now });
+      if (rateLimit !== undefined) t.state.rateLimit = rateLimit;
+      const result = interpret(t, call, raw, rateLimit, now);
+      // The pacer learns from every successful answer, one without headers included (the key then has no TPS
+      // budget); a failure teaches it only what its headers say (an error page or an edge 429 may carry none).
+      return pacer !== undefined && (rateLimit !== undefined || (raw.status >= 200 && raw.status <= 299))
+        ? Effect.andThen(pacer.update(rateLimit), result)
+        : result;
+    }),
+  );
 
 /** Interrupts `effect` as soon as `signal` aborts (or at once, if it already has). */
 const abortable = <A, E>(effect: Effect.Effect<A, E>, signal: AbortSignal | undefined): Effect.Effect<A, E> => {

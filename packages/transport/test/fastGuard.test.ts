@@ -1,0 +1,91 @@
+// The decoder's fast path must be sound: whatever the compiled guard accepts, Effect Schema decodes too, to an
+// equal value (so returning the parsed payload as it is changes nothing). Whatever it rejects still goes through
+// the schema and its precise error.
+import fc from "fast-check";
+import { Result, Schema } from "effect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator } from "@wattstream/simulator";
+import type { Simulator } from "@wattstream/simulator";
+import { compileGuard } from "../src/internal/fastGuard.js";
+import { DeviceSchema, DeviceModelsSchema } from "../src/internal/schemas.js";
+import { ModbusPointSchema, ShortPointKwSchema } from "../src/internal/energySchemas.js";
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 5, devices: 12, rateLimits: { tps: Infinity } });
+});
+afterAll(() => sim.close());
+
+const json = fc.jsonValue({ maxDepth: 2 });
+/** Right type most of the time, any JSON value sometimes; `undefined` = the key is left out. */
+const field = <T>(right: fc.Arbitrary<T>) => fc.option(fc.oneof({ weight: 40, arbitrary: right }, { weight: 1, arbitrary: json }), { nil: undefined, freq: 12 });
+const text = fc.oneof(fc.string({ maxLength: 6 }), fc.constant(null));
+const open = <T extends Record<string, unknown>>(fields: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
+  fc
+    .tuple(fc.record(fields), fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 2 }))
+    .map(([known, extra]) => {
+      const out: Record<string, unknown> = { ...extra };
+      for (const [k, v] of Object.entries(known)) if (v !== undefined) out[k] = v;
+      return out;
+    });
+const channel = open({ id: field(fc.string()), label: field(text), categoryId: field(fc.integer()), ctRating: field(fc.integer()) });
+const device = open({
+  id: field(fc.string()),
+  label: field(text),
+  timezone: field(text),
+  model: field(fc.string()),
+  firmwareVersion: field(fc.string()),
+  latestStatus: field(fc.integer()),
+  comms: field(open({ type: field(fc.string()), lastHeardAt: field(fc.integer()), simId: field(fc.string()) })),
+  channels: field(fc.array(channel, { maxLength: 3 })),
+  switches: field(fc.array(open({ id: field(fc.string()), state: field(fc.constantFrom("open", "closed", "ajar")) }), { maxLength: 2 })),
+  phases: field(open({ count: field(fc.integer()), grouping: field(fc.array(open({ included: field(fc.array(fc.string())) }))) })),
+  pending: field(open({ label: field(fc.string()) })),
+});
+
+const sound = (schema: Schema.Top & Schema.ConstraintDecoder<unknown>, values: ReadonlyArray<unknown>) => {
+  const guard = compileGuard(schema.ast);
+  if (guard === undefined) throw new Error("expected the schema to compile");
+  const decode = Schema.decodeUnknownResult(schema);
+  let accepted = 0;
+  for (const value of values) {
+    const result = decode(value);
+    if (guard(value)) {
+      accepted++;
+      expect(Result.isSuccess(result)).toBe(true);
+      if (Result.isSuccess(result)) expect(result.success).toEqual(value);
+    }
+  }
+  return accepted;
+};
+
+describe("compileGuard", () => {
+  it("accepts only what the schema decodes, to an equal value (random device-like payloads)", () => {
+    const values = fc.sample(device, { numRuns: 3000, seed: 20261126 });
+    const accepted = sound(DeviceSchema, values);
+    // Both ways are exercised: plenty accepted, plenty left to the schema.
+    expect(accepted).toBeGreaterThan(50);
+    expect(accepted).toBeLessThan(values.length - 50);
+  });
+
+  it("is sound on arbitrary JSON for list, energy and Modbus schemas", () => {
+    const values = fc.sample(fc.oneof(json, fc.array(json), fc.array(fc.dictionary(fc.string(), json))), { numRuns: 2000, seed: 7 });
+    sound(DeviceModelsSchema, values);
+    sound(ShortPointKwSchema, values);
+    sound(ModbusPointSchema, values);
+  });
+
+  it("takes the fast path for every device record the simulator serves", async () => {
+    for (const id of sim.fleet.ids()) {
+      const response = await fetch(`${sim.baseUrl}/devices/${id}`, { headers: { authorization: `Bearer ${sim.demoKey}` } });
+      const record: unknown = await response.json();
+      expect({ id, accepted: sound(DeviceSchema, [record]) }).toEqual({ id, accepted: 1 });
+    }
+  });
+
+  it("refuses to compile what would not decode as the identity", () => {
+    expect(compileGuard(Schema.Struct({ id: Schema.String }).ast)).toBeUndefined(); // strips unknown keys
+    expect(compileGuard(Schema.NumberFromString.ast)).toBeUndefined(); // a transformation
+    expect(compileGuard(Schema.String.check(Schema.isMinLength(1)).ast)).toBeUndefined(); // a check
+  });
+});
