@@ -25,4 +25,6 @@ export type { ChannelReadings } from "./operators/perChannel.js";
 export { rate } from "./operators/rate.js";
 export type { ChannelPower, PowerReadings } from "./operators/rate.js";
 export { perDevice } from "./perDevice.js";
+export { scaledScheduler } from "./scaledScheduler.js";
+export type { ScaledSchedulerOptions } from "./scaledScheduler.js";
 export type { DeviceLost } from "./perDevice.js";

@@ -1,0 +1,58 @@
+import { asyncScheduler } from "rxjs";
+import type { SchedulerAction, SchedulerLike, Subscription } from "rxjs";
+
+/** Options of {@link scaledScheduler}. @category models */
+export interface ScaledSchedulerOptions {
+  /**
+   * The scaled clock in epoch milliseconds, e.g. a simulator's `() => sim.clock.now() * 1000`.
+   *
+   * @example
+   * ```ts
+   * const now = () => sim.clock.now() * 1000;
+   * ```
+   */
+  readonly now: () => number;
+  /** The scheduler that runs the (shortened) real delays. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * An rxjs scheduler on a clock that runs `speed` times faster than the wall (a simulator started with
+ * `clock: "real", speed`): `now()` reads the scaled clock and every delay, given in scaled milliseconds, waits
+ * `delay / speed` real ones — including delays of actions that reschedule themselves. Every rx stream takes its
+ * time from its scheduler, so "poll just after the next interval is due" holds in simulated time.
+ *
+ * @example
+ * ```ts
+ * import { device$, scaledScheduler } from "@wattstream/rx";
+ * const sim = await startSimulator({ clock: "real", speed: 60 });
+ * const scheduler = scaledScheduler(60, { now: () => sim.clock.now() * 1000 });
+ * device$(client, "D123456789012", { scheduler }).subscribe(console.log);
+ * ```
+ * @category constructors
+ */
+export const scaledScheduler = (speed: number, options: ScaledSchedulerOptions): SchedulerLike => {
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`scaledScheduler: speed must be a positive finite number, got ${speed}`);
+  const base = options.scheduler ?? asyncScheduler;
+  const scale = (delay: number | undefined): number => Math.max(0, (delay ?? 0) / speed);
+  // rxjs re-schedules periodic work through the action's own `schedule`: scale that delay too.
+  const proxy = <T>(real: SchedulerAction<T>): SchedulerAction<T> =>
+    ({
+      schedule: (s?: T, delay?: number): Subscription => real.schedule(s, scale(delay)),
+      unsubscribe: (): void => real.unsubscribe(),
+      add: (t: Parameters<Subscription["add"]>[0]): void => real.add(t),
+      remove: (t: Parameters<Subscription["remove"]>[0]): void => real.remove(t),
+      get closed(): boolean {
+        return real.closed;
+      },
+    }) as unknown as SchedulerAction<T>;
+  const wrap = <T>(work: (this: SchedulerAction<T>, state?: T) => void) =>
+    function (this: SchedulerAction<T>, state?: T): void {
+      work.call(proxy(this), state);
+    };
+  return {
+    now: options.now,
+    schedule: <T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription =>
+      base.schedule(wrap(work), scale(delay), state as T),
+  };
+};
