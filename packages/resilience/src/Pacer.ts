@@ -345,13 +345,13 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
     };
 
     const pace = <A, E, R>(effect: Effect.Effect<A, E, R>, request: RequestContext = PACER_CONTEXT) =>
-      Effect.uninterruptibleMask((restore) => {
+      Effect.suspend(() => {
         const ticket: Ticket = { hold: true, held: 0 };
-        // The slot is booked and `ticket.held` set in one synchronous step, and the release is registered before
-        // anything can be interrupted, so an interruption at any point gives back exactly what was taken.
-        return Effect.onExit(
-          Effect.andThen(restore(acquire(1, request, ticket)), restore(Effect.tapError(effect, observe))),
-          () => release(ticket),
+        // The release is in place before the slot is asked for, and the slot is booked and `ticket.held` set in
+        // one synchronous step: an interruption at any point gives back exactly what was taken (nothing, while
+        // still waiting).
+        return Effect.onExit(Effect.andThen(acquire(1, request, ticket), Effect.tapError(effect, observe)), () =>
+          release(ticket),
         );
       });
 
