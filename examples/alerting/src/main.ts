@@ -4,8 +4,8 @@
 import { asyncScheduler } from "rxjs";
 import { makeClient } from "@wattstream/transport";
 import { startSimulator } from "@wattstream/simulator";
+import { scaledScheduler } from "@wattstream/rx";
 import { alerts$, formatAlert } from "./alerts.js";
-import { warpedScheduler } from "./warpedScheduler.js";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,7 +18,7 @@ const rules = { offlineAfterMs: 5 * 60_000, highPowerW: arg("above", 1500), clea
 const apiKey = process.env["WW_API_KEY"];
 const sim = apiKey ? undefined : await startSimulator({ clock: "real", speed: 60, devices: 3 });
 const client = makeClient(sim ? { apiKey: sim.demoKey, baseUrl: sim.baseUrl } : { apiKey: apiKey! });
-const scheduler = sim ? warpedScheduler(sim.clock.now, 60) : asyncScheduler;
+const scheduler = sim ? scaledScheduler(60, { now: () => sim.clock.now() * 1000 }) : asyncScheduler;
 const ids = await client.promise.listDevices();
 
 if (sim) {

@@ -38,7 +38,7 @@ const sim = await startSimulator({
   devices: int("devices", values.devices),
   port: int("sim-port", values["sim-port"]),
 });
-// The page maps its own clock onto the simulator's with these three numbers (see src/warpedScheduler.ts).
+// The page maps its own clock onto the simulator's with these three numbers (see `apiNow` in src/config.ts and rx's `scaledScheduler`).
 const wallStart = Date.now();
 const simStart = sim.clock.now();
 const server = await createServer({

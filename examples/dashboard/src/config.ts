@@ -27,6 +27,15 @@ export interface ClockMapping {
   readonly speed: number;
 }
 
+/**
+ * The API clock of a {@link ClockMapping} in epoch ms (start + wall time elapsed × speed), for rx's
+ * `scaledScheduler(speed, { now })`.
+ */
+export const apiNow =
+  (clock: ClockMapping, wallNow: () => number = Date.now): (() => number) =>
+  () =>
+    clock.simStart * 1000 + (wallNow() - clock.wallStart) * clock.speed;
+
 const positive = (raw: string | null, fallback: number): number => {
   const n = raw === null ? Number.NaN : Number(raw);
   return Number.isFinite(n) && n > 0 ? n : fallback;

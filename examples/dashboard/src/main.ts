@@ -1,11 +1,11 @@
 // The dashboard: @wattstream/rx streams over a @wattstream/transport client, rendered with plain DOM.
-import { device$, fleet$, pauseController, setSwitch, shortEnergy$ } from "@wattstream/rx";
+import { device$, fleet$, pauseController, scaledScheduler, setSwitch, shortEnergy$ } from "@wattstream/rx";
 import type { DeviceUpdate, EnergyEvent, StatusEvent } from "@wattstream/rx";
 import type { Device } from "@wattstream/core";
 import { makeClient } from "@wattstream/transport";
 import { asyncScheduler, distinctUntilChanged, filter, map, Subscription } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
-import { parseConfig } from "./config.js";
+import { apiNow, parseConfig } from "./config.js";
 import type { DashboardConfig } from "./config.js";
 import { emptySeries, toPowerPoint, upsertPoint } from "./powerSeries.js";
 import type { EnergyPointLike, PowerSeries } from "./powerSeries.js";
@@ -14,7 +14,6 @@ import { el } from "./views/dom.js";
 import { FleetView } from "./views/FleetView.js";
 import { PowerChart } from "./views/PowerChart.js";
 import { SwitchesView } from "./views/SwitchesView.js";
-import { warpedScheduler } from "./warpedScheduler.js";
 import "./style.css";
 
 const SHORT_INTERVAL = 30;
@@ -36,7 +35,7 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
   // Retries belong to the streams: each poller backs off on its own and reports every failure as a status
   // event, which the status line shows; a second retry layer under it would hide them and multiply attempts.
   const client = makeClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, retry: false });
-  const scheduler: SchedulerLike = config.clock ? warpedScheduler(config.clock) : asyncScheduler;
+  const scheduler: SchedulerLike = config.clock ? scaledScheduler(config.clock.speed, { now: apiNow(config.clock) }) : asyncScheduler;
 
   // Page Visibility → `active$`: a hidden tab stops every poller (timers and requests in flight); the energy
   // stream resumes from its watermark, so the intervals that fell due meanwhile arrive on return.
