@@ -3,6 +3,9 @@ import type { Observable, SchedulerLike } from "rxjs";
 import { device$, offlineFor, perChannel, rate, shortEnergy$, sustained, threshold } from "@wattstream/rx";
 import type { RxClient } from "@wattstream/rx";
 
+/** Status read period: 288 reads per device-day, within the vendor's status budget. */
+export const STATUS_EVERY_MS = 300_000;
+
 /** One alert transition, ready to print or ship. */
 export interface AlertRecord {
   readonly kind: "offline" | "highPower" | "deviceLost";
@@ -40,7 +43,10 @@ export const alerts$ = (
 ): Observable<AlertRecord> => {
   const at = (): number => scheduler.now() / 1000;
   const perDevice = (deviceId: string): Observable<AlertRecord> => {
-    const offline = device$(client, deviceId, { scheduler, every: 60_000, maxEvery: 60_000 }).pipe(
+    // Status reads every 300 s: 288 per device-day, the vendor's status budget (api-facts: 288 + 2880 + 288).
+    // `offlineFor` times the silence from `lastHeardAt` on its own timer, so the slower read does not delay the
+    // alert; only its clearing waits for the next read.
+    const offline = device$(client, deviceId, { scheduler, every: STATUS_EVERY_MS, maxEvery: STATUS_EVERY_MS }).pipe(
       offlineFor(rules.offlineAfterMs, scheduler),
       map((a): AlertRecord => ({ kind: "offline", type: a.type, deviceId, at: at() })),
     );
