@@ -1,4 +1,4 @@
-import { asyncScheduler, catchError, concat, defer, EMPTY, from, map, mergeMap, Observable, of, share, switchMap, throwError } from "rxjs";
+import { asyncScheduler, catchError, concat, defer, EMPTY, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
 import { maxWindow } from "@wattstream/core";
 import type { CheckpointStore } from "./CheckpointStore.js";
@@ -69,7 +69,11 @@ export interface EnergyStreamOptions {
    * repeat up to this much of the stream on restart, never lose it. @default 0 (after every poll that changed it)
    */
   readonly checkpointEvery?: number;
-  /** The channel layout to attach to events (e.g. from `device$`); fetched once (and on mismatch) otherwise. */
+  /**
+   * The channel layout to attach to events (e.g. from `device$`). Nothing is emitted before its first value, so
+   * no interval goes out unlabelled. Without it, the layout is read once with `getDevice` (and again when the
+   * energy arrays stop matching it).
+   */
   readonly layout$?: Observable<ChannelLayout>;
   /**
    * The device's `comms.lastHeardAt` (e.g. from `device$`). When it jumps after a silence of more than three
@@ -155,7 +159,7 @@ const makeEnergy$ = (
       const health = new Health(Math.max(1_000, (interval * 1000) / 15), maxBackoffMs);
       let windowLimit = options.maxWindow ?? DEFAULTS[kind].maxWindow;
       let layout: ChannelLayout | undefined;
-      let layoutStale = options.layout$ === undefined;
+      let layoutStale = false;
       let lastRecheck = nowS();
       let promptUntil = checkpoint === undefined ? -Infinity : nowS() + settle;
       let cursor: number | undefined;
@@ -167,8 +171,14 @@ const makeEnergy$ = (
       // First retry after a poll came up empty: short enough to keep data fresh, doubling while it stays empty.
       const missBaseMs = Math.max(500, (interval * 1000) / 30);
 
-      const layoutSub = options.layout$?.subscribe((l) => {
-        layout = l;
+      // The latest layout$ value, replayed to a tick that must wait for the first one.
+      const layoutSeen = new ReplaySubject<ChannelLayout>(1);
+      const layoutSub = options.layout$?.subscribe({
+        next: (l) => {
+          layout = l;
+          layoutSeen.next(l);
+        },
+        error: (e: unknown) => layoutSeen.error(e),
       });
       let silent = false;
       const heartbeatSub = options.heartbeat$?.subscribe((h) => {
@@ -184,6 +194,7 @@ const makeEnergy$ = (
       });
 
       const toEvents = (found: ReadonlyArray<LedgerEvent<PointLike>>): Array<EnergyEvent> => {
+        // Only reached with a layout (refreshLayout runs first) or with a client that cannot read one.
         const channels = layout ?? [];
         return found.map((e): EnergyEvent =>
           e.kind === "gap"
@@ -203,8 +214,14 @@ const makeEnergy$ = (
         return from(options.checkpoints.save(key, { ...ledger.checkpoint(), lag: lagLow })).pipe(mergeMap(() => EMPTY));
       };
 
-      const refreshLayout = (): Observable<unknown> =>
-        layoutStale && client.getDevice
+      /**
+       * Makes sure a layout is at hand before anything is emitted: energy arrays are positional (api-facts), so an
+       * interval without its layout cannot be labelled. With a `layout$`, wait for its first value (no extra
+       * request); otherwise read the device when there is no layout yet or it went stale.
+       */
+      const refreshLayout = (): Observable<unknown> => {
+        if (layout === undefined && options.layout$ !== undefined) return layoutSeen.pipe(take(1));
+        return (layoutStale || layout === undefined) && client.getDevice
           ? fromEffect(client.getDevice(id)).pipe(
               map((d) => {
                 layout = d.channels ?? [];
@@ -212,6 +229,7 @@ const makeEnergy$ = (
               }),
             )
           : of(undefined);
+      };
 
       /** Next poll: just after the next interval is due (interval end + learned lag), never a blind timer. */
       const dueDelay = (): number => Math.max(0, (ledger.watermark + interval + lagLow + margin - nowS()) * 1000);

@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { Subject } from "rxjs";
+import { map, Subject, timer } from "rxjs";
 import type { Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
@@ -289,5 +289,22 @@ describe("shortEnergy$ channel layout", () => {
     expect(dev.counts.device).toBe(2);
     expect(intervals(first.out).length).toBeGreaterThan(15);
     for (const { e } of first.out) if (e.type === "interval") expect(e.channels).toHaveLength(2);
+  });
+
+  it("with a layout$ that has not emitted yet, waits for it rather than emitting intervals without channels", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    // The layout arrives 10 minutes after the stream starts, long after the first energy reply (catching up from 0).
+    const layout$ = timer(600_000, ts).pipe(map(() => [{ id: `${ID}_C1` }, { id: `${ID}_C2` }]));
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, layout$ }, 1_200);
+    sub.unsubscribe();
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(30);
+    for (const { at, e } of emitted) {
+      expect(at).toBeGreaterThanOrEqual(600);
+      expect(e.type === "interval" && e.channels.map((c) => c.id)).toEqual([`${ID}_C1`, `${ID}_C2`]);
+    }
+    // The layout came from layout$, not from an extra device read.
+    expect(dev.counts.device).toBe(0);
   });
 });
