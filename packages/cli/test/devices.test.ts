@@ -2,6 +2,7 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
+import { makeClient } from "@wattstream/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, cli, KEY_PATTERN, ndjson } from "./helpers.js";
 
@@ -41,6 +42,21 @@ describe("wattstream devices (against the simulator over HTTP)", () => {
     const never = sim.fleet.ids().find((id) => sim.fleet.get(id)?.["latestStatus"] === undefined)!;
     const offline = await cli(["devices", never, ...api()]);
     expect(offline.stdout).toMatch(/offline.*never/);
+  });
+
+  it("shows a switch change that waits for the device as live→requested", async () => {
+    const id = sim.fleet.ids().find((d) => sim.fleet.get(d)?.["model"] === "6M+3SW")!;
+    const s1 = (sim.fleet.get(id)!["switches"] as ReadonlyArray<{ readonly id: string; readonly state: string }>)[0]!;
+    const target = s1.state === "open" ? "closed" : "open";
+    // A real PATCH over HTTP: the simulator holds it under the switch's pending until the next check-in.
+    await makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl }).promise.updateDevice(id, { switches: [{ id: s1.id, state: target }] });
+    const r = await cli(["devices", id, ...api()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`S1 ${s1.state}→${target}`);
+    sim.clock.advance(600);
+    const after = await cli(["devices", id, ...api()]);
+    expect(after.stdout).toContain(`S1 ${target}`);
+    expect(after.stdout).not.toContain("→");
   });
 
   it("exits 4 for a well-formed ID the key cannot see", async () => {

@@ -1,3 +1,5 @@
+import { readSwitch } from "@wattstream/rx";
+
 /**
  * The parts of a device record the CLI shows. Every field is optional except `id`: the service omits
  * properties that have no value (api-facts: conventions), and new fields may appear at any time.
@@ -43,22 +45,15 @@ export const iso = (ts: number | undefined): string =>
 /** The short name of a sub-entity (`D123456789012_S1` → `S1`). */
 export const shortId = (id: string): string => id.slice(id.lastIndexOf("_") + 1);
 
-/** The switch states pending on a device, by switch ID (writes sit under `pending` until applied). */
-export const pendingSwitches = (d: DeviceView): ReadonlyMap<string, string> => {
-  const list = (d.pending as { readonly switches?: unknown } | null | undefined)?.switches;
-  const out = new Map<string, string>();
-  if (Array.isArray(list))
-    for (const s of list as ReadonlyArray<{ readonly id?: unknown; readonly state?: unknown }>)
-      if (typeof s.id === "string" && typeof s.state === "string") out.set(s.id, s.state);
-  return out;
-};
-
-/** `S1 open, S2 closed→open` (an arrow marks a pending change), or `-` without switches. */
+/**
+ * `S1 open, S2 closed→open` (an arrow marks a pending change), or `-` without switches. Pending states are read
+ * with rx's `readSwitch`: the contract puts them under the switch's own `pending`, and the device-level
+ * `pending.switches[]` spelling is accepted too (api-facts: writes are eventually consistent).
+ */
 export const switchSummary = (d: DeviceView): string => {
-  const pending = pendingSwitches(d);
   const parts = (d.switches ?? []).map((s) => {
-    const p = pending.get(s.id);
-    return `${shortId(s.id)} ${s.state ?? "?"}${p !== undefined && p !== s.state ? `→${p}` : ""}`;
+    const { pending } = readSwitch(d, s.id);
+    return `${shortId(s.id)} ${s.state ?? "?"}${pending !== undefined && pending !== s.state ? `→${pending}` : ""}`;
   });
   return parts.length === 0 ? "-" : parts.join(", ");
 };

@@ -1,10 +1,10 @@
 import { parseSubEntityId, parseSwitchId } from "@wattstream/core";
-import { device$ } from "@wattstream/rx";
+import { device$, readSwitch } from "@wattstream/rx";
 import { asyncScheduler, filter, map, of, take, timeout } from "rxjs";
 import { confirm } from "../confirm.js";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
-import { pendingSwitches, shortId } from "../deviceView.js";
+import { shortId } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
 import type { CommandContext } from "../program.js";
@@ -32,8 +32,8 @@ interface SwitchView {
 
 /** The switch shows `target` live and nothing pending for it (either where the service may put it). */
 const isApplied = (device: DeviceView, switchId: string, target: string): boolean => {
-  const sw = (device.switches ?? []).find((s) => s.id === switchId) as SwitchView | undefined;
-  return sw?.state === target && sw.pending?.state === undefined && !pendingSwitches(device).has(switchId);
+  const s = readSwitch(device, switchId);
+  return s.state === target && s.pending === undefined;
 };
 
 const stateLabel = (s: SwitchView, state: string | undefined): string => {
@@ -64,7 +64,7 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
         `${switchId}: device ${deviceId} (${device.model ?? "unknown model"}) has ${has.length === 0 ? "no switches" : `switches ${has.join(", ")} only`}`,
       );
     }
-    const pending = sw.pending?.state ?? pendingSwitches(device).get(switchId);
+    const { pending } = readSwitch(device, switchId);
     const summary = {
       type: "switch" as const,
       deviceId,
