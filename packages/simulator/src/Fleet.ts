@@ -101,7 +101,10 @@ export interface Fleet {
     readonly devices: ReadonlyArray<string>;
     readonly rateLimits?: RateLimitOverride;
   }) => string;
-  /** Overrides one key's TPS / TPD budgets (undefined = scale with its device count). */
+  /**
+   * Overrides one key's TPS / TPD budgets (undefined = the simulator-wide `rateLimits`, else scale with the key's
+   * device count; TPS is unlimited on the virtual clock unless given).
+   */
   readonly setRateLimits: (key: string, limits: RateLimitOverride) => void;
 }
 

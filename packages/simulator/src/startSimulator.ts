@@ -36,7 +36,11 @@ export interface SimulatorOptions {
    * are drawn from the seed. @default 9
    */
   readonly devices?: number;
-  /** `virtual`: time moves only with `clock.advance`; `real`: wall-clock time times `speed`. @default "virtual" */
+  /**
+   * `virtual`: time moves only with `clock.advance`; `real`: wall-clock time times `speed`. On the virtual clock
+   * TPS is not limited unless `rateLimits.tps` (or a key's own `tps`) is given, because its second never ends on
+   * its own; see `rateLimits`. @default "virtual"
+   */
   readonly clock?: "virtual" | "real";
   /** Clock start, Unix seconds. @default DEFAULT_START_TIME (virtual) or the current time (real) */
   readonly startTime?: number;
@@ -48,7 +52,14 @@ export interface SimulatorOptions {
   readonly faultSeed?: number;
   /**
    * TPS / TPD budgets for every key, instead of scaling them with the key's device count (devices ÷ 3 but at
-   * least 5 per second; devices × 3456 + 1000 per day). Use `{ tps: Infinity }` to switch TPS limiting off.
+   * least 5 per second; devices × 3456 + 1000 per day).
+   *
+   * **TPS on the virtual clock:** without an explicit `tps` (here or per key), TPS is *not limited* on the
+   * virtual clock: its second only ends when you call `clock.advance`, so an enforced budget would answer 429 to
+   * every request after the fifth, for ever. The headers then report `X-RateLimit-TpsLimit: 1000000000`, a
+   * budget no pacing client waits for. Give `tps` to test TPS handling: the window is then the virtual second,
+   * and a test advances the clock past a 429. TPD is always enforced (on virtual time, resetting at 00:00 UTC of
+   * the clock). On the real clock both budgets scale by default; `{ tps: Infinity }` switches TPS off.
    * @default {}
    */
   readonly rateLimits?: RateLimitOverride;
@@ -90,6 +101,15 @@ const publicKey = (k: KeyState, order: ReadonlyArray<DeviceId>): SimKey => ({
   permission: k.permission,
   devices: () => order.filter((id) => k.devices.has(id)),
 });
+
+/**
+ * The simulator-wide budgets. On the virtual clock the TPS window is a virtual second, which ends only when the
+ * test advances the clock: a default budget of 5 would lock a client out for good after five requests while
+ * `Retry-After: 1` promised otherwise. So there TPS is unlimited unless asked for (and the headers say so, with a
+ * limit no pacing client waits for); TPD keeps counting on virtual time (api-facts: rate limits).
+ */
+const defaultRateLimits = (kind: "virtual" | "real", given: RateLimitOverride): RateLimitOverride =>
+  kind === "virtual" && given.tps === undefined ? { ...given, tps: Infinity } : given;
 
 /**
  * Starts a local server that behaves like the Wattwatchers REST API v3 on 127.0.0.1: all 14 operations over a
@@ -141,7 +161,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     devices,
     byId,
     keys,
-    global: options.rateLimits ?? {},
+    global: defaultRateLimits(kind, options.rateLimits ?? {}),
     backfillRate: options.backfillRate ?? 60,
     faults: makeFaults(makeRng(options.faultSeed ?? seed), options.faults ?? []),
     cache: makeCacheBudget(options.pointCacheLimit),

@@ -99,7 +99,7 @@ describe("HTTP error codes", () => {
 
 describe("rate limits", () => {
   it("a TPS 429 carries scope, Retry-After and the parsed budgets", async () => {
-    const limited = await startSimulator({ seed: 5 });
+    const limited = await startSimulator({ seed: 5, rateLimits: { tps: 5 } });
     try {
       const c = makeClient({ apiKey: limited.demoKey, baseUrl: limited.baseUrl, retry: false, pacing: false });
       // The virtual clock stands still, so the sixth request lands in the same second as the first five.

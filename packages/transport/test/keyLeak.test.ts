@@ -13,7 +13,7 @@ let sim: Simulator;
 let rateLimited: Simulator;
 beforeAll(async () => {
   sim = await startSimulator({ seed: 11, rateLimits: { tps: Infinity } });
-  rateLimited = await startSimulator({ seed: 11 });
+  rateLimited = await startSimulator({ seed: 11, rateLimits: { tps: 5 } });
 });
 afterAll(async () => {
   await sim.close();
