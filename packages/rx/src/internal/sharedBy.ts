@@ -1,4 +1,4 @@
-import type { Observable } from "rxjs";
+import { Observable } from "rxjs";
 
 /** Per-client caches of shared pollers: one poller per resource however many subscribers (no module singleton
  * state beyond a WeakMap keyed by the client, so it dies with the client). */
@@ -17,12 +17,40 @@ export const keyPart = (u: unknown): string => {
   return JSON.stringify(u);
 };
 
+/** How many shared streams a client's cache holds (for tests: nothing leaks). */
+export const cachedCount = (client: object): number => caches.get(client)?.size ?? 0;
+
+/**
+ * The stream cached under `key` for `client`, made by `create` (which must share its source) when absent. The
+ * entry lives only while someone is subscribed: keys include option values such as `fromTs`, so keeping them
+ * forever would leak one entry per distinct call. A handle kept past that and subscribed again registers itself
+ * anew, or joins the stream cached under its key meanwhile, so there is still one poller per resource.
+ */
 export const sharedBy = <T>(client: object, key: string, create: () => Observable<T>): Observable<T> => {
-  let cache = caches.get(client);
-  if (cache === undefined) caches.set(client, (cache = new Map()));
-  const found = cache.get(key);
+  const cacheOf = (): Map<string, Observable<unknown>> => {
+    let cache = caches.get(client);
+    if (cache === undefined) caches.set(client, (cache = new Map()));
+    return cache;
+  };
+  const found = caches.get(client)?.get(key);
   if (found !== undefined) return found as Observable<T>;
   const made = create();
-  cache.set(key, made);
-  return made;
+  let refs = 0;
+  const entry: Observable<T> = new Observable<T>((subscriber) => {
+    const cache = cacheOf();
+    const current = cache.get(key);
+    if (current !== undefined && current !== entry) return (current as Observable<T>).subscribe(subscriber);
+    cache.set(key, entry);
+    refs++;
+    const sub = made.subscribe(subscriber);
+    return () => {
+      sub.unsubscribe();
+      if (--refs === 0 && caches.get(client)?.get(key) === entry) {
+        cache.delete(key);
+        if (cache.size === 0) caches.delete(client);
+      }
+    };
+  });
+  cacheOf().set(key, entry);
+  return entry;
 };

@@ -1,0 +1,91 @@
+import { Effect } from "effect";
+import { Observable, share, Subject } from "rxjs";
+import { TestScheduler } from "rxjs/testing";
+import { describe, expect, it } from "vitest";
+import { cachedCount, sharedBy } from "../src/internal/sharedBy.js";
+import { shortEnergy$ } from "../src/index.js";
+
+/** A shared source that counts how often it is really subscribed. */
+const counted = () => {
+  const c = { made: 0, subscribed: 0 };
+  const create = () => {
+    c.made++;
+    return new Observable<number>(() => {
+      c.subscribed++;
+    }).pipe(share({ resetOnRefCountZero: true }));
+  };
+  return { c, create };
+};
+
+describe("sharedBy", () => {
+  it("shares one source per key while subscribed and drops the entry when the last subscriber leaves", () => {
+    const client = {};
+    const { c, create } = counted();
+    const a = sharedBy(client, "k", create).subscribe();
+    const b = sharedBy(client, "k", create).subscribe();
+    expect(c).toEqual({ made: 1, subscribed: 1 });
+    expect(cachedCount(client)).toBe(1);
+    a.unsubscribe();
+    expect(cachedCount(client)).toBe(1);
+    b.unsubscribe();
+    expect(cachedCount(client)).toBe(0);
+  });
+
+  it("drops the entry when the shared stream errors", () => {
+    const client = {};
+    const failing = new Subject<number>();
+    let error: unknown;
+    sharedBy(client, "k", () => failing.pipe(share())).subscribe({ error: (e: unknown) => (error = e) });
+    expect(cachedCount(client)).toBe(1);
+    failing.error(new Error("boom"));
+    expect(error).toBeInstanceOf(Error);
+    expect(cachedCount(client)).toBe(0);
+  });
+
+  it("a handle subscribed again after its entry was dropped registers itself, so later calls share it", () => {
+    const client = {};
+    const { c, create } = counted();
+    const handle = sharedBy(client, "k", create);
+    handle.subscribe().unsubscribe();
+    expect(cachedCount(client)).toBe(0);
+    const again = handle.subscribe();
+    expect(cachedCount(client)).toBe(1);
+    const other = sharedBy(client, "k", create).subscribe();
+    expect(c.made).toBe(1);
+    expect(c.subscribed).toBe(2); // once per live period, never two at a time
+    again.unsubscribe();
+    other.unsubscribe();
+    expect(cachedCount(client)).toBe(0);
+  });
+
+  it("an old handle joins the stream cached under its key meanwhile instead of starting a second one", () => {
+    const client = {};
+    const { c, create } = counted();
+    const old = sharedBy(client, "k", create);
+    old.subscribe().unsubscribe();
+    const fresh = sharedBy(client, "k", create).subscribe();
+    const joined = old.subscribe();
+    expect(c.made).toBe(2);
+    expect(c.subscribed).toBe(2); // the old one's first period, then the fresh one only
+    fresh.unsubscribe();
+    joined.unsubscribe();
+    expect(cachedCount(client)).toBe(0);
+  });
+});
+
+describe("energy streams leave nothing cached", () => {
+  it("one call per fromTs (as a dashboard makes per selection) leaves no entry once unsubscribed", () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const client = {
+      getDevice: (id: string) => Effect.succeed({ id, channels: [] }),
+      getShortEnergyData: () => Effect.never,
+      getLatestShortEnergyData: () => Effect.never,
+    };
+    for (let fromTs = 0; fromTs < 3_000; fromTs += 30) {
+      const sub = shortEnergy$(client, "D123456789012", { fromTs, scheduler: ts }).subscribe();
+      expect(cachedCount(client)).toBe(1);
+      sub.unsubscribe();
+    }
+    expect(cachedCount(client)).toBe(0);
+  });
+});
