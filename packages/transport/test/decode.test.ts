@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeDevice, energyDecoder, modbusDecoder } from "../src/internal/decoders.js";
+import { decodeDevice, decodeDeviceIds, energyDecoder, modbusDecoder } from "../src/internal/decoders.js";
 import { canonicalNames } from "../src/internal/energySchemas.js";
 
 const device = {
@@ -16,7 +16,7 @@ describe("decoders", () => {
       expected: expect.stringMatching(/key|string/i),
       actual: "nothing",
     });
-    expect(decodeDevice({ ...device, comms: { lastHeardAt: "yesterday" } })).toMatchObject({
+    expect(decodeDevice({ ...device, comms: { type: "wifi", lastHeardAt: "yesterday" } })).toMatchObject({
       payloadPath: "$.comms.lastHeardAt",
       expected: "number",
       actual: "string",
@@ -53,5 +53,48 @@ describe("decoders", () => {
   it("decode Modbus points by model, and timestamp-only answers", () => {
     expect(modbusDecoder(undefined, "point")({ timestamp: 1, model: "PMC-9000" })).toHaveProperty("payloadPath");
     expect(modbusDecoder("timestamp", "list")([{ timestamp: 5 }])).toEqual({ value: [{ timestamp: 5 }] });
+  });
+});
+
+describe("decoders check IDs with core's strict parser (issue 2)", () => {
+  it("refuse a malformed device, channel or switch ID, naming the path and the rule", () => {
+    expect(decodeDeviceIds(["D123456789012", "not-an-id"])).toEqual({
+      payloadPath: "$[1]",
+      expected: expect.stringMatching(/device ID/),
+      actual: "string",
+    });
+    expect(decodeDevice({ ...device, id: "x", channels: [{ id: "x_C0" }] })).toMatchObject({
+      payloadPath: "$.id",
+      expected: expect.stringMatching(/device ID/),
+    });
+    expect(decodeDevice({ ...device, channels: [{ id: "D123456789012_C0" }] })).toMatchObject({
+      payloadPath: "$.channels[0].id",
+      expected: expect.stringMatching(/channel ID/),
+    });
+    expect(decodeDevice({ ...device, switches: [{ id: "D123456789012_C1", state: "open" }] })).toMatchObject({
+      payloadPath: "$.switches[0].id",
+      expected: expect.stringMatching(/switch ID/),
+    });
+    expect(decodeDevice({ ...device, phases: { count: 1, grouping: [{ included: ["D123456789012_S1"] }] } })).toMatchObject({
+      payloadPath: "$.phases.grouping[0].included[0]",
+      expected: expect.stringMatching(/channel ID/),
+    });
+    expect(decodeDeviceIds(["D123456789012", "B000000000001"])).toEqual({ value: ["D123456789012", "B000000000001"] });
+  });
+
+  it("decode null on a text field as absent, as core's types say", () => {
+    const decoded = decodeDevice({ ...device, label: null, timezone: null, channels: [{ id: "D123456789012_C1", label: null }] });
+    expect(decoded).toEqual({ value: { ...device, channels: [{ id: "D123456789012_C1" }] } });
+    expect(decoded).not.toHaveProperty("value.label");
+  });
+});
+
+describe("decoders hold core's domain types to their word", () => {
+  it("require what core's Device requires, and only core's contactor types", () => {
+    expect(decodeDevice({ ...device, comms: {} })).toMatchObject({ payloadPath: "$.comms.type", actual: "nothing" });
+    expect(decodeDevice({ ...device, phases: { grouping: [] } })).toMatchObject({ payloadPath: "$.phases.count" });
+    expect(decodeDevice({ ...device, switches: [{ id: "D123456789012_S1", state: "open", contactorType: "NX" }] })).toMatchObject({
+      payloadPath: "$.switches[0].contactorType",
+    });
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type {
   ChannelCategory,
   Device,
+  DeviceId,
   DeviceModel,
   LongEnergyPoint,
   LongEnergyPointKw,
@@ -14,7 +15,7 @@ import type {
   ShortEnergyPointKwh,
   TimestampPoint,
 } from "@wattstream/core";
-import type { ChannelCategoriesSchema, DeviceModelsSchema, DeviceSchema, TimestampPointSchema } from "../src/internal/schemas.js";
+import type { ChannelCategoriesSchema, DeviceIdsSchema, DeviceModelsSchema, DeviceSchema, TimestampPointSchema } from "../src/internal/schemas.js";
 import type {
   LongPointKwSchema,
   LongPointSchema,
@@ -37,6 +38,15 @@ describe("types", () => {
     expectTypeOf<LongEnergyPoint>().toExtend<typeof LongPointSchema.Type>();
     expectTypeOf<LongEnergyPointKw>().toExtend<typeof LongPointKwSchema.Type>();
     expectTypeOf<ModbusPoint>().toExtend<typeof ModbusPointSchema.Type>();
+    expect(true).toBe(true);
+  });
+
+  it("the decoders' output is core's domain types (what the client claims to return)", () => {
+    expectTypeOf<typeof DeviceSchema.Type>().toExtend<Device>();
+    expectTypeOf<typeof DeviceIdsSchema.Type>().toExtend<ReadonlyArray<DeviceId>>();
+    expectTypeOf<(typeof ChannelCategoriesSchema.Type)[number]>().toExtend<ChannelCategory>();
+    expectTypeOf<(typeof DeviceModelsSchema.Type)[number]>().toExtend<DeviceModel>();
+    expectTypeOf<typeof TimestampPointSchema.Type>().toExtend<TimestampPoint>();
     expect(true).toBe(true);
   });
 

@@ -5,8 +5,10 @@
  * return an equal copy, so the freshly parsed value is used as it is. The guard is sound rather than complete:
  * it compiles only what it knows decodes as the identity — strings, finite numbers, `null`, literals, unions,
  * arrays, and objects that keep unknown keys (a string-keyed `Unknown` rest, as every open object here has) —
- * and gives `undefined` for anything else (a check, a transformation, an object that strips keys). Whatever it
- * rejects goes through the schema, which then names the path and what was expected.
+ * plus plain filter checks (a check never changes a value, so a value every filter passes decodes as itself), and
+ * transformations registered with {@link identityOnTypeSide} — and gives `undefined` for anything else (another
+ * transformation, an object that strips keys). Whatever it rejects goes through the schema, which then names the
+ * path and what was expected.
  */
 import type { SchemaAST } from "effect";
 
@@ -23,9 +25,40 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> =>
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+const identityOnType = new WeakSet<SchemaAST.AST>();
+
+/**
+ * Marks a transformation whose decoding returns a value that already has the type side's shape unchanged (e.g.
+ * `null` → absent: a string stays the same string), so the guard may check such a value against the type side.
+ */
+export const identityOnTypeSide = <S extends { readonly ast: SchemaAST.AST }>(schema: S): S => {
+  identityOnType.add(schema.ast);
+  return schema;
+};
+
+const noOptions: SchemaAST.ParseOptions = {};
+
+/** The guard of the plain filters on `ast`, or `undefined` when a check is something else (a group). */
+const compileChecks = (ast: SchemaAST.AST, checks: SchemaAST.Checks): Guard | undefined => {
+  const filters: Array<SchemaAST.Filter<unknown>> = [];
+  for (const check of checks) {
+    if (check._tag !== "Filter") return undefined;
+    filters.push(check);
+  }
+  // A filter returns an issue when it fails, `undefined` when it passes.
+  return (u) => filters.every((f) => f.run(u, ast, noOptions) === undefined);
+};
+
 /** Compiles `ast` into a guard, or `undefined` when it is not a shape decoded as the identity. */
 export const compileGuard = (ast: SchemaAST.AST): Guard | undefined => {
-  if (ast.checks !== undefined || ast.encoding !== undefined) return undefined;
+  if (ast.encoding !== undefined && !identityOnType.has(ast)) return undefined;
+  const shape = compileShape(ast);
+  if (shape === undefined || ast.checks === undefined) return shape;
+  const checks = compileChecks(ast, ast.checks);
+  return checks === undefined ? undefined : (u) => shape(u) && checks(u);
+};
+
+const compileShape = (ast: SchemaAST.AST): Guard | undefined => {
   switch (ast._tag) {
     case "String":
       return (u) => typeof u === "string";

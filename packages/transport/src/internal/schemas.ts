@@ -4,7 +4,9 @@
  * Optional fields are `optionalKey` (api-facts: a property with no value is usually omitted); energy field
  * names are the service's own (`eReal`, `vRMS`, `kWh_Imp`…), never renamed.
  */
-import { Schema } from "effect";
+import { Option, Schema, SchemaTransformation } from "effect";
+import { isChannelId, isDeviceId, isSwitchId } from "@wattstream/core";
+import { identityOnTypeSide } from "./fastGuard.js";
 
 const Rest = [Schema.Record(Schema.String, Schema.Unknown)] as const;
 
@@ -14,11 +16,36 @@ const open = <const F extends Schema.Struct.Fields>(fields: F) => Schema.StructW
 const opt = Schema.optionalKey;
 const Num = Schema.Number;
 const Str = Schema.String;
-// api-facts: null is used where it means "not set"; tolerate it on the free-text and setting fields.
-const OptText = opt(Schema.NullOr(Str));
+/**
+ * api-facts: null is used where it means "not set"; core's types have no null (`label?: string`), so a null on
+ * the free-text and setting fields decodes as the key being absent — the same meaning, in core's shape.
+ */
+const OptText = identityOnTypeSide(
+  opt(Schema.NullOr(Str)).pipe(
+    Schema.decodeTo(
+      opt(Str),
+      SchemaTransformation.transformOptional<string, string | null>({
+        decode: (o) => Option.filter(o, (v): v is string => v !== null),
+        encode: (o) => o,
+      }),
+    ),
+  ),
+);
+
+// IDs are checked with core's strict guards (issue 2: payload decoding uses the strict parser), so a decoded
+// `DeviceId`/`ChannelId`/`SwitchId` is one; the rule is named in the DecodeError (api-facts: IDs).
+const DeviceIdSchema = Str.pipe(
+  Schema.refine(isDeviceId, {
+    expected: "a device ID (13 characters: B, D, E or F, then 12 uppercase letters or digits)",
+  }),
+);
+const ChannelIdSchema = Str.pipe(
+  Schema.refine(isChannelId, { expected: "a channel ID (<device ID>_C<n>, n from 1)" }),
+);
+const SwitchIdSchema = Str.pipe(Schema.refine(isSwitchId, { expected: "a switch ID (<device ID>_S<n>, n from 1)" }));
 
 export const ChannelSchema = open({
-  id: Str,
+  id: ChannelIdSchema,
   label: OptText,
   categoryId: opt(Num),
   categoryLabel: OptText,
@@ -26,21 +53,25 @@ export const ChannelSchema = open({
 });
 
 export const SwitchSchema = open({
-  id: Str,
+  id: SwitchIdSchema,
   state: Schema.Literals(["open", "closed"]),
   label: OptText,
-  contactorType: opt(Str),
+  // core's Switch says "NO" | "NC" (api-facts: contactor types); an unknown type fails decoding rather than
+  // being returned under a type that claims otherwise.
+  contactorType: opt(Schema.Literals(["NO", "NC"])),
   closedStateLabel: OptText,
   openStateLabel: OptText,
 });
 
+// core's Phases and Comms require `count` and `type` (the contract lists no required keys; core's domain types
+// decide what a decoded record guarantees).
 export const PhasesSchema = open({
-  count: opt(Num),
-  grouping: opt(Schema.Array(open({ included: Schema.Array(Str) }))),
+  count: Num,
+  grouping: opt(Schema.Array(open({ included: Schema.Array(ChannelIdSchema) }))),
 });
 
 export const CommsSchema = open({
-  type: opt(Str),
+  type: Str,
   mode: opt(Str),
   lastHeardAt: opt(Num),
   signalQualityDbm: opt(Num),
@@ -51,7 +82,7 @@ export const CommsSchema = open({
 });
 
 export const DeviceSchema = open({
-  id: Str,
+  id: DeviceIdSchema,
   label: OptText,
   timezone: OptText,
   model: Str,
@@ -65,7 +96,7 @@ export const DeviceSchema = open({
   phases: opt(PhasesSchema),
 });
 
-export const DeviceIdsSchema = Schema.Array(Str);
+export const DeviceIdsSchema = Schema.Array(DeviceIdSchema);
 
 export const ChannelCategoriesSchema = Schema.Array(open({ id: Num, label: Str }));
 
