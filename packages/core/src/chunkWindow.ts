@@ -11,11 +11,24 @@ import { zoneOffset } from "./zoneOffset.js";
 export type EnergyKind = "short" | "long" | "modbus";
 
 /**
- * Long-energy aggregation (`granularity` query parameter).
+ * Every long-energy aggregation the `granularity` query parameter accepts, finest first (api-facts: query
+ * parameters).
+ *
+ * @example
+ * ```ts
+ * import { GRANULARITIES } from "@wattstream/core";
+ * GRANULARITIES.includes("hour"); // true
+ * ```
+ * @category models
+ */
+export const GRANULARITIES = ["5m", "15m", "30m", "hour", "day", "week", "month"] as const;
+
+/**
+ * Long-energy aggregation (`granularity` query parameter): one of {@link GRANULARITIES}.
  *
  * @category models
  */
-export type Granularity = "5m" | "15m" | "30m" | "hour" | "day" | "week" | "month";
+export type Granularity = (typeof GRANULARITIES)[number];
 
 /**
  * Options for {@link chunkWindow} and {@link splitWindow}.

@@ -17,7 +17,14 @@ export { fromUnixSeconds, InvalidWindowError, timeWindow, toUnixSeconds } from "
 export type { InvalidWindowReason, TimeWindow } from "./TimeWindow.js";
 export { isTimeZone, zoneOffset } from "./zoneOffset.js";
 export type { ZoneOffset } from "./zoneOffset.js";
-export { chunkWindow, granularitySeconds, maxWindow, requiresTimezone, splitWindow } from "./chunkWindow.js";
+export {
+  chunkWindow,
+  GRANULARITIES,
+  granularitySeconds,
+  maxWindow,
+  requiresTimezone,
+  splitWindow,
+} from "./chunkWindow.js";
 export type { ChunkOptions, EnergyKind, Granularity } from "./chunkWindow.js";
 export { CT_RATINGS } from "./Device.js";
 export type {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   chunkWindow,
   fromUnixSeconds,
+  GRANULARITIES,
   granularitySeconds,
   InvalidWindowError,
   maxWindow,
@@ -60,6 +61,14 @@ describe("maxWindow", () => {
 });
 
 describe("granularity helpers", () => {
+  it("GRANULARITIES lists the seven the service accepts, finest first, with non-decreasing window limits", () => {
+    expect(GRANULARITIES).toEqual(granularities);
+    const limits = GRANULARITIES.map((g) => maxWindow("long", g));
+    expect(limits).toEqual([...limits].sort((a, b) => a - b));
+    // The tuple's element type is Granularity: every entry is accepted where a Granularity is.
+    const typed: ReadonlyArray<Granularity> = GRANULARITIES;
+    expect(typed.filter((g) => granularitySeconds(g) !== undefined)).toHaveLength(6);
+  });
   it("requiresTimezone is true for hour and coarser", () => {
     expect(granularities.filter(requiresTimezone)).toEqual(["hour", "day", "week", "month"]);
   });
