@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv";
 import { Ajv } from "ajv";
 import ajvFormats from "ajv-formats";
+import { GRANULARITIES } from "@wattstream/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_START_TIME } from "../src/index.js";
 import type { Http } from "./helpers.js";
@@ -223,6 +224,19 @@ describe("contract", () => {
     const noTz = await call("getLongEnergyData", `/long-energy/${id}?granularity=day`);
     const tooLong = await call("getLongEnergyData", `/long-energy/${id}?fromTs=${NOW - 8 * 86_400}&toTs=${NOW}`);
     expect([over.status, noTz.status, tooLong.status]).toEqual([422, 400, 422]);
+  });
+
+  it("accepts exactly the contract's granularity enum (core's GRANULARITIES) and names it in the 400", async () => {
+    const param = (contract["components"] as JsonObject)["parameters"] as JsonObject;
+    const schema = (param["granularity"] as JsonObject)["schema"] as JsonObject;
+    expect(GRANULARITIES).toEqual(schema["enum"]);
+    const id = idAt(h.sim, FLEET.sixM);
+    for (const g of GRANULARITIES) {
+      const res = await h.get(`/long-energy/${id}?granularity=${g}&timezone=UTC&fromTs=${NOW - 86_400}&toTs=${NOW}`);
+      expect([g, res.status]).toEqual([g, 200]);
+    }
+    const bad = await h.json<{ message: string }>(`/long-energy/${id}?granularity=minute`);
+    expect([bad.status, bad.body.message]).toEqual([400, `granularity must be one of ${GRANULARITIES.join(", ")}.`]);
   });
 
   it("Modbus operations validate, each read against its meter's own schema", async () => {

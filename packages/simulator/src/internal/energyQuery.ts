@@ -4,6 +4,7 @@ import type { Granularity } from "@wattstream/core";
 import {
   chunkWindow,
   CONVERTED_FIELD_NAMES,
+  GRANULARITIES,
   InvalidWindowError,
   isTimeZone,
   joulesToKwh,
@@ -38,8 +39,6 @@ interface Options {
   readonly timestampOnly: boolean;
   readonly grouped: boolean;
 }
-
-const GRANULARITIES: ReadonlyArray<Granularity> = ["5m", "15m", "30m", "hour", "day", "week", "month"];
 
 // Converted energy names come from core (api-facts: with kW, eReal → pRealKw; with kWh, eReal → eRealKwh).
 const KW: Readonly<Record<string, string>> = CONVERTED_FIELD_NAMES.kW;
