@@ -7,7 +7,12 @@
 export interface StatusEvent {
   readonly type: "status";
   readonly deviceId: string;
-  /** `retrying` after a transient failure, `degraded` after several in a row, `rateLimited` until `resetAt`. */
+  /**
+   * `retrying` after a transient failure (resilience's `isTransient`), `degraded` after three in a row or at once
+   * for a non-transient one that is not fatal (e.g. an undecodable reply), `rateLimited` until `retryAt` (TPS:
+   * `Retry-After`; TPD: the daily reset). Fatal errors (`Unauthorized`, `Forbidden`, `NotPermitted`, `NotFound`,
+   * `BadRequest`, `InvalidRequest`) end the stream instead. The full table is in the package README.
+   */
   readonly status: "ok" | "retrying" | "degraded" | "rateLimited";
   /** The failure that caused a non-`ok` status (a transport `WattwatchersError`). */
   readonly error?: unknown;

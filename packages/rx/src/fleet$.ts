@@ -71,7 +71,7 @@ export const fleet$ = (client: Pick<RxClient, "listDevices">, options: FleetStre
           }),
           catchError((error: unknown) => {
             const verdict = verdictOf(error, scheduler.now());
-            if (verdict.kind === "fatal") return throwError(() => error);
+            if (verdict.kind === "fatal" || verdict.kind === "split") return throwError(() => error);
             const { status, delayMs } = health.fail(verdict);
             return of<Step<FleetUpdate>>({
               events: [{ type: "status", deviceId: "*", status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs }],

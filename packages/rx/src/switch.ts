@@ -19,6 +19,7 @@ import type { DeviceLike } from "./diffDevice.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
+import { isTransient } from "@wattstream/resilience";
 import { verdictOf } from "./internal/verdict.js";
 import type { RxClient } from "./RxClient.js";
 
@@ -157,8 +158,9 @@ export const setSwitch = (
   // Deferred: the device ID is parsed when the stream is subscribed, so the PATCH must be built then too.
   const write = defer(patch).pipe(
     catchError((error: unknown) => {
-      const tag = (error as { readonly _tag?: unknown } | null)?._tag;
-      if (tag !== "Timeout" && tag !== "NetworkError" && tag !== "ServerError") return throwError(() => error);
+      // Only a transient failure (resilience's `isTransient`: 5xx, timeout, network, TPS 429) leaves the PATCH's
+      // fate open or worth another try; anything else is the answer.
+      if (!isTransient(error)) return throwError(() => error);
       return read().pipe(concatMap((d) => (requested(d) ? of(d) : patch())));
     }),
   );
@@ -174,7 +176,8 @@ export const setSwitch = (
           return done ? { events: [done], next: undefined } : { events: [], next: every };
         }),
         catchError((error: unknown) =>
-          verdictOf(error, scheduler.now()).kind === "transient" || verdictOf(error, 0).kind === "rateLimited"
+          // Waiting goes on through transient failures and rate limits (the timeout bounds it); the rest ends it.
+          ["retry", "rateLimited"].includes(verdictOf(error, scheduler.now()).kind)
             ? of<Step<SwitchConfirmed>>({ events: [], next: every })
             : throwError(() => error),
         ),

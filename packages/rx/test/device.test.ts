@@ -133,6 +133,19 @@ describe("device$ errors", () => {
     expect(seen[0]).toMatchObject({ type: "status", status: "rateLimited", retryAt: 2000 });
   });
 
+  it("reports a non-transient, non-fatal failure (an undecodable reply) as degraded at once and carries on", () => {
+    const ts = newScheduler();
+    ts.run(({ expectObservable }) => {
+      const client = scripted([label("a"), tagged("DecodeError"), label("b")]);
+      expectObservable(device$(client, DEVICE_ID, { every: 1000, scheduler: ts }).pipe(map(kind)), "^ 2500ms !").toBe("s 999ms d 999ms (ol)", {
+        s: "s",
+        d: "degraded",
+        o: "ok",
+        l: "labelChanged",
+      });
+    });
+  });
+
   it("ends the stream with the typed error when the device left the key", () => {
     const ts = newScheduler();
     ts.run(({ expectObservable }) => {

@@ -1,5 +1,20 @@
 import { Effect } from "effect";
 import type { Observable } from "rxjs";
+import {
+  BadRequest,
+  DecodeError,
+  Forbidden,
+  InvalidRequest,
+  NetworkError,
+  NotFound,
+  NotPermitted,
+  RateLimited,
+  ServerError,
+  Timeout,
+  Unauthorized,
+  Unprocessable,
+} from "@wattstream/resilience";
+import type { RateLimitScope, WattwatchersError } from "@wattstream/resilience";
 
 /** An Effect backed by an Observable (e.g. a TestScheduler timer), interrupted by unsubscribing it. */
 export const effectFrom = <A>(source: Observable<A>, onInterrupt?: () => void): Effect.Effect<A, unknown> =>
@@ -21,5 +36,25 @@ export const effectFrom = <A>(source: Observable<A>, onInterrupt?: () => void): 
     });
   });
 
-/** A tagged error value shaped like transport's. */
-export const tagged = (tag: string, extra: Record<string, unknown> = {}): { readonly _tag: string } => ({ _tag: tag, ...extra });
+const ctx = { operation: "test", method: "GET", path: "/test" } as const;
+const STATUS: Record<string, number> = { BadRequest: 400, Unauthorized: 401, Forbidden: 403, NotPermitted: 403, NotFound: 404, Unprocessable: 422, ServerError: 500 };
+
+/** A real error of resilience's model (what transport fails with), by tag. */
+export const tagged = (tag: WattwatchersError["_tag"], extra: { readonly status?: number; readonly scope?: RateLimitScope; readonly retryAfter?: number; readonly resetAt?: number } = {}): WattwatchersError => {
+  switch (tag) {
+    case "RateLimited":
+      return new RateLimited({ ...ctx, scope: extra.scope ?? "tps", retryAfter: extra.retryAfter, resetAt: extra.resetAt });
+    case "Timeout":
+      return new Timeout({ ...ctx, timeoutMs: 1_000 });
+    case "NetworkError":
+      return new NetworkError({ ...ctx, cause: new Error("socket hang up") });
+    case "DecodeError":
+      return new DecodeError({ ...ctx, payloadPath: "$.id", expected: "string" });
+    case "InvalidRequest":
+      return new InvalidRequest({ ...ctx, input: "x", rule: "device ID" });
+    default: {
+      const Ctor = { BadRequest, Unauthorized, Forbidden, NotPermitted, NotFound, Unprocessable, ServerError }[tag];
+      return new Ctor({ ...ctx, status: extra.status ?? STATUS[tag] ?? 500 });
+    }
+  }
+};

@@ -4,6 +4,7 @@ import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { setSwitch, switchState$, SwitchTimeout } from "../src/index.js";
 import { DEVICE_ID, makeDevice } from "./fixtures/device.js";
+import type { WattwatchersError } from "@wattstream/resilience";
 import type { MutableDevice } from "./fixtures/device.js";
 import { tagged } from "./helpers.js";
 
@@ -14,7 +15,7 @@ const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
  * A device that takes a requested switch state under the switch's `pending` and applies it at the first read
  * at or after `applyAt` ms (the next check-in); `patchFails` makes the PATCH time out after being accepted.
  */
-const device = (ts: TestScheduler, o: { readonly applyAt?: number; readonly patchFails?: string } = {}) => {
+const device = (ts: TestScheduler, o: { readonly applyAt?: number; readonly patchFails?: WattwatchersError["_tag"] } = {}) => {
   const d: MutableDevice = makeDevice();
   const calls = { patch: 0, read: 0 };
   let requested: string | undefined;

@@ -1,32 +1,59 @@
-/** How a stream reacts to a failed poll; errors are matched by `_tag` so any transport error union fits. */
+import { isTransient, isWattwatchersError } from "@wattstream/resilience";
+import type { WattwatchersError } from "@wattstream/resilience";
+
+/**
+ * How a stream reacts to a failed poll. Built on resilience's error model (`isTransient` and the error tags), so
+ * rx and the retry policy cannot disagree about what is worth retrying. The policy, in one table (also in the
+ * README):
+ *
+ * | error | `isTransient` | reaction | status event |
+ * |---|---|---|---|
+ * | `ServerError`, `Timeout`, `NetworkError` | yes | back off, poll again | `retrying`, `degraded` from the 3rd in a row |
+ * | `RateLimited` (tps, edge) | yes | wait `Retry-After` (else back off) | `rateLimited` |
+ * | `RateLimited` (tpd) | no | wait until the daily reset (`resetAt`) | `rateLimited` |
+ * | `Unprocessable` (422) | no | energy: halve the window and read again at once; device/fleet: fatal | — |
+ * | `Unauthorized`, `Forbidden`, `NotPermitted` | no | fatal: the stream errors with it | — |
+ * | `NotFound` | no | fatal: the device left the key (api-facts: 404 also for a device the key may not see) | — |
+ * | `BadRequest`, `InvalidRequest` | no | fatal: the request itself is wrong, repeating it cannot help | — |
+ * | `DecodeError`, anything else | no | back off, keep polling (the stream is not killed) | `degraded` at once |
+ */
 export type Verdict =
   | { readonly kind: "fatal" }
-  | { readonly kind: "rateLimited"; readonly retryInMs: number | undefined }
   | { readonly kind: "split" }
-  | { readonly kind: "transient" };
+  | { readonly kind: "rateLimited"; readonly retryInMs: number | undefined }
+  /** Transient (`isTransient`): retrying, degraded after several in a row. */
+  | { readonly kind: "retry" }
+  /** Not transient, not fatal: degraded at once, polling goes on with back-off. */
+  | { readonly kind: "degraded" };
 
-const FATAL = new Set(["Unauthorized", "Forbidden", "NotPermitted", "NotFound", "BadRequest", "InvalidRequest"]);
-
-const num = (u: unknown): number | undefined => (typeof u === "number" && Number.isFinite(u) ? u : undefined);
+/** Errors that end a stream: no later poll can succeed while they hold (a key or permission problem, a device gone, a wrong request). */
+const FATAL: ReadonlySet<WattwatchersError["_tag"]> = new Set<WattwatchersError["_tag"]>([
+  "Unauthorized",
+  "Forbidden",
+  "NotPermitted",
+  "NotFound",
+  "BadRequest",
+  "InvalidRequest",
+]);
 
 export const verdictOf = (error: unknown, nowMs: number): Verdict => {
-  const tag = error !== null && typeof error === "object" ? (error as { readonly _tag?: unknown })._tag : undefined;
-  if (typeof tag === "string" && FATAL.has(tag)) return { kind: "fatal" };
-  // A window over the maximum is a 422, not truncated (api-facts): split it further rather than fail.
-  if (tag === "Unprocessable") return { kind: "split" };
-  if (tag === "RateLimited") {
-    const e = error as { readonly retryAfter?: unknown; readonly resetAt?: unknown };
-    const retryAfter = num(e.retryAfter);
-    const resetAt = e.resetAt instanceof Date ? e.resetAt.getTime() : num(e.resetAt);
+  if (!isWattwatchersError(error)) return { kind: "degraded" };
+  if (error._tag === "RateLimited") {
+    // TPS exhaustion is transient (Retry-After); TPD lasts until the UTC day rolls over (api-facts), so the
+    // wait is until `resetAt` (Unix seconds).
     const retryInMs =
-      retryAfter !== undefined
-        ? retryAfter * 1000
-        : resetAt !== undefined
-          ? Math.max(0, (resetAt < 1e12 ? resetAt * 1000 : resetAt) - nowMs)
+      error.retryAfter !== undefined
+        ? error.retryAfter * 1000
+        : error.resetAt !== undefined
+          ? Math.max(0, error.resetAt * 1000 - nowMs)
           : undefined;
     return { kind: "rateLimited", retryInMs };
   }
-  return { kind: "transient" };
+  if (isTransient(error)) return { kind: "retry" };
+  if (FATAL.has(error._tag)) return { kind: "fatal" };
+  // A window over the maximum is a 422, not truncated (api-facts): split it further rather than fail.
+  if (error._tag === "Unprocessable") return { kind: "split" };
+  return { kind: "degraded" };
 };
 
 /** Tracks consecutive failures and turns them into status events and back-off delays. */
@@ -54,7 +81,7 @@ export class Health {
       this.reported = "rateLimited";
       return { status: "rateLimited", delayMs: verdict.retryInMs ?? backoff };
     }
-    this.reported = this.failures >= 3 ? "degraded" : "retrying";
+    this.reported = verdict.kind === "degraded" || this.failures >= 3 ? "degraded" : "retrying";
     return { status: this.reported, delayMs: backoff };
   }
 }

@@ -1,0 +1,48 @@
+import { isTransient, WATTWATCHERS_ERROR_TAGS } from "@wattstream/resilience";
+import { describe, expect, it } from "vitest";
+import { Health, verdictOf } from "../src/internal/verdict.js";
+import { tagged } from "./helpers.js";
+
+describe("verdictOf: rx's error policy on resilience's model", () => {
+  it("never disagrees with isTransient: transient errors are retried, never fatal or degraded at once", () => {
+    const all = [...WATTWATCHERS_ERROR_TAGS.map((t) => tagged(t)), tagged("RateLimited", { scope: "tpd", resetAt: 86_400 }), tagged("RateLimited", { scope: "edge" })];
+    for (const e of all) {
+      const kind = verdictOf(e, 0).kind;
+      if (isTransient(e)) expect(["retry", "rateLimited"], e._tag).toContain(kind);
+      else expect(kind, e._tag).not.toBe("retry");
+    }
+  });
+
+  it("follows the table", () => {
+    const kinds = Object.fromEntries(WATTWATCHERS_ERROR_TAGS.map((t) => [t, verdictOf(tagged(t), 0).kind]));
+    expect(kinds).toEqual({
+      BadRequest: "fatal",
+      Unauthorized: "fatal",
+      Forbidden: "fatal",
+      NotPermitted: "fatal",
+      NotFound: "fatal",
+      Unprocessable: "split",
+      RateLimited: "rateLimited",
+      ServerError: "retry",
+      Timeout: "retry",
+      NetworkError: "retry",
+      DecodeError: "degraded",
+      InvalidRequest: "fatal",
+    });
+    // Something that is not a transport error at all (a bug, a plain object) does not kill the stream.
+    expect(verdictOf(new TypeError("x"), 0).kind).toBe("degraded");
+    expect(verdictOf({ _tag: "NotFound" }, 0).kind).toBe("degraded");
+  });
+
+  it("waits for the daily reset after a TPD 429, for Retry-After after a TPS one", () => {
+    expect(verdictOf(tagged("RateLimited", { scope: "tpd", resetAt: 86_400 }), 86_000_000)).toEqual({ kind: "rateLimited", retryInMs: 400_000 });
+    expect(verdictOf(tagged("RateLimited", { scope: "tps", retryAfter: 2 }), 0)).toEqual({ kind: "rateLimited", retryInMs: 2_000 });
+  });
+
+  it("reports non-transient, non-fatal failures as degraded at once, transient ones as retrying first", () => {
+    const h = new Health(100, 1_000);
+    expect(h.fail(verdictOf(tagged("ServerError"), 0))).toEqual({ status: "retrying", delayMs: 100 });
+    const d = new Health(100, 1_000);
+    expect(d.fail(verdictOf(tagged("DecodeError"), 0))).toEqual({ status: "degraded", delayMs: 100 });
+  });
+});
