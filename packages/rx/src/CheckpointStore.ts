@@ -22,8 +22,12 @@ export interface CheckpointKey {
 }
 
 /**
- * Where streams keep their checkpoints. `save` is called after a poll's events were delivered, so a crash
- * between delivery and save can repeat (never lose) that poll's intervals.
+ * Where streams keep their checkpoints. Delivery guarantee: `save` runs after a poll's events were delivered
+ * (by default after every batch that emitted something or moved the watermark), so
+ * - across a hard crash (no unsubscribe), delivery is **at-least-once**: the restart repeats what was delivered
+ *   after the last completed save — at the default cadence at most one batch, with `checkpointEvery` at most that
+ *   much of the stream — and loses nothing;
+ * - across a clean stop (unsubscribe, which saves once more), it is **exactly-once**.
  *
  * @example
  * ```ts

@@ -62,11 +62,21 @@ export interface EnergyStreamOptions {
   readonly maxBackoffMs?: number;
   /** Largest window one request may ask for. @default 43200 (short: 12 h), 604800 (long 5m, Modbus: 7 days) */
   readonly maxWindow?: number;
-  /** Persist watermark and fingerprints so a restart emits no duplicate and loses nothing. */
+  /**
+   * Persist watermark and fingerprints so a restart loses nothing: exactly-once across a clean stop
+   * (unsubscribe saves once more), at-least-once across a hard crash, repeating at most what was emitted since
+   * the last save (see {@link CheckpointStore}).
+   *
+   * @example
+   * ```ts
+   * shortEnergy$(client, id, { checkpoints: fileCheckpointStore(".checkpoints") });
+   * ```
+   */
   readonly checkpoints?: CheckpointStore;
   /**
-   * Save the checkpoint at most this often, ms, and once more on unsubscribe. A crash (no unsubscribe) may then
-   * repeat up to this much of the stream on restart, never lose it. @default 0 (after every poll that changed it)
+   * Save the checkpoint at most this often, ms, and once more on unsubscribe. The save runs after the emit, so a
+   * hard crash (no unsubscribe) may repeat up to this much of the stream on restart, never lose it.
+   * @default 0 (save after every emitted batch: a crash repeats at most one batch)
    */
   readonly checkpointEvery?: number;
   /**
@@ -81,8 +91,13 @@ export interface EnergyStreamOptions {
    * poll and promptly for one settle period.
    */
   readonly heartbeat$?: Observable<number | undefined>;
+  /**
+   * Polls only while the latest value is `true` (e.g. page visibility, or `pauseController().active$`); pausing
+   * cancels the timer and the request in flight and keeps the watermark, so resuming loses nothing and polls at
+   * once if a poll fell due meanwhile. @default always active
+   */
   readonly active$?: Observable<boolean>;
-  /** @default asyncScheduler */
+  /** The clock and timers of the stream; rxjs `TestScheduler` or `scaledScheduler` in tests and simulations. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
 

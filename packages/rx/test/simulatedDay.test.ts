@@ -1,6 +1,7 @@
 // End to end against the simulator on its virtual clock: a simulated day for a small fleet with a 3-hour comms
 // outage and back-fill, revisions, a firmware update, a switch write, injected faults, a device leaving the key,
-// and a kill/restart from a file checkpoint mid-day. Prints request economy and freshness.
+// and a stop/restart from a file checkpoint mid-day (a clean stop: unsubscribe saves once more; the hard-crash
+// case, without that save, is test/crash.test.ts). Prints request economy and freshness.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
