@@ -212,6 +212,8 @@ describe("long energy", () => {
       expect([g, r.status, r.body.code]).toEqual([g, 400, "BAD_REQUEST"]);
     }
     expect((await h.get(`/long-energy/${id}?granularity=day&timezone=Mars/Olympus&fromTs=${NOW - DAY}`)).status).toBe(400);
+    // A UTC offset is not an IANA name, although Intl accepts it (api-facts: query parameters).
+    expect((await h.get(`/long-energy/${id}?granularity=day&timezone=%2B10:00&fromTs=${NOW - DAY}`)).status).toBe(400);
     expect((await h.get(`/long-energy/${id}?granularity=30m&timezone=Mars/Olympus&fromTs=${NOW - DAY}`)).status).toBe(200);
     expect((await h.get(`/long-energy/${id}?granularity=2m`)).status).toBe(400);
   });

@@ -31,6 +31,16 @@ describe("PATCH /devices/{id}", () => {
     expect((await h.json<DeviceRecord>(`/devices/${id}`)).body.label).toBe("Main switchboard");
   });
 
+  it("takes only IANA time zone names: a UTC offset (which Intl would accept) is 422, the zone unchanged", async () => {
+    const before = (await h.json<DeviceRecord>(`/devices/${id}`)).body.timezone;
+    for (const timezone of ["+10:00", "-0500", "Mars/Olympus"]) {
+      const r = await h.send("PATCH", `/devices/${id}`, { timezone });
+      expect([timezone, r.status, (r.body as Multi).errors[0]?.code]).toEqual([timezone, 422, "UNPROCESSABLE_ENTITY"]);
+    }
+    expect((await h.json<DeviceRecord>(`/devices/${id}`)).body.timezone).toBe(before);
+    expect((await h.send("PATCH", `/devices/${id}`, { timezone: "Etc/GMT-10" })).status).toBe(200);
+  });
+
   it("accepts read-modify-PATCH of the whole record: read-only fields are ignored", async () => {
     const before = (await h.json<DeviceRecord>(`/devices/${id}`)).body;
     const r = await h.send("PATCH", `/devices/${id}`, {
