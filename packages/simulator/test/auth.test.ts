@@ -25,6 +25,8 @@ describe("keys and permissions", () => {
     expect(res.status).toBe(403);
     expect(JSON.parse(text).code).toBe("NOT_PERMITTED");
     expect(text).not.toContain(unknown);
+    // No budget belongs to a key the service cannot identify, so none is reported.
+    expect([res.headers.get("X-RateLimit-TpsLimit"), res.headers.get("X-RateLimit-TpdLimit")]).toEqual([null, null]);
   });
 
   it("each key lists only its own devices; the demo key sees all", async () => {

@@ -193,6 +193,10 @@ const route =
         headers: { ...CORS_HEADERS, "Content-Type": "text/html" },
       });
     }
+    // 401 and 403 NOT_PERMITTED carry no rate-limit headers: budgets are per key (api-facts: rate limits), and a
+    // missing, malformed or unrecognised key has no budget to report. api-facts only promises the headers on
+    // successful responses; answering an unidentifiable key without them is the most plausible reading of the
+    // real service, and it keeps a client from pacing its real key by a budget that is not its own.
     const auth = authError(c.req.header("Authorization"));
     if (typeof auth !== "string") return serialize(auth, {}, faults, operation);
     const key = state.keys.get(auth);
