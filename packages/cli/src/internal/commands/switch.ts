@@ -1,6 +1,8 @@
 import { parseSubEntityId, parseSwitchId } from "@wattstream/core";
-import { device$, readSwitch } from "@wattstream/rx";
-import { asyncScheduler, filter, map, of, take, timeout } from "rxjs";
+import { readSwitch, scaledScheduler, setSwitch, SwitchTimeout } from "@wattstream/rx";
+import type { SwitchPosition } from "@wattstream/rx";
+import { Effect } from "effect";
+import { asyncScheduler } from "rxjs";
 import { confirm } from "../confirm.js";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
@@ -8,7 +10,6 @@ import { shortId } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
 import type { CommandContext } from "../program.js";
-import { scaledScheduler } from "../scaledScheduler.js";
 import { NotFoundError, UsageError } from "../UsageError.js";
 import { ExitCode } from "../../ExitCode.js";
 
@@ -29,12 +30,6 @@ interface SwitchView {
   readonly closedStateLabel?: string;
   readonly pending?: { readonly state?: string };
 }
-
-/** The switch shows `target` live and nothing pending for it (either where the service may put it). */
-const isApplied = (device: DeviceView, switchId: string, target: string): boolean => {
-  const s = readSwitch(device, switchId);
-  return s.state === target && s.pending === undefined;
-};
 
 const stateLabel = (s: SwitchView, state: string | undefined): string => {
   const label = state === "open" ? s.openStateLabel : state === "closed" ? s.closedStateLabel : undefined;
@@ -99,24 +94,25 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
       }
     }
     const sim = conn.simulator;
-    const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(() => sim.clock.now() * 1000, conn.speed);
-    // One PATCH. Transport never re-sends a PATCH blindly (api-facts: no idempotency key): after an ambiguous
-    // failure it reads the device first.
-    await conn.client.promise.updateDevice(deviceId, { switches: [{ id: switchId, state: target }] }, { signal: interrupt.signal });
-    if (out.json) out.record({ type: "switchRequested", switchId, state: target });
-    out.note(`accepted by the service; pending until the device next connects — waiting up to ${timeoutS} s…`);
-    // A 200 only means "accepted" (api-facts): success is a later read showing the new state, nothing pending.
-    const everyMs = everyS * 1000;
+    const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(conn.speed, { now: () => sim.clock.now() * 1000 });
+    const accepted = (): void => {
+      if (out.json) out.record({ type: "switchRequested", switchId, state: target });
+      out.note(`accepted by the service; pending until the device next connects — waiting up to ${timeoutS} s…`);
+    };
+    // rx's setSwitch sends one PATCH (after an ambiguous failure it reads the device before re-sending: there is
+    // no idempotency key, api-facts) and completes only when a later read shows the state live with nothing
+    // pending, since a 200 only means "accepted". The wrapped client tells the user when the PATCH was accepted.
+    const client = {
+      getDevice: (id: string) => conn.client.getDevice(id),
+      updateDevice: (id: string, body: { readonly switches?: ReadonlyArray<{ readonly id: string; readonly state: SwitchPosition }> }) =>
+        conn.client.updateDevice(id, body).pipe(Effect.tap(() => Effect.sync(accepted))),
+    };
     const result = await new Promise<"confirmed" | "pending" | "interrupted">((resolve, reject) => {
-      const sub = device$<DeviceView>(conn.client, deviceId, { every: everyMs, pendingEvery: everyMs, maxEvery: everyMs, scheduler })
-        .pipe(
-          filter((u) => u.type === "snapshot" && isApplied(u.device, switchId, target)),
-          map(() => "confirmed" as const),
-          timeout({ first: timeoutS * 1000, scheduler, with: () => of("pending" as const) }),
-          take(1),
-        )
-        .subscribe({ next: resolve, error: reject });
-      // Ctrl-C: stop polling (unsubscribing aborts the read in flight).
+      const sub = setSwitch(client, switchId, target, { timeout: timeoutS * 1000, every: everyS * 1000, scheduler }).subscribe({
+        next: () => resolve("confirmed"),
+        error: (error: unknown) => (error instanceof SwitchTimeout ? resolve("pending") : reject(error)),
+      });
+      // Ctrl-C: stop (unsubscribing aborts the request in flight).
       void interrupt.interrupted.then(() => {
         sub.unsubscribe();
         resolve("interrupted");

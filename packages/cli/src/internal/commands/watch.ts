@@ -1,11 +1,11 @@
 import { parseDeviceId } from "@wattstream/core";
+import { scaledScheduler } from "@wattstream/rx";
 import { asyncScheduler } from "rxjs";
 import { connect } from "../connect.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
 import type { CommandContext } from "../program.js";
-import { scaledScheduler } from "../scaledScheduler.js";
 import { describeEvent, eventDevice } from "../watch/formatEvent.js";
 import { liveView } from "../watch/liveView.js";
 import type { WatchEvent } from "../watch/WatchEvent.js";
@@ -34,7 +34,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
   const conn = await connect(ctx.options, out);
   // On the embedded simulator, time is the simulator's (possibly sped up): polls land when data is due there.
   const sim = conn.simulator;
-  const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(() => sim.clock.now() * 1000, conn.speed);
+  const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(conn.speed, { now: () => sim.clock.now() * 1000 });
   const withChannels = opts.channels === true;
   // Node-only part of rx (it uses node:fs), loaded only when asked for.
   const checkpoints = opts.checkpoint === undefined ? undefined : (await import("@wattstream/rx/node")).fileCheckpointStore(opts.checkpoint);
