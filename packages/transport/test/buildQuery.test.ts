@@ -24,6 +24,9 @@ describe("buildQuery", () => {
     expect(rule(buildQuery({ fields: "+pf,timestamp" }, SHORT_POINT))).toBe("pf-with-timestamp");
     expect(rule(buildQuery({ granularity: "hour" }, LONG))).toBe("timezone-required");
     expect(rule(buildQuery({ granularity: "day", timezone: "Mars/Olympus" }, LONG))).toBe("timezone");
+    // core's isTimeZone: an IANA name, not a UTC offset Intl happens to accept.
+    expect(rule(buildQuery({ granularity: "day", timezone: "+10:00" }, LONG))).toBe("timezone");
+    expect(rule(buildQuery({ granularity: "fortnight" as never }, LONG))).toBe("granularity");
     expect(rule(buildQuery({ granularity: "30m" }, LONG))).toBe("ok");
     expect(rule(buildQuery({ fromTs: 10, toTs: 10 }, LONG))).toBe("window-order");
     expect(rule(buildQuery({ fromTs: 0, toTs: 7 * 86_400 }, LONG))).toBe("ok");

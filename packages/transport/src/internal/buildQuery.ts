@@ -2,7 +2,7 @@
  * Request validation and query encoding, done before anything is sent: parameter combinations the service is
  * known to reject fail here as a reason string (the caller turns it into `InvalidRequest`, without a network call).
  */
-import { maxWindow, parseDeviceId, requiresTimezone } from "@wattstream/core";
+import { GRANULARITIES, isTimeZone, maxWindow, parseDeviceId, requiresTimezone } from "@wattstream/core";
 import type { DeviceId, EnergyKind, Granularity } from "@wattstream/core";
 
 /** Every option an operation may take, after the public option types have been widened. */
@@ -27,7 +27,6 @@ export interface QueryRules {
   readonly fields?: ReadonlyArray<string>;
 }
 
-const GRANULARITIES: ReadonlyArray<string> = ["5m", "15m", "30m", "hour", "day", "week", "month"];
 const CONVERTS: ReadonlyArray<string> = ["kW", "kWh"];
 
 /** A validation failure: which parameter, and why. */
@@ -48,14 +47,7 @@ export const checkDeviceId = (id: unknown): DeviceId | Invalid => {
   }
 };
 
-const isTimezone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const isGranularity = (g: string): g is Granularity => (GRANULARITIES as ReadonlyArray<string>).includes(g);
 
 const checkTs = (name: string, value: unknown): Invalid | undefined =>
   value === undefined || (typeof value === "number" && Number.isSafeInteger(value) && value >= 0)
@@ -103,14 +95,14 @@ export const buildQuery = (input: QueryInput | undefined, rules: QueryRules): st
 
   if (granularity !== undefined || timezone !== undefined) {
     if (rules.granularity !== true) return { parameter: "granularity", rule: "no-granularity", reason: "this operation takes no granularity" };
-    if (granularity !== undefined && !GRANULARITIES.includes(granularity)) {
+    if (granularity !== undefined && !isGranularity(granularity)) {
       return { parameter: "granularity", rule: "granularity", reason: `granularity must be one of ${GRANULARITIES.join(", ")}` };
     }
     // api-facts: timezone is required for hour and coarser, ignored below.
     if (granularity !== undefined && requiresTimezone(granularity) && timezone === undefined) {
       return { parameter: "timezone", rule: "timezone-required", reason: `granularity ${granularity} requires a timezone (IANA name)` };
     }
-    if (timezone !== undefined && (typeof timezone !== "string" || !isTimezone(timezone))) {
+    if (timezone !== undefined && (typeof timezone !== "string" || !isTimeZone(timezone))) {
       return { parameter: "timezone", rule: "timezone", reason: "timezone is not a known IANA time zone name" };
     }
     if (granularity !== undefined) add("granularity", granularity);
