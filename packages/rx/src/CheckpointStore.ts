@@ -42,7 +42,16 @@ export interface CheckpointStore {
   save(key: CheckpointKey, checkpoint: EnergyCheckpoint): Promise<void>;
 }
 
-/** The storage key of a checkpoint; safe as a file name (device IDs are `[A-Z0-9]`). @category constructors */
+/**
+ * The storage key of a checkpoint; safe as a file name (device IDs are `[A-Z0-9]`).
+ *
+ * @example
+ * ```ts
+ * import { checkpointKey } from "@wattstream/rx";
+ * checkpointKey({ deviceId: "D123456789012", stream: "short" }); // "short-D123456789012"
+ * ```
+ * @category constructors
+ */
 export const checkpointKey = (key: CheckpointKey): string => `${key.stream}-${key.deviceId}`;
 
 /**

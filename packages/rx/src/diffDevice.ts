@@ -20,7 +20,8 @@ export interface DeviceLike {
 
 /**
  * A typed change between two device snapshots. Paths are JSON pointers in which channel and switch array
- * positions are replaced by their IDs (`/switches/D123456789012_S1/state`), because the diff is keyed.
+ * positions are replaced by their IDs (`/switches/D123456789012_S1/state`, not `/switches/0/state`), because the
+ * diff is keyed: a path keeps naming the same entity when the array is reordered (unlike RFC 6901 indexes).
  *
  * @category models
  */

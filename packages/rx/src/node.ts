@@ -5,6 +5,7 @@
  * @module
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { checkpointKey } from "./CheckpointStore.js";
 import type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
@@ -15,8 +16,6 @@ export interface FileCheckpointStore extends CheckpointStore {
   /** Resolves once every save started so far is on disk. */
   flush(): Promise<void>;
 }
-
-let tmpCounter = 0;
 
 /**
  * Creates a file-backed {@link CheckpointStore}: each save writes a temporary file and renames it over the
@@ -57,7 +56,8 @@ export const fileCheckpointStore = (directory: string): FileCheckpointStore => {
         .catch(() => undefined)
         .then(async () => {
           await ensureDir();
-          const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
+          // A random name: unique across stores and processes writing the same directory (no module-level counter).
+          const tmp = `${file}.${randomUUID()}.tmp`;
           await writeFile(tmp, body);
           await rename(tmp, file);
         });

@@ -41,6 +41,15 @@ export interface SwitchState {
 /**
  * `setSwitch` gave up: no read showed the requested state with `pending` cleared within the timeout.
  *
+ * @example
+ * ```ts
+ * import { setSwitch, SwitchTimeout } from "@wattstream/rx";
+ * setSwitch(client, "D123456789012_S1", "open", { timeout: 60_000 }).subscribe({
+ *   error: (e) => {
+ *     if (e instanceof SwitchTimeout) console.error(`still not ${e.requested} after ${e.timeoutMs} ms: read the device`);
+ *   },
+ * });
+ * ```
  * @category errors
  */
 export class SwitchTimeout extends Data.TaggedError("SwitchTimeout")<{

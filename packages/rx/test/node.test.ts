@@ -32,4 +32,15 @@ describe("fileCheckpointStore", () => {
     expect(JSON.parse(await readFile(join(dir, "short-D123456789012.json"), "utf8"))).toMatchObject({ watermark: 19 });
     expect(await readdir(dir)).toEqual(["short-D123456789012.json"]);
   });
+
+  it("two stores on one directory write the same key concurrently without clashing temporary files", async () => {
+    const a = fileCheckpointStore(dir);
+    const b = fileCheckpointStore(dir);
+    const key = { deviceId: "D123456789012", stream: "short" };
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).save(key, { watermark: i, seen: [], holes: [], lag: 0 })),
+    );
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    expect(await readdir(dir)).toEqual(["short-D123456789012.json"]);
+  });
 });
