@@ -16,7 +16,7 @@ import type {
 } from "./WattwatchersClient.js";
 import { checkApiKey, checkBaseUrl } from "./internal/baseUrl.js";
 import type { Invalid, QueryInput, QueryRules } from "./internal/buildQuery.js";
-import { buildQuery, checkDeviceId, isInvalid, normalizeFields } from "./internal/buildQuery.js";
+import { buildQuery, checkDeviceId, isInvalid, needsNow, normalizeFields } from "./internal/buildQuery.js";
 import type { Decode } from "./internal/decoders.js";
 import {
   decodeChannelCategories,
@@ -146,11 +146,15 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
     const deviceId = checkDeviceId(id);
     if (isInvalid(deviceId)) return refuse(operation, "GET", `/${prefix}/{device-id}${suffix}`, deviceId);
     const path = `/${prefix}/${deviceId}${suffix}`;
-    const query = buildQuery(input, rules);
-    if (isInvalid(query)) return refuse(operation, "GET", path, query);
-    const fields = normalizeFields(input?.fields);
-    const fieldText = fields === undefined || isInvalid(fields) ? undefined : fields.join(",");
-    return execute(t, { operation, method: "GET", path, query, decode: decode(fieldText), noContent }, input?.signal);
+    const send = (now: number | undefined): Answer => {
+      const query = buildQuery(input, rules, now);
+      if (isInvalid(query)) return refuse(operation, "GET", path, query);
+      const fields = normalizeFields(input?.fields);
+      const fieldText = fields === undefined || isInvalid(fields) ? undefined : fields.join(",");
+      return execute(t, { operation, method: "GET", path, query, decode: decode(fieldText), noContent }, input?.signal);
+    };
+    // The time is read (from the fiber's Clock) only when a defaulted window end depends on it.
+    return needsNow(input, rules) ? Effect.clockWith((clock) => send(clock.currentTimeMillisUnsafe() / 1000)) : send(undefined);
   };
 
   const ENERGY_POINT: QueryRules = { convert: true, filterGroup: true, fields: ["+pf", "timestamp"] };

@@ -43,6 +43,20 @@ describe("buildQuery", () => {
     expect(rule(buildQuery({ convert: "kW" }, { fields: ["timestamp"] }))).toBe("no-convert");
   });
 
+  it("checks a one-ended window against the documented default for the other end (api-facts: query parameters)", () => {
+    const SHORT: QueryRules = { window: "short" };
+    const now = 1_800_000_000;
+    // short: fromTs defaults to now − 1 h, so toTs may be at most 11 h ahead of now.
+    expect(rule(buildQuery({ toTs: now + 11 * 3600 }, SHORT, now))).toBe("ok");
+    expect(rule(buildQuery({ toTs: now + 11 * 3600 + 1 }, SHORT, now))).toBe("window-too-long");
+    expect(rule(buildQuery({ toTs: now - 3600 }, SHORT, now))).toBe("window-order");
+    expect(buildQuery({ toTs: now }, SHORT, now)).toBe(`toTs=${now}`); // the default is the server's: not sent
+    expect(rule(buildQuery({ fromTs: now }, SHORT, now))).toBe("ok"); // toTs = from + 1 h
+    // long: toTs defaults to from + 7 days, within the maximum at every granularity; fromTs (first entry) is unknown.
+    expect(rule(buildQuery({ fromTs: 0 }, LONG))).toBe("ok");
+    expect(rule(buildQuery({ toTs: now }, LONG))).toBe("ok");
+  });
+
   it("normalises fields lists", () => {
     expect(normalizeFields(["+pf", "+pf"])).toEqual(["+pf"]);
     expect(normalizeFields([])).toBeUndefined();

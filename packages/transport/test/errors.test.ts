@@ -215,6 +215,9 @@ describe("validation before sending", () => {
       [c.promise.getLongEnergyData(dev(0), { granularity: "day" }), "timezone-required"],
       [c.promise.getLongEnergyData(dev(0), { fromTs: 0, toTs: 8 * 86_400 }), "window-too-long"],
       [c.promise.getShortEnergyData(dev(0), { fromTs: now - 13 * 3600, toTs: now }), "window-too-long"],
+      // One end only: the documented default fills the other (short: fromTs = now − 1 h, on the client's clock).
+      [c.promise.getShortEnergyData(dev(0), { toTs: Math.floor(Date.now() / 1000) + 12 * 3600 }), "window-too-long"],
+      [c.promise.getShortEnergyData(dev(0), { toTs: Math.floor(Date.now() / 1000) - 2 * 3600 }), "window-order"],
       [c.promise.getModbusData(dev(6), { fromTs: now, toTs: now - 1 }), "window-order"],
       [c.promise.updateDevice(dev(0), [] as never), "body"],
       [c.promise.updateDevice(dev(0), { n: 1n } as never), "body"],

@@ -29,6 +29,13 @@ export interface QueryRules {
 
 const CONVERTS: ReadonlyArray<string> = ["kW", "kWh"];
 
+const HOUR = 3600;
+const WEEK = 7 * 86_400;
+
+/** Whether {@link buildQuery} needs the current time: a short-energy window with `toTs` but no `fromTs`. */
+export const needsNow = (input: QueryInput | undefined, rules: QueryRules): boolean =>
+  rules.window === "short" && input?.fromTs === undefined && input?.toTs !== undefined;
+
 /** A validation failure: which parameter, and why. */
 export interface Invalid {
   readonly parameter: string;
@@ -57,9 +64,10 @@ const checkTs = (name: string, value: unknown): Invalid | undefined =>
 /**
  * Checks `input` against `rules` and encodes it. Parameter names are the contract's exactly (`fields[energy]`,
  * `filter[group]`, `convert[energy]`); brackets stay literal (they are legal in a query) and values are
- * percent-encoded, so `+pf` travels as `%2Bpf` rather than as a space.
+ * percent-encoded, so `+pf` travels as `%2Bpf` rather than as a space. `now` (Unix seconds, from the caller's
+ * Clock) is needed only for a short-energy window given by `toTs` alone ({@link needsNow}).
  */
-export const buildQuery = (input: QueryInput | undefined, rules: QueryRules): string | Invalid => {
+export const buildQuery = (input: QueryInput | undefined, rules: QueryRules, now?: number): string | Invalid => {
   if (input === undefined) return "";
   const parts: Array<string> = [];
   const add = (name: string, value: string | number): void => {
@@ -73,15 +81,23 @@ export const buildQuery = (input: QueryInput | undefined, rules: QueryRules): st
   if (rules.window !== undefined) {
     const bad = checkTs("fromTs", fromTs) ?? checkTs("toTs", toTs);
     if (bad !== undefined) return bad;
-    if (fromTs !== undefined && toTs !== undefined) {
-      if (fromTs >= toTs) return { parameter: "toTs", rule: "window-order", reason: `fromTs (${fromTs}) must be before toTs (${toTs})` };
+    // api-facts: a missing end has a default (short: from now − 1 h, to from + 1 h; long: from the first entry,
+    // to from + 7 days); fill in what can be known here so a one-ended window is checked like a whole one. Not
+    // checkable: long with only toTs (the first entry is the server's state) and Modbus (no documented default).
+    const from = fromTs ?? (rules.window === "short" && now !== undefined ? Math.floor(now) - HOUR : undefined);
+    const to = toTs ?? (from === undefined ? undefined : rules.window === "short" ? from + HOUR : rules.window === "long" ? from + WEEK : undefined);
+    const defaulted = fromTs === undefined ? " (fromTs defaults to now − 1 h)" : toTs === undefined ? " (toTs defaults)" : "";
+    if (from !== undefined && to !== undefined) {
+      if (from >= to) {
+        return { parameter: "toTs", rule: "window-order", reason: `fromTs (${from}) must be before toTs (${to})${defaulted}` };
+      }
       // api-facts: a window over the maximum is rejected with 422, not truncated; refuse it before sending.
       const max = maxWindow(rules.window, granularity);
-      if (toTs - fromTs > max) {
+      if (to - from > max) {
         return {
           parameter: "toTs",
           rule: "window-too-long",
-          reason: `window of ${toTs - fromTs} s is over the ${max} s maximum for ${rules.window} energy${
+          reason: `window of ${to - from} s${defaulted} is over the ${max} s maximum for ${rules.window} energy${
             granularity === undefined ? "" : ` at ${granularity}`
           }; chunk it (longEnergyRange does)`,
         };
