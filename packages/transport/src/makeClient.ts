@@ -1,7 +1,7 @@
 import { Cause, Effect, Exit, Option, Scheduler, Stream } from "effect";
 import ky from "ky";
 import type { DeviceId, TimeWindow } from "@wattstream/core";
-import { InvalidRequest, makePacer, retryPolicy } from "@wattstream/resilience";
+import { InvalidRequest, makePacer } from "@wattstream/resilience";
 import type { Pacer, PacerOptions, WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "./ApiResponse.js";
 import type { ClientOptions } from "./ClientOptions.js";
@@ -112,7 +112,6 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
           ? Effect.succeed(pacing)
           : lazyPacer(pacing),
     retry: options.retry === false ? undefined : (options.retry ?? {}),
-    retrySchedule: options.retry === false ? undefined : retryPolicy(options.retry ?? {}),
     state: { rateLimit: undefined },
   };
 

@@ -79,4 +79,39 @@ describe("per-attempt timeout on the fiber's clock", () => {
       expect(outcomes).toHaveLength(2);
     }),
   );
+
+  it.effect("a GET's retry budget (maxElapsed) counts from the first attempt, not from the first failure", () =>
+    Effect.gen(function* () {
+      // Every attempt outlives a 20 s timeout; with a 30 s budget from the first attempt, the second failure
+      // (at 40 s) ends it: 2 attempts. Counted from the first failure (20 s), a third would still be sent.
+      sim.faults.add({ kind: "latency", operation: "getDevice", ms: 5_000, times: 3 });
+      let sent = 0;
+      const fetchFn: ClientOptions["fetch"] = (input, init) => {
+        sent++;
+        return fetch(input, init);
+      };
+      const client = makeClient({
+        apiKey: sim.demoKey,
+        baseUrl: sim.baseUrl,
+        pacing: false,
+        timeout: 20_000,
+        retry: { baseDelay: 100, maxDelay: 100, maxElapsed: 30_000, maxRetries: 10 },
+        fetch: fetchFn,
+      });
+      const fiber = yield* Effect.forkChild(Effect.flip(client.getDevice(sim.fleet.ids()[2]!)));
+      for (let attempt = 1; attempt <= 3 && fiber.pollUnsafe() === undefined; attempt++) {
+        // Let the attempt reach the network (advancing through the retry delay), then let it time out.
+        for (let i = 0; i < 500 && sent < attempt && fiber.pollUnsafe() === undefined; i++) {
+          yield* TestClock.adjust(10);
+          yield* Effect.yieldNow;
+          if (sent < attempt) yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)));
+        }
+        if (fiber.pollUnsafe() === undefined) yield* TestClock.adjust(20_000);
+      }
+      const error = yield* Fiber.join(fiber);
+      expect(error).toMatchObject({ _tag: "Timeout" });
+      expect(sent).toBe(2);
+    }),
+  );
 });
+

@@ -4,7 +4,6 @@
  * {@link execute}.
  */
 import { Clock, Effect } from "effect";
-import type { Schedule } from "effect";
 import type { KyInstance } from "ky";
 import {
   DecodeError,
@@ -36,8 +35,6 @@ export interface Transport {
   readonly pacer: Effect.Effect<Pacer> | undefined;
   /** Options of resilience's retry policy; `undefined` = a single attempt. */
   readonly retry: RetryOptions | undefined;
-  /** resilience's `retryPolicy(retry)`, built once per client for the idempotent methods. */
-  readonly retrySchedule: Schedule.Schedule<unknown, unknown> | undefined;
   /** The latest rate-limit state seen by any request of the client. */
   readonly state: { rateLimit: RateLimitState | undefined };
 }
@@ -250,22 +247,13 @@ export const execute = <A>(
   verify?: Effect.Effect<VerifyOutcome<ApiResponse<A>>, WattwatchersError>,
 ): Effect.Effect<ApiResponse<A>, WattwatchersError> => {
   const once = pacedAttempt(t, call);
-  let retried = once;
-  if (call.method === "PATCH" && t.retry !== undefined) {
-    retried = withRetry(once, { method: call.method, options: t.retry, ...(verify === undefined ? {} : { verify }) });
-  } else if (t.retrySchedule !== undefined) {
-    const schedule = t.retrySchedule;
-    // The policy only runs once an attempt has failed: the first failure is replayed to it as attempt one, so
-    // attempt counts and delays are the policy's own, and a success costs no retry machinery at all.
-    retried = Effect.catch(once, (first) => {
-      let replay = true;
-      const again = Effect.suspend(() => {
-        if (!replay) return once;
-        replay = false;
-        return Effect.fail(first);
-      });
-      return Effect.retry(again, schedule);
-    });
-  }
+  // resilience's withRetry for every method: it reads the clock before the first attempt, so the policy's
+  // maxElapsed budget counts from there (a slow first failure, a timeout, uses up its share), and it builds the
+  // schedule only once an attempt has failed, so a success costs a clock read and a `catch`. A PATCH whose
+  // outcome is unknown is only re-sent after `verify` read the device and found it not applied.
+  const retried =
+    t.retry === undefined
+      ? once
+      : withRetry(once, { method: call.method, options: t.retry, ...(verify === undefined ? {} : { verify }) });
   return abortable(retried, signal);
 };
