@@ -1,3 +1,4 @@
+import { joulesToKwh } from "@wattstream/core";
 import { iso } from "../deviceView.js";
 
 /** A long-energy point as sync writes it: positional arrays, kept as they came. */
@@ -26,12 +27,12 @@ export const ndjsonLine = (deviceId: string, point: SyncPoint): string => `${JSO
 export const csvHeader = (columns: ReadonlyArray<CsvColumn>): string =>
   `${["device", "timestamp", "duration", ...columns.map((c) => c.header)].map(csvField).join(",")}\r\n`;
 
-/** One CSV row: real energy per channel in kWh (joules ÷ 3.6 MJ); other devices' columns stay empty. */
+/** One CSV row: real energy per channel in kWh (core's `joulesToKwh`: raw values are joules, api-facts); other devices' columns stay empty. */
 export const csvRow = (deviceId: string, point: SyncPoint, columns: ReadonlyArray<CsvColumn>): string => {
   const cells = columns.map((c) => {
     if (c.deviceId !== deviceId) return "";
     const joules = point.eReal?.[c.index];
-    return typeof joules === "number" ? (joules / 3_600_000).toFixed(6) : "";
+    return typeof joules === "number" ? joulesToKwh(joules).toFixed(6) : "";
   });
   return `${[deviceId, iso(point.timestamp), String(point.duration ?? ""), ...cells].map(csvField).join(",")}\r\n`;
 };

@@ -4,8 +4,8 @@ import type { DeviceEvent } from "@wattstream/rx";
 export interface ChannelPower {
   readonly id: string;
   readonly label: string | undefined;
-  /** Mean real power in watts: joules in the interval ÷ its duration (negative = export, e.g. solar). */
-  readonly powerW: number;
+  /** Mean real power in watts: joules in the interval ÷ its duration (negative = export, e.g. solar); absent when unknown. */
+  readonly powerW: number | undefined;
 }
 
 /**
@@ -31,9 +31,13 @@ export type WatchEvent =
       readonly deviceId: string;
       readonly stream: "short" | "long";
       readonly timestamp: number;
-      readonly duration: number;
-      /** Sum of the channels' mean power, watts (a plain sum: a grid channel and the loads it feeds both count). */
-      readonly powerW: number;
+      /** Seconds; absent when the point carried none. */
+      readonly duration: number | undefined;
+      /**
+       * Sum of the channels' mean power, watts (a plain sum: a grid channel and the loads it feeds both count);
+       * absent when unknown (no duration, or arrays that do not fit the channel layout).
+       */
+      readonly powerW: number | undefined;
       readonly channels: ReadonlyArray<ChannelPower>;
     }
   | { readonly type: "gap"; readonly deviceId: string; readonly stream: "short" | "long"; readonly fromTs: number; readonly toTs: number }

@@ -2,8 +2,9 @@ import { iso, shortId } from "../deviceView.js";
 import type { Colors } from "../Output.js";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 
-/** Watts as `1.23 kW` or `850 W`. */
-export const formatPower = (w: number): string => (Math.abs(w) >= 1000 ? `${(w / 1000).toFixed(2)} kW` : `${Math.round(w)} W`);
+/** Watts as `1.23 kW` or `850 W`; `? W` when unknown (no duration: never shown as 0 W). */
+export const formatPower = (w: number | undefined): string =>
+  w === undefined ? "? W" : Math.abs(w) >= 1000 ? `${(w / 1000).toFixed(2)} kW` : `${Math.round(w)} W`;
 
 const channelList = (channels: ReadonlyArray<ChannelPower>): string =>
   channels.map((c) => `${shortId(c.id)}${c.label === undefined ? "" : ` ${c.label}`} ${formatPower(c.powerW)}`).join(", ");

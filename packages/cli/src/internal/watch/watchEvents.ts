@@ -1,9 +1,11 @@
+import { ChannelLayoutMismatchError, meanPowerW, zipChannels } from "@wattstream/core";
+import type { Channel } from "@wattstream/core";
 import { device$, fleet$, longEnergy$, shortEnergy$ } from "@wattstream/rx";
 import type { ChannelLayout, CheckpointStore, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
 import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs";
 import type { SchedulerLike, Subscription } from "rxjs";
 import type { DeviceView } from "../deviceView.js";
-import { isOnline, lastHeard } from "../deviceView.js";
+import { lastHeard } from "../deviceView.js";
 import { redact } from "../formatError.js";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 
@@ -36,30 +38,45 @@ const status = (s: StatusEvent, secrets: ReadonlyArray<string>): WatchEvent => (
   ...(s.error === undefined ? {} : { error: errorText(s.error, secrets) }),
 });
 
-/** Energy arrays are positional (api-facts): `eReal[k]` belongs to `channels[k]`; joules ÷ seconds = watts. */
-const power = (point: { readonly duration?: number; readonly eReal?: ReadonlyArray<number> }, layout: ChannelLayout): Array<ChannelPower> => {
-  const seconds = point.duration ?? 0;
-  return (point.eReal ?? []).map((joules, k) => ({
-    id: layout[k]?.id ?? `#${k + 1}`,
-    label: typeof layout[k]?.["label"] === "string" ? (layout[k]?.["label"] as string) : undefined,
-    powerW: seconds > 0 ? Math.round((joules / seconds) * 10) / 10 : 0,
-  }));
-};
-
-const fromEnergy = (e: EnergyEvent, stream: "short" | "long", secrets: ReadonlyArray<string>): WatchEvent => {
-  if (e.type === "status") return status(e, secrets);
-  if (e.type === "gap") return { type: "gap", deviceId: e.deviceId, stream, fromTs: e.fromTs, toTs: e.toTs };
+/**
+ * A new or revised interval with each channel's mean power. Energy arrays are positional (api-facts), so they
+ * are paired with the layout by core's `zipChannels`, which refuses a layout that does not fit; watts are core's
+ * `meanPowerW` over the point's own `duration`. Without a duration (or with a layout that does not fit) the
+ * power is unknown and left out, never reported as 0 W: offline ≠ zero watts (api-facts).
+ */
+export const intervalEvent = (e: Extract<EnergyEvent, { readonly type: "interval" | "revised" }>, stream: "short" | "long"): WatchEvent => {
   const point = e.point as { readonly timestamp: number; readonly duration?: number; readonly eReal?: ReadonlyArray<number> };
-  const channels = power(point, e.channels);
+  const seconds = point.duration;
+  let channels: Array<ChannelPower> = [];
+  try {
+    const zipped = zipChannels(e.channels as ReadonlyArray<Channel>, { eReal: point.eReal ?? [] });
+    channels = zipped.map((c) => {
+      const joules = c.values.eReal;
+      return {
+        id: c.id,
+        label: c.label,
+        powerW: joules !== undefined && seconds !== undefined && seconds > 0 ? Math.round(meanPowerW(joules, seconds) * 10) / 10 : undefined,
+      };
+    });
+  } catch (error) {
+    if (!(error instanceof ChannelLayoutMismatchError)) throw error;
+  }
+  const known = channels.length > 0 && channels.every((c) => c.powerW !== undefined);
   return {
     type: e.type,
     deviceId: e.deviceId,
     stream,
     timestamp: point.timestamp,
-    duration: point.duration ?? 0,
-    powerW: Math.round(channels.reduce((sum, c) => sum + c.powerW, 0) * 10) / 10,
+    duration: seconds,
+    powerW: known ? Math.round(channels.reduce((sum, c) => sum + (c.powerW ?? 0), 0) * 10) / 10 : undefined,
     channels,
   };
+};
+
+const fromEnergy = (e: EnergyEvent, stream: "short" | "long", secrets: ReadonlyArray<string>): WatchEvent => {
+  if (e.type === "status") return status(e, secrets);
+  if (e.type === "gap") return { type: "gap", deviceId: e.deviceId, stream, fromTs: e.fromTs, toTs: e.toTs };
+  return intervalEvent(e, stream);
 };
 
 /** The events of one device: its snapshots turned into `device` / change / heartbeat events, plus energy. */
@@ -74,7 +91,6 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
     mergeMap((u: DeviceUpdate<DeviceView>): ReadonlyArray<WatchEvent> => {
       if (u.type === "status") return [status(u, secrets)];
       const d = u.device;
-      const nowS = scheduler.now() / 1000;
       const out: Array<WatchEvent> = [];
       if (u.previous === undefined) {
         out.push({
@@ -82,7 +98,7 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
           deviceId: d.id,
           label: d.label,
           model: d.model,
-          online: isOnline(d, nowS),
+          online: u.online,
           lastHeardAt: lastHeard(d),
           channels: (d.channels ?? []).map((c) => ({ id: c.id, label: c.label })),
           switches: (d.switches ?? []).map((s) => ({ id: s.id, label: s.label, state: s.state })),
@@ -96,13 +112,15 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
     }),
   );
   if (options.energy === "none") return deviceEvents;
-  const layout$ = updates.pipe(
-    filter((u): u is Extract<DeviceUpdate<DeviceView>, { type: "snapshot" }> => u.type === "snapshot"),
-    map((u) => (u.device.channels ?? []) as ChannelLayout),
-  );
+  const snapshots = updates.pipe(filter((u): u is Extract<DeviceUpdate<DeviceView>, { type: "snapshot" }> => u.type === "snapshot"));
+  const layout$ = snapshots.pipe(map((u) => (u.device.channels ?? []) as ChannelLayout));
+  // lastHeardAt jumping after a silence means the device reconnected and will back-fill (api-facts): rx then
+  // re-checks the settle window promptly instead of at its hourly pace.
+  const heartbeat$ = snapshots.pipe(map((u) => u.device.comms?.lastHeardAt));
   const energy = (options.energy === "short" ? shortEnergy$ : longEnergy$)(client, id, {
     scheduler,
     layout$,
+    heartbeat$,
     ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
   });
   return merge(deviceEvents, energy.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
