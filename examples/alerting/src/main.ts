@@ -13,20 +13,21 @@ const arg = (name: string, fallback: number): number => {
   return Number.isFinite(v) ? v : fallback;
 };
 const minutes = arg("minutes", 2);
-const rules = { offlineAfterMs: 5 * 60_000, highPowerW: arg("above", 1500), clearPowerW: arg("clear", 1200), sustainMs: 2 * 60_000 };
+const rules = { offlineAfterMs: 15 * 60_000, highPowerW: arg("above", 1500), clearPowerW: arg("clear", 1200), sustainMs: 2 * 60_000 };
 
 const apiKey = process.env["WW_API_KEY"];
 const sim = apiKey ? undefined : await startSimulator({ clock: "real", speed: 60, devices: 3 });
-const client = makeClient(sim ? { apiKey: sim.demoKey, baseUrl: sim.baseUrl } : { apiKey: apiKey! });
+const client = makeClient(sim ? { apiKey: sim.demoKey, baseUrl: sim.baseUrl } : { apiKey: apiKey ?? "" });
 const scheduler = sim ? scaledScheduler(60, { now: () => sim.clock.now() * 1000 }) : asyncScheduler;
 const ids = await client.promise.listDevices();
 
-if (sim) {
+const first = ids[0];
+if (sim && first !== undefined) {
   const now = sim.clock.now();
-  sim.fleet.outage(ids[0]!, { from: now + 120, to: now + 40 * 60 });
-  console.log(`simulator ${sim.baseUrl} (real clock ×60); ${ids[0]} goes offline for 38 simulated minutes`);
+  sim.fleet.outage(first, { from: now + 120, to: now + 40 * 60 });
+  console.log(`simulator ${sim.baseUrl} (real clock ×60); ${first} goes offline for 38 simulated minutes`);
 }
-console.log(`watching ${ids.length} devices for ${minutes} real minute(s): offline > 5 min, channel power ≥ ${rules.highPowerW} W for 2 min`);
+console.log(`watching ${ids.length} devices for ${minutes} real minute(s): offline > 15 min, channel power ≥ ${rules.highPowerW} W for 2 min`);
 
 const sub = alerts$(client, ids, rules, scheduler).subscribe((a) => console.log(formatAlert(a)));
 setTimeout(() => {

@@ -13,6 +13,9 @@ const seen: Array<AlertRecord> = [];
 let outageFrom = 0;
 let outageTo = 0;
 let ids: ReadonlyArray<string> = [];
+/** Paths of the requests sent, to count status reads. */
+const paths: Array<string> = [];
+const HOURS = 5;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 2, devices: 3, rateLimits: { tps: Infinity } });
@@ -22,6 +25,7 @@ beforeAll(async () => {
     baseUrl: sim.baseUrl,
     fetch: async (input, init) => {
       inflight++;
+      paths.push(new URL(input instanceof Request ? input.url : input.toString()).pathname);
       try {
         return await fetch(input, init);
       } finally {
@@ -45,7 +49,7 @@ beforeAll(async () => {
       quiet = inflight === 0 ? quiet + 1 : 0;
     }
   };
-  const end = (start + 5 * 3600) * 1000;
+  const end = (start + HOURS * 3600) * 1000;
   for (;;) {
     await settle();
     const next = (scheduler.actions[0] as { delay?: number } | undefined)?.delay ?? end;
@@ -82,5 +86,14 @@ describe("alerts$ on simulator data", () => {
     }
     for (const a of power.filter((x) => x.type === "raised")) expect(a.watts).toBeGreaterThanOrEqual(300);
     expect(formatAlert(power[0]!)).toContain(power[0]!.channelId!);
+  });
+
+  it("reads each device's status within the vendor's budget (288 per device-day)", () => {
+    for (const id of ids) {
+      const reads = paths.filter((p) => p === `/devices/${id}`).length;
+      // One read per 300 s, plus one for the energy stream's channel layout.
+      expect(reads).toBeLessThanOrEqual((288 * HOURS) / 24 + 2);
+      expect(reads).toBeGreaterThan((288 * HOURS) / 24 / 2);
+    }
   });
 });
