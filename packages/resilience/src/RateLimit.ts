@@ -22,6 +22,11 @@ export interface RateLimitState {
   readonly tps?: RateLimitBudget;
   /** Transactions per day, resetting 00:00 UTC. */
   readonly tpd?: RateLimitBudget;
+  /**
+   * The older `X-RateLimit-Limit`/`Remaining` pair sent without `X-RateLimit-Reset` (and without the new
+   * headers): nothing says whether it is the per-second or the daily budget, so it is reported but paces nothing.
+   */
+  readonly unscoped?: { readonly limit: number; readonly remaining: number };
 }
 
 /**
@@ -184,6 +189,11 @@ export const parseRateLimit = (
   const now = () => options.now ?? Date.now();
   const tps = budget(f.tpslimit, f.tpsremaining, f.tpsreset, () => 1);
   const tpd = budget(f.tpdlimit, f.tpdremaining, f.tpdreset, () => secondsUntilUtcMidnight(now()));
+  if (tps === undefined && tpd === undefined && f.reset === undefined && (f.limit !== undefined || f.remaining !== undefined)) {
+    // The older pair without a Reset has no scope: defaulting its reset to 1 s would turn a daily 10,000 into a
+    // per-second budget (and a daily default would block a per-second key for the day at its first 0).
+    return { unscoped: { limit: f.limit ?? f.remaining ?? 0, remaining: f.remaining ?? f.limit ?? 0 } };
+  }
   let legacy = budget(f.limit, f.remaining, f.reset, () => 1);
   if (legacy !== undefined && legacy.resetSeconds > 1_000_000_000) {
     // Some gateways send the reset as an absolute Unix timestamp rather than a delay.

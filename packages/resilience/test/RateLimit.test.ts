@@ -38,6 +38,18 @@ describe("parseRateLimit", () => {
     ).toBe(90);
   });
 
+  it("reports the older Limit/Remaining pair without a Reset as of unknown scope, never as a per-second budget", () => {
+    // Without a Reset nothing says which budget it is: a daily 10,000 must not become 10,000 per second.
+    const state = parseRateLimit({ "X-RateLimit-Limit": "10000", "X-RateLimit-Remaining": "9999" });
+    expect(state).toEqual({ unscoped: { limit: 10000, remaining: 9999 } });
+    expect(state?.tps).toBeUndefined();
+    expect(state?.tpd).toBeUndefined();
+    // The new headers, when present, are preferred as ever.
+    expect(
+      parseRateLimit({ "X-RateLimit-TpsLimit": "5", "X-RateLimit-TpsRemaining": "4", "X-RateLimit-TpsReset": "0.5", "X-RateLimit-Limit": "9" }),
+    ).toEqual({ tps: { limit: 5, remaining: 4, resetSeconds: 0.5 } });
+  });
+
   it("prefers the new headers over the old trio", () => {
     const state = parseRateLimit({
       "X-RateLimit-TpsLimit": "5",
