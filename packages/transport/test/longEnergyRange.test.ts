@@ -118,4 +118,32 @@ describe("longEnergyRange splitting on 422", () => {
     // Depth-first halving: about log2(7 days / 10 min) requests, not an explosion.
     expect(calls).toBeLessThanOrEqual(12);
   });
+
+  it("fails with DecodeError on a point without a numeric timestamp or out of order within an answer", async () => {
+    const answering = (data: ReadonlyArray<unknown>) => () => Effect.succeed({ data, status: 200, rateLimit: undefined });
+    const run = (data: ReadonlyArray<unknown>) =>
+      Effect.runPromise(Effect.flip(Stream.runCollect(longEnergyRange(answering(data), { fromTs: 0, toTs: DAY }))));
+    expect(await run([{ timestamp: 0 }, { timestamp: "300" }])).toMatchObject({
+      _tag: "DecodeError",
+      operation: "getLongEnergyData",
+      payloadPath: "$[1].timestamp",
+      actual: "string",
+    });
+    expect(await run([{ timestamp: 600 }, { timestamp: 300 }])).toMatchObject({
+      _tag: "DecodeError",
+      payloadPath: "$[1].timestamp",
+      expected: expect.stringMatching(/after 600/),
+    });
+    expect(await run([{ timestamp: 300 }, { timestamp: 300 }])).toMatchObject({ _tag: "DecodeError", payloadPath: "$[1].timestamp" });
+  });
+
+  it("drops only the overlap with the previous answer, across chunk boundaries", async () => {
+    // Two chunks whose answers share the boundary bucket: it is emitted once.
+    const answers = [[{ timestamp: 0 }, { timestamp: 300 }], [{ timestamp: 300 }, { timestamp: 7 * DAY }]];
+    let k = 0;
+    const fetchChunk = () => Effect.succeed({ data: answers[k++] ?? [], status: 200, rateLimit: undefined });
+    const points = await Effect.runPromise(Stream.runCollect(longEnergyRange(fetchChunk, { fromTs: 0, toTs: 8 * DAY })));
+    expect(Array.from(points, (p) => (p as { timestamp: number }).timestamp)).toEqual([0, 300, 7 * DAY]);
+  });
 });
+

@@ -10,13 +10,16 @@
 import { Effect, Option, Stream } from "effect";
 import { chunkWindow, granularitySeconds, splitWindow } from "@wattstream/core";
 import type { TimeWindow } from "@wattstream/core";
-import { InvalidRequest } from "@wattstream/resilience";
+import { DecodeError, InvalidRequest } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "../ApiResponse.js";
 import { isNoData } from "../NoData.js";
 import type { LongEnergyOptions, LongEnergyRangeOptions } from "../WattwatchersClient.js";
 
 type Fetch = (options: LongEnergyOptions) => Effect.Effect<ApiResponse<unknown>, WattwatchersError>;
+
+/** One step of the pagination: the points to emit, and what is left to fetch. */
+type Page = readonly [ReadonlyArray<unknown>, Option.Option<State>];
 
 interface State {
   /** Windows still to fetch, in order. */
@@ -35,6 +38,20 @@ const refuse = (detail: string, cause: unknown) =>
     detail,
     cause,
   });
+
+/** A DecodeError for the answer's point `index`; the value itself is described, never copied. */
+const malformed = (status: number, index: number, expected: string, point: unknown) => {
+  const ts: unknown = typeof point === "object" && point !== null ? (point as { timestamp?: unknown }).timestamp : undefined;
+  return new DecodeError({
+    operation: "getLongEnergyData",
+    method: "GET",
+    path: "/long-energy/{device-id}",
+    status,
+    payloadPath: typeof point === "object" && point !== null ? `$[${index}].timestamp` : `$[${index}]`,
+    expected,
+    actual: ts === undefined ? "nothing" : typeof ts === "number" ? String(ts) : typeof ts,
+  });
+};
 
 const timestampOf = (p: unknown): number =>
   typeof p === "object" && p !== null && typeof (p as { timestamp?: unknown }).timestamp === "number"
@@ -65,19 +82,29 @@ export const longEnergyRange = (
       const next = (pending: ReadonlyArray<TimeWindow>, last: number) =>
         pending.length === 0 ? Option.none<State>() : Option.some<State>({ pending, last });
       return fetch({ ...options, fromTs: current.fromTs, toTs: current.toTs }).pipe(
-        Effect.map(({ data }) => {
+        Effect.flatMap(({ data, status }): Effect.Effect<Page, DecodeError> => {
           // 204: the device never reported long energy; every other chunk would say the same.
-          if (isNoData(data) || !Array.isArray(data)) return [[], Option.none<State>()] as const;
+          if (isNoData(data) || !Array.isArray(data)) return Effect.succeed([[], Option.none<State>()] as const);
           let last = state.last;
+          let previous = -Infinity;
           const fresh: Array<unknown> = [];
-          for (const point of data) {
+          for (let i = 0; i < data.length; i++) {
+            const point: unknown = data[i];
             const ts = timestampOf(point);
+            // Points of one answer come in ascending order (every documented example, the simulator); an answer
+            // that is not is not trusted rather than silently re-sorted or thinned: a gap in a backfill would
+            // go unnoticed.
+            if (!Number.isFinite(ts)) return Effect.fail(malformed(status, i, "a numeric timestamp", point));
+            if (ts <= previous) return Effect.fail(malformed(status, i, `a timestamp after ${previous}`, point));
+            previous = ts;
+            // Across answers, a point at or before the last one emitted is the boundary bucket that two adjacent
+            // chunks share (aggregated buckets can straddle a chunk edge): a duplicate, dropped.
             if (ts > last) {
               fresh.push(point);
               last = ts;
             }
           }
-          return [fresh, next(rest, last)] as const;
+          return Effect.succeed([fresh, next(rest, last)] as const);
         }),
         Effect.catchTag("Unprocessable", (error) => {
           // api-facts: on a 422 for the period, split the window further rather than fail.
