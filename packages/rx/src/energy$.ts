@@ -1,4 +1,4 @@
-import { asyncScheduler, catchError, concat, defer, EMPTY, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
+import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
 import { maxWindow } from "@wattstream/core";
 import type { CheckpointStore } from "./CheckpointStore.js";
@@ -194,6 +194,8 @@ const makeEnergy$ = (
           layoutSeen.next(l);
         },
         error: (e: unknown) => layoutSeen.error(e),
+        // A layout$ that ends without a value gives no layout: read the device instead of waiting for ever.
+        complete: () => layoutSeen.complete(),
       });
       let silent = false;
       const heartbeatSub = options.heartbeat$?.subscribe((h) => {
@@ -234,9 +236,8 @@ const makeEnergy$ = (
        * interval without its layout cannot be labelled. With a `layout$`, wait for its first value (no extra
        * request); otherwise read the device when there is no layout yet or it went stale.
        */
-      const refreshLayout = (): Observable<unknown> => {
-        if (layout === undefined && options.layout$ !== undefined) return layoutSeen.pipe(take(1));
-        return (layoutStale || layout === undefined) && client.getDevice
+      const readLayout = (): Observable<unknown> =>
+        (layoutStale || layout === undefined) && client.getDevice
           ? fromEffect(client.getDevice(id)).pipe(
               map((d) => {
                 layout = d.channels ?? [];
@@ -244,7 +245,10 @@ const makeEnergy$ = (
               }),
             )
           : of(undefined);
-      };
+      const refreshLayout = (): Observable<unknown> =>
+        layout === undefined && options.layout$ !== undefined
+          ? layoutSeen.pipe(take(1), defaultIfEmpty(undefined), mergeMap(readLayout))
+          : readLayout();
 
       /** Next poll: just after the next interval is due (interval end + learned lag), never a blind timer. */
       const dueDelay = (): number => Math.max(0, (ledger.watermark + interval + lagLow + margin - nowS()) * 1000);

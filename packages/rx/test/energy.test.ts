@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { map, Subject, timer } from "rxjs";
+import { EMPTY, map, Subject, timer } from "rxjs";
 import type { Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
@@ -306,5 +306,16 @@ describe("shortEnergy$ channel layout", () => {
     }
     // The layout came from layout$, not from an extra device read.
     expect(dev.counts.device).toBe(0);
+  });
+
+  it("with a layout$ that ends without a value, reads the device's layout instead of waiting for ever", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, layout$: EMPTY }, 600);
+    sub.unsubscribe();
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(15);
+    for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
+    expect(dev.counts.device).toBe(1);
   });
 });
