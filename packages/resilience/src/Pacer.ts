@@ -17,8 +17,10 @@ import type { RequestContext } from "./WattwatchersError.js";
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
  * import { makePacer } from "@wattstream/resilience"
- * const pacer = makePacer({ tps: 5, tpd: 10_000 })
+ * // makePacer is an Effect (it reads the Clock): run it, or yield it inside Effect.gen.
+ * const pacer = Effect.runSync(makePacer({ tps: 5, tpd: 10_000 }))
  * ```
  * @category models
  */

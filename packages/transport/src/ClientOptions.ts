@@ -9,7 +9,7 @@ import type { Pacer, PacerOptions, RetryOptions } from "@wattstream/resilience";
  * | `timeout` | 10 000 ms per attempt (request and body) |
  * | `retry` | resilience's `RETRY_DEFAULTS` (5 retries, 200 ms base, full jitter, 30 s budget) |
  * | `pacing` | on: learns the key's TPS/TPD budgets from the response headers |
- * | `fetch` | `globalThis.fetch` |
+ * | `fetch` | `globalThis.fetch`, called through a thin wrapper (bodiless requests forwarded by URL) |
  *
  * @example
  * ```ts
@@ -54,8 +54,8 @@ export interface ClientOptions {
    */
   readonly pacing?: PacerOptions | Pacer | false | undefined;
   /**
-   * The `fetch` to use (instrumentation, proxies, tests).
-   * @default globalThis.fetch
+   * The `fetch` to use (instrumentation, proxies, tests); it receives ky's `Request` as it is.
+   * @default a wrapper over `globalThis.fetch` that forwards a bodiless request as URL + init (cheaper for undici)
    */
   readonly fetch?: ((input: Request | URL | string, init?: RequestInit) => Promise<Response>) | undefined;
 }

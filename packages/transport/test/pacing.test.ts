@@ -35,7 +35,8 @@ describe("pacing wiring", () => {
     expect(devices).toHaveLength(12);
     // Before the first answer, never more than one request out.
     expect(concurrency.filter((c) => c.answered === 0).every((c) => c.inFlight === 1)).toBe(true);
-    // The key's budget (30 devices ÷ 3 → the floor of 10 per second) was learnt and used.
+    // The key's budget (the simulator's devices ÷ 3, rounded up, never below 5: 30 ÷ 3 = 10 per second) was
+    // learnt from the headers and used: more than one request out at once after the first answer.
     expect(client.rateLimit()?.tps?.limit).toBe(10);
     expect(Math.max(...concurrency.map((c) => c.inFlight))).toBeGreaterThan(1);
   });
