@@ -48,6 +48,30 @@ describe("wattstream watch", () => {
     expect(r.stdout + r.stderr).not.toMatch(KEY_PATTERN);
   });
 
+  it("shows a switch change already waiting for the device in the first snapshot, and when it is applied", async () => {
+    const s3 = (sim.fleet.get(switching)!["switches"] as ReadonlyArray<{ id: string; state: string }>)[2]!;
+    const target = s3.state === "open" ? "closed" : "open";
+    const res = await fetch(`${sim.baseUrl}/devices/${switching}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${sim.demoKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ switches: [{ id: s3.id, state: target }] }),
+    });
+    expect(res.status).toBe(200);
+    const run = start(["watch", switching, "--json", "--energy", "none", "--every", "0.3", ...api()]);
+    await run.waitFor(({ stdout }) => events(stdout).some((e) => e["type"] === "device"), "the first snapshot");
+    const first = events(run.stdout()).find((e) => e["type"] === "device")!;
+    expect((first["switches"] as ReadonlyArray<Record<string, unknown>>)[2]).toEqual(
+      expect.objectContaining({ id: s3.id, state: s3.state, pending: target }),
+    );
+    sim.clock.advance(60);
+    await run.waitFor(
+      ({ stdout }) => events(stdout).some((e) => e["type"] === "pendingApplied" && e["path"] === `/switches/${s3.id}/pending/state`),
+      "the pending change applied",
+    );
+    run.child.kill("SIGINT");
+    expect((await run.done).code).toBe(0);
+  });
+
   it("follows the key's fleet when no IDs are given, in plain lines off a terminal", async () => {
     const run = start(["watch", "--energy", "none", ...api()]);
     const ids = sim.fleet.ids();

@@ -22,7 +22,13 @@ export type WatchEvent =
       readonly online: boolean;
       readonly lastHeardAt: number | undefined;
       readonly channels: ReadonlyArray<{ readonly id: string; readonly label: string | undefined }>;
-      readonly switches: ReadonlyArray<{ readonly id: string; readonly label: string | undefined; readonly state: string | undefined }>;
+      /** Each switch's live state and, while a write waits for the device, the requested one (`pending`). */
+      readonly switches: ReadonlyArray<{
+        readonly id: string;
+        readonly label: string | undefined;
+        readonly state: string | undefined;
+        readonly pending: string | undefined;
+      }>;
     }
   | { readonly type: "heartbeat"; readonly deviceId: string; readonly lastHeardAt: number | undefined; readonly online: boolean }
   | DeviceEvent

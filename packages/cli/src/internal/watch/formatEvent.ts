@@ -26,7 +26,7 @@ export const describeEvent = (e: WatchEvent, c: Colors, withChannels: boolean): 
   switch (e.type) {
     case "device":
       return `${c.bold(e.label ?? "(no label)")} ${e.model ?? ""} ${e.online ? c.green("online") : c.red("offline")}, ${e.channels.length} channels${
-        e.switches.length === 0 ? "" : `, switches ${e.switches.map((s) => `${shortId(s.id)} ${s.state ?? "?"}`).join(" ")}`
+        e.switches.length === 0 ? "" : `, switches ${e.switches.map((s) => `${shortId(s.id)} ${s.state ?? "?"}${s.pending !== undefined && s.pending !== s.state ? `→${s.pending}` : ""}`).join(" ")}`
       }`;
     case "heartbeat":
       return undefined;

@@ -13,9 +13,8 @@ interface Row {
   intervalTs: number | undefined;
   channels: ReadonlyArray<ChannelPower>;
   switches: Map<string, string | undefined>;
+  /** Values waiting under `pending` for the device, by JSON pointer (rx's pendingSet / pendingApplied). */
   pending: Map<string, unknown>;
-  /** Requested switch states still waiting for the device, by switch ID. */
-  switchPending: Map<string, string>;
   status: string;
 }
 
@@ -85,7 +84,6 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
         channels: [],
         switches: new Map(),
         pending: new Map(),
-        switchPending: new Map(),
         status: "starting",
       };
       rows.set(id, r);
@@ -103,7 +101,9 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
     for (const [id, r] of rows) {
       const switches = [...r.switches]
         .map(([sid, state]) => {
-          const p = r.switchPending.get(sid) ?? r.pending.get(`/pending/switches/${sid}/state`) ?? r.pending.get(`/switches/${sid}/pending/state`);
+          // Writes are eventually consistent (api-facts): a requested state waits under the switch's own
+          // `pending` (rx reports it as a pendingSet at that path); the device-level spelling is accepted too.
+          const p = r.pending.get(`/switches/${sid}/pending/state`) ?? r.pending.get(`/pending/switches/${sid}/state`);
           return `${shortId(sid)} ${state ?? "?"}${p === undefined ? "" : c.yellow(`→${String(p)}`)}`;
         })
         .join(" ");
@@ -158,7 +158,10 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
           r.model = e.model;
           r.online = e.online;
           r.lastHeardAt = e.lastHeardAt;
-          for (const s of e.switches) r.switches.set(s.id, s.state);
+          for (const s of e.switches) {
+            r.switches.set(s.id, s.state);
+            if (s.pending !== undefined) r.pending.set(`/switches/${s.id}/pending/state`, s.pending);
+          }
           if (r.status === "starting") r.status = "ok";
           break;
         case "heartbeat":
@@ -176,15 +179,10 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
         case "status":
           r.status = e.status === "ok" ? "ok" : e.status === "rateLimited" ? "rate limited" : `${e.status}${e.attempt === undefined ? "" : ` (${e.attempt})`}`;
           break;
-        case "switchChanged": {
+        case "switchChanged":
+          // Changes under a switch's `pending` arrive as pendingSet / pendingApplied, never here.
           if (e.field === "state") r.switches.set(e.switchId, typeof e.to === "string" ? e.to : undefined);
-          // Writes are eventually consistent: the requested state shows under the switch's `pending` meanwhile.
-          const requested = e.path.endsWith("/pending/state") ? e.to : (e.to as { readonly state?: unknown } | undefined)?.state;
-          if (e.field === "pending")
-            if (typeof requested === "string") r.switchPending.set(e.switchId, requested);
-            else r.switchPending.delete(e.switchId);
           break;
-        }
         case "labelChanged":
           r.label = typeof e.to === "string" ? e.to : undefined;
           break;

@@ -1,6 +1,6 @@
 import { ChannelLayoutMismatchError, meanPowerW, zipChannels } from "@wattstream/core";
 import type { Channel } from "@wattstream/core";
-import { device$, fleet$, longEnergy$, shortEnergy$ } from "@wattstream/rx";
+import { device$, fleet$, longEnergy$, readSwitch, shortEnergy$ } from "@wattstream/rx";
 import type { ChannelLayout, CheckpointStore, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
 import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs";
 import type { SchedulerLike, Subscription } from "rxjs";
@@ -101,7 +101,7 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
           online: u.online,
           lastHeardAt: lastHeard(d),
           channels: (d.channels ?? []).map((c) => ({ id: c.id, label: c.label })),
-          switches: (d.switches ?? []).map((s) => ({ id: s.id, label: s.label, state: s.state })),
+          switches: (d.switches ?? []).map((s) => ({ id: s.id, label: s.label, state: s.state, pending: readSwitch(d, s.id).pending })),
         });
       } else {
         out.push(...u.events);
