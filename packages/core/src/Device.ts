@@ -20,7 +20,8 @@ export type ModelCode = "3M" | "6M" | "6M+One" | "6M+3SW" | "6W" | "6W+3SW" | "3
 export type SwitchState = "open" | "closed";
 
 /**
- * Whether a switch's contactor is normally open or normally closed.
+ * Whether a switch's contactor is normally open or normally closed: the values a PATCH may write (api-facts:
+ * value ranges). A read {@link Switch} keeps this open, as the API adds values over time.
  *
  * @category models
  */
@@ -65,8 +66,11 @@ export interface Pending {
  * @category models
  */
 export interface Comms {
-  /** `cellular`, `wifi`, or several joined with `+`. */
-  readonly type: "cellular" | "wifi" | "cellular+wifi" | (string & {});
+  /**
+   * `cellular`, `wifi`, or several joined with `+`. Optional: the contract requires no device field and the API
+   * omits a property with no value (api-facts: conventions).
+   */
+  readonly type?: "cellular" | "wifi" | "cellular+wifi" | (string & {});
   /** Unix seconds (fractional) of the last contact: a device that stops reporting is offline, not at zero watts. */
   readonly lastHeardAt?: number;
   readonly signalQualityDbm?: number;
@@ -105,7 +109,11 @@ export interface Switch {
   readonly id: SwitchId;
   readonly state: SwitchState;
   readonly label?: string;
-  readonly contactorType?: ContactorType;
+  /**
+   * `NO` or `NC` today; open, because new values appear over time and must not lose the device (api-facts:
+   * conventions). A PATCH may write only a {@link ContactorType}.
+   */
+  readonly contactorType?: ContactorType | (string & {});
   readonly closedStateLabel?: string;
   readonly openStateLabel?: string;
   readonly pending?: { readonly state?: SwitchState; readonly [key: string]: unknown };
@@ -123,12 +131,13 @@ export interface PhaseGroup {
 }
 
 /**
- * A device's phase configuration: `count` ∈ {0, 1, 2, 3}, and channel groups.
+ * A device's phase configuration: `count` ∈ {0, 1, 2, 3}, and channel groups. Both optional, as the API omits a
+ * property with no value (api-facts: conventions).
  *
  * @category models
  */
 export interface Phases {
-  readonly count: number;
+  readonly count?: number;
   readonly grouping?: ReadonlyArray<PhaseGroup>;
   readonly [key: string]: unknown;
 }
@@ -160,7 +169,10 @@ export interface Device {
 
 /**
  * The body of PATCH /devices/{id}. Every field is optional; read-only fields of a {@link Device} are ignored by
- * the service, so a whole device read, modified and sent back is a valid patch (api-facts: conventions).
+ * the service, so a whole device read, modified and sent back is a valid patch (api-facts: conventions). The
+ * write model is stricter than the read model in one place: `contactorType` is a {@link ContactorType}, so a
+ * `Device` assigns to it only once its switches' contactor types are known ones (the client's `updateDevice`
+ * takes a whole `Device` as it is).
  *
  * @example
  * ```ts

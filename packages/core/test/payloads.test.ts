@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { isErrorEnvelope, isMultiErrorEnvelope } from "../src/index.js";
 import type {
+  ContactorType,
   Device,
   DevicePatch,
   LongEnergyPoint,
@@ -12,6 +13,7 @@ import type {
   ShortEnergyPoint,
   ShortEnergyPointFor,
   ShortEnergyPointKwh,
+  Switch,
 } from "../src/index.js";
 
 // components.examples of the vendor contract (../shared/contract/wattwatchers-v3.openapi.json), copied so the
@@ -31,11 +33,28 @@ describe("domain types", () => {
     expect(wifi.phases?.grouping?.[1]?.included).toContain("D123456789012_C4");
   });
 
-  it("let a whole device be sent back as a patch (read, modify, PATCH)", () => {
-    const device = example<Device>("DeviceDetailsCellular");
+  it("let a whole device be sent back as a patch (read, modify, PATCH) once its contactor types are known ones", () => {
+    // The read model keeps contactorType open (a future type must not lose the device); the write model takes
+    // only "NO" | "NC" (api-facts: value ranges). Everything else of a Device assigns to a DevicePatch as it is.
+    type KnownContactors = Device & { readonly switches?: ReadonlyArray<Switch & { readonly contactorType?: ContactorType }> };
+    const device = example<KnownContactors>("DeviceDetailsCellular");
     const patch: DevicePatch = { ...device, label: "Renamed" };
     expect(patch.label).toBe("Renamed");
-    expectTypeOf<Device>().toExtend<DevicePatch>();
+    expectTypeOf<KnownContactors>().toExtend<DevicePatch>();
+    expectTypeOf<Device>().not.toExtend<DevicePatch>();
+    expectTypeOf<{ readonly id: Device["id"]; readonly switches: ReadonlyArray<Switch> }>().not.toExtend<DevicePatch>();
+  });
+
+  it("read devices that omit comms.type or phases.count, or carry a new contactor type", () => {
+    const cellular = example<Device>("DeviceDetailsCellular");
+    const { type: _type, ...comms } = cellular.comms;
+    const switches = (cellular.switches ?? []).map((s) => ({ ...s, contactorType: "NX" }));
+    const sparse = { ...cellular, comms, phases: { grouping: [] }, switches } satisfies Device;
+    expect(sparse.comms).not.toHaveProperty("type");
+    expect(sparse.switches[0]?.contactorType).toBe("NX");
+    expectTypeOf<Device["comms"]["type"]>().toEqualTypeOf<"cellular" | "wifi" | "cellular+wifi" | (string & {}) | undefined>();
+    expectTypeOf<NonNullable<Device["phases"]>["count"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<DevicePatch>().toHaveProperty("switches").exclude<undefined>().items.toHaveProperty("contactorType").toEqualTypeOf<ContactorType | undefined>();
   });
 
   it("keep unknown fields on every record", () => {
