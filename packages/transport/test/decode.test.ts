@@ -89,12 +89,28 @@ describe("decoders check IDs with core's strict parser (issue 2)", () => {
   });
 });
 
-describe("decoders hold core's domain types to their word", () => {
-  it("require what core's Device requires, and only core's contactor types", () => {
-    expect(decodeDevice({ ...device, comms: {} })).toMatchObject({ payloadPath: "$.comms.type", actual: "nothing" });
-    expect(decodeDevice({ ...device, phases: { grouping: [] } })).toMatchObject({ payloadPath: "$.phases.count" });
-    expect(decodeDevice({ ...device, switches: [{ id: "D123456789012_S1", state: "open", contactorType: "NX" }] })).toMatchObject({
+describe("decoders are tolerant of optional and open device fields (api-facts: conventions)", () => {
+  it("decode a device without comms.type, without phases.count, or with a new contactor type, values preserved", () => {
+    const noCommsType = { ...device, comms: { lastHeardAt: 1_700_000_000.5 } };
+    expect(decodeDevice(noCommsType)).toEqual({ value: noCommsType });
+    const noPhaseCount = { ...device, phases: { grouping: [{ included: ["D123456789012_C1"] }] } };
+    expect(decodeDevice(noPhaseCount)).toEqual({ value: noPhaseCount });
+    const newContactor = { ...device, switches: [{ id: "D123456789012_S1", state: "open", contactorType: "NX" }] };
+    expect(decodeDevice(newContactor)).toEqual({ value: newContactor });
+    const known = { ...device, switches: [{ id: "D123456789012_S1", state: "closed", contactorType: "NC" }], phases: { count: 3 } };
+    expect(decodeDevice(known)).toEqual({ value: known });
+  });
+
+  it("stay strict where the type says so: IDs, types of present fields", () => {
+    expect(decodeDevice({ ...device, id: "D12345678901", comms: {} })).toMatchObject({
+      payloadPath: "$.id",
+      expected: expect.stringMatching(/device ID/),
+    });
+    expect(decodeDevice({ ...device, comms: { type: 4 } })).toMatchObject({ payloadPath: "$.comms.type", actual: "number" });
+    expect(decodeDevice({ ...device, phases: { count: "3" } })).toMatchObject({ payloadPath: "$.phases.count", actual: "string" });
+    expect(decodeDevice({ ...device, switches: [{ id: "D123456789012_S1", state: "open", contactorType: 1 }] })).toMatchObject({
       payloadPath: "$.switches[0].contactorType",
+      actual: "number",
     });
   });
 });

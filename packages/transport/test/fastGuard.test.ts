@@ -41,7 +41,7 @@ const device = open({
   latestStatus: field(fc.integer()),
   comms: field(open({ type: field(fc.string()), lastHeardAt: field(fc.integer()), simId: field(fc.string()) })),
   channels: field(fc.array(channel, { maxLength: 3 })),
-  switches: field(fc.array(open({ id: field(someId("D123456789012_S1", "E123456789012_S3")), state: field(fc.constantFrom("open", "closed", "ajar")) }), { maxLength: 2 })),
+  switches: field(fc.array(open({ id: field(someId("D123456789012_S1", "E123456789012_S3")), state: field(fc.constantFrom("open", "closed", "ajar")), contactorType: field(fc.constantFrom("NO", "NC", "NX")) }), { maxLength: 2 })),
   phases: field(open({ count: field(fc.integer()), grouping: field(fc.array(open({ included: field(fc.array(channelId)) }))) })),
   pending: field(open({ label: field(fc.string()) })),
 });

@@ -56,22 +56,22 @@ export const SwitchSchema = open({
   id: SwitchIdSchema,
   state: Schema.Literals(["open", "closed"]),
   label: OptText,
-  // core's Switch says "NO" | "NC" (api-facts: contactor types); an unknown type fails decoding rather than
-  // being returned under a type that claims otherwise.
-  contactorType: opt(Schema.Literals(["NO", "NC"])),
+  // "NO" | "NC" today, but new values appear over time (api-facts: conventions): an unknown contactor type is
+  // kept as the string it is (core's read model says `ContactorType | (string & {})`), not a lost device.
+  contactorType: opt(Str),
   closedStateLabel: OptText,
   openStateLabel: OptText,
 });
 
-// core's Phases and Comms require `count` and `type` (the contract lists no required keys; core's domain types
-// decide what a decoded record guarantees).
+// The contract requires no device field and the API omits a property with no value (api-facts: conventions), so
+// `count` and `type` are optional here as in core's read model; a device without them still decodes.
 export const PhasesSchema = open({
-  count: Num,
+  count: opt(Num),
   grouping: opt(Schema.Array(open({ included: Schema.Array(ChannelIdSchema) }))),
 });
 
 export const CommsSchema = open({
-  type: Str,
+  type: opt(Str),
   mode: opt(Str),
   lastHeardAt: opt(Num),
   signalQualityDbm: opt(Num),
