@@ -1,13 +1,15 @@
 import type { Effect, Stream } from "effect";
-import type { DeviceId, EnergyConversion, Granularity, TimeWindow } from "@wattstream/core";
 import type { RateLimitState, WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "./ApiResponse.js";
 import type { NoData } from "./NoData.js";
 import type {
   ChannelCategory,
   Device,
+  DeviceId,
   DeviceModel,
   DevicePatch,
+  EnergyConversion,
+  Granularity,
   LongEnergyPoint,
   LongEnergyPointKw,
   LongEnergyPointKwh,
@@ -15,8 +17,9 @@ import type {
   ShortEnergyPoint,
   ShortEnergyPointKw,
   ShortEnergyPointKwh,
+  TimeWindow,
   TimestampPoint,
-} from "./internal/domainTypes.js";
+} from "@wattstream/core";
 
 /**
  * Options every operation takes.
