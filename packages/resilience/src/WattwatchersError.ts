@@ -483,6 +483,21 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<
 }
 
 /**
+ * The HTTP errors `errorFromResponse` can build (everything but the no-response and pre-send kinds).
+ *
+ * @category models
+ */
+export type HttpError =
+  | BadRequest
+  | Unauthorized
+  | Forbidden
+  | NotPermitted
+  | NotFound
+  | Unprocessable
+  | RateLimited
+  | ServerError;
+
+/**
  * Every way a Wattwatchers API call can fail; discriminate on `_tag`.
  *
  * @example
@@ -493,19 +508,7 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<
  * ```
  * @category errors
  */
-export type WattwatchersError =
-  | BadRequest
-  | Unauthorized
-  | Forbidden
-  | NotPermitted
-  | NotFound
-  | Unprocessable
-  | RateLimited
-  | ServerError
-  | Timeout
-  | NetworkError
-  | DecodeError
-  | InvalidRequest;
+export type WattwatchersError = HttpError | Timeout | NetworkError | DecodeError | InvalidRequest;
 
 /**
  * The `_tag` of every {@link WattwatchersError} class.

@@ -10,7 +10,13 @@ import {
   Unauthorized,
   Unprocessable,
 } from "./WattwatchersError.js";
-import type { ErrorEntry, RateLimitScope, RedactionInput, RequestContext } from "./WattwatchersError.js";
+import type {
+  ErrorEntry,
+  HttpError,
+  RateLimitScope,
+  RedactionInput,
+  RequestContext,
+} from "./WattwatchersError.js";
 
 /**
  * What {@link errorFromResponse} needs from a non-2xx response.
@@ -31,21 +37,6 @@ export interface ResponseInput extends RequestContext, RedactionInput {
    */
   readonly now?: number | undefined;
 }
-
-/**
- * The HTTP errors {@link errorFromResponse} can build (everything but the no-response and pre-send kinds).
- *
- * @category models
- */
-export type HttpError =
-  | BadRequest
-  | Unauthorized
-  | Forbidden
-  | NotPermitted
-  | NotFound
-  | Unprocessable
-  | RateLimited
-  | ServerError;
 
 const asEntry = (u: unknown): ErrorEntry | undefined => {
   if (u === null || typeof u !== "object" || Array.isArray(u)) return undefined;

@@ -17,6 +17,7 @@ export {
   WATTWATCHERS_ERROR_TAGS,
 } from "./WattwatchersError.js";
 export type {
+  HttpError,
   HttpErrorFields,
   DecodeErrorInput,
   ErrorEntry,
@@ -32,7 +33,7 @@ export type {
   WattwatchersError,
 } from "./WattwatchersError.js";
 export { errorFromResponse } from "./errorFromResponse.js";
-export type { HttpError, ResponseInput } from "./errorFromResponse.js";
+export type { ResponseInput } from "./errorFromResponse.js";
 export { parseRateLimit, parseRetryAfter, secondsUntilUtcMidnight } from "./RateLimit.js";
 export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitState } from "./RateLimit.js";
 export { RETRY_DEFAULTS, retryPolicy, withRetry } from "./retryPolicy.js";
