@@ -56,7 +56,7 @@ export default [
     rules: {
       "@nx/enforce-module-boundaries": boundaries(
         (scope, allowed) => (scope === "scope:core" ? allowed : [...new Set([...allowed, "scope:simulator"])]),
-        ["../../../tools/bench/*"],
+        ["../../../tools/bench/*", "../../../tools/contract/*"],
       ),
       "@typescript-eslint/no-non-null-assertion": "off",
     },

@@ -16,7 +16,7 @@ import type {
   Switch,
 } from "../src/index.js";
 
-// components.examples of the vendor contract (../shared/contract/wattwatchers-v3.openapi.json), copied so the
+// components.examples of the vendor contract (contract/wattwatchers-v3.openapi.json), copied so the
 // test runs on a clone without the shared folder.
 const examples = JSON.parse(
   readFileSync(new URL("./fixtures/contract-examples.json", import.meta.url), "utf8"),

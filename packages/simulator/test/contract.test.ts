@@ -1,8 +1,6 @@
 // Contract test: every response the simulator produces for a broad set of requests validates against the vendor
 // OpenAPI schema of that operation and status, with a real JSON-Schema validator (ajv).
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv";
 import { Ajv } from "ajv";
 import ajvFormats from "ajv-formats";
@@ -11,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_START_TIME } from "../src/index.js";
 import type { Http } from "./helpers.js";
 import { FLEET, idAt, start } from "./helpers.js";
+import { hasSharedContract, loadContract, readContractText, sharedContractPath } from "../../../tools/contract/contract.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const contractPath = path.resolve(repoRoot, "../shared/contract/wattwatchers-v3.openapi.json");
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
@@ -44,7 +41,7 @@ const toJsonSchema = (node: Json, requireListed: boolean): Json => {
   return out;
 };
 
-const contract = JSON.parse(readFileSync(contractPath, "utf8")) as JsonObject;
+const contract = loadContract<JsonObject>();
 const components = contract["components"] as JsonObject;
 
 const makeAjv = (requireListed: boolean): Ajv => {
@@ -138,6 +135,17 @@ const checkVariant = (schemaName: string, body: Json, label: string, requireList
     : validator(loose, "loose", { $ref: `#/components/schemas/${schemaName}` });
   expect(v(body), `${label} as ${schemaName}: ${JSON.stringify(v.errors?.slice(0, 3))}`).toBe(true);
 };
+
+describe("the repository's copy of the contract", () => {
+  // ../shared is the steering copy; a clone alone (CI, a user's machine) has only the repository's.
+  it.runIf(hasSharedContract())("equals the copy in ../shared", () => {
+    expect(readContractText()).toBe(readFileSync(sharedContractPath, "utf8"));
+  });
+
+  it("fails with one line naming the file when it is missing", () => {
+    expect(() => readContractText("contract/missing.json")).toThrowError(/^the vendor contract is missing: .*missing\.json/);
+  });
+});
 
 describe("contract", () => {
   let h: Http;

@@ -1,8 +1,5 @@
 // The simulator's payloads and the contract's own examples decode with core's types and helpers: positional
 // arrays line up with the channel layout, phase groups resolve, names follow the API's naming rules.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Device, LongEnergyPoint, ModbusModel, ShortEnergyPoint } from "@wattstream/core";
 import {
   groupByPhase,
@@ -18,11 +15,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Http } from "./helpers.js";
 import { FLEET, idAt, start } from "./helpers.js";
+import { loadContract } from "../../../tools/contract/contract.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const contract = JSON.parse(
-  readFileSync(path.resolve(repoRoot, "../shared/contract/wattwatchers-v3.openapi.json"), "utf8"),
-) as { components: { examples: Record<string, { value: unknown }> } };
+const contract = loadContract<{ components: { examples: Record<string, { value: unknown }> } }>();
 const example = <A>(name: string): A => contract.components.examples[name]!.value as A;
 
 /** Every key of a JSON value, recursively, except inside arrays of numbers. */
