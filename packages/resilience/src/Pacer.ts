@@ -1,6 +1,7 @@
 import { Clock, Deferred, Duration, Effect, Semaphore } from "effect";
 import { ReleaseLog } from "./internal/ReleaseLog.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
+import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { isWattwatchersError, RateLimited } from "./WattwatchersError.js";
 import type { RequestContext } from "./WattwatchersError.js";
@@ -253,7 +254,9 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
 
     const pause = (ms: number | undefined): Effect.Effect<void> => {
       const w = (wake ??= Deferred.makeUnsafe<void>());
-      return ms === undefined ? Deferred.await(w) : Effect.raceFirst(Effect.sleep(Duration.millis(ms)), Deferred.await(w));
+      return ms === undefined
+        ? Deferred.await(w)
+        : Effect.raceFirst(Effect.sleep(Duration.millis(clampDelayMs(ms))), Deferred.await(w));
     };
 
     // Takers that had to wait queue on the lock in arrival order; while any are queued, newcomers queue too.
@@ -266,7 +269,7 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
           if (d._tag === "granted") return Effect.void;
           if (d._tag === "wait") return Effect.andThen(pause(d.ms), loop);
           if (!waitForDailyReset) return Effect.fail(spent(request, d.resetAt));
-          return Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, d.resetAt - now))), loop);
+          return Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, clampDelayMs(d.resetAt - now)))), loop);
         });
         return lock.withPermit(loop).pipe(Effect.ensuring(Effect.sync(() => queued--)));
       });
@@ -312,7 +315,12 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
       const tps = rateLimit?.tps;
       if (tps !== undefined) {
         books.tpsLimit = positive(tps.limit) ?? books.tpsLimit;
-        if (tps.remaining <= 0) books.blockedUntil = Math.max(books.blockedUntil, now + Math.ceil(tps.resetSeconds * 1000));
+        // A per-second window resets within a second; an absurd reset (a day) blocks at most WAIT_LIMITS' 5 s, after
+        // which the next answer says again how things stand.
+        if (tps.remaining <= 0) {
+          const block = clampDelayMs(Math.ceil(tps.resetSeconds * 1000), WAIT_LIMITS.maxTpsResetMs);
+          books.blockedUntil = Math.max(books.blockedUntil, now + block);
+        }
       }
       const tpdState = rateLimit?.tpd;
       if (tpdState !== undefined) {
@@ -320,7 +328,7 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
         // answered so far, so adopting it can only err by the requests still in flight.
         books.tpdLimit = positive(tpdState.limit) ?? books.tpdLimit;
         books.tpdRemaining = Math.max(0, tpdState.remaining);
-        books.tpdResetAt = now + Math.ceil(tpdState.resetSeconds * 1000);
+        books.tpdResetAt = now + clampDelayMs(Math.ceil(tpdState.resetSeconds * 1000), WAIT_LIMITS.maxDailyResetMs);
       }
       notify();
     };
@@ -336,10 +344,21 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
           if (error.rateLimit !== undefined) adopt(error.rateLimit, now);
           if (error.scope === "tpd") {
             books.tpdRemaining = 0;
-            books.tpdResetAt = error.resetAt === undefined ? nextMidnight(now) : error.resetAt * 1000;
+            books.tpdResetAt =
+              error.resetAt === undefined
+                ? nextMidnight(now)
+                : now + clampDelayMs(error.resetAt * 1000 - now, WAIT_LIMITS.maxDailyResetMs);
           } else {
-            const seconds = error.retryAfter ?? error.rateLimit?.tps?.resetSeconds ?? 1;
-            books.blockedUntil = Math.max(books.blockedUntil, now + Math.ceil(seconds * 1000));
+            // Capped (WAIT_LIMITS): a Retry-After of a day blocks the other calls 60 s at most, never a day; the
+            // call that got it fails fast (withRetry) with the server's value.
+            const tpsReset = error.rateLimit?.tps?.resetSeconds;
+            const block =
+              error.retryAfter !== undefined
+                ? clampDelayMs(Math.ceil(error.retryAfter * 1000), WAIT_LIMITS.maxRetryAfterMs)
+                : tpsReset !== undefined
+                  ? clampDelayMs(Math.ceil(tpsReset * 1000), WAIT_LIMITS.maxTpsResetMs)
+                  : 1000;
+            books.blockedUntil = Math.max(books.blockedUntil, now + block);
           }
           notify();
         }),

@@ -211,7 +211,8 @@ export const parseRateLimit = (
 };
 
 /**
- * Parses `Retry-After` (delay in seconds, or an HTTP date) into seconds; `undefined` when absent or unreadable.
+ * Parses `Retry-After` (delay in seconds, or an HTTP date) into seconds, as the server sent it (finite, ≥ 0, not
+ * capped: see `WAIT_LIMITS` for what is done with it); `undefined` when absent or unreadable.
  *
  * @example
  * ```ts
@@ -223,7 +224,8 @@ export const parseRateLimit = (
 export const parseRetryAfter = (headers: HeadersInput | undefined, options: ParseRateLimitOptions = {}): number | undefined => {
   const raw = readHeader(headers, "Retry-After")?.trim();
   if (raw === undefined || raw === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  // A run of digits too long for a double is still "a very long time", not "no hint": keep it finite.
+  if (/^\d+(\.\d+)?$/.test(raw)) return Math.min(Number(raw), Number.MAX_SAFE_INTEGER);
   const date = Date.parse(raw);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - (options.now ?? Date.now())) / 1000));

@@ -1,5 +1,5 @@
 import { Data } from "effect";
-import { redactText, redactValue } from "./internal/redact.js";
+import { redactText, redactValue } from "./redact.js";
 import type { RateLimitState } from "./RateLimit.js";
 
 /**
@@ -248,9 +248,13 @@ export interface RateLimitedInput extends Omit<HttpErrorInput, "status"> {
   readonly status?: number | undefined;
   /** Which budget was exhausted. */
   readonly scope: RateLimitScope;
-  /** The `Retry-After` header in seconds, when present. */
+  /** The `Retry-After` header in seconds, as the server sent it (not capped), when present. */
   readonly retryAfter?: number | undefined;
-  /** Unix seconds at which the exhausted budget resets, when known. */
+  /**
+   * Unix seconds at which trying again makes sense, when known: from the server's hints, capped by `WAIT_LIMITS`
+   * (`errorFromResponse` never sets it more than 60 s ahead for a TPS or edge 429, 25 h for a TPD one). Schedule
+   * from this, not from `retryAfter`.
+   */
   readonly resetAt?: number | undefined;
   /** The rate-limit headers of the response, parsed. */
   readonly rateLimit?: RateLimitState | undefined;
@@ -279,7 +283,10 @@ export class RateLimited extends Data.TaggedError("RateLimited")<
 > {
   constructor(input: RateLimitedInput) {
     const base = httpFields({ ...input, status: input.status ?? 429 });
-    const reset = input.resetAt === undefined ? "" : `; resets at ${new Date(input.resetAt * 1000).toISOString()}`;
+    const resetDate = input.resetAt === undefined ? undefined : new Date(input.resetAt * 1000);
+    // A hand-built error may carry any number; an unrepresentable date is left out rather than thrown on.
+    const reset =
+      resetDate === undefined || Number.isNaN(resetDate.getTime()) ? "" : `; resets at ${resetDate.toISOString()}`;
     const after = input.retryAfter === undefined ? "" : `; retry after ${input.retryAfter} s`;
     super({
       ...base,
@@ -483,6 +490,106 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<
 }
 
 /**
+ * Constructor input of {@link UnexpectedRedirect}.
+ *
+ * @category models
+ */
+export interface UnexpectedRedirectInput extends RequestContext, RedactionInput {
+  /** The 3xx status of the answer. */
+  readonly status: number;
+  /** The `Location` header as sent (only its origin is kept; the rest may carry a credential). */
+  readonly location?: string | null | undefined;
+  /** The URL the request was sent to, to resolve a relative `Location`. */
+  readonly requestUrl?: string | undefined;
+}
+
+/** The origin of a `Location` (scheme, host, port: no path, query or credentials), or `undefined`. */
+const originOf = (location: string | null | undefined, base: string | undefined): string | undefined => {
+  if (location === undefined || location === null || location.trim() === "") return undefined;
+  try {
+    const origin = new URL(location.trim(), base).origin;
+    return origin === "null" ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The service answered with a redirect (3xx), which it never does: the client does not follow it, so no request,
+ * with or without the key, goes to another origin. Only the origin of the `Location` is kept (never its path or
+ * query, which could carry a credential). Not transient: a redirect loop costs one request.
+ *
+ * @example
+ * ```ts
+ * import { UnexpectedRedirect } from "@wattstream/resilience"
+ * const e = new UnexpectedRedirect({ operation: "getDevice", method: "GET", path: "/devices/D123456789012", status: 302, location: "https://elsewhere.example/x?key=1" })
+ * e.locationOrigin // "https://elsewhere.example"
+ * ```
+ * @category errors
+ */
+export class UnexpectedRedirect extends Data.TaggedError("UnexpectedRedirect")<
+  ErrorFields & { readonly status: number; readonly locationOrigin: string | undefined }
+> {
+  constructor(input: UnexpectedRedirectInput) {
+    const secrets = input.secrets ?? [];
+    const context = redactContext(input, secrets);
+    const origin = originOf(input.location, input.requestUrl);
+    const locationOrigin = origin === undefined ? undefined : redactText(origin, secrets);
+    const to = locationOrigin === undefined ? "without a usable Location" : `to ${locationOrigin}`;
+    super({
+      ...noResponse(context, `${where(context)} was redirected (${input.status}) ${to}; redirects are never followed`),
+      status: input.status,
+      locationOrigin,
+    });
+  }
+}
+
+/**
+ * Constructor input of {@link ResponseTooLarge}.
+ *
+ * @category models
+ */
+export interface ResponseTooLargeInput extends RequestContext, RedactionInput {
+  /** The HTTP status of the answer whose body was too large. */
+  readonly status: number;
+  /** The client's limit, in bytes. */
+  readonly limitBytes: number;
+  /** The `Content-Length` the server declared, when it declared one. */
+  readonly declaredBytes?: number | undefined;
+}
+
+/**
+ * The answer's body is larger than the client's `maxResponseBytes`: refused from its `Content-Length` before
+ * reading, or cut off (and the connection cancelled) once that many bytes arrived, so memory stays bounded. Not
+ * transient: the same request would get the same answer.
+ *
+ * @example
+ * ```ts
+ * import { ResponseTooLarge } from "@wattstream/resilience"
+ * const e = new ResponseTooLarge({ operation: "listDevices", method: "GET", path: "/devices", status: 200, limitBytes: 16 * 1024 * 1024 })
+ * e.limitBytes // 16777216
+ * ```
+ * @category errors
+ */
+export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<
+  ErrorFields & { readonly status: number; readonly limitBytes: number; readonly declaredBytes: number | undefined }
+> {
+  constructor(input: ResponseTooLargeInput) {
+    const context = redactContext(input, input.secrets ?? []);
+    const declared = input.declaredBytes === undefined ? "" : ` (Content-Length ${input.declaredBytes})`;
+    super({
+      ...noResponse(
+        context,
+        `${where(context)} (${input.status}) answered with a body over the ${input.limitBytes}-byte limit${declared}`,
+      ),
+      status: input.status,
+      limitBytes: input.limitBytes,
+      declaredBytes: input.declaredBytes,
+    });
+  }
+}
+
+/**
  * The HTTP errors `errorFromResponse` can build (everything but the no-response and pre-send kinds).
  *
  * @category models
@@ -508,7 +615,14 @@ export type HttpError =
  * ```
  * @category errors
  */
-export type WattwatchersError = HttpError | Timeout | NetworkError | DecodeError | InvalidRequest;
+export type WattwatchersError =
+  | HttpError
+  | UnexpectedRedirect
+  | ResponseTooLarge
+  | Timeout
+  | NetworkError
+  | DecodeError
+  | InvalidRequest;
 
 /**
  * The `_tag` of every {@link WattwatchersError} class.
@@ -524,6 +638,8 @@ export const WATTWATCHERS_ERROR_TAGS = [
   "Unprocessable",
   "RateLimited",
   "ServerError",
+  "UnexpectedRedirect",
+  "ResponseTooLarge",
   "Timeout",
   "NetworkError",
   "DecodeError",

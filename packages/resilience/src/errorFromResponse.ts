@@ -1,4 +1,5 @@
 import { parseRateLimit, parseRetryAfter, secondsUntilUtcMidnight } from "./RateLimit.js";
+import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
 import type { HeadersInput } from "./RateLimit.js";
 import {
   BadRequest,
@@ -129,14 +130,19 @@ const rateLimited = (
   else if (rateLimit?.tpd !== undefined && rateLimit.tpd.remaining <= 0) scope = "tpd";
   else scope = "tps";
 
+  // Hints are the server's word, capped (WAIT_LIMITS): `resetAt` never lies further ahead than a sane reset, so
+  // whoever schedules from it cannot be sent to sleep for a day by one header (the raw hints stay in
+  // `retryAfter` and `rateLimit`).
   let resetAt: number | undefined;
   if (scope === "tpd") {
     // api-facts: the daily budget resets at 00:00 UTC; the header's delay is preferred when present.
     const delay = rateLimit?.tpd?.resetSeconds ?? retryAfter ?? secondsUntilUtcMidnight(nowMs);
-    resetAt = Math.ceil(nowSeconds + delay);
+    resetAt = Math.ceil(nowSeconds + clampDelayMs(delay * 1000, WAIT_LIMITS.maxDailyResetMs) / 1000);
+  } else if (retryAfter !== undefined) {
+    resetAt = nowSeconds + clampDelayMs(retryAfter * 1000, WAIT_LIMITS.maxRetryAfterMs) / 1000;
   } else {
-    const delay = retryAfter ?? (scope === "tps" ? rateLimit?.tps?.resetSeconds : undefined);
-    resetAt = delay === undefined ? undefined : nowSeconds + delay;
+    const delay = scope === "tps" ? rateLimit?.tps?.resetSeconds : undefined;
+    resetAt = delay === undefined ? undefined : nowSeconds + clampDelayMs(delay * 1000, WAIT_LIMITS.maxTpsResetMs) / 1000;
   }
   return new RateLimited({ ...fields, scope, retryAfter, resetAt, rateLimit });
 };

@@ -10,9 +10,11 @@ export {
   NotFound,
   NotPermitted,
   RateLimited,
+  ResponseTooLarge,
   ServerError,
   Timeout,
   Unauthorized,
+  UnexpectedRedirect,
   Unprocessable,
   WATTWATCHERS_ERROR_TAGS,
 } from "./WattwatchersError.js";
@@ -29,7 +31,9 @@ export type {
   RateLimitScope,
   RedactionInput,
   RequestContext,
+  ResponseTooLargeInput,
   TimeoutInput,
+  UnexpectedRedirectInput,
   WattwatchersError,
 } from "./WattwatchersError.js";
 export { errorFromResponse } from "./errorFromResponse.js";
@@ -39,4 +43,6 @@ export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitSta
 export { RETRY_DEFAULTS, retryPolicy, withRetry } from "./retryPolicy.js";
 export type { RetryOptions, VerifyOutcome, WithRetryOptions } from "./retryPolicy.js";
 export { makePacer } from "./Pacer.js";
+export { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
+export { redactText, redactValue } from "./redact.js";
 export type { Pacer, PacerOptions, PacerSnapshot } from "./Pacer.js";

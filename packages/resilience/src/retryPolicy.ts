@@ -1,5 +1,6 @@
 import { Cause, Clock, Duration, Effect, Random, Schedule } from "effect";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
+import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
 import { isTransient, isWattwatchersError } from "./WattwatchersError.js";
 import type { WattwatchersError } from "./WattwatchersError.js";
 
@@ -93,11 +94,20 @@ const normalize = (options: RetryOptions = {}): NormalizedRetry => ({
   waitForDailyReset: options.waitForDailyReset ?? RETRY_DEFAULTS.waitForDailyReset,
 });
 
-/** The least the server asked us to wait, in ms: `Retry-After`, else the TPS window's reset. */
-const serverFloorMs = (error: WattwatchersError): number => {
+/**
+ * The least the server asked us to wait, in ms: `Retry-After`, else the TPS window's reset (capped at
+ * `WAIT_LIMITS.maxTpsResetMs`: a per-second window that resets in a day is nonsense, so it is waited 5 s at most);
+ * `undefined` when `Retry-After` is beyond `WAIT_LIMITS.maxRetryAfterMs`: such a wait is not taken silently, the
+ * call fails with the `RateLimited` error, which carries the server's `retryAfter`.
+ */
+const serverFloorMs = (error: WattwatchersError): number | undefined => {
   if (error._tag !== "RateLimited") return 0;
-  const seconds = error.retryAfter ?? (error.scope === "tps" ? error.rateLimit?.tps?.resetSeconds : undefined) ?? 0;
-  return seconds * 1000;
+  if (error.retryAfter !== undefined) {
+    const ms = error.retryAfter * 1000;
+    return ms > WAIT_LIMITS.maxRetryAfterMs ? undefined : ms;
+  }
+  const reset = error.scope === "tps" ? error.rateLimit?.tps?.resetSeconds : undefined;
+  return reset === undefined ? 0 : clampDelayMs(reset * 1000, WAIT_LIMITS.maxTpsResetMs);
 };
 
 /**
@@ -132,13 +142,17 @@ const makeSchedule = (o: NormalizedRetry, startedAt: number | undefined): Schedu
         if (!o.waitForDailyReset) return Cause.done(Duration.zero);
         const resetMs =
           error.resetAt === undefined ? meta.now + secondsUntilUtcMidnight(meta.now) * 1000 : error.resetAt * 1000;
-        const wait = Duration.millis(Math.max(0, resetMs - meta.now));
+        // Even a hand-built error cannot make this wait longer than a day's reset can be away.
+        const wait = Duration.millis(clampDelayMs(resetMs - meta.now, WAIT_LIMITS.maxDailyResetMs));
         return Effect.succeed([wait, wait] as [Duration.Duration, Duration.Duration]);
       }
       if (!isTransient(error)) return Cause.done(Duration.zero);
       return Effect.flatMap(Random.next, (random) => {
+        const floor = serverFloorMs(error);
+        if (floor === undefined) return Cause.done(Duration.zero);
         const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * o.factor ** (meta.attempt - 1));
-        const delayMs = Math.max(serverFloorMs(error), Math.round(random * ceiling));
+        // Clamped so that no option (a huge baseDelay, an infinite maxElapsed) can hand a timer what it cannot hold.
+        const delayMs = clampDelayMs(Math.max(floor, Math.round(random * ceiling)));
         const elapsed = meta.now - (startedAt ?? meta.start);
         if (elapsed + delayMs > o.maxElapsedMs) return Cause.done(Duration.zero);
         const delay = Duration.millis(delayMs);

@@ -7,7 +7,11 @@ import {
   InvalidRequest,
   NetworkError,
   RateLimited,
+  redactText,
+  redactValue,
+  ResponseTooLarge,
   Timeout,
+  UnexpectedRedirect,
   WATTWATCHERS_ERROR_TAGS,
 } from "../src/index.js";
 import type { WattwatchersError } from "../src/index.js";
@@ -39,6 +43,9 @@ const build = (secrets: ReadonlyArray<string> | undefined): ReadonlyArray<Wattwa
   errorFromResponse({ ...ctx, path: `/devices/${KEY}`, status: 404, body: { errors: [{ code: "X", message: KEY }] } }),
   new RateLimited({ ...ctx, scope: "tpd", serverMessage: KEY }),
   new Timeout({ ...ctx, path: `/devices/${ODD_SECRET}`, timeoutMs: 10 }),
+  new UnexpectedRedirect({ ...ctx, status: 302, location: `https://${ODD_SECRET}.example/cb?key=${KEY}#${KEY}` }),
+  new UnexpectedRedirect({ ...ctx, status: 301, location: `/devices/${KEY}`, requestUrl: "https://api.example/devices/x" }),
+  new ResponseTooLarge({ ...ctx, path: `/devices/${KEY}`, status: 200, limitBytes: 10, declaredBytes: 11 }),
   new NetworkError({ ...ctx, cause: leakyCause }),
   new NetworkError({ ...ctx, cause: { headers: new Headers({ authorization: `Bearer ${KEY}` }), msg: ODD_SECRET } }),
   new NetworkError({ ...ctx, cause: `socket closed ${KEY}` }),
@@ -98,5 +105,39 @@ describe("key redaction", () => {
     const exit = Effect.runSyncExit(Effect.fail(every[0]!));
     expect(Exit.isFailure(exit)).toBe(true);
     expect(inspect(exit, { depth: Infinity })).not.toContain(KEY);
+  });
+});
+
+describe("redactText: the key in other forms", () => {
+  const forms = {
+    verbatim: KEY,
+    "without its prefix": KEY.slice(4),
+    "upper-cased": KEY.toUpperCase(),
+    "URL-encoded": encodeURIComponent(`${KEY}/x`).slice(0, -4),
+    "base64 of the key": Buffer.from(KEY).toString("base64"),
+    "base64 of the Authorization value": Buffer.from(`Bearer ${KEY}`).toString("base64"),
+    "URL-safe base64": Buffer.from(`Bearer ${KEY}`).toString("base64url"),
+  };
+  it.each(Object.entries(forms))("scrubs the key %s", (_name, form) => {
+    const text = redactText(`server said: ${form} (end)`, [KEY]);
+    expect(text).toContain("server said: ");
+    expect(text).toContain(" (end)");
+    expect(text).not.toContain(form);
+    expect(text.toLowerCase()).not.toContain(KEY.slice(4).toLowerCase());
+  });
+
+  it("scrubs an arbitrary secret in a URL-encoded echo and leaves ordinary text alone", () => {
+    const secret = "p@ss word/with+signs";
+    expect(redactText(`q=${encodeURIComponent(secret)}&x=1`, [secret])).toBe("q=[REDACTED]&x=1");
+    expect(redactText("nothing to see here", [KEY, "abc"])).toBe("nothing to see here");
+  });
+
+  it("redactValue keeps a __proto__ key as data, never as the prototype", () => {
+    const copy = redactValue(JSON.parse(`{"__proto__": {"polluted": "${KEY}"}, "a": {"__proto__": {"x": 1}}}`), [KEY]) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(copy["a"])).toBe(Object.prototype);
+    expect((copy as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.hasOwn(copy, "__proto__")).toBe(true);
+    expect(JSON.stringify(copy)).not.toContain(KEY);
   });
 });

@@ -22,6 +22,8 @@ expectTypeOf<WattwatchersError["_tag"]>().toEqualTypeOf<
   | "Unprocessable"
   | "RateLimited"
   | "ServerError"
+  | "UnexpectedRedirect"
+  | "ResponseTooLarge"
   | "Timeout"
   | "NetworkError"
   | "DecodeError"
