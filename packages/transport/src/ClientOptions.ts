@@ -7,6 +7,7 @@ import type { Pacer, PacerOptions, RetryOptions } from "@wattstream/resilience";
  * |---|---|
  * | `baseUrl` | `https://api-v3.wattwatchers.com.au` |
  * | `timeout` | 10 000 ms per attempt (request and body) |
+ * | `maxResponseBytes` | 16 MiB, enforced while reading |
  * | `retry` | resilience's `RETRY_DEFAULTS` (5 retries, 200 ms base, full jitter, 30 s budget) |
  * | `pacing` | on: learns the key's TPS/TPD budgets from the response headers |
  * | `fetch` | `globalThis.fetch`, called through a thin wrapper (bodiless requests forwarded by URL) |
@@ -37,10 +38,25 @@ export interface ClientOptions {
    */
   readonly baseUrl?: string | URL | undefined;
   /**
-   * Per-attempt timeout in milliseconds, covering the request and reading its body; `false` for none.
+   * Per-attempt timeout in milliseconds, covering the request and reading its body; `false` for none. At most
+   * 2^31 − 1 (what a timer can hold).
    * @default 10000
    */
   readonly timeout?: number | false | undefined;
+  /**
+   * The largest response body the client reads, in bytes. A `Content-Length` above it is refused before reading;
+   * a body without one (chunked, or one that never ends) is cut off as soon as it passes the limit and the
+   * connection is closed, so a hostile or broken server cannot grow memory without bound. Either way the call
+   * fails with `ResponseTooLarge` (not retried). The default is about 8× the largest legitimate answer: a 7-day
+   * 5-minute long-energy window of a 6-channel device is about 1.5 MB, 12 h of short energy about 0.5 MB, a list
+   * of 100,000 device IDs 1.6 MB.
+   * @default 16777216 (16 MiB)
+   * @example
+   * ```ts
+   * makeClient({ apiKey, maxResponseBytes: 64 * 1024 * 1024 });
+   * ```
+   */
+  readonly maxResponseBytes?: number | undefined;
   /**
    * Options of resilience's retry policy (transient failures only, Retry-After honoured, PATCH verified before
    * any re-send), or `false` for a single attempt.
@@ -64,4 +80,5 @@ export interface ClientOptions {
 export const CLIENT_DEFAULTS = {
   baseUrl: "https://api-v3.wattwatchers.com.au",
   timeoutMs: 10_000,
+  maxResponseBytes: 16 * 1024 * 1024,
 } as const;

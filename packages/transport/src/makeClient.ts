@@ -1,7 +1,7 @@
 import { Cause, Effect, Exit, Option, Scheduler, Stream } from "effect";
 import ky from "ky";
 import type { DeviceId, TimeWindow } from "@wattstream/core";
-import { InvalidRequest, makePacer } from "@wattstream/resilience";
+import { InvalidRequest, makePacer, WAIT_LIMITS } from "@wattstream/resilience";
 import type { Pacer, PacerOptions, WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "./ApiResponse.js";
 import type { ClientOptions } from "./ClientOptions.js";
@@ -83,6 +83,14 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
   if (timeout !== false && !(Number.isFinite(timeout) && timeout > 0)) {
     throw configError("timeout", "timeout", "timeout must be a positive number of milliseconds or false");
   }
+  // A timer cannot hold more: Node would fire it after 1 ms, so every attempt would time out at once.
+  if (timeout !== false && timeout > WAIT_LIMITS.maxTimerMs) {
+    throw configError("timeout", "timeout", `timeout must be at most ${WAIT_LIMITS.maxTimerMs} ms (what a timer can hold)`);
+  }
+  const maxResponseBytes = options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes;
+  if (!(typeof maxResponseBytes === "number" && maxResponseBytes > 0)) {
+    throw configError("maxResponseBytes", "max-response-bytes", "maxResponseBytes must be a positive number of bytes");
+  }
   const apiKey = options.apiKey;
 
   const http = ky.create({
@@ -105,6 +113,7 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
     fetch: options.fetch ?? forwardRequest,
     secrets: [apiKey],
     timeoutMs: timeout === false ? undefined : timeout,
+    maxResponseBytes,
     pacer:
       pacing === false
         ? undefined
@@ -270,7 +279,13 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
  */
 const forwardRequest = (input: Request | URL | string, init?: RequestInit): Promise<Response> =>
   input instanceof Request && input.body === null
-    ? fetch(input.url, { ...init, method: input.method, headers: input.headers, signal: init?.signal ?? input.signal })
+    ? fetch(input.url, {
+        ...init,
+        method: input.method,
+        headers: input.headers,
+        redirect: init?.redirect ?? input.redirect,
+        signal: init?.signal ?? input.signal,
+      })
     : fetch(input, init);
 
 /**

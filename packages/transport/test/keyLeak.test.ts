@@ -70,6 +70,17 @@ describe("the API key never leaks", () => {
     // Timeout: a real 100 ms timeout against a 2 s delay, so the request is really cut.
     const impatient = makeClient({ apiKey: key, baseUrl: sim.baseUrl, retry: false, pacing: false, timeout: 100 });
     await run(key, impatient.getDevice(ids[0]!));
+    const tiny = makeClient({ apiKey: key, baseUrl: sim.baseUrl, retry: false, pacing: false, maxResponseBytes: 10 });
+    await run(key, tiny.getDevice(ids[0]!)); // ResponseTooLarge
+    const redirectTo = `https://${key.slice(4)}.example/steal?key=${key}`;
+    const redirected = makeClient({
+      apiKey: key,
+      baseUrl: sim.baseUrl,
+      retry: false,
+      pacing: false,
+      fetch: () => Promise.resolve(new Response(key, { status: 302, headers: { location: redirectTo } })),
+    });
+    await run(key, redirected.getDevice(ids[0]!)); // UnexpectedRedirect, the key in its Location's origin
     await run(key, c.getDevice(key)); // InvalidRequest whose input *is* the key
     await run(key, c.getLongEnergyData(ids[0]!, { granularity: "hour", timezone: key })); // ... and as a timezone
 

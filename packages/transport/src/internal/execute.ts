@@ -8,9 +8,12 @@ import type { KyInstance } from "ky";
 import {
   DecodeError,
   NetworkError,
+  ResponseTooLarge,
   Timeout,
+  UnexpectedRedirect,
   errorFromResponse,
   parseRateLimit,
+  redactText,
   withRetry,
 } from "@wattstream/resilience";
 import type { Pacer, RateLimitState, RetryOptions, VerifyOutcome, WattwatchersError } from "@wattstream/resilience";
@@ -27,6 +30,8 @@ export interface Transport {
   readonly secrets: ReadonlyArray<string>;
   /** Per-attempt timeout covering the request and reading the body; `undefined` = none. */
   readonly timeoutMs: number | undefined;
+  /** The largest body read, in bytes; a larger one is refused (`ResponseTooLarge`) while reading. */
+  readonly maxResponseBytes: number;
   /**
    * The client's pacer (memoised, made on first use so it reads the running fiber's Clock); none = no pacing.
    * Every attempt runs inside its `pace`: a TPS slot from before sending until a second after the answer, the
@@ -62,21 +67,86 @@ interface RawResponse {
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
+/** What an answer can be refused as before its body is interpreted. */
+type Refusal = UnexpectedRedirect | ResponseTooLarge;
+
+const utf8 = new TextDecoder();
+
+/**
+ * Reads a body as UTF-8 text, at most `limit` bytes: a `Content-Length` over the limit is refused before reading,
+ * and a body without one (chunked, endless) is cut off once the limit is passed, its stream cancelled (which
+ * closes the connection), so a hostile answer costs at most `limit` bytes of memory. `undefined` = too large.
+ */
+const readText = async (response: Response, limit: number): Promise<string | undefined> => {
+  const body = response.body;
+  if (body === null) return "";
+  const reader = body.getReader();
+  const chunks: Array<Uint8Array> = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return utf8.decode(chunks[0]);
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return utf8.decode(all);
+};
+
+/** Drops a body that will not be read, without waiting for it (and without an unhandled rejection). */
+const discard = (response: Response): void => {
+  if (response.body !== null) response.body.cancel().catch(() => undefined);
+};
+
 /** Sends one attempt with ky and reads its body; `signal` aborts both. */
-const request = async <A>(t: Transport, call: Call<A>, signal: AbortSignal): Promise<RawResponse> => {
+const request = async <A>(t: Transport, call: Call<A>, signal: AbortSignal): Promise<RawResponse | Refusal> => {
   const input = call.query === "" ? call.path.slice(1) : `${call.path.slice(1)}?${call.query}`;
   // The abort signal goes straight to fetch rather than through ky's `signal` option, which would make ky
   // combine it with its own (AbortSignal.any: weak references and a GC cost on every request); ky has nothing
-  // left to abort itself, its retry and timeout being off.
+  // left to abort itself, its retry and timeout being off. Redirects are never followed (the service never
+  // redirects; following one would send the request, key included, wherever a Location points): `manual` gives
+  // the 3xx itself to the client in Node (a status-0 `opaqueredirect` in browsers), set on the init as well, so
+  // a caller's `fetch` that rebuilds the request still gets it.
   const fetchWithSignal = (req: Request | URL | string, init?: RequestInit) =>
-    t.fetch(req, init === undefined ? { signal } : { ...init, signal });
+    t.fetch(req, init === undefined ? { signal, redirect: "manual" } : { ...init, signal, redirect: "manual" });
   const response = await t.ky(
     input,
     call.body === undefined
-      ? { method: call.method, fetch: fetchWithSignal }
-      : { method: call.method, fetch: fetchWithSignal, body: call.body, headers: JSON_HEADERS },
+      ? { method: call.method, fetch: fetchWithSignal, redirect: "manual" }
+      : { method: call.method, fetch: fetchWithSignal, redirect: "manual", body: call.body, headers: JSON_HEADERS },
   );
-  const text = await response.text();
+  const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
+  // A `fetch` of the caller's that followed a redirect anyway (`redirected`) must not pass another origin's
+  // answer off as the API's.
+  if (response.type === "opaqueredirect" || (response.status >= 300 && response.status <= 399) || response.redirected) {
+    discard(response);
+    return new UnexpectedRedirect({
+      ...context,
+      status: response.status,
+      location: response.redirected ? response.url : response.headers.get("location"),
+      requestUrl: response.url,
+    });
+  }
+  const declared = response.headers.get("content-length");
+  const declaredBytes = declared === null || !/^\d+$/.test(declared.trim()) ? undefined : Number(declared.trim());
+  const tooLarge = () =>
+    new ResponseTooLarge({ ...context, status: response.status, limitBytes: t.maxResponseBytes, declaredBytes });
+  if (declaredBytes !== undefined && declaredBytes > t.maxResponseBytes) {
+    discard(response);
+    return tooLarge();
+  }
+  const text = await readText(response, t.maxResponseBytes);
+  if (text === undefined) return tooLarge();
   return { status: response.status, headers: response.headers, text };
 };
 
@@ -90,8 +160,8 @@ const sendRaw = <A>(
   t: Transport,
   call: Call<A>,
   timeoutMs: number | undefined,
-): Effect.Effect<RawResponse, NetworkError | Timeout> =>
-  Effect.callback<RawResponse, NetworkError | Timeout>((resume) => {
+): Effect.Effect<RawResponse, NetworkError | Timeout | Refusal> =>
+  Effect.callback<RawResponse, NetworkError | Timeout | Refusal>((resume) => {
     const controller = new AbortController();
     let timedOut = false;
     const timer =
@@ -104,7 +174,7 @@ const sendRaw = <A>(
     request(t, call, controller.signal).then(
       (raw) => {
         clearTimeout(timer);
-        resume(Effect.succeed(raw));
+        resume("text" in raw ? Effect.succeed(raw) : Effect.fail(raw));
       },
       (cause: unknown) => {
         clearTimeout(timer);
@@ -141,7 +211,7 @@ const isLiveClock = (clock: Clock.Clock): boolean => {
  * fetch's CPU per request (and more in wall time) against the ≤ 1.5× target of the client benchmark
  * (bench/client.bench.ts), while the timer costs nothing measurable. Both end in the same `Timeout` error.
  */
-const send = <A>(t: Transport, call: Call<A>): Effect.Effect<RawResponse, NetworkError | Timeout> => {
+const send = <A>(t: Transport, call: Call<A>): Effect.Effect<RawResponse, NetworkError | Timeout | Refusal> => {
   const timeoutMs = t.timeoutMs;
   if (timeoutMs === undefined) return sendRaw(t, call, undefined);
   return Effect.clockWith((clock) =>
@@ -173,17 +243,23 @@ const interpret = <A>(
   if (raw.status === 204 && call.noContent !== undefined) {
     return Effect.succeed({ data: call.noContent, status: raw.status, rateLimit });
   }
+  // JSON.parse keeps `__proto__`, `constructor` and `prototype` keys as own data properties (never as a
+  // prototype), and the decoders copy them as data too (test/hostile/prototype.test.ts proves both).
   let json: unknown;
   try {
     json = JSON.parse(raw.text);
-  } catch (e) {
+  } catch {
+    // Described without quoting the body: V8's SyntaxError message quotes its start, and a server (or a proxy's
+    // error page) may echo the request, key included, in exactly that place.
+    const type = raw.headers.get("content-type")?.split(";")[0]?.trim();
+    const kind = type === undefined || type === "" ? "a body" : `a ${redactText(type.slice(0, 100), t.secrets)} body`;
     return Effect.fail(
       new DecodeError({
         ...context,
         status: raw.status,
         payloadPath: "$",
         expected: "a JSON body",
-        actual: raw.text === "" ? "an empty body" : `invalid JSON (${e instanceof Error ? e.message : "parse error"})`,
+        actual: raw.text === "" ? "an empty body" : `invalid JSON (${kind} of ${raw.text.length} characters)`,
       }),
     );
   }
