@@ -37,11 +37,15 @@ const secretForms = (secret: string): ReadonlyArray<string> => {
   forms.add(encodeURIComponent(secret));
   forms.add(JSON.stringify(secret).slice(1, -1));
   for (const text of [secret, `Bearer ${secret}`]) {
-    // Only the part of the encoding that does not depend on what follows: whole 3-byte groups.
-    const b64 = base64(text).replace(/=+$/, "");
+    // The whole encoding (padded and not), and the part that does not depend on what follows (whole 3-byte
+    // groups), for an echo of a longer text that starts with it.
+    const padded = base64(text);
+    const b64 = padded.replace(/=+$/, "");
     const stable = b64.slice(0, Math.floor(b64.length / 4) * 4);
-    forms.add(stable);
-    forms.add(stable.replace(/\+/g, "-").replace(/\//g, "_"));
+    for (const f of [padded, b64, stable]) {
+      forms.add(f);
+      forms.add(f.replace(/\+/g, "-").replace(/\//g, "_"));
+    }
   }
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
 };

@@ -252,7 +252,10 @@ const interpret = <A>(
     // Described without quoting the body: V8's SyntaxError message quotes its start, and a server (or a proxy's
     // error page) may echo the request, key included, in exactly that place.
     const type = raw.headers.get("content-type")?.split(";")[0]?.trim();
-    const kind = type === undefined || type === "" ? "a body" : `a ${redactText(type.slice(0, 100), t.secrets)} body`;
+    const kind =
+      type === undefined || type === ""
+        ? "a body"
+        : `${/^[aeiou]/i.test(type) ? "an" : "a"} ${redactText(type.slice(0, 100), t.secrets)} body`;
     return Effect.fail(
       new DecodeError({
         ...context,
