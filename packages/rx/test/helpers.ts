@@ -9,9 +9,11 @@ import {
   NotFound,
   NotPermitted,
   RateLimited,
+  ResponseTooLarge,
   ServerError,
   Timeout,
   Unauthorized,
+  UnexpectedRedirect,
   Unprocessable,
 } from "@wattstream/resilience";
 import type { RateLimitScope, WattwatchersError } from "@wattstream/resilience";
@@ -52,6 +54,10 @@ export const tagged = (tag: WattwatchersError["_tag"], extra: { readonly status?
       return new DecodeError({ ...ctx, payloadPath: "$.id", expected: "string" });
     case "InvalidRequest":
       return new InvalidRequest({ ...ctx, input: "x", rule: "device ID" });
+    case "UnexpectedRedirect":
+      return new UnexpectedRedirect({ ...ctx, status: extra.status ?? 302, location: "https://elsewhere.example/" });
+    case "ResponseTooLarge":
+      return new ResponseTooLarge({ ...ctx, status: extra.status ?? 200, limitBytes: 16 * 1024 * 1024 });
     default: {
       const Ctor = { BadRequest, Unauthorized, Forbidden, NotPermitted, NotFound, Unprocessable, ServerError }[tag];
       return new Ctor({ ...ctx, status: extra.status ?? STATUS[tag] ?? 500 });

@@ -24,6 +24,10 @@ describe("verdictOf: rx's error policy on resilience's model", () => {
       Unprocessable: "split",
       RateLimited: "rateLimited",
       ServerError: "retry",
+      // A redirect or an oversized body is not transient (the same request gets the same answer) and not a key or
+      // request problem either: the stream degrades and keeps polling with back-off.
+      UnexpectedRedirect: "degraded",
+      ResponseTooLarge: "degraded",
       Timeout: "retry",
       NetworkError: "retry",
       DecodeError: "degraded",

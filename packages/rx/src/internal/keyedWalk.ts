@@ -20,6 +20,18 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
+const hasOwn = Object.hasOwn;
+
+/**
+ * Sets an own data property. A plain assignment of a key named `__proto__` would instead *replace the prototype*
+ * of the result with the payload's value (the server decides what `snapshot.anything` inherits); JSON data keeps
+ * such a key as an ordinary property, and so must the shared snapshot.
+ */
+const setOwn = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+};
+
 const idOf = (u: unknown): string | undefined => {
   if (u === null || typeof u !== "object") return undefined;
   const id = (u as { readonly id?: unknown }).id;
@@ -56,26 +68,30 @@ const walkObject = (
   let same = true;
   let nextCount = 0;
   const result: Record<string, unknown> = {};
+  // Own keys only, on both sides: `constructor`, `toString`… inherited from Object.prototype are not data, so a
+  // payload's own `constructor` key is an addition, never a change "from" the Object function.
   for (const key in next) {
+    if (!hasOwn(next, key)) continue;
     nextCount++;
     const n = next[key];
-    if (!(key in prev)) {
+    if (!hasOwn(prev, key)) {
       same = false;
       if (out) out.push({ path: [...path, key], op: "add", to: n });
-      result[key] = n;
+      setOwn(result, key, n);
       continue;
     }
     const p = prev[key];
     path.push(key);
     const v = walk(p, n, path, out);
     path.pop();
-    result[key] = v;
+    setOwn(result, key, v);
     if (v !== p) same = false;
   }
   let prevCount = 0;
   for (const key in prev) {
+    if (!hasOwn(prev, key)) continue;
     prevCount++;
-    if (!(key in next)) {
+    if (!hasOwn(next, key)) {
       same = false;
       if (out) out.push({ path: [...path, key], op: "remove", from: prev[key] });
     }
@@ -160,7 +176,7 @@ export const leaves = (
     value.forEach((v: unknown, i) => leaves(v, [...path, keyed ? (idOf(v) ?? String(i)) : String(i)], out, keyed));
   } else if (isPlainObject(value)) {
     // An entity's `id` is its key in the path, not a value of its own.
-    for (const key in value) if (!(keyedEntity && key === "id")) leaves(value[key], [...path, key], out);
+    for (const key in value) if (hasOwn(value, key) && !(keyedEntity && key === "id")) leaves(value[key], [...path, key], out);
   } else {
     out.push([path, value]);
   }
@@ -173,7 +189,8 @@ export const at = (root: unknown, path: ReadonlyArray<string>): unknown => {
     if (Array.isArray(cur)) {
       cur = isKeyed(cur) ? cur.find((e) => idOf(e) === seg) : cur[Number(seg)];
     } else if (cur !== null && typeof cur === "object") {
-      cur = (cur as Record<string, unknown>)[seg];
+      // Own properties only: a path segment `constructor` or `__proto__` names data, not what objects inherit.
+      cur = hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
     } else return undefined;
   }
   return cur;
