@@ -1,8 +1,9 @@
 /**
  * The one stderr line for a failure: what went wrong, naming the input and the rule where there is one. The
- * API key never appears: anything shaped like a key (`key_…`) or a Bearer credential is masked, and so is the
- * configured key verbatim, whatever its shape.
+ * API key never appears: everything printed goes through resilience's redaction (the project's one routine), which
+ * masks the configured key in any form it may come back in and anything shaped like a key or a Bearer credential.
  */
+import { redactText } from "@wattstream/resilience";
 
 const EXPECTED_FORM: Readonly<Record<string, string>> = {
   device: "expected 13 uppercase letters or digits starting with B, D, E or F, e.g. D123456789012",
@@ -11,12 +12,8 @@ const EXPECTED_FORM: Readonly<Record<string, string>> = {
   "sub-entity": "expected <deviceId>_C<n> or <deviceId>_S<n>, e.g. D123456789012_S1",
 };
 
-/** Masks credentials in any text the CLI prints about an error. */
-export const redact = (text: string, secrets: ReadonlyArray<string>): string => {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("key_***");
-  return out.replace(/key_[A-Za-z0-9]{8,}/g, "key_***").replace(/(bearer\s+)[^\s"']+/gi, "$1***");
-};
+/** Masks credentials in any text the CLI prints about an error (resilience's `redactText`). */
+export const redact = (text: string, secrets: ReadonlyArray<string>): string => redactText(text, secrets);
 
 const field = (error: unknown, name: string): unknown =>
   typeof error === "object" && error !== null ? (error as Readonly<Record<string, unknown>>)[name] : undefined;

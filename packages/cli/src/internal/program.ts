@@ -1,7 +1,24 @@
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { FAULT_PROFILE_NAMES } from "./faultProfiles.js";
 import type { GlobalOptions, Io } from "./Output.js";
 import { duration, instant, port, positiveNumber, wholeNumber } from "./parsers.js";
+import { UsageError } from "./UsageError.js";
+
+/** Reads `--api-key-file` (`-` = stdin): the trimmed content, never echoed in an error. */
+const readApiKeyFile = (path: string): string => {
+  let text: string;
+  try {
+    text = readFileSync(path === "-" ? 0 : path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new UsageError(`--api-key-file ${path}`, `must be a readable file${typeof code === "string" ? ` (${code})` : ""}`);
+  }
+  const key = text.trim();
+  if (key === "") throw new UsageError(`--api-key-file ${path}`, "must contain the API key (it is empty)");
+  if (/\s/.test(key)) throw new UsageError(`--api-key-file ${path}`, "must contain only the API key, on one line");
+  return key;
+};
 
 /** What a command module's `main` receives: parsed global options and the streams. */
 export interface CommandContext {
@@ -38,7 +55,11 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     )
     .version(version, "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "show help for a command")
-    .option("--api-key <key>", "API key (default: $WATTSTREAM_API_KEY); never printed")
+    .option(
+      "--api-key <key>",
+      "API key (default: $WATTSTREAM_API_KEY); never printed, but visible to other users in the process list: prefer --api-key-file or the variable",
+    )
+    .option("--api-key-file <path>", "read the API key from a file ('-' = stdin); surrounding whitespace is ignored")
     .option("--base-url <url>", "API base URL (default: $WATTSTREAM_BASE_URL or https://api-v3.wattwatchers.com.au)")
     .option("--simulate", "start the simulator in-process and use it (the default when no key is configured)")
     .option("--json", "NDJSON on stdout: one record or event per line, for piping")
@@ -58,6 +79,15 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
       outputError: (s, write) => write(`wattstream: ${s.replace(/^error: /, "")}`),
     })
     .exitOverride()
+    // The key read from a file becomes the `apiKey` option itself, so everything downstream (the connection,
+    // the secrets masked in error output) treats it exactly like --api-key.
+    .on("option:api-key-file", (path: string) => {
+      if (program.getOptionValueSource("apiKey") === "cli") throw new UsageError("--api-key-file", "cannot be combined with --api-key");
+      program.setOptionValueWithSource("apiKey", readApiKeyFile(path), "config");
+    })
+    .on("option:api-key", () => {
+      if (program.getOptionValue("apiKeyFile") !== undefined) throw new UsageError("--api-key", "cannot be combined with --api-key-file");
+    })
     .showSuggestionAfterError(true)
     .addHelpText(
       "after",
