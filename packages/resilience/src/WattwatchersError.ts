@@ -1,6 +1,9 @@
 import { Data } from "effect";
 import { redactText, redactValue } from "./redact.js";
 import type { RateLimitState } from "./RateLimit.js";
+// Two kinds live in their own modules (type-only here), so the retry policy and the pacer do not carry them.
+import type { ResponseTooLarge } from "./ResponseTooLarge.js";
+import type { UnexpectedRedirect } from "./UnexpectedRedirect.js";
 
 /**
  * Which request failed: the contract's operationId, the HTTP method and the request path (no query string).
@@ -75,9 +78,11 @@ export interface HttpErrorInput extends RequestContext, RedactionInput {
   readonly errors?: ReadonlyArray<ErrorEntry> | undefined;
 }
 
-const where = (c: RequestContext): string => `${c.operation} ${c.method} ${c.path}`;
+/** `operation METHOD path`, the start of every message. */
+export const where = (c: RequestContext): string => `${c.operation} ${c.method} ${c.path}`;
 
-const redactContext = (c: RequestContext, secrets: ReadonlyArray<string>): RequestContext => ({
+/** The request context with every part scrubbed. */
+export const redactContext = (c: RequestContext, secrets: ReadonlyArray<string>): RequestContext => ({
   operation: redactText(c.operation, secrets),
   method: redactText(c.method, secrets),
   path: redactText(c.path, secrets),
@@ -310,7 +315,8 @@ export interface TimeoutInput extends RequestContext, RedactionInput {
   readonly timeoutMs?: number | undefined;
 }
 
-const noResponse = (context: RequestContext, message: string) => ({
+/** The common fields of an error without an HTTP answer (or without one worth an envelope). */
+export const noResponse = (context: RequestContext, message: string) => ({
   ...context,
   status: undefined,
   code: undefined,
@@ -485,106 +491,6 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<
       rule,
       detail,
       ...(input.cause === undefined ? {} : { cause: redactValue(input.cause, secrets) }),
-    });
-  }
-}
-
-/**
- * Constructor input of {@link UnexpectedRedirect}.
- *
- * @category models
- */
-export interface UnexpectedRedirectInput extends RequestContext, RedactionInput {
-  /** The 3xx status of the answer. */
-  readonly status: number;
-  /** The `Location` header as sent (only its origin is kept; the rest may carry a credential). */
-  readonly location?: string | null | undefined;
-  /** The URL the request was sent to, to resolve a relative `Location`. */
-  readonly requestUrl?: string | undefined;
-}
-
-/** The origin of a `Location` (scheme, host, port: no path, query or credentials), or `undefined`. */
-const originOf = (location: string | null | undefined, base: string | undefined): string | undefined => {
-  if (location === undefined || location === null || location.trim() === "") return undefined;
-  try {
-    const origin = new URL(location.trim(), base).origin;
-    return origin === "null" ? undefined : origin;
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * The service answered with a redirect (3xx), which it never does: the client does not follow it, so no request,
- * with or without the key, goes to another origin. Only the origin of the `Location` is kept (never its path or
- * query, which could carry a credential). Not transient: a redirect loop costs one request.
- *
- * @example
- * ```ts
- * import { UnexpectedRedirect } from "@wattstream/resilience"
- * const e = new UnexpectedRedirect({ operation: "getDevice", method: "GET", path: "/devices/D123456789012", status: 302, location: "https://elsewhere.example/x?key=1" })
- * e.locationOrigin // "https://elsewhere.example"
- * ```
- * @category errors
- */
-export class UnexpectedRedirect extends Data.TaggedError("UnexpectedRedirect")<
-  ErrorFields & { readonly status: number; readonly locationOrigin: string | undefined }
-> {
-  constructor(input: UnexpectedRedirectInput) {
-    const secrets = input.secrets ?? [];
-    const context = redactContext(input, secrets);
-    const origin = originOf(input.location, input.requestUrl);
-    const locationOrigin = origin === undefined ? undefined : redactText(origin, secrets);
-    const to = locationOrigin === undefined ? "without a usable Location" : `to ${locationOrigin}`;
-    super({
-      ...noResponse(context, `${where(context)} was redirected (${input.status}) ${to}; redirects are never followed`),
-      status: input.status,
-      locationOrigin,
-    });
-  }
-}
-
-/**
- * Constructor input of {@link ResponseTooLarge}.
- *
- * @category models
- */
-export interface ResponseTooLargeInput extends RequestContext, RedactionInput {
-  /** The HTTP status of the answer whose body was too large. */
-  readonly status: number;
-  /** The client's limit, in bytes. */
-  readonly limitBytes: number;
-  /** The `Content-Length` the server declared, when it declared one. */
-  readonly declaredBytes?: number | undefined;
-}
-
-/**
- * The answer's body is larger than the client's `maxResponseBytes`: refused from its `Content-Length` before
- * reading, or cut off (and the connection cancelled) once that many bytes arrived, so memory stays bounded. Not
- * transient: the same request would get the same answer.
- *
- * @example
- * ```ts
- * import { ResponseTooLarge } from "@wattstream/resilience"
- * const e = new ResponseTooLarge({ operation: "listDevices", method: "GET", path: "/devices", status: 200, limitBytes: 16 * 1024 * 1024 })
- * e.limitBytes // 16777216
- * ```
- * @category errors
- */
-export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<
-  ErrorFields & { readonly status: number; readonly limitBytes: number; readonly declaredBytes: number | undefined }
-> {
-  constructor(input: ResponseTooLargeInput) {
-    const context = redactContext(input, input.secrets ?? []);
-    const declared = input.declaredBytes === undefined ? "" : ` (Content-Length ${input.declaredBytes})`;
-    super({
-      ...noResponse(
-        context,
-        `${where(context)} (${input.status}) answered with a body over the ${input.limitBytes}-byte limit${declared}`,
-      ),
-      status: input.status,
-      limitBytes: input.limitBytes,
-      declaredBytes: input.declaredBytes,
     });
   }
 }

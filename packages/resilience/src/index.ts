@@ -10,11 +10,9 @@ export {
   NotFound,
   NotPermitted,
   RateLimited,
-  ResponseTooLarge,
   ServerError,
   Timeout,
   Unauthorized,
-  UnexpectedRedirect,
   Unprocessable,
   WATTWATCHERS_ERROR_TAGS,
 } from "./WattwatchersError.js";
@@ -31,11 +29,13 @@ export type {
   RateLimitScope,
   RedactionInput,
   RequestContext,
-  ResponseTooLargeInput,
   TimeoutInput,
-  UnexpectedRedirectInput,
   WattwatchersError,
 } from "./WattwatchersError.js";
+export { UnexpectedRedirect } from "./UnexpectedRedirect.js";
+export type { UnexpectedRedirectInput } from "./UnexpectedRedirect.js";
+export { ResponseTooLarge } from "./ResponseTooLarge.js";
+export type { ResponseTooLargeInput } from "./ResponseTooLarge.js";
 export { errorFromResponse } from "./errorFromResponse.js";
 export type { ResponseInput } from "./errorFromResponse.js";
 export { parseRateLimit, parseRetryAfter, secondsUntilUtcMidnight } from "./RateLimit.js";
