@@ -43,6 +43,6 @@ export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitSta
 export { RETRY_DEFAULTS, retryPolicy, withRetry } from "./retryPolicy.js";
 export type { RetryOptions, VerifyOutcome, WithRetryOptions } from "./retryPolicy.js";
 export { makePacer } from "./Pacer.js";
-export { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
+export { clampDelayMs, rateLimitWaitMs, WAIT_LIMITS } from "./waitLimits.js";
 export { redactText, redactValue } from "./redact.js";
 export type { Pacer, PacerOptions, PacerSnapshot } from "./Pacer.js";

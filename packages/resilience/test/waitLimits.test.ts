@@ -9,6 +9,7 @@ import {
   makePacer,
   parseRetryAfter,
   RateLimited,
+  rateLimitWaitMs,
   retryPolicy,
   WAIT_LIMITS,
   withRetry,
@@ -187,4 +188,37 @@ describe("the pacer with absurd hints", () => {
       expect(yield* Fiber.join(fiber)).toBe(WAIT_LIMITS.maxDailyResetMs);
     }),
   );
+});
+
+describe("rateLimitWaitMs", () => {
+  it("is the capped, finite wait a scheduler should use", () => {
+    const at = (input: Partial<Pick<RateLimited, "scope" | "resetAt" | "retryAfter">>) =>
+      rateLimitWaitMs(new RateLimited({ ...get, scope: "tps", ...input }), 1_000_000);
+    expect(at({ retryAfter: DAY_S })).toBe(60_000);
+    expect(at({ retryAfter: 2 })).toBe(2_000);
+    expect(at({ resetAt: 1_003 })).toBe(3_000);
+    expect(at({ resetAt: 1e12 })).toBe(60_000);
+    expect(at({ scope: "tpd", resetAt: 1e12 })).toBe(WAIT_LIMITS.maxDailyResetMs);
+    expect(at({ scope: "tpd", resetAt: 1_000 + 3_600 })).toBe(3_600_000);
+    expect(at({ scope: "tpd", resetAt: 10 })).toBe(0);
+    expect(at({})).toBeUndefined();
+    // What errorFromResponse builds from an absurd TPD header through to the wait: never beyond setTimeout's range.
+    const e = errorFromResponse({
+      ...get,
+      status: 429,
+      headers: { "X-RateLimit-TpdLimit": "10", "X-RateLimit-TpdRemaining": "0", "X-RateLimit-TpdReset": String(30 * DAY_S), "Retry-After": String(30 * DAY_S) },
+      now: 0,
+    });
+    expect(e._tag === "RateLimited" && rateLimitWaitMs(e, 0)).toBe(WAIT_LIMITS.maxDailyResetMs);
+  });
+
+  it("an older X-RateLimit-Reset that is absurd is capped as a daily reset", () => {
+    const e = errorFromResponse({
+      ...get,
+      status: 429,
+      headers: { "X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(40 * DAY_S) },
+      now: 0,
+    });
+    expect(e).toMatchObject({ _tag: "RateLimited", scope: "tpd", resetAt: 25 * 3600 });
+  });
 });
