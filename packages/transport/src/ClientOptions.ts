@@ -58,8 +58,10 @@ export interface ClientOptions {
    */
   readonly maxResponseBytes?: number | undefined;
   /**
-   * Options of resilience's retry policy (transient failures only, Retry-After honoured, PATCH verified before
-   * any re-send), or `false` for a single attempt.
+   * Options of resilience's retry policy (transient failures only, Retry-After honoured up to 60 s, PATCH verified
+   * before any re-send), or `false` for a single attempt. A call's total time is bounded: the last attempt starts
+   * within `maxElapsed`, then takes at most one capped server-hint wait in the pacer (≤ 60 s, usually none) and
+   * one `timeout` — 40 s with the defaults when no hint applies (resilience's README, "Total time of a call").
    * @default {} (resilience's RETRY_DEFAULTS)
    */
   readonly retry?: RetryOptions | false | undefined;
