@@ -236,12 +236,10 @@ describe("convert[energy] answered in joules: the client converts (issue 10)", (
     });
   });
 
-  it("a kW point without a duration cannot be converted: DecodeError at its duration; raw types checked at their paths", () => {
+  it("a kW point without a duration keeps its joules under their own names; raw types checked at their paths", () => {
     const decode = energyDecoder("short", "kW", undefined, "list");
     expect(decode([{ timestamp: 0, duration: 30, pRealKw: [1] }, { timestamp: 30, eReal: [1] }])).toEqual({
-      payloadPath: "$[1].duration",
-      expected: "a positive duration is needed to convert eReal (joules) to kW",
-      actual: "nothing",
+      value: [{ timestamp: 0, duration: 30, pRealKw: [1] }, { timestamp: 30, eReal: [1] }],
     });
     expect(decode([{ timestamp: 30, duration: 30, eReal: ["1"] }])).toMatchObject({ payloadPath: "$[0].eReal[0]", actual: "string" });
     expect(decode({ not: "a list" })).toMatchObject({ payloadPath: "$", actual: "object" });

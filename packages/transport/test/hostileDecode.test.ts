@@ -87,10 +87,8 @@ describe("convert[energy] answered with raw joule fields: the client converts", 
     ]);
   });
 
-  it("kW without a duration cannot be converted: DecodeError naming the path", async () => {
-    const e = await failure(client.promise.getFirstShortEnergyData(ID, { convert: "kW" }));
-    expect(e).toMatchObject({ _tag: "DecodeError", operation: "getFirstShortEnergyData", status: 200, payloadPath: "$.duration" });
-    expect(e.message).toMatch(/duration/);
+  it("kW without a duration: nothing to divide by, so the joules stay under their own names (nothing dropped)", async () => {
+    expect(await client.promise.getFirstShortEnergyData(ID, { convert: "kW" })).toEqual({ timestamp: 1700000000, eReal: [1] });
   });
 });
 

@@ -106,8 +106,9 @@ const needsConversion = (conversion: "kW" | "kWh", point: unknown): boolean => {
  * One point of a `convert[energy]` query. The contract allows either shape for such an answer, so a point that
  * still carries raw joule fields is decoded as raw (their types checked at their own paths), converted here as
  * the service would (core's `convertEnergyPoint`: kW = J / duration / 1000, kWh = J / 3.6e6, fields renamed),
- * then decoded as converted: the caller gets what the decoded type promises. A kW point without a duration
- * cannot be converted and is a DecodeError at `$.duration`.
+ * then decoded as converted: the caller gets what the decoded type promises. The one case that cannot be
+ * converted, kW for a point without a duration, keeps the raw joule fields under their own names (nothing is
+ * dropped or guessed; the converted fields are absent, as the type allows), so the answer still decodes.
  */
 const convertedPoint = (kind: "short" | "long", conversion: "kW" | "kWh"): Decode => {
   const raw = energy[kind].raw.point;
@@ -118,11 +119,7 @@ const convertedPoint = (kind: "short" | "long", conversion: "kW" | "kWh"): Decod
     const decoded = raw(point);
     if (!("value" in decoded)) return decoded;
     const result = convertEnergyPoint(decoded.value as ShortEnergyPoint | LongEnergyPoint, conversion);
-    if (!result.ok) {
-      const actual = result.field === "duration" ? "nothing" : "a value that cannot be converted";
-      return { payloadPath: `$.${result.field}`, expected: result.reason, actual };
-    }
-    return converted(result.point);
+    return converted(result.ok ? result.point : decoded.value);
   };
 };
 
