@@ -9,7 +9,7 @@
  */
 import { Option, Schema, SchemaTransformation } from "effect";
 import { isChannelId, isDeviceId, isSwitchId } from "@wattstream/core";
-import { identityOnTypeSide } from "./fastGuard.js";
+import { identityOnTypeSide, predicateFilter } from "./fastGuard.js";
 
 const Rest = [Schema.Record(Schema.String, Schema.Unknown)] as const;
 
@@ -18,7 +18,7 @@ const open = <const F extends Schema.Struct.Fields>(fields: F) => Schema.StructW
 
 const opt = Schema.optionalKey;
 /** A finite number: `1e400` parses to Infinity, which no reading of any field can mean. */
-export const Num = Schema.Finite;
+export const Num = Schema.Number.check(predicateFilter(Number.isFinite, { expected: "a finite number" }));
 const Str = Schema.String;
 
 /**
@@ -27,14 +27,14 @@ const Str = Schema.String;
  * watermark or a request window, so it is a DecodeError rather than a value that flows on.
  */
 export const Timestamp = Schema.Number.check(
-  Schema.makeFilter((n: number) => Number.isSafeInteger(n) && n >= 0, {
+  predicateFilter((n: number) => Number.isSafeInteger(n) && n >= 0, {
     expected: "a timestamp (a whole, non-negative number of Unix seconds)",
   }),
 );
 
 /** An interval's duration: a whole, positive number of seconds (0 or less would re-emit one interval forever). */
 export const Duration = Schema.Number.check(
-  Schema.makeFilter((n: number) => Number.isSafeInteger(n) && n > 0, {
+  predicateFilter((n: number) => Number.isSafeInteger(n) && n > 0, {
     expected: "a duration (a whole, positive number of seconds)",
   }),
 );
