@@ -84,9 +84,7 @@ const modbusCommon = {
   kvarh_Net: Reg,
   kvarh_Tot: Reg,
 };
-export const ModbusPMC340BSchema = open({
-  ...modbusCommon,
-  model: Schema.Literal("PMC-340B"),
+const pmc340b = {
   _Ia: Reg,
   _Ib: Reg,
   _Ic: Reg,
@@ -100,38 +98,15 @@ export const ModbusPMC340BSchema = open({
   kvarh_Q2: Reg,
   kvarh_Q3: Reg,
   kvarh_Q4: Reg,
-});
-export const ModbusPMC220Schema = open({
-  ...modbusCommon,
-  model: Schema.Literal("PMC-220"),
-  _I: Reg,
-  _PF: Reg,
-  _V: Reg,
-});
+};
+const pmc220 = { _I: Reg, _PF: Reg, _V: Reg };
+export const ModbusPMC340BSchema = open({ ...modbusCommon, ...pmc340b, model: Schema.Literal("PMC-340B") });
+export const ModbusPMC220Schema = open({ ...modbusCommon, ...pmc220, model: Schema.Literal("PMC-220") });
 /**
  * A read whose `model` is absent or unknown (the contract types it as any string; new meters appear): every
  * register of either known model is checked where present, and the rest is kept.
  */
-export const ModbusOtherModelSchema = open({
-  ...modbusCommon,
-  model: Schema.optionalKey(Schema.String),
-  _Ia: Reg,
-  _Ib: Reg,
-  _Ic: Reg,
-  _PFa: Reg,
-  _PFb: Reg,
-  _PFc: Reg,
-  _Uan: Reg,
-  _Ubn: Reg,
-  _Ucn: Reg,
-  kvarh_Q1: Reg,
-  kvarh_Q2: Reg,
-  kvarh_Q3: Reg,
-  kvarh_Q4: Reg,
-  _I: Reg,
-  _PF: Reg,
-  _V: Reg,
-});
+export const ModbusOtherModelSchema = open({ ...modbusCommon, ...pmc340b, ...pmc220, model: Schema.optionalKey(Schema.String) });
 // A known model is checked against its own register set; anything else against the union of both. A point whose
 // known model has a malformed register fails all three (the third checks the same register).
 export const ModbusPointSchema = Schema.Union([ModbusPMC340BSchema, ModbusPMC220Schema, ModbusOtherModelSchema]);
