@@ -103,7 +103,8 @@ describe("contract-valid sparse answers decode", () => {
 describe("numbers that are not sane are DecodeErrors with the path, never values that flow on", () => {
   it("a timestamp that JSON.parse turns into Infinity", async () => {
     const e = await failure(client.promise.getShortEnergyData(ID, { fromTs: 1700000000, toTs: 1700000120 }));
-    expect(e).toMatchObject({ _tag: "DecodeError", payloadPath: "$[3].timestamp", expected: expect.stringMatching(/whole, non-negative/) });
+    expect(e).toMatchObject({ _tag: "DecodeError", payloadPath: "$[3].timestamp", expected: expect.stringMatching(/whole, non-negative/), actual: "Infinity" });
+    expect(e.message).toMatch(/could not be decoded at \$\[3\]\.timestamp: expected a timestamp .*, got Infinity/);
   });
 
   it("a zero duration, a fractional timestamp, an infinite register", async () => {
