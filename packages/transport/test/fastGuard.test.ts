@@ -8,8 +8,10 @@ import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { compileGuard } from "../src/internal/fastGuard.js";
 import { DeviceSchema, DeviceModelsSchema } from "../src/internal/schemas.js";
-import { LongPointSchema, ModbusPointSchema, ShortPointKwSchema } from "../src/internal/energySchemas.js";
-import { TimestampPointSchema } from "../src/internal/schemas.js";
+import { LongPointSchema, ModbusPointSchema, ShortPointKwSchema, ShortPointSchema } from "../src/internal/energySchemas.js";
+import { ChannelCategoriesSchema, DeviceIdsSchema, TimestampPointSchema } from "../src/internal/schemas.js";
+import { schemaArbitrary } from "./contractArbitrary.ts";
+import { deviceId, options, ownedBy, responses } from "./contractPayloads.ts";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -102,6 +104,26 @@ describe("compileGuard", () => {
       const accepted = sound(schema, values);
       expect(accepted).toBeGreaterThan(50);
       expect(accepted).toBeLessThan(values.length - 50);
+    }
+  });
+
+  it("takes the fast path for every contract-valid payload, and stays sound on them", () => {
+    // Contract-generated answers (contractPayloads.property.test.ts decodes them through the client): none needs
+    // a transformation, so the guard must accept every one, and what it accepts must decode to an equal value.
+    const cases: ReadonlyArray<[string, Schema.Top & Schema.ConstraintDecoder<unknown>]> = [
+      ["listDevices", DeviceIdsSchema],
+      ["getDevice", DeviceSchema],
+      ["getChannelCategories", ChannelCategoriesSchema],
+      ["getDeviceModels", DeviceModelsSchema],
+      ["getShortEnergyData", Schema.Array(ShortPointSchema)],
+      ["getLatestLongEnergyData", LongPointSchema],
+      ["getModbusData", Schema.Array(ModbusPointSchema)],
+      ["getFirstModbusData", ModbusPointSchema],
+    ];
+    for (const [operation, schema] of cases) {
+      const arb = fc.tuple(schemaArbitrary(responses.get(operation)!, operation, options), deviceId).map(([p, id]) => ownedBy(p, id));
+      const values = fc.sample(arb, { numRuns: 300, seed: 11 });
+      expect({ operation, accepted: sound(schema, values) }).toEqual({ operation, accepted: values.length });
     }
   });
 
