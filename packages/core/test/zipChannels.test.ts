@@ -113,3 +113,25 @@ describe("groupByPhase", () => {
     if (!result.ok) expect(result.error).toBeInstanceOf(ChannelLayoutMismatchError);
   });
 });
+
+describe("wire data never makes zipChannels or groupByPhase throw", () => {
+  it("property: any layout (or none), any arrays present or absent, any lengths, any phase groups", () => {
+    const deviceId = parseDeviceId("F000000000009");
+    const ids = fc.integer({ min: 0, max: 5 }).map((i) => channelIdAt(deviceId, i));
+    fc.assert(
+      fc.property(
+        fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+        fc.dictionary(fc.constantFrom("eReal", "vRMS", "pf", "eRealPositive"), fc.array(fc.double(), { maxLength: 6 })),
+        fc.option(fc.record({ grouping: fc.option(fc.array(fc.record({ included: fc.array(ids, { maxLength: 3 }) }, { requiredKeys: [] }), { maxLength: 3 }), { nil: undefined }) }, { requiredKeys: [] }), { nil: undefined }),
+        (n, arrays, phases) => {
+          const channels = n === undefined ? undefined : Array.from({ length: n }, (_, i) => ({ id: channelIdAt(deviceId, i) }));
+          const result = zipChannels(channels, { timestamp: 0, ...arrays });
+          expect(result.ok).toBe(Object.values(arrays).every((a) => a.length === (n ?? 0)));
+          const grouped = groupByPhase(phases as Device["phases"], result.ok ? result.channels : []);
+          if (grouped.ok) expect(grouped.groups).toHaveLength(phases?.grouping?.length ?? 0);
+          else expect(grouped.error.reason).toBe("unknown-channel");
+        },
+      ),
+    );
+  });
+});
