@@ -107,7 +107,8 @@ export interface Channel {
  */
 export interface Switch {
   readonly id: SwitchId;
-  readonly state: SwitchState;
+  /** Optional like every field but the ID: the contract requires none and the API omits what has no value. */
+  readonly state?: SwitchState;
   readonly label?: string;
   /**
    * `NO` or `NC` today; open, because new values appear over time and must not lose the device (api-facts:
@@ -126,7 +127,8 @@ export interface Switch {
  * @category models
  */
 export interface PhaseGroup {
-  readonly included: ReadonlyArray<ChannelId>;
+  /** Optional: the contract requires no property (api-facts: conventions); absent = no channel listed. */
+  readonly included?: ReadonlyArray<ChannelId>;
   readonly [key: string]: unknown;
 }
 
@@ -143,8 +145,16 @@ export interface Phases {
 }
 
 /**
- * The device record (GET /devices/{id}); the contract's cellular and WiFi variants differ only in `comms`.
+ * The device record (GET /devices/{id}); the contract's cellular and WiFi variants differ only in `comms`. Only
+ * `id` is certain: the contract requires no property and the API omits a property with no value (an
+ * uninitialised device lacks its status fields), so everything else is optional and code reading it must say
+ * what an absent value means (api-facts: "code defensively").
  *
+ * @example
+ * ```ts
+ * import type { Device } from "@wattstream/core";
+ * const describe = (d: Device) => `${d.label ?? d.id}: ${d.model ?? "unknown model"}, ${d.channels?.length ?? 0} channels`;
+ * ```
  * @category models
  */
 export interface Device {
@@ -152,15 +162,16 @@ export interface Device {
   readonly label?: string;
   /** IANA zone, e.g. `Australia/Sydney`. */
   readonly timezone?: string;
-  readonly model: ModelCode;
+  readonly model?: ModelCode;
   readonly firmwareVersion?: string;
   /** Unix seconds of the device's latest status. */
   readonly latestStatus?: number;
   /** Seconds between short-energy points (30 by default). */
   readonly shortEnergyReportingInterval?: number;
   readonly pending?: Pending;
-  readonly comms: Comms;
-  readonly channels: ReadonlyArray<Channel>;
+  readonly comms?: Comms;
+  /** The channel layout: position k is position k of every energy array. Absent = not known (not "no channels"). */
+  readonly channels?: ReadonlyArray<Channel>;
   /** Present on switching (`+3SW`) models only. */
   readonly switches?: ReadonlyArray<Switch>;
   readonly phases?: Phases;
@@ -207,7 +218,7 @@ export interface DevicePatch {
   readonly phases?: {
     /** 0, 1, 2 or 3. */
     readonly count?: number;
-    readonly grouping?: ReadonlyArray<{ readonly included: ReadonlyArray<ChannelId | string> }>;
+    readonly grouping?: ReadonlyArray<{ readonly included?: ReadonlyArray<ChannelId | string>; readonly [key: string]: unknown }>;
     readonly [key: string]: unknown;
   };
   readonly [key: string]: unknown;
@@ -220,8 +231,9 @@ export interface DevicePatch {
  * @category models
  */
 export interface ChannelCategory {
-  readonly id: number;
-  readonly label: string;
+  // Optional, as every property of the contract's answers: the API omits what has no value.
+  readonly id?: number;
+  readonly label?: string;
   readonly description?: string;
   readonly [key: string]: unknown;
 }
@@ -232,7 +244,8 @@ export interface ChannelCategory {
  * @category models
  */
 export interface DeviceModel {
-  readonly code: ModelCode;
+  // Optional, as every property of the contract's answers: the API omits what has no value.
+  readonly code?: ModelCode;
   readonly displayName?: string;
   readonly channelsCount?: number;
   readonly switchesCount?: number;

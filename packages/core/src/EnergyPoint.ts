@@ -1,6 +1,7 @@
 // Energy payloads. Names keep the v2 spelling (api-facts: conventions): never rename them. Arrays are positional,
 // one value per channel in the device's `channels` order (or per phase group with `filter[group]=phases`).
-// Every point is open: unknown fields are kept.
+// Every point is open: unknown fields are kept. Only `timestamp` is certain: the contract requires no property and
+// the API omits a property with no value, so every other field is optional (api-facts: "code defensively").
 
 /**
  * One value per channel (or per phase group), in the device's channel order.
@@ -15,23 +16,23 @@ export type PositionalValues = ReadonlyArray<number>;
  * @category models
  */
 export interface TimestampPoint {
-  /** Unix seconds of the start of the interval. */
+  /** Unix seconds of the start of the interval: a whole, non-negative number (transport refuses anything else). */
   readonly timestamp: number;
   readonly [key: string]: unknown;
 }
 
 interface IntervalPoint extends TimestampPoint {
-  /** Interval length in seconds. */
-  readonly duration: number;
+  /** Interval length in seconds: a whole, positive number when present (transport refuses anything else). */
+  readonly duration?: number;
 }
 
 interface ShortBase extends IntervalPoint {
   /** Grid frequency in Hz. */
   readonly frequency?: number;
   /** Volts RMS. */
-  readonly vRMS: PositionalValues;
+  readonly vRMS?: PositionalValues;
   /** Amps RMS. */
-  readonly iRMS: PositionalValues;
+  readonly iRMS?: PositionalValues;
   /** Power factor, with `fields[energy]=+pf`. */
   readonly pf?: PositionalValues;
 }
@@ -43,9 +44,9 @@ interface ShortBase extends IntervalPoint {
  */
 export interface ShortEnergyPoint extends ShortBase {
   /** Real energy, joules. */
-  readonly eReal: PositionalValues;
+  readonly eReal?: PositionalValues;
   /** Reactive energy, joules (var·s). */
-  readonly eReactive: PositionalValues;
+  readonly eReactive?: PositionalValues;
 }
 
 /**
@@ -54,8 +55,8 @@ export interface ShortEnergyPoint extends ShortBase {
  * @category models
  */
 export interface ShortEnergyPointKw extends ShortBase {
-  readonly pRealKw: PositionalValues;
-  readonly pReactiveKw: PositionalValues;
+  readonly pRealKw?: PositionalValues;
+  readonly pReactiveKw?: PositionalValues;
 }
 
 /**
@@ -64,8 +65,8 @@ export interface ShortEnergyPointKw extends ShortBase {
  * @category models
  */
 export interface ShortEnergyPointKwh extends ShortBase {
-  readonly eRealKwh: PositionalValues;
-  readonly eReactiveKwh: PositionalValues;
+  readonly eRealKwh?: PositionalValues;
+  readonly eReactiveKwh?: PositionalValues;
 }
 
 interface LongBase extends IntervalPoint {
@@ -83,12 +84,12 @@ interface LongBase extends IntervalPoint {
  * @category models
  */
 export interface LongEnergyPoint extends LongBase {
-  readonly eReal: PositionalValues;
-  readonly eRealPositive: PositionalValues;
-  readonly eRealNegative: PositionalValues;
-  readonly eReactive: PositionalValues;
-  readonly eReactivePositive: PositionalValues;
-  readonly eReactiveNegative: PositionalValues;
+  readonly eReal?: PositionalValues;
+  readonly eRealPositive?: PositionalValues;
+  readonly eRealNegative?: PositionalValues;
+  readonly eReactive?: PositionalValues;
+  readonly eReactivePositive?: PositionalValues;
+  readonly eReactiveNegative?: PositionalValues;
 }
 
 /**
@@ -97,12 +98,12 @@ export interface LongEnergyPoint extends LongBase {
  * @category models
  */
 export interface LongEnergyPointKw extends LongBase {
-  readonly pRealKw: PositionalValues;
-  readonly pRealPositiveKw: PositionalValues;
-  readonly pRealNegativeKw: PositionalValues;
-  readonly pReactiveKw: PositionalValues;
-  readonly pReactivePositiveKw: PositionalValues;
-  readonly pReactiveNegativeKw: PositionalValues;
+  readonly pRealKw?: PositionalValues;
+  readonly pRealPositiveKw?: PositionalValues;
+  readonly pRealNegativeKw?: PositionalValues;
+  readonly pReactiveKw?: PositionalValues;
+  readonly pReactivePositiveKw?: PositionalValues;
+  readonly pReactiveNegativeKw?: PositionalValues;
 }
 
 /**
@@ -111,12 +112,12 @@ export interface LongEnergyPointKw extends LongBase {
  * @category models
  */
 export interface LongEnergyPointKwh extends LongBase {
-  readonly eRealKwh: PositionalValues;
-  readonly eRealPositiveKwh: PositionalValues;
-  readonly eRealNegativeKwh: PositionalValues;
-  readonly eReactiveKwh: PositionalValues;
-  readonly eReactivePositiveKwh: PositionalValues;
-  readonly eReactiveNegativeKwh: PositionalValues;
+  readonly eRealKwh?: PositionalValues;
+  readonly eRealPositiveKwh?: PositionalValues;
+  readonly eRealNegativeKwh?: PositionalValues;
+  readonly eReactiveKwh?: PositionalValues;
+  readonly eReactivePositiveKwh?: PositionalValues;
+  readonly eReactiveNegativeKwh?: PositionalValues;
 }
 
 /**

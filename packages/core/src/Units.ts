@@ -1,5 +1,6 @@
 // Unit conversions. Raw energy values are joules per interval (api-facts: convert[energy]); each function names
 // both units so nothing mixes them silently, and the labelled forms carry the unit with the value.
+import type { PositionalValues } from "./EnergyPoint.js";
 
 const J_PER_WH = 3600;
 const J_PER_KWH = 3_600_000;
@@ -58,7 +59,8 @@ const checkSeconds = (seconds: number): void => {
 
 /**
  * Mean power in watts of `joules` delivered over `seconds` (an interval's `duration`). Throws `RangeError` for a
- * duration that is not positive.
+ * duration that is not positive (a caller's mistake: for a point as it came off the wire, whose `duration` may be
+ * absent, use {@link pointPowerW}, which never throws).
  *
  * @example
  * ```ts
@@ -70,6 +72,29 @@ const checkSeconds = (seconds: number): void => {
 export const meanPowerW = (joules: number, seconds: number): number => {
   checkSeconds(seconds);
   return joules / seconds;
+};
+
+/**
+ * Mean power in watts of every channel of an energy point (`eReal` / `duration`), for data as it comes off the
+ * wire. Never throws: `undefined` when the point has no `eReal` or no positive, finite `duration` (the API omits
+ * a property with no value), and `undefined` at a position whose value is not a finite number.
+ *
+ * @example
+ * ```ts
+ * import { pointPowerW } from "@wattstream/core";
+ * pointPowerW({ timestamp: 0, duration: 30, eReal: [30_000, -3000] }); // [1000, -100]
+ * pointPowerW({ timestamp: 0, eReal: [30_000] }); // undefined: no duration
+ * ```
+ * @category constructors
+ */
+export const pointPowerW = (point: {
+  readonly eReal?: PositionalValues | undefined;
+  readonly duration?: number | undefined;
+  readonly [key: string]: unknown;
+}): ReadonlyArray<number | undefined> | undefined => {
+  const { eReal, duration } = point;
+  if (eReal === undefined || duration === undefined || !(duration > 0) || !Number.isFinite(duration)) return undefined;
+  return eReal.map((joules) => (Number.isFinite(joules) ? joules / duration : undefined));
 };
 
 /**

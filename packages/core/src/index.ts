@@ -56,7 +56,13 @@ export type {
   ShortEnergyPointKwh,
   TimestampPoint,
 } from "./EnergyPoint.js";
-export type { ModbusModel, ModbusPoint, ModbusPointPMC220, ModbusPointPMC340B } from "./ModbusPoint.js";
+export type {
+  ModbusModel,
+  ModbusPoint,
+  ModbusPointOtherModel,
+  ModbusPointPMC220,
+  ModbusPointPMC340B,
+} from "./ModbusPoint.js";
 export { isErrorEnvelope, isMultiErrorEnvelope } from "./ErrorEnvelope.js";
 export type { ErrorCode, ErrorEnvelope, MultiErrorEnvelope } from "./ErrorEnvelope.js";
 export {
@@ -79,8 +85,17 @@ export {
   meanPower,
   meanPowerKw,
   meanPowerW,
+  pointPowerW,
   whToJoules,
 } from "./Units.js";
 export type { EnergyUnit, PowerUnit, Quantity } from "./Units.js";
 export { ChannelLayoutMismatchError, groupByPhase, zipChannels } from "./zipChannels.js";
-export type { PhaseGroupChannels, PositionalKeys, ZippedChannel } from "./zipChannels.js";
+export type {
+  GroupByPhaseResult,
+  PhaseGroupChannels,
+  PositionalKeys,
+  ZipChannelsResult,
+  ZippedChannel,
+} from "./zipChannels.js";
+export { convertEnergyPoint } from "./convertEnergyPoint.js";
+export type { ConvertedEnergyPoint, ConvertEnergyPointResult } from "./convertEnergyPoint.js";

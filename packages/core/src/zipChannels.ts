@@ -4,18 +4,16 @@ import type { Channel, Phases } from "./Device.js";
 import type { ChannelId } from "./SubEntityId.js";
 
 /**
- * Thrown when an energy point does not fit the device's channel layout: an array whose length differs from the
- * number of channels (`reason: "length"`), or a phase group naming a channel the layout lacks
- * (`reason: "unknown-channel"`).
+ * Why an energy point does not fit the device's channel layout: an array whose length differs from the number of
+ * channels (`reason: "length"`), or a phase group naming a channel the layout lacks (`reason: "unknown-channel"`).
+ * Returned (never thrown) by {@link zipChannels} and {@link groupByPhase}; an `Error`, so it can be thrown or
+ * passed to an error channel as it is.
  *
  * @example
  * ```ts
- * import { ChannelLayoutMismatchError, zipChannels } from "@wattstream/core";
- * try {
- *   zipChannels([], { timestamp: 0, duration: 30, eReal: [1] });
- * } catch (e) {
- *   if (e instanceof ChannelLayoutMismatchError) console.log(e.field, e.expected, e.actual); // eReal 0 1
- * }
+ * import { zipChannels } from "@wattstream/core";
+ * const zipped = zipChannels([], { timestamp: 0, duration: 30, eReal: [1] });
+ * if (!zipped.ok) console.log(zipped.error.field, zipped.error.expected, zipped.error.actual); // eReal 0 1
  * ```
  * @category errors
  */
@@ -83,10 +81,21 @@ export interface ZippedChannel<K extends string = string> {
 }
 
 /**
+ * What {@link zipChannels} gives: the zipped channels, or why the point does not fit the layout.
+ *
+ * @category models
+ */
+export type ZipChannelsResult<K extends string = string> =
+  | { readonly ok: true; readonly channels: ReadonlyArray<ZippedChannel<K>> }
+  | { readonly ok: false; readonly error: ChannelLayoutMismatchError };
+
+/**
  * Pairs every positional array of an energy point with the device's channels, giving one record per channel.
- * Any array-valued field counts, so converted (`pRealKw`) and future fields are paired too. Throws
- * {@link ChannelLayoutMismatchError} if any array's length differs from the number of channels: a mismatch is
- * never paired silently.
+ * Any array-valued field counts, so converted (`pRealKw`) and future fields are paired too. Never throws: an
+ * array the point lacks is simply not among a channel's `values` (api-facts: empty values are omitted); an array
+ * whose length differs from the number of channels (a short one included) gives `{ ok: false, error }` with a
+ * {@link ChannelLayoutMismatchError}, because pairing it would mislabel data. An absent layout (`undefined`, a
+ * device record without `channels`) counts as no channels: only a point without values fits it.
  *
  * @example
  * ```ts
@@ -96,42 +105,42 @@ export interface ZippedChannel<K extends string = string> {
  *   { id: "D123456789012_C1" as ChannelId, label: "Grid" },
  *   { id: "D123456789012_C2" as ChannelId, label: "Solar" },
  * ];
- * const [grid] = zipChannels(channels, { timestamp: 0, duration: 30, eReal: [1200, -300], vRMS: [240, 240] });
- * grid?.values.eReal; // 1200
+ * const zipped = zipChannels(channels, { timestamp: 0, duration: 30, eReal: [1200, -300], vRMS: [240, 240] });
+ * if (zipped.ok) zipped.channels[0]?.values.eReal; // 1200
  * ```
  * @category operators
  */
 export const zipChannels = <P extends object>(
-  channels: ReadonlyArray<Channel>,
+  channels: ReadonlyArray<Channel> | undefined,
   point: P,
-): ReadonlyArray<ZippedChannel<PositionalKeys<P>>> => {
-  const n = channels.length;
+): ZipChannelsResult<PositionalKeys<P>> => {
+  const layout = channels ?? [];
+  const n = layout.length;
   const timestamp = (point as { timestamp?: unknown }).timestamp;
   const fields: Array<[string, ReadonlyArray<unknown>]> = [];
   for (const [field, value] of Object.entries(point)) {
     if (!Array.isArray(value)) continue;
-    if (value.length !== n)
-      throw new ChannelLayoutMismatchError(
-        "length",
-        field,
-        n,
-        value.length,
-        typeof timestamp === "number" ? timestamp : undefined,
-      );
+    if (value.length !== n) {
+      const at = typeof timestamp === "number" ? timestamp : undefined;
+      return { ok: false, error: new ChannelLayoutMismatchError("length", field, n, value.length, at) };
+    }
     fields.push([field, value]);
   }
-  return channels.map((channel, index) => {
-    const values: Record<string, unknown> = {};
-    for (const [field, array] of fields) values[field] = array[index];
-    return {
-      id: channel.id,
-      index,
-      label: channel.label,
-      categoryId: channel.categoryId,
-      categoryLabel: channel.categoryLabel,
-      values: values as ZippedChannel<PositionalKeys<P>>["values"],
-    };
-  });
+  return {
+    ok: true,
+    channels: layout.map((channel, index) => {
+      const values: Record<string, unknown> = {};
+      for (const [field, array] of fields) values[field] = array[index];
+      return {
+        id: channel.id,
+        index,
+        label: channel.label,
+        categoryId: channel.categoryId,
+        categoryLabel: channel.categoryLabel,
+        values: values as ZippedChannel<PositionalKeys<P>>["values"],
+      };
+    }),
+  };
 };
 
 /**
@@ -146,8 +155,18 @@ export interface PhaseGroupChannels<K extends string = string> {
 }
 
 /**
- * Groups zipped channels by the device's phase groups (`phases.grouping`). Throws
- * {@link ChannelLayoutMismatchError} (`unknown-channel`) if a group names a channel the layout lacks.
+ * What {@link groupByPhase} gives: the groups, or the first channel a group names that the layout lacks.
+ *
+ * @category models
+ */
+export type GroupByPhaseResult<K extends string = string> =
+  | { readonly ok: true; readonly groups: ReadonlyArray<PhaseGroupChannels<K>> }
+  | { readonly ok: false; readonly error: ChannelLayoutMismatchError };
+
+/**
+ * Groups zipped channels by the device's phase groups (`phases.grouping`). Never throws: no phase configuration
+ * (or no `grouping`) gives no groups, a group without `included` an empty one, and a group naming a channel the
+ * layout lacks gives `{ ok: false, error }` with a {@link ChannelLayoutMismatchError} (`unknown-channel`).
  *
  * @example
  * ```ts
@@ -156,7 +175,8 @@ export interface PhaseGroupChannels<K extends string = string> {
  * const channels = [0, 1, 2, 3].map((i) => ({ id: channelIdAt(d, i) }));
  * const phases = { count: 2, grouping: [{ included: [channels[0]!.id, channels[1]!.id] }, { included: [channels[2]!.id, channels[3]!.id] }] };
  * const zipped = zipChannels(channels, { timestamp: 0, eReal: [10, 20, 30, 40] });
- * for (const { group, channels: members } of groupByPhase(phases, zipped)) {
+ * const grouped = zipped.ok ? groupByPhase(phases, zipped.channels) : undefined;
+ * for (const { group, channels: members } of grouped?.ok === true ? grouped.groups : []) {
  *   console.log(group, members.reduce((sum, c) => sum + (c.values.eReal ?? 0), 0)); // 0 30, then 1 70
  * }
  * ```
@@ -165,15 +185,18 @@ export interface PhaseGroupChannels<K extends string = string> {
 export const groupByPhase = <K extends string>(
   phases: Phases | undefined,
   zipped: ReadonlyArray<ZippedChannel<K>>,
-): ReadonlyArray<PhaseGroupChannels<K>> => {
+): GroupByPhaseResult<K> => {
   const byId = new Map<string, ZippedChannel<K>>();
   for (const z of zipped) byId.set(z.id, z);
-  return (phases?.grouping ?? []).map((g, group) => ({
-    group,
-    channels: g.included.map((id) => {
+  const groups: Array<PhaseGroupChannels<K>> = [];
+  for (const [group, g] of (phases?.grouping ?? []).entries()) {
+    const members: Array<ZippedChannel<K>> = [];
+    for (const id of g.included ?? []) {
       const z = byId.get(id);
-      if (!z) throw new ChannelLayoutMismatchError("unknown-channel", id, zipped.length, -1);
-      return z;
-    }),
-  }));
+      if (z === undefined) return { ok: false, error: new ChannelLayoutMismatchError("unknown-channel", id, zipped.length, -1) };
+      members.push(z);
+    }
+    groups.push({ group, channels: members });
+  }
+  return { ok: true, groups };
 };

@@ -9,6 +9,7 @@ import {
   meanPower,
   meanPowerKw,
   meanPowerW,
+  pointPowerW,
   whToJoules,
 } from "../src/index.js";
 import type { Quantity } from "../src/index.js";
@@ -45,6 +46,34 @@ describe("units", () => {
         expect(whToJoules(joulesToWh(j))).toBeCloseTo(j, 3);
         expect(kwhToJoules(joulesToKwh(j))).toBeCloseTo(j, 3);
         expect(convertEnergy(convertEnergy({ value: j, unit: "J" }, "Wh"), "J").value).toBeCloseTo(j, 3);
+      }),
+    );
+  });
+});
+
+describe("pointPowerW (wire data: never throws)", () => {
+  it("gives watts per channel from eReal and duration", () => {
+    expect(pointPowerW({ timestamp: 0, duration: 30, eReal: [30_000, -3000, 0] })).toEqual([1000, -100, 0]);
+    expect(pointPowerW({ timestamp: 0, duration: 30, eReal: [] })).toEqual([]);
+  });
+
+  it("gives undefined for an absent array or a duration that is absent, zero, negative or not finite", () => {
+    expect(pointPowerW({ timestamp: 0, duration: 30 })).toBeUndefined();
+    for (const duration of [undefined, 0, -30, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(pointPowerW({ eReal: [1], duration })).toBeUndefined();
+    }
+    expect(pointPowerW({ eReal: [Number.NaN, 60], duration: 30 })).toEqual([undefined, 2]);
+  });
+
+  it("property: never throws, and agrees with meanPowerW where both apply", () => {
+    fc.assert(
+      fc.property(fc.option(fc.array(fc.double(), { maxLength: 8 }), { nil: undefined }), fc.option(fc.double(), { nil: undefined }), (eReal, duration) => {
+        const watts = pointPowerW({ eReal, duration });
+        if (watts === undefined) return;
+        watts.forEach((w, k) => {
+          const j = eReal![k]!;
+          expect(w).toBe(Number.isFinite(j) ? meanPowerW(j, duration!) : undefined);
+        });
       }),
     );
   });

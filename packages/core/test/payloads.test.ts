@@ -27,7 +27,7 @@ describe("domain types", () => {
   it("describe the contract's device examples, cellular and WiFi", () => {
     const cellular = example<Device>("DeviceDetailsCellular");
     const wifi = example<Device>("DeviceDetailsWiFi");
-    expect(cellular.comms.type).toBe("cellular");
+    expect(cellular.comms?.type).toBe("cellular");
     expect(cellular.switches?.[0]?.pending?.state).toBe("closed");
     expect(wifi.channels).toHaveLength(6);
     expect(wifi.phases?.grouping?.[1]?.included).toContain("D123456789012_C4");
@@ -47,12 +47,12 @@ describe("domain types", () => {
 
   it("read devices that omit comms.type or phases.count, or carry a new contactor type", () => {
     const cellular = example<Device>("DeviceDetailsCellular");
-    const { type: _type, ...comms } = cellular.comms;
+    const { type: _type, ...comms } = cellular.comms ?? {};
     const switches = (cellular.switches ?? []).map((s) => ({ ...s, contactorType: "NX" }));
     const sparse = { ...cellular, comms, phases: { grouping: [] }, switches } satisfies Device;
     expect(sparse.comms).not.toHaveProperty("type");
     expect(sparse.switches[0]?.contactorType).toBe("NX");
-    expectTypeOf<Device["comms"]["type"]>().toEqualTypeOf<"cellular" | "wifi" | "cellular+wifi" | (string & {}) | undefined>();
+    expectTypeOf<NonNullable<Device["comms"]>["type"]>().toEqualTypeOf<"cellular" | "wifi" | "cellular+wifi" | (string & {}) | undefined>();
     expectTypeOf<NonNullable<Device["phases"]>["count"]>().toEqualTypeOf<number | undefined>();
     expectTypeOf<DevicePatch>().toHaveProperty("switches").exclude<undefined>().items.toHaveProperty("contactorType").toEqualTypeOf<ContactorType | undefined>();
   });

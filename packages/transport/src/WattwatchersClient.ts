@@ -61,7 +61,11 @@ export type FieldsOption<F extends string> = F | ReadonlyArray<F>;
 export interface EnergyPointOptions extends RequestOptions {
   /**
    * `convert[energy]`: `kW` gives mean power and renames `eReal` → `pRealKw`; `kWh` renames `eReal` →
-   * `eRealKwh` (api-facts: query parameters). The decoded type follows it.
+   * `eRealKwh` (api-facts: query parameters). The decoded type follows it. The contract allows the answer in
+   * either shape; a point that still carries raw joule fields is converted by the client (kW = J / duration /
+   * 1000, kWh = J / 3 600 000, fields renamed), so the caller gets the converted names either way. The one
+   * point that cannot be converted, kW without a `duration`, keeps its joules under the raw names (the
+   * converted fields are then absent, as their optional types allow).
    * @default undefined (joules per interval)
    */
   readonly convert?: EnergyConversion | undefined;
@@ -191,7 +195,11 @@ type Op<A> = Effect.Effect<A, WattwatchersError>;
 export interface Operations<R extends OperationResult> {
   /** `GET /devices`: the IDs of every device the key may see (unpaginated). */
   listDevices(options?: RequestOptions): Apply<R, ReadonlyArray<DeviceId>>;
-  /** `GET /devices/{id}`: the device record. */
+  /**
+   * `GET /devices/{id}`: the device record. Only `id` is certain (every other field is optional, as the API
+   * omits what has no value); a record whose `id`, or a channel, switch or phase-group ID, belongs to another
+   * device is a `DecodeError` naming both IDs.
+   */
   getDevice(id: DeviceId | string, options?: RequestOptions): Apply<R, Device>;
   /**
    * `PATCH /devices/{id}`: sends `body` as it is (a full read-modify-write record works: read-only fields are

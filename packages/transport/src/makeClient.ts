@@ -20,8 +20,8 @@ import { buildQuery, checkDeviceId, isInvalid, needsNow, normalizeFields } from 
 import type { Decode } from "./internal/decoders.js";
 import {
   decodeChannelCategories,
-  decodeDevice,
   decodeDeviceIds,
+  deviceDecoder,
   decodeDeviceModels,
   energyDecoder,
   modbusDecoder,
@@ -148,7 +148,7 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
     id: unknown,
     input: (QueryInput & RequestOptions) | undefined,
     rules: QueryRules,
-    decode: (fields: string | undefined) => Decode,
+    decode: (fields: string | undefined, deviceId: DeviceId) => Decode,
     noContent: unknown,
   ): Answer => {
     const deviceId = checkDeviceId(id);
@@ -159,7 +159,7 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
       if (isInvalid(query)) return refuse(operation, "GET", path, query);
       const fields = normalizeFields(input?.fields);
       const fieldText = fields === undefined || isInvalid(fields) ? undefined : fields.join(",");
-      return execute(t, { operation, method: "GET", path, query, decode: decode(fieldText), noContent }, input?.signal);
+      return execute(t, { operation, method: "GET", path, query, decode: decode(fieldText, deviceId), noContent }, input?.signal);
     };
     // The time is read (from the fiber's Clock) only when a defaulted window end depends on it.
     return needsNow(input, rules) ? Effect.clockWith((clock) => send(clock.currentTimeMillisUnsafe() / 1000)) : send(undefined);
@@ -196,13 +196,14 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
       );
 
   const getDevice = (id: unknown, o?: RequestOptions): Answer =>
-    onDevice("getDevice", "devices", "", id, o, {}, () => decodeDevice, undefined);
+    onDevice("getDevice", "devices", "", id, o, {}, (_, deviceId) => deviceDecoder(deviceId), undefined);
 
   const updateDevice = (id: unknown, body: unknown, o?: RequestOptions): Answer => {
     const operation = "updateDevice";
     const deviceId = checkDeviceId(id);
     if (isInvalid(deviceId)) return refuse(operation, "PATCH", "/devices/{device-id}", deviceId);
     const path = `/devices/${deviceId}`;
+    const decodeDevice = deviceDecoder(deviceId);
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       return refuse(operation, "PATCH", path, { parameter: "body", rule: "body", reason: "the body must be an object" });
     }

@@ -174,8 +174,8 @@ describe("faults", () => {
     const device = await c.promise.getDevice(dev(3));
     expect(device.label).toBeUndefined();
     expect("pending" in device).toBe(false);
-    expect(device.comms.lastHeardAt).toBeUndefined();
-    expect(device.channels[0]!.ctRating).toBeUndefined();
+    expect(device.comms?.lastHeardAt).toBeUndefined();
+    expect(device.channels?.[0]!.ctRating).toBeUndefined();
     const points = await c.promise.getShortEnergyData(dev(0), { fromTs: now - 120, toTs: now });
     expect((points as ReadonlyArray<Record<string, unknown>>)[0]!["frequency"]).toBeUndefined();
   });

@@ -8,7 +8,10 @@ import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { compileGuard } from "../src/internal/fastGuard.js";
 import { DeviceSchema, DeviceModelsSchema } from "../src/internal/schemas.js";
-import { ModbusPointSchema, ShortPointKwSchema } from "../src/internal/energySchemas.js";
+import { LongPointSchema, ModbusPointSchema, ShortPointKwSchema, ShortPointSchema } from "../src/internal/energySchemas.js";
+import { ChannelCategoriesSchema, DeviceIdsSchema, TimestampPointSchema } from "../src/internal/schemas.js";
+import { schemaArbitrary } from "./contractArbitrary.ts";
+import { deviceId, options, ownedBy, responses } from "./contractPayloads.ts";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -76,6 +79,52 @@ describe("compileGuard", () => {
     sound(DeviceModelsSchema, values);
     sound(ShortPointKwSchema, values);
     sound(ModbusPointSchema, values);
+  });
+
+  it("is sound on points with odd numbers: Infinity, NaN, fractional, negative, unsafe timestamps and durations", () => {
+    // Numbers a JSON.parse can give (1e400 → Infinity) and a few it cannot (NaN), next to sane ones.
+    const odd = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 ** 32 }) },
+      { weight: 1, arbitrary: fc.constantFrom(Infinity, -Infinity, Number.NaN, -0, 0.5, -30, 2 ** 53 + 2, 1e300) },
+      { weight: 1, arbitrary: fc.double() },
+    );
+    const point = open({
+      timestamp: field(odd),
+      duration: field(odd),
+      eReal: field(fc.array(odd, { maxLength: 3 })),
+      eRealPositive: field(fc.array(odd, { maxLength: 3 })),
+      vRMSMax: field(fc.array(odd, { maxLength: 3 })),
+      model: field(fc.constantFrom("PMC-340B", "PMC-220", "PMC-9", "")),
+      _V: field(odd),
+      _Ia: field(odd),
+      kWh_Imp: field(odd),
+    });
+    const values = fc.sample(point, { numRuns: 3000, seed: 10 });
+    for (const schema of [TimestampPointSchema, LongPointSchema, ModbusPointSchema]) {
+      const accepted = sound(schema, values);
+      expect(accepted).toBeGreaterThan(50);
+      expect(accepted).toBeLessThan(values.length - 50);
+    }
+  });
+
+  it("takes the fast path for every contract-valid payload, and stays sound on them", () => {
+    // Contract-generated answers (contractPayloads.property.test.ts decodes them through the client): none needs
+    // a transformation, so the guard must accept every one, and what it accepts must decode to an equal value.
+    const cases: ReadonlyArray<[string, Schema.Top & Schema.ConstraintDecoder<unknown>]> = [
+      ["listDevices", DeviceIdsSchema],
+      ["getDevice", DeviceSchema],
+      ["getChannelCategories", ChannelCategoriesSchema],
+      ["getDeviceModels", DeviceModelsSchema],
+      ["getShortEnergyData", Schema.Array(ShortPointSchema)],
+      ["getLatestLongEnergyData", LongPointSchema],
+      ["getModbusData", Schema.Array(ModbusPointSchema)],
+      ["getFirstModbusData", ModbusPointSchema],
+    ];
+    for (const [operation, schema] of cases) {
+      const arb = fc.tuple(schemaArbitrary(responses.get(operation)!, operation, options), deviceId).map(([p, id]) => ownedBy(p, id));
+      const values = fc.sample(arb, { numRuns: 300, seed: 11 });
+      expect({ operation, accepted: sound(schema, values) }).toEqual({ operation, accepted: values.length });
+    }
   });
 
   it("takes the fast path for every device record the simulator serves", async () => {

@@ -47,6 +47,20 @@ describe("types", () => {
     expectTypeOf<(typeof ChannelCategoriesSchema.Type)[number]>().toExtend<ChannelCategory>();
     expectTypeOf<(typeof DeviceModelsSchema.Type)[number]>().toExtend<DeviceModel>();
     expectTypeOf<typeof TimestampPointSchema.Type>().toExtend<TimestampPoint>();
+    expectTypeOf<typeof ShortPointSchema.Type>().toExtend<ShortEnergyPoint>();
+    expectTypeOf<typeof ShortPointKwhSchema.Type>().toExtend<ShortEnergyPointKwh>();
+    expectTypeOf<typeof LongPointSchema.Type>().toExtend<LongEnergyPoint>();
+    expectTypeOf<typeof LongPointKwSchema.Type>().toExtend<LongEnergyPointKw>();
+    expectTypeOf<typeof ModbusPointSchema.Type>().toExtend<ModbusPoint>();
+  });
+
+  it("only identity is required in the decoded types (issue 10)", () => {
+    expectTypeOf<{ readonly id: DeviceId }>().toExtend<Device>();
+    expectTypeOf<{ readonly timestamp: number }>().toExtend<LongEnergyPoint>();
+    expectTypeOf<{ readonly timestamp: number }>().toExtend<ShortEnergyPointKwh>();
+    expectTypeOf<{ readonly timestamp: number }>().toExtend<ModbusPoint>();
+    expectTypeOf<{ readonly model: string }>().not.toExtend<Device>();
+    expectTypeOf<{ readonly duration: number }>().not.toExtend<ShortEnergyPoint>();
   });
 
   it("the decoded type follows convert and fields", () => {

@@ -68,7 +68,8 @@ export class FleetView {
     li.dataset["online"] = snapshot.online ? "online" : "offline";
     row.name.textContent = d.label ?? d.id;
     const switches = d.switches?.length ?? 0;
-    const parts = [snapshot.online ? "online" : "offline", model];
+    // The API omits a property with no value (api-facts: conventions): an unknown model shows as "—".
+    const parts = [snapshot.online ? "online" : "offline", model ?? "—"];
     if (switches > 0) parts.push(`${switches} switches`);
     row.meta.textContent = parts.join(" · ");
     li.title = d.id;

@@ -36,6 +36,8 @@ export const perChannel = (): OperatorFunction<EnergyEvent, ChannelReadings> =>
   mergeMap((e: EnergyEvent): Array<ChannelReadings> => {
     if (e.type !== "interval" && e.type !== "revised") return [];
     // The layout came from the API's device record, whose channel IDs are canonical.
-    const channels = zipChannels(e.channels as ReadonlyArray<Channel>, e.point);
-    return [{ deviceId: e.deviceId, timestamp: e.point.timestamp, duration: e.point.duration, revised: e.type === "revised", channels }];
+    const zipped = zipChannels(e.channels as ReadonlyArray<Channel>, e.point);
+    // core returns the mismatch rather than throwing; here it stays the stream's error, as documented above.
+    if (!zipped.ok) throw zipped.error;
+    return [{ deviceId: e.deviceId, timestamp: e.point.timestamp, duration: e.point.duration, revised: e.type === "revised", channels: zipped.channels }];
   });

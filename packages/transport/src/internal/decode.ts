@@ -25,8 +25,30 @@ const pathText = (path: ReadonlyArray<PropertyKey>): string =>
     "$",
   );
 
+/** The kind of a number, precise enough to say which number rule it broke (still not the value itself). */
+const describeNumber = (n: number): string =>
+  !Number.isFinite(n)
+    ? String(n) // Infinity (JSON's 1e400), -Infinity or NaN
+    : !Number.isInteger(n)
+      ? "a fractional number"
+      : n < 0
+        ? "a negative number"
+        : n === 0
+          ? "zero"
+          : !Number.isSafeInteger(n)
+            ? "an integer beyond 2^53"
+            : "number";
+
 const describe = (u: unknown): string =>
-  u === undefined ? "nothing" : u === null ? "null" : Array.isArray(u) ? "an array" : typeof u;
+  u === undefined
+    ? "nothing"
+    : u === null
+      ? "null"
+      : Array.isArray(u)
+        ? "an array"
+        : typeof u === "number"
+          ? describeNumber(u)
+          : typeof u;
 
 const at = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
   let cur = input;

@@ -5,10 +5,13 @@
  */
 import { Schema } from "effect";
 import { canonicalConvertedField, CONVERTED_FIELD_NAMES } from "@wattstream/core";
+import { Duration, Num, Timestamp } from "./schemas.js";
 
 const Rest = [Schema.Record(Schema.String, Schema.Unknown)] as const;
-const Nums = Schema.Array(Schema.Number);
-const OptNums = Schema.optionalKey(Nums);
+// Every field but `timestamp` is optional (the contract requires none; the API omits empty values); a present
+// array holds finite numbers only.
+const OptNums = Schema.optionalKey(Schema.Array(Num));
+const Reg = Schema.optionalKey(Num);
 
 /** Which unit conversion was requested (`convert[energy]`), `raw` when none (joules per interval). */
 export type Conversion = "raw" | "kW" | "kWh";
@@ -18,17 +21,16 @@ const KW = CONVERTED_FIELD_NAMES.kW;
 const KWH = CONVERTED_FIELD_NAMES.kWh;
 
 const short = {
-  timestamp: Schema.Number,
-  duration: Schema.Number,
-  frequency: Schema.optionalKey(Schema.Number),
-  vRMS: Nums,
-  iRMS: Nums,
+  timestamp: Timestamp,
+  duration: Schema.optionalKey(Duration),
+  frequency: Reg,
+  vRMS: OptNums,
+  iRMS: OptNums,
   pf: OptNums,
 };
-// Optional as in core: the contract's own example omits the voltage and current ranges.
 const long = {
-  timestamp: Schema.Number,
-  duration: Schema.Number,
+  timestamp: Timestamp,
+  duration: Schema.optionalKey(Duration),
   vRMSMin: OptNums,
   vRMSMax: OptNums,
   iRMSMin: OptNums,
@@ -38,41 +40,40 @@ const long = {
 
 const open = <const F extends Schema.Struct.Fields>(fields: F) => Schema.StructWithRest(Schema.Struct(fields), Rest);
 
-export const ShortPointSchema = open({ ...short, eReal: Nums, eReactive: Nums });
-export const ShortPointKwSchema = open({ ...short, [KW.eReal]: Nums, [KW.eReactive]: Nums });
-export const ShortPointKwhSchema = open({ ...short, [KWH.eReal]: Nums, [KWH.eReactive]: Nums });
+export const ShortPointSchema = open({ ...short, eReal: OptNums, eReactive: OptNums });
+export const ShortPointKwSchema = open({ ...short, [KW.eReal]: OptNums, [KW.eReactive]: OptNums });
+export const ShortPointKwhSchema = open({ ...short, [KWH.eReal]: OptNums, [KWH.eReactive]: OptNums });
 
 export const LongPointSchema = open({
   ...long,
-  eReal: Nums,
-  eRealPositive: Nums,
-  eRealNegative: Nums,
-  eReactive: Nums,
-  eReactivePositive: Nums,
-  eReactiveNegative: Nums,
+  eReal: OptNums,
+  eRealPositive: OptNums,
+  eRealNegative: OptNums,
+  eReactive: OptNums,
+  eReactivePositive: OptNums,
+  eReactiveNegative: OptNums,
 });
 export const LongPointKwSchema = open({
   ...long,
-  [KW.eReal]: Nums,
-  [KW.eRealPositive]: Nums,
-  [KW.eRealNegative]: Nums,
-  [KW.eReactive]: Nums,
-  [KW.eReactivePositive]: Nums,
-  [KW.eReactiveNegative]: Nums,
+  [KW.eReal]: OptNums,
+  [KW.eRealPositive]: OptNums,
+  [KW.eRealNegative]: OptNums,
+  [KW.eReactive]: OptNums,
+  [KW.eReactivePositive]: OptNums,
+  [KW.eReactiveNegative]: OptNums,
 });
 export const LongPointKwhSchema = open({
   ...long,
-  [KWH.eReal]: Nums,
-  [KWH.eRealPositive]: Nums,
-  [KWH.eRealNegative]: Nums,
-  [KWH.eReactive]: Nums,
-  [KWH.eReactivePositive]: Nums,
-  [KWH.eReactiveNegative]: Nums,
+  [KWH.eReal]: OptNums,
+  [KWH.eRealPositive]: OptNums,
+  [KWH.eRealNegative]: OptNums,
+  [KWH.eReactive]: OptNums,
+  [KWH.eReactivePositive]: OptNums,
+  [KWH.eReactiveNegative]: OptNums,
 });
 
-const Reg = Schema.Number;
 const modbusCommon = {
-  timestamp: Schema.Number,
+  timestamp: Timestamp,
   kVAh: Reg,
   kWh_Exp: Reg,
   kWh_Imp: Reg,
@@ -83,9 +84,7 @@ const modbusCommon = {
   kvarh_Net: Reg,
   kvarh_Tot: Reg,
 };
-export const ModbusPMC340BSchema = open({
-  ...modbusCommon,
-  model: Schema.Literal("PMC-340B"),
+const pmc340b = {
   _Ia: Reg,
   _Ib: Reg,
   _Ic: Reg,
@@ -99,15 +98,18 @@ export const ModbusPMC340BSchema = open({
   kvarh_Q2: Reg,
   kvarh_Q3: Reg,
   kvarh_Q4: Reg,
-});
-export const ModbusPMC220Schema = open({
-  ...modbusCommon,
-  model: Schema.Literal("PMC-220"),
-  _I: Reg,
-  _PF: Reg,
-  _V: Reg,
-});
-export const ModbusPointSchema = Schema.Union([ModbusPMC340BSchema, ModbusPMC220Schema]);
+};
+const pmc220 = { _I: Reg, _PF: Reg, _V: Reg };
+export const ModbusPMC340BSchema = open({ ...modbusCommon, ...pmc340b, model: Schema.Literal("PMC-340B") });
+export const ModbusPMC220Schema = open({ ...modbusCommon, ...pmc220, model: Schema.Literal("PMC-220") });
+/**
+ * A read whose `model` is absent or unknown (the contract types it as any string; new meters appear): every
+ * register of either known model is checked where present, and the rest is kept.
+ */
+export const ModbusOtherModelSchema = open({ ...modbusCommon, ...pmc340b, ...pmc220, model: Schema.optionalKey(Schema.String) });
+// A known model is checked against its own register set; anything else against the union of both. A point whose
+// known model has a malformed register fails all three (the third checks the same register).
+export const ModbusPointSchema = Schema.Union([ModbusPMC340BSchema, ModbusPMC220Schema, ModbusOtherModelSchema]);
 
 /**
  * Moves alternative spellings of converted energy names to the canonical ones (api-facts: the kWh names are

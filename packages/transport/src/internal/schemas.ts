@@ -1,12 +1,15 @@
 /**
  * Effect Schema decoders for every payload. Every object is open (`StructWithRest` with a string-keyed record),
  * because api-facts says new fields appear over time: unknown fields must never break decoding and are kept.
- * Optional fields are `optionalKey` (api-facts: a property with no value is usually omitted); energy field
- * names are the service's own (`eReal`, `vRMS`, `kWh_Imp`…), never renamed.
+ * The contract requires no property and the service omits a property with no value, so only identity is
+ * required (the `id` of a device, channel and switch; a point's `timestamp`) and every other field is
+ * `optionalKey`; a field that is present must have its type (strings are strings, numbers finite numbers: JSON
+ * can spell `1e400`, which parses to Infinity). Energy field names are the service's own (`eReal`, `vRMS`,
+ * `kWh_Imp`…), never renamed.
  */
 import { Option, Schema, SchemaTransformation } from "effect";
 import { isChannelId, isDeviceId, isSwitchId } from "@wattstream/core";
-import { identityOnTypeSide } from "./fastGuard.js";
+import { identityOnTypeSide, predicateFilter } from "./fastGuard.js";
 
 const Rest = [Schema.Record(Schema.String, Schema.Unknown)] as const;
 
@@ -14,8 +17,27 @@ const Rest = [Schema.Record(Schema.String, Schema.Unknown)] as const;
 const open = <const F extends Schema.Struct.Fields>(fields: F) => Schema.StructWithRest(Schema.Struct(fields), Rest);
 
 const opt = Schema.optionalKey;
-const Num = Schema.Number;
+/** A finite number: `1e400` parses to Infinity, which no reading of any field can mean. */
+export const Num = Schema.Number.check(predicateFilter(Number.isFinite, { expected: "a finite number" }));
 const Str = Schema.String;
+
+/**
+ * A point's timestamp: a whole, non-negative number of Unix seconds. The contract types it `integer`; a
+ * fractional, negative, non-finite or unsafe one (beyond 2^53) cannot index an interval, and would reach a
+ * watermark or a request window, so it is a DecodeError rather than a value that flows on.
+ */
+export const Timestamp = Schema.Number.check(
+  predicateFilter((n: number) => Number.isSafeInteger(n) && n >= 0, {
+    expected: "a timestamp (a whole, non-negative number of Unix seconds)",
+  }),
+);
+
+/** An interval's duration: a whole, positive number of seconds (0 or less would re-emit one interval forever). */
+export const Duration = Schema.Number.check(
+  predicateFilter((n: number) => Number.isSafeInteger(n) && n > 0, {
+    expected: "a duration (a whole, positive number of seconds)",
+  }),
+);
 /**
  * api-facts: null is used where it means "not set"; core's types have no null (`label?: string`), so a null on
  * the free-text and setting fields decodes as the key being absent — the same meaning, in core's shape.
@@ -50,24 +72,26 @@ export const ChannelSchema = open({
   categoryId: opt(Num),
   categoryLabel: OptText,
   ctRating: opt(Num),
+  pending: opt(open({})),
 });
 
 export const SwitchSchema = open({
   id: SwitchIdSchema,
-  state: Schema.Literals(["open", "closed"]),
+  state: opt(Schema.Literals(["open", "closed"])),
   label: OptText,
   // "NO" | "NC" today, but new values appear over time (api-facts: conventions): an unknown contactor type is
   // kept as the string it is (core's read model says `ContactorType | (string & {})`), not a lost device.
   contactorType: opt(Str),
   closedStateLabel: OptText,
   openStateLabel: OptText,
+  pending: opt(open({ state: opt(Schema.Literals(["open", "closed"])) })),
 });
 
 // The contract requires no device field and the API omits a property with no value (api-facts: conventions), so
 // `count` and `type` are optional here as in core's read model; a device without them still decodes.
 export const PhasesSchema = open({
   count: opt(Num),
-  grouping: opt(Schema.Array(open({ included: Schema.Array(ChannelIdSchema) }))),
+  grouping: opt(Schema.Array(open({ included: opt(Schema.Array(ChannelIdSchema)) }))),
 });
 
 export const CommsSchema = open({
@@ -85,24 +109,24 @@ export const DeviceSchema = open({
   id: DeviceIdSchema,
   label: OptText,
   timezone: OptText,
-  model: Str,
+  model: opt(Str),
   firmwareVersion: opt(Str),
   latestStatus: opt(Num),
   shortEnergyReportingInterval: opt(Num),
-  pending: opt(open({})),
-  comms: CommsSchema,
-  channels: Schema.Array(ChannelSchema),
+  pending: opt(open({ shortEnergyReportingInterval: opt(Num), label: opt(Str), timezone: opt(Str) })),
+  comms: opt(CommsSchema),
+  channels: opt(Schema.Array(ChannelSchema)),
   switches: opt(Schema.Array(SwitchSchema)),
   phases: opt(PhasesSchema),
 });
 
 export const DeviceIdsSchema = Schema.Array(DeviceIdSchema);
 
-export const ChannelCategoriesSchema = Schema.Array(open({ id: Num, label: Str }));
+export const ChannelCategoriesSchema = Schema.Array(open({ id: opt(Num), label: opt(Str), description: opt(Str) }));
 
 export const DeviceModelsSchema = Schema.Array(
   open({
-    code: Str,
+    code: opt(Str),
     displayName: opt(Str),
     channelsCount: opt(Num),
     switchesCount: opt(Num),
@@ -110,4 +134,4 @@ export const DeviceModelsSchema = Schema.Array(
   }),
 );
 
-export const TimestampPointSchema = open({ timestamp: Num });
+export const TimestampPointSchema = open({ timestamp: Timestamp });

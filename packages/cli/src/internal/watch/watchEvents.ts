@@ -50,7 +50,8 @@ export const intervalEvent = (e: Extract<EnergyEvent, { readonly type: "interval
   let channels: Array<ChannelPower> = [];
   try {
     const zipped = zipChannels(e.channels as ReadonlyArray<Channel>, { eReal: point.eReal ?? [] });
-    channels = zipped.map((c) => {
+    if (!zipped.ok) throw zipped.error;
+    channels = zipped.channels.map((c) => {
       const joules = c.values.eReal;
       return {
         id: c.id,
