@@ -3,6 +3,7 @@ import type { SchedulerLike } from "rxjs";
 import { maxWindow } from "@wattstream/core";
 import type { CheckpointStore } from "./CheckpointStore.js";
 import type { DeviceLike } from "./diffDevice.js";
+import type { AnomalyReason } from "./EnergyAnomaly.js";
 import { fromEffect } from "./fromEffect.js";
 import { EnergyLedger } from "./internal/EnergyLedger.js";
 import type { LedgerEvent } from "./internal/EnergyLedger.js";
@@ -22,7 +23,8 @@ export type ChannelLayout = NonNullable<DeviceLike["channels"]>;
 /**
  * What an energy stream emits. `interval`: a new interval, once, in timestamp order (except intervals that
  * back-fill a hole after later ones were emitted); `revised`: an already-emitted interval came back with other
- * values; `gap`: intervals still missing after the settle period; `status`: the stream's health.
+ * values; `gap`: intervals still missing after the settle period; `anomaly`: a point the server sent that cannot
+ * be trusted (see {@link AnomalyReason}; it moved nothing, the stream goes on); `status`: the stream's health.
  *
  * @category models
  */
@@ -41,6 +43,14 @@ export type EnergyEvent<P extends PointLike = PointLike> =
       readonly stream: EnergyStreamKind;
       readonly fromTs: number;
       readonly toTs: number;
+    }
+  | {
+      readonly type: "anomaly";
+      readonly deviceId: string;
+      readonly stream: EnergyStreamKind;
+      /** The point as the server sent it (after decoding). */
+      readonly point: P;
+      readonly reason: AnomalyReason;
     }
   | StatusEvent;
 
@@ -213,11 +223,16 @@ const makeEnergy$ = (
       const toEvents = (found: ReadonlyArray<LedgerEvent<PointLike>>): Array<EnergyEvent> => {
         // Only reached with a layout (refreshLayout runs first) or with a client that cannot read one.
         const channels = layout ?? [];
-        return found.map((e): EnergyEvent =>
-          e.kind === "gap"
-            ? { type: "gap", deviceId: id, stream: kind, fromTs: e.fromTs, toTs: e.toTs }
-            : { type: e.kind, deviceId: id, stream: kind, point: e.point, channels },
-        );
+        return found.map((e): EnergyEvent => {
+          switch (e.kind) {
+            case "gap":
+              return { type: "gap", deviceId: id, stream: kind, fromTs: e.fromTs, toTs: e.toTs };
+            case "anomaly":
+              return { type: "anomaly", deviceId: id, stream: kind, point: e.point, reason: e.reason };
+            default:
+              return { type: e.kind, deviceId: id, stream: kind, point: e.point, channels };
+          }
+        });
       };
 
       const checkpointEvery = options.checkpointEvery ?? 0;
@@ -282,7 +297,8 @@ const makeEnergy$ = (
           }),
           mergeMap((points) => {
             const wm = ledger.watermark;
-            const applied = ledger.apply(points, now);
+            // Modbus reads carry no duration (they take the interval); short and long points must.
+            const applied = ledger.apply(points, now, { fromTs, toTs }, kind !== "modbus");
             cursor = catchingUp ? toTs : undefined;
             let next: number;
             if (applied.advanced) {

@@ -12,6 +12,8 @@ export type { FleetChange, FleetStreamOptions, FleetUpdate } from "./fleet$.js";
 export { readSwitch, setSwitch, switchState$, SwitchTimeout } from "./switch.js";
 export type { SetSwitchOptions, SwitchConfirmed, SwitchPosition, SwitchState } from "./switch.js";
 export { longEnergy$, modbus$, shortEnergy$ } from "./energy$.js";
+export { describeAnomaly } from "./EnergyAnomaly.js";
+export type { AnomalyReason } from "./EnergyAnomaly.js";
 export type { ChannelLayout, EnergyEvent, EnergyStreamKind, EnergyStreamOptions } from "./energy$.js";
 export { checkpointKey, memoryCheckpointStore } from "./CheckpointStore.js";
 export type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
