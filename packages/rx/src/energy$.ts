@@ -1,7 +1,8 @@
 import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
 import { maxWindow } from "@wattstream/core";
-import type { CheckpointStore } from "./CheckpointStore.js";
+import { CheckpointCorrupt, checkpointKey, decodeCheckpoint } from "./CheckpointStore.js";
+import type { CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
 import type { DeviceLike } from "./diffDevice.js";
 import type { AnomalyReason } from "./EnergyAnomaly.js";
 import { fromEffect } from "./fromEffect.js";
@@ -52,6 +53,14 @@ export type EnergyEvent<P extends PointLike = PointLike> =
       readonly point: P;
       readonly reason: AnomalyReason;
     }
+  | {
+      /** The stored checkpoint was corrupt and `restartFrom` was given: the stream starts over from `fromTs`. */
+      readonly type: "checkpointReset";
+      readonly deviceId: string;
+      readonly stream: EnergyStreamKind;
+      readonly error: CheckpointCorrupt;
+      readonly fromTs: number;
+    }
   | StatusEvent;
 
 /** Options of the energy streams; every duration is in seconds unless named `…Ms`. @category models */
@@ -89,6 +98,24 @@ export interface EnergyStreamOptions {
    * @default 0 (save after every emitted batch: a crash repeats at most one batch)
    */
   readonly checkpointEvery?: number;
+  /**
+   * What to do with a stored checkpoint that cannot be used (`CheckpointCorrupt`: empty, truncated, garbage,
+   * wrongly typed, a watermark in the future or older than `maxLookBack`). Without it the stream fails with the
+   * error, naming the file and the problem (nothing is guessed); with it the stream emits a `checkpointReset`
+   * event and starts over from this time (Unix seconds), overwriting the bad checkpoint at its first save.
+   * @default undefined (fail)
+   * @example
+   * ```ts
+   * shortEnergy$(client, id, { checkpoints, restartFrom: Math.floor(Date.now() / 1000) - 3600 });
+   * ```
+   */
+  readonly restartFrom?: number;
+  /**
+   * The oldest watermark a checkpoint may hold, as seconds before now; an older one (e.g. a zeroed file's 1970)
+   * is rejected as corrupt rather than followed through years of empty reads.
+   * @default 31622400 (366 days)
+   */
+  readonly maxLookBack?: number;
   /**
    * The channel layout to attach to events (e.g. from `device$`). Nothing is emitted before its first value, so
    * no interval goes out unlabelled. Without it, the layout is read once with `getDevice` (and again when the
@@ -128,6 +155,17 @@ const isNoData = (u: unknown): u is NoDataLike =>
 // Window limits come from core (api-facts: a window over the maximum is a 422, so never ask for more).
 /** Retries after an empty poll that step linearly before backing off exponentially. */
 const LINEAR_MISSES = 8;
+
+/**
+ * Why a decoded checkpoint cannot be followed at `nowS`, or `undefined`: a watermark in the future would
+ * silently emit nothing, an absurdly old one would read years of nothing.
+ */
+const implausible = (c: EnergyCheckpoint, nowS: number, interval: number, maxLookBack: number): string | undefined => {
+  // A little slack for clock skew between this machine and the service.
+  if (c.watermark > nowS + Math.max(2 * interval, 600)) return `has a watermark in the future (${c.watermark}, now ${Math.floor(nowS)})`;
+  if (c.watermark < nowS - maxLookBack) return `has a watermark older than the ${maxLookBack}-s look-back (${c.watermark}, now ${Math.floor(nowS)})`;
+  return undefined;
+};
 
 const DEFAULTS = {
   short: { interval: 30, maxWindow: maxWindow("short") },
@@ -177,9 +215,27 @@ const makeEnergy$ = (
   const io = reader(client, kind, id);
   const nowS = (): number => scheduler.now() / 1000;
 
-  return defer(() => (options.checkpoints ? from(options.checkpoints.load(key)) : of(undefined))).pipe(
-    switchMap((checkpoint) => {
-      const start = options.fromTs ?? Math.floor(nowS() / interval) * interval - interval;
+  const maxLookBack = options.maxLookBack ?? 366 * 86_400;
+  /** The stored checkpoint, decoded and checked (checkpoints are input too), or the policy's answer to a bad one. */
+  const loadCheckpoint = (store: CheckpointStore): Observable<{ checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }> =>
+    from(store.load(key)).pipe(
+      map((raw) => {
+        if (raw === undefined) return {};
+        const location = `${checkpointKey(key)}`;
+        const checkpoint = decodeCheckpoint(raw, location);
+        const problem = implausible(checkpoint, nowS(), interval, maxLookBack);
+        if (problem !== undefined) throw new CheckpointCorrupt({ location, problem, message: `checkpoint ${location} ${problem}` });
+        return { checkpoint };
+      }),
+      catchError((error: unknown) => {
+        if (!(error instanceof CheckpointCorrupt) || options.restartFrom === undefined) return throwError(() => error);
+        return of({ reset: error });
+      }),
+    );
+
+  return defer(() => (options.checkpoints ? loadCheckpoint(options.checkpoints) : of({}))).pipe(
+    switchMap(({ checkpoint, reset }: { checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }) => {
+      const start = (reset === undefined ? options.fromTs : options.restartFrom) ?? Math.floor(nowS() / interval) * interval - interval;
       const ledger = new EnergyLedger(start, interval, settle, checkpoint);
       const health = new Health(Math.max(1_000, (interval * 1000) / 15), maxBackoffMs);
       let windowLimit = options.maxWindow ?? DEFAULTS[kind].maxWindow;
@@ -348,6 +404,11 @@ const makeEnergy$ = (
       };
       return new Observable<EnergyEvent>((subscriber) => {
         // The first poll waits until the interval after the watermark is due (now, when catching up).
+        if (reset !== undefined) {
+          subscriber.next({ type: "checkpointReset", deviceId: id, stream: kind, error: reset, fromTs: ledger.watermark });
+          // The bad checkpoint is replaced at the first save.
+          dirty = true;
+        }
         const sub = pollLoop(tick, { scheduler, active$: options.active$, initialDelay: dueDelay() }).subscribe(subscriber);
         return () => {
           sub.unsubscribe();
@@ -379,6 +440,8 @@ const energy$ = (kind: EnergyStreamKind) => {
         options.maxBackoffMs,
         options.maxWindow,
         options.checkpoints,
+        options.restartFrom,
+        options.maxLookBack,
         options.layout$,
         options.heartbeat$,
         options.active$,

@@ -15,7 +15,7 @@ export { longEnergy$, modbus$, shortEnergy$ } from "./energy$.js";
 export { describeAnomaly } from "./EnergyAnomaly.js";
 export type { AnomalyReason } from "./EnergyAnomaly.js";
 export type { ChannelLayout, EnergyEvent, EnergyStreamKind, EnergyStreamOptions } from "./energy$.js";
-export { checkpointKey, memoryCheckpointStore } from "./CheckpointStore.js";
+export { CheckpointCorrupt, checkpointKey, decodeCheckpoint, memoryCheckpointStore, parseCheckpoint } from "./CheckpointStore.js";
 export type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
 export { threshold } from "./operators/threshold.js";
 export type { Alert, ThresholdOptions } from "./operators/threshold.js";
