@@ -8,7 +8,7 @@ import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { checkpointKey, parseCheckpoint } from "./CheckpointStore.js";
-import type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
+import type { CheckpointKey, CheckpointStore } from "./CheckpointStore.js";
 
 /** A {@link CheckpointStore} backed by one JSON file per device and stream. @category models */
 export interface FileCheckpointStore extends CheckpointStore {
