@@ -106,7 +106,7 @@ describe("rx against hostile servers", () => {
 
   it("a device record of another device, or with another device's channels, is refused (degraded, RecordMismatch) and polling goes on", async () => {
     let reads = 0;
-    h = await startHostile(T0, (req) => {
+    h = await startHostile(T0, () => {
       reads++;
       return { status: 200, body: reads === 1 ? record(OTHER) : reads === 2 ? record(ID, OTHER) : record(ID) };
     });
