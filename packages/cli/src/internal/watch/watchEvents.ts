@@ -162,7 +162,9 @@ export const watchEvents$ = (client: RxClient, options: WatchOptions): Observabl
           // A device named on the command line that does not exist is a mistake to report, not to watch around.
           if (!follow && isTag(error, "NotFound")) return subscriber.error(error);
           failed.add(id);
-          subscriber.next({ type: "failed", deviceId: id, error: errorText(error, options.secrets) });
+          // A corrupt energy checkpoint (rx's CheckpointCorrupt names the file): say how to go on.
+          const hint = isTag(error, "CheckpointCorrupt") ? "; delete that file to start this device over" : "";
+          subscriber.next({ type: "failed", deviceId: id, error: `${errorText(error, options.secrets)}${hint}` });
           if (!follow && failed.size === named.size) subscriber.error(error);
         },
       });
