@@ -97,6 +97,14 @@ describe("wattstream sync", () => {
     const r = await cli(["sync", devices[1]!, ...window(), "--out", join(dir, "other.ndjson"), "--checkpoint", checkpoint, ...api()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("belongs to a different sync");
+    // The right job, but a wrongly typed or out-of-range offset: decoded like any input, refused.
+    const own = { ids: [devices[1]], fromTs: Number(from), toTs: Number(to), granularity: "5m", format: "ndjson" };
+    for (const next of [{ [devices[1]!]: String(from) }, { [devices[1]!]: 0 }]) {
+      writeFileSync(checkpoint, JSON.stringify({ version: 1, job: own, next, bytes: 0 }));
+      const typed = await cli(["sync", devices[1]!, ...window(), "--out", join(dir, "other.ndjson"), "--checkpoint", checkpoint, ...api()]);
+      expect(typed.code).toBe(2);
+      expect(typed.stderr).toContain("is not a wattstream sync checkpoint");
+    }
     writeFileSync(checkpoint, "{ not json");
     const torn = await cli(["sync", devices[1]!, ...window(), "--checkpoint", checkpoint, ...api()]);
     expect(torn.code).toBe(2);

@@ -144,7 +144,8 @@ describe("wattstream watch", () => {
   });
 
   it("keeps watching the other devices when one device's stream fails for good (before: exit 2 for all)", async () => {
-    const [bad, good] = sim.fleet.ids() as [string, string];
+    const bad = sim.fleet.ids()[0]!;
+    const good = sim.fleet.ids()[1]!;
     // A proxy in front of the simulator that answers the bad device's energy reads with a 400 (fatal for its stream).
     const proxy = createServer((req, res) => {
       const url = new URL(req.url ?? "/", sim.baseUrl);
