@@ -138,7 +138,7 @@ describe("wattstream sync", () => {
     expect(failed.stderr + resumed.stderr).not.toMatch(KEY_PATTERN);
   }, 60_000);
 
-  it("reports a 204 for a window of a device that had data in other windows, and still writes the rest", async () => {
+  it("reports a 204 for a window of a device that had data in other windows, refuses a point dated 2100, and writes the rest", async () => {
     const [, from, , to] = window();
     const id = devices[0]!;
     // A proxy in front of the simulator: the first 7-day window of this device answers 204.
@@ -150,7 +150,13 @@ describe("wattstream sync", () => {
       }
       void fetch(new URL(url.pathname + url.search, sim.baseUrl), { headers: { authorization: req.headers.authorization ?? "" } }).then(async (r) => {
         res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
-        res.end(Buffer.from(await r.arrayBuffer()));
+        let body = Buffer.from(await r.arrayBuffer());
+        // The other window's answer also carries a (decodable) point dated in 2100, first.
+        if (url.pathname === `/long-energy/${id}` && r.status === 200) {
+          const points = JSON.parse(body.toString("utf8")) as Array<Record<string, unknown>>;
+          body = Buffer.from(JSON.stringify([{ ...points[0], timestamp: 4_102_444_800 }, ...points]));
+        }
+        res.end(body);
       });
     });
     await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
@@ -159,6 +165,7 @@ describe("wattstream sync", () => {
       const r = await cli(["sync", id, "--from", from!, "--to", to!, "--base-url", base, "--api-key", sim.demoKey]);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`${id}: the service answered 204 (never reported long energy) for 1 of 2 windows although others had data`);
+      expect(r.stderr).toContain(`${id}: 1 point was not written (timestamp not whole seconds, or outside the window asked for)`);
       const lines = ndjson(r.stdout);
       expect(lines.length).toBe(DAY / 300);
       expect(lines.every((l) => (l["timestamp"] as number) >= Number(to) - DAY)).toBe(true);

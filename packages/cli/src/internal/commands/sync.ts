@@ -1,7 +1,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { Effect, Stream } from "effect";
 import type { Granularity, TimeWindow } from "@wattstream/core";
-import { chunkWindow, parseDeviceId, requiresTimezone, timeWindow } from "@wattstream/core";
+import { chunkWindow, granularitySeconds, parseDeviceId, requiresTimezone, timeWindow } from "@wattstream/core";
 import { isNoData } from "@wattstream/transport";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
@@ -167,8 +167,11 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
               noData.push(chunk);
             } else {
               const list = [...(answer as ReadonlyArray<SyncPoint>)];
+              // Only points of the window asked for (a bucket may start up to one bucket before it, when it
+              // straddles the chunk's start): one dated in 2100 must not hide every later point as "already written".
+              const bucket = granularitySeconds(opts.granularity) ?? 31 * 86_400;
+              const valid = list.filter((p) => Number.isSafeInteger(p.timestamp) && p.timestamp < chunk.toTs && p.timestamp > chunk.fromTs - bucket);
               // Sorted deterministically (the same rule as rx): one point per timestamp, in order.
-              const valid = list.filter((p) => Number.isSafeInteger(p.timestamp));
               refused += list.length - valid.length;
               valid.sort((a, b) => a.timestamp - b.timestamp);
               for (const point of valid) {
@@ -197,7 +200,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
               `${id}: the service answered 204 (never reported long energy) for ${noData.length} of ${chunks.length} windows although others had data: ${noData.map(span).join(", ")}`,
             );
           else if (noData.length > 0) summary.push(`${id}: no long energy at all (204: the device never reported any)`);
-          if (refused > 0) summary.push(`${id}: ${refused} points without a whole-second timestamp were not written`);
+          if (refused > 0) summary.push(`${id}: ${refused} point${refused === 1 ? " was" : "s were"} not written (timestamp not whole seconds, or outside the window asked for)`);
         }
         next[id] = window.toTs;
         save();
