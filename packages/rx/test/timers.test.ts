@@ -94,3 +94,18 @@ describe("timer delays", () => {
     expect(delays).toEqual([MAX_TIMER_MS, MAX_TIMER_MS]);
   });
 });
+
+describe("retryAt of a clamped wait", () => {
+  it("says when polling really resumes, never Infinity", () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const client = {
+      getDevice: () => Effect.fail(tagged("RateLimited", { scope: "tps", retryAfter: Number.POSITIVE_INFINITY })),
+    };
+    const got: Array<unknown> = [];
+    const sub = device$(client, ID, { scheduler: ts }).subscribe((u) => got.push(u));
+    ts.maxFrames = 1000;
+    ts.flush();
+    sub.unsubscribe();
+    expect(got).toEqual([expect.objectContaining({ type: "status", status: "rateLimited", retryAt: MAX_TIMER_MS })]);
+  });
+});
