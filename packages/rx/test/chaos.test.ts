@@ -4,14 +4,14 @@
 // window, off the grid, with a duration off the grid) with 20 % faults (500s, connection resets, 429 with
 // Retry-After), for six simulated hours on a virtual clock. Afterwards the streams are compared with the truth:
 // every valid interval exactly once and in order, the latest values of revised ones, every lost interval inside a
-// gap, every anomaly reported, nothing else.
+// gap, every anomaly reported, nothing else — across a stop and restart from checkpoints halfway.
 //
 // Durations of 0 or below, fractional timestamps and missing durations are anomalies too (test/anomaly.test.ts),
 // but transport may refuse them at decoding (a DecodeError for the whole answer), so the chaos server sticks to
 // oddities every decoder must accept.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Subscription } from "rxjs";
-import { fleet$, perDevice, shortEnergy$ } from "../src/index.js";
+import { fleet$, memoryCheckpointStore, perDevice, shortEnergy$ } from "../src/index.js";
 import type { DeviceLost, EnergyEvent } from "../src/index.js";
 import { startHostile } from "./hostileHarness.js";
 import type { Answer, HostileHarness } from "./hostileHarness.js";
@@ -143,20 +143,25 @@ beforeAll(async () => {
     }
     return { status: 200, body: out };
   });
-  const subs: Array<Subscription> = [];
   const { client, scheduler } = h;
-  subs.push(
+  const checkpoints = memoryCheckpointStore();
+  const watch = (): Subscription =>
     fleet$(client, { scheduler })
-      .pipe(perDevice((id) => shortEnergy$(client, id, { scheduler, fromTs: T0, settle: SETTLE })))
+      .pipe(perDevice((id) => shortEnergy$(client, id, { scheduler, fromTs: T0, settle: SETTLE, checkpoints })))
       .subscribe((e) => {
         if (e.type === "deviceLost") return void lostDevices.push(e);
         const list = events.get(e.deviceId) ?? [];
         events.set(e.deviceId, list);
         list.push(e);
-      }),
-  );
+      });
+  // Halfway, the watcher stops for 10 minutes and starts again from its checkpoints.
+  let sub = watch();
+  await h.runUntil(T0 + RUN / 2);
+  sub.unsubscribe();
+  await h.runUntil(T0 + RUN / 2 + 600);
+  sub = watch();
   await h.runUntil(T0 + RUN);
-  for (const s of subs) s.unsubscribe();
+  sub.unsubscribe();
   await h.runUntil(T0 + RUN);
 }, 120_000);
 
@@ -215,7 +220,7 @@ describe(`a chaos run: ${RUN / HOUR} simulated hours, 20 % faults, contract-vali
     const failed = faults["500"] + faults.reset + faults["429"];
     console.log(
       [
-        `chaos run, ${RUN / HOUR} simulated hours, ${IDS.length} devices (fleet$ + perDevice + shortEnergy$):`,
+        `chaos run, ${RUN / HOUR} simulated hours, ${IDS.length} devices (fleet$ + perDevice + shortEnergy$, restarted from checkpoints halfway):`,
         `  requests ${requests} (device list ${fleetRequests}), faults ${failed} = ${((failed / requests) * 100).toFixed(1)} % (500: ${faults["500"]}, reset: ${faults.reset}, 429: ${faults["429"]})`,
         `  intervals ${count("interval")}, revised ${count("revised")}, gaps ${count("gap")}, anomalies ${count("anomaly")} (injected ${injected.length}), status events ${count("status")}`,
       ].join("\n"),
