@@ -109,6 +109,8 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
         next: (e) => {
           if (e.type === "status") return noteStatus("energy", e);
           if (e.type === "gap") return chart.setNote(`no data from ${new Date(e.fromTs * 1000).toISOString()} to ${new Date(e.toTs * 1000).toISOString()}`);
+          // Anomalies (points rx refused) and checkpoint resets are not data to chart.
+          if (e.type !== "interval" && e.type !== "revised") return;
           series = upsertPoint(series, toPowerPoint(e.point as EnergyPointLike, SHORT_INTERVAL));
           chart.setSeries(series);
           const last = series.points[series.points.length - 1];

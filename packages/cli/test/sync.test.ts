@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // The CLI loads the simulator lazily (only `--simulate` needs it); tests start one in-process.
@@ -95,6 +97,14 @@ describe("wattstream sync", () => {
     const r = await cli(["sync", devices[1]!, ...window(), "--out", join(dir, "other.ndjson"), "--checkpoint", checkpoint, ...api()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("belongs to a different sync");
+    // The right job, but a wrongly typed or out-of-range offset: decoded like any input, refused.
+    const own = { ids: [devices[1]], fromTs: Number(from), toTs: Number(to), granularity: "5m", format: "ndjson" };
+    for (const next of [{ [devices[1]!]: String(from) }, { [devices[1]!]: 0 }]) {
+      writeFileSync(checkpoint, JSON.stringify({ version: 1, job: own, next, bytes: 0 }));
+      const typed = await cli(["sync", devices[1]!, ...window(), "--out", join(dir, "other.ndjson"), "--checkpoint", checkpoint, ...api()]);
+      expect(typed.code).toBe(2);
+      expect(typed.stderr).toContain("is not a wattstream sync checkpoint");
+    }
     writeFileSync(checkpoint, "{ not json");
     const torn = await cli(["sync", devices[1]!, ...window(), "--checkpoint", checkpoint, ...api()]);
     expect(torn.code).toBe(2);
@@ -104,5 +114,68 @@ describe("wattstream sync", () => {
   it("exits 4 for a device the key cannot see", async () => {
     const r = await cli(["sync", "D000000000000", ...window(), ...api()]);
     expect(r.code).toBe(4);
+  });
+
+  it("stops on a chunk that keeps failing: names device and window, exits non-zero, keeps the checkpoint, and the rerun resumes there", async () => {
+    const full = join(dir, "fail-full.ndjson");
+    const args = ["sync", devices[0]!, devices[1]!, ...window(), ...api()];
+    expect((await cli([...args, "--out", full])).code).toBe(0);
+    const out = join(dir, "fail.ndjson");
+    const checkpoint = join(dir, "fail.ckpt");
+    // Every long-energy read of the second device fails, whatever the retries do.
+    const remove = sim.faults.add({ kind: "error500", operation: "getLongEnergyData", device: devices[1]! });
+    const failed = await cli([...args, "--out", out, "--checkpoint", checkpoint]);
+    remove();
+    expect(failed.code).toBe(1);
+    const [, from] = window();
+    const start = new Date(Number(from) * 1000).toISOString().replace(".000Z", "Z");
+    expect(failed.stderr).toContain(`sync stopped: ${devices[1]!} ${start} – `);
+    expect(failed.stderr).toContain("run the same command again to resume");
+    expect(existsSync(checkpoint)).toBe(true);
+    const resumed = await cli([...args, "--out", out, "--checkpoint", checkpoint]);
+    expect(resumed.code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(full))).toBe(true);
+    expect(failed.stderr + resumed.stderr).not.toMatch(KEY_PATTERN);
+  }, 60_000);
+
+  it("reports a 204 for a window of a device that had data in other windows, refuses a point dated 2100, and writes the rest", async () => {
+    const [, from, , to] = window();
+    const id = devices[0]!;
+    // A proxy in front of the simulator: the first 7-day window of this device answers 204.
+    const proxy = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", sim.baseUrl);
+      if (url.pathname === `/long-energy/${id}` && url.searchParams.get("fromTs") === from) {
+        res.writeHead(204).end();
+        return;
+      }
+      void fetch(new URL(url.pathname + url.search, sim.baseUrl), { headers: { authorization: req.headers.authorization ?? "" } }).then(async (r) => {
+        res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
+        let body = Buffer.from(await r.arrayBuffer());
+        // The other window's answer also carries a (decodable) point dated in 2100, first.
+        if (url.pathname === `/long-energy/${id}` && r.status === 200) {
+          const points = JSON.parse(body.toString("utf8")) as Array<Record<string, unknown>>;
+          body = Buffer.from(JSON.stringify([{ ...points[0], timestamp: 4_102_444_800 }, ...points]));
+        }
+        res.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const r = await cli(["sync", id, "--from", from!, "--to", to!, "--base-url", base, "--api-key", sim.demoKey]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`${id}: the service answered 204 (never reported long energy) for 1 of 2 windows although others had data`);
+      expect(r.stderr).toContain(`${id}: 1 point was not written (timestamp not whole seconds, or outside the window asked for)`);
+      const lines = ndjson(r.stdout);
+      expect(lines.length).toBe(DAY / 300);
+      expect(lines.every((l) => (l["timestamp"] as number) >= Number(to) - DAY)).toBe(true);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
+  it("says in --help that stdout output can repeat after a resume, and a file cannot", async () => {
+    const r = await cli(["sync", "--help"]);
+    expect(r.stdout).toMatch(/stdout.*can repeat/s);
   });
 });

@@ -3,6 +3,8 @@
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,5 +141,42 @@ describe("wattstream watch", () => {
     const r = await cli(["watch", "D000000000000", "--energy", "none", ...api()]);
     expect(r.code).toBe(4);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("keeps watching the other devices when one device's stream fails for good (before: exit 2 for all)", async () => {
+    const bad = sim.fleet.ids()[0]!;
+    const good = sim.fleet.ids()[1]!;
+    // A proxy in front of the simulator that answers the bad device's energy reads with a 400 (fatal for its stream).
+    const proxy = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", sim.baseUrl);
+      if (url.pathname.startsWith(`/short-energy/${bad}`)) {
+        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ code: "BAD_REQUEST", httpCode: 400, message: "nope" }));
+        return;
+      }
+      void fetch(new URL(url.pathname + url.search, sim.baseUrl), { headers: { authorization: req.headers.authorization ?? "" } }).then(async (r) => {
+        res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
+        res.end(Buffer.from(await r.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const run = start(["watch", bad, good, "--json", "--every", "0.3", "--base-url", base, "--api-key", sim.demoKey]);
+      await run.waitFor(({ stdout }) => events(stdout).some((e) => e["type"] === "failed"), "the failed device");
+      expect(events(run.stdout()).find((e) => e["type"] === "failed")).toEqual({ type: "failed", deviceId: bad, error: expect.stringMatching(/^BadRequest/) });
+      const before = events(run.stdout()).length;
+      // Time moves on in the simulator: the good device keeps reporting.
+      sim.clock.advance(120);
+      await run.waitFor(
+        ({ stdout }) => events(stdout).slice(before).some((e) => e["deviceId"] === good && (e["type"] === "interval" || e["type"] === "heartbeat")),
+        "the good device after the failure",
+      );
+      run.child.kill("SIGINT");
+      const r = await run.done;
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(KEY_PATTERN);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 });

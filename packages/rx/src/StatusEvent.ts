@@ -9,7 +9,8 @@ export interface StatusEvent {
   readonly deviceId: string;
   /**
    * `retrying` after a transient failure (resilience's `isTransient`), `degraded` after three in a row or at once
-   * for a non-transient one that is not fatal (e.g. an undecodable reply), `rateLimited` until `retryAt` (TPS:
+   * for a non-transient one that is not fatal (e.g. an undecodable reply, or a device record naming another device:
+   * `RecordMismatch`), `rateLimited` until `retryAt` (TPS:
    * `Retry-After`; TPD: the daily reset). Fatal errors (`Unauthorized`, `Forbidden`, `NotPermitted`, `NotFound`,
    * `BadRequest`, `InvalidRequest`) end the stream instead. The full table is in the package README.
    */
@@ -18,6 +19,9 @@ export interface StatusEvent {
   readonly error?: unknown;
   /** Consecutive failed polls. */
   readonly attempt?: number;
-  /** When polling resumes, epoch milliseconds on the stream's scheduler clock. */
+  /**
+   * When polling resumes, epoch milliseconds on the stream's scheduler clock; a server hint beyond what a timer can
+   * hold (2^31−1 ms) is clamped, and polling re-evaluates then.
+   */
   readonly retryAt?: number;
 }

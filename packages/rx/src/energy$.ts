@@ -1,8 +1,11 @@
 import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
 import { maxWindow } from "@wattstream/core";
-import type { CheckpointStore } from "./CheckpointStore.js";
+import { CheckpointCorrupt, checkpointKey, decodeCheckpoint } from "./CheckpointStore.js";
+import type { CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
 import type { DeviceLike } from "./diffDevice.js";
+import type { AnomalyReason } from "./EnergyAnomaly.js";
+import { recordMismatch } from "./RecordMismatch.js";
 import { fromEffect } from "./fromEffect.js";
 import { EnergyLedger } from "./internal/EnergyLedger.js";
 import type { LedgerEvent } from "./internal/EnergyLedger.js";
@@ -22,7 +25,8 @@ export type ChannelLayout = NonNullable<DeviceLike["channels"]>;
 /**
  * What an energy stream emits. `interval`: a new interval, once, in timestamp order (except intervals that
  * back-fill a hole after later ones were emitted); `revised`: an already-emitted interval came back with other
- * values; `gap`: intervals still missing after the settle period; `status`: the stream's health.
+ * values; `gap`: intervals still missing after the settle period; `anomaly`: a point the server sent that cannot
+ * be trusted (see {@link AnomalyReason}; it moved nothing, the stream goes on); `status`: the stream's health.
  *
  * @category models
  */
@@ -41,6 +45,22 @@ export type EnergyEvent<P extends PointLike = PointLike> =
       readonly stream: EnergyStreamKind;
       readonly fromTs: number;
       readonly toTs: number;
+    }
+  | {
+      readonly type: "anomaly";
+      readonly deviceId: string;
+      readonly stream: EnergyStreamKind;
+      /** The point as the server sent it (after decoding). */
+      readonly point: P;
+      readonly reason: AnomalyReason;
+    }
+  | {
+      /** The stored checkpoint was corrupt and `restartFrom` was given: the stream starts over from `fromTs`. */
+      readonly type: "checkpointReset";
+      readonly deviceId: string;
+      readonly stream: EnergyStreamKind;
+      readonly error: CheckpointCorrupt;
+      readonly fromTs: number;
     }
   | StatusEvent;
 
@@ -80,6 +100,24 @@ export interface EnergyStreamOptions {
    */
   readonly checkpointEvery?: number;
   /**
+   * What to do with a stored checkpoint that cannot be used (`CheckpointCorrupt`: empty, truncated, garbage,
+   * wrongly typed, a watermark in the future or older than `maxLookBack`). Without it the stream fails with the
+   * error, naming the file and the problem (nothing is guessed); with it the stream emits a `checkpointReset`
+   * event and starts over from this time (Unix seconds), overwriting the bad checkpoint at its first save.
+   * @default undefined (fail)
+   * @example
+   * ```ts
+   * shortEnergy$(client, id, { checkpoints, restartFrom: Math.floor(Date.now() / 1000) - 3600 });
+   * ```
+   */
+  readonly restartFrom?: number;
+  /**
+   * The oldest watermark a checkpoint may hold, as seconds before now; an older one (e.g. a zeroed file's 1970)
+   * is rejected as corrupt rather than followed through years of empty reads.
+   * @default 31622400 (366 days)
+   */
+  readonly maxLookBack?: number;
+  /**
    * The channel layout to attach to events (e.g. from `device$`). Nothing is emitted before its first value, so
    * no interval goes out unlabelled. Without it, the layout is read once with `getDevice` (and again when the
    * energy arrays stop matching it).
@@ -118,6 +156,17 @@ const isNoData = (u: unknown): u is NoDataLike =>
 // Window limits come from core (api-facts: a window over the maximum is a 422, so never ask for more).
 /** Retries after an empty poll that step linearly before backing off exponentially. */
 const LINEAR_MISSES = 8;
+
+/**
+ * Why a decoded checkpoint cannot be followed at `nowS`, or `undefined`: a watermark in the future would
+ * silently emit nothing, an absurdly old one would read years of nothing.
+ */
+const implausible = (c: EnergyCheckpoint, nowS: number, interval: number, maxLookBack: number): string | undefined => {
+  // A little slack for clock skew between this machine and the service.
+  if (c.watermark > nowS + Math.max(2 * interval, 600)) return `has a watermark in the future (${c.watermark}, now ${Math.floor(nowS)})`;
+  if (c.watermark < nowS - maxLookBack) return `has a watermark older than the ${maxLookBack}-s look-back (${c.watermark}, now ${Math.floor(nowS)})`;
+  return undefined;
+};
 
 const DEFAULTS = {
   short: { interval: 30, maxWindow: maxWindow("short") },
@@ -167,9 +216,27 @@ const makeEnergy$ = (
   const io = reader(client, kind, id);
   const nowS = (): number => scheduler.now() / 1000;
 
-  return defer(() => (options.checkpoints ? from(options.checkpoints.load(key)) : of(undefined))).pipe(
-    switchMap((checkpoint) => {
-      const start = options.fromTs ?? Math.floor(nowS() / interval) * interval - interval;
+  const maxLookBack = options.maxLookBack ?? 366 * 86_400;
+  /** The stored checkpoint, decoded and checked (checkpoints are input too), or the policy's answer to a bad one. */
+  const loadCheckpoint = (store: CheckpointStore): Observable<{ checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }> =>
+    from(store.load(key)).pipe(
+      map((raw) => {
+        if (raw === undefined) return {};
+        const location = `${checkpointKey(key)}`;
+        const checkpoint = decodeCheckpoint(raw, location);
+        const problem = implausible(checkpoint, nowS(), interval, maxLookBack);
+        if (problem !== undefined) throw new CheckpointCorrupt({ location, problem, message: `checkpoint ${location} ${problem}` });
+        return { checkpoint };
+      }),
+      catchError((error: unknown) => {
+        if (!(error instanceof CheckpointCorrupt) || options.restartFrom === undefined) return throwError(() => error);
+        return of({ reset: error });
+      }),
+    );
+
+  return defer(() => (options.checkpoints ? loadCheckpoint(options.checkpoints) : of({}))).pipe(
+    switchMap(({ checkpoint, reset }: { checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }) => {
+      const start = (reset === undefined ? options.fromTs : options.restartFrom) ?? Math.floor(nowS() / interval) * interval - interval;
       const ledger = new EnergyLedger(start, interval, settle, checkpoint);
       const health = new Health(Math.max(1_000, (interval * 1000) / 15), maxBackoffMs);
       let windowLimit = options.maxWindow ?? DEFAULTS[kind].maxWindow;
@@ -213,11 +280,16 @@ const makeEnergy$ = (
       const toEvents = (found: ReadonlyArray<LedgerEvent<PointLike>>): Array<EnergyEvent> => {
         // Only reached with a layout (refreshLayout runs first) or with a client that cannot read one.
         const channels = layout ?? [];
-        return found.map((e): EnergyEvent =>
-          e.kind === "gap"
-            ? { type: "gap", deviceId: id, stream: kind, fromTs: e.fromTs, toTs: e.toTs }
-            : { type: e.kind, deviceId: id, stream: kind, point: e.point, channels },
-        );
+        return found.map((e): EnergyEvent => {
+          switch (e.kind) {
+            case "gap":
+              return { type: "gap", deviceId: id, stream: kind, fromTs: e.fromTs, toTs: e.toTs };
+            case "anomaly":
+              return { type: "anomaly", deviceId: id, stream: kind, point: e.point, reason: e.reason };
+            default:
+              return { type: e.kind, deviceId: id, stream: kind, point: e.point, channels };
+          }
+        });
       };
 
       const checkpointEvery = options.checkpointEvery ?? 0;
@@ -240,6 +312,9 @@ const makeEnergy$ = (
         (layoutStale || layout === undefined) && client.getDevice
           ? fromEffect(client.getDevice(id)).pipe(
               map((d) => {
+                // Channels of another device would label this one's energy arrays: refuse them (a failed poll).
+                const foreign = recordMismatch(id, d);
+                if (foreign !== undefined) throw foreign;
                 layout = d.channels ?? [];
                 layoutStale = false;
               }),
@@ -282,7 +357,8 @@ const makeEnergy$ = (
           }),
           mergeMap((points) => {
             const wm = ledger.watermark;
-            const applied = ledger.apply(points, now);
+            // Modbus reads carry no duration (they take the interval); short and long points must.
+            const applied = ledger.apply(points, now, { fromTs, toTs }, kind !== "modbus");
             cursor = catchingUp ? toTs : undefined;
             let next: number;
             if (applied.advanced) {
@@ -332,6 +408,11 @@ const makeEnergy$ = (
       };
       return new Observable<EnergyEvent>((subscriber) => {
         // The first poll waits until the interval after the watermark is due (now, when catching up).
+        if (reset !== undefined) {
+          subscriber.next({ type: "checkpointReset", deviceId: id, stream: kind, error: reset, fromTs: ledger.watermark });
+          // The bad checkpoint is replaced at the first save.
+          dirty = true;
+        }
         const sub = pollLoop(tick, { scheduler, active$: options.active$, initialDelay: dueDelay() }).subscribe(subscriber);
         return () => {
           sub.unsubscribe();
@@ -363,6 +444,8 @@ const energy$ = (kind: EnergyStreamKind) => {
         options.maxBackoffMs,
         options.maxWindow,
         options.checkpoints,
+        options.restartFrom,
+        options.maxLookBack,
         options.layout$,
         options.heartbeat$,
         options.active$,

@@ -35,7 +35,7 @@ export interface FleetStreamOptions {
 
 /**
  * Polls the key's device list and emits a {@link FleetChange} whenever it changes (the first one lists every
- * device as added). One shared poller per client.
+ * device as added). One shared poller per client. A device ID the answer repeats is listed once.
  *
  * @example
  * ```ts
@@ -55,9 +55,10 @@ export const fleet$ = (client: Pick<RxClient, "listDevices">, options: FleetStre
       const health = new Health(Math.min(every, 5_000), every);
       const tick = (): Observable<Step<FleetUpdate>> =>
         fromEffect(client.listDevices()).pipe(
-          map((ids): Step<FleetUpdate> => {
-            const next = new Set(ids);
-            const added = ids.filter((id) => !current.has(id));
+          map((answer): Step<FleetUpdate> => {
+            // An answer listing a device twice names one device: one entry, one poller downstream.
+            const next = new Set(answer);
+            const added = [...next].filter((id) => !current.has(id));
             const removed = [...current].filter((id) => !next.has(id));
             current = next;
             const out: Array<FleetUpdate> = [];

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { checkpointKey } from "./CheckpointStore.js";
-import type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
+import { checkpointKey, parseCheckpoint } from "./CheckpointStore.js";
+import type { CheckpointKey, CheckpointStore } from "./CheckpointStore.js";
 
 /** A {@link CheckpointStore} backed by one JSON file per device and stream. @category models */
 export interface FileCheckpointStore extends CheckpointStore {
@@ -18,9 +18,10 @@ export interface FileCheckpointStore extends CheckpointStore {
 }
 
 /**
- * Creates a file-backed {@link CheckpointStore}: each save writes a temporary file and renames it over the
- * previous one, so a crash leaves either the old or the new checkpoint, never a torn one. Saves for one key
- * are serialized.
+ * Creates a file-backed {@link CheckpointStore}: each save writes a temporary file, flushes it to disk and
+ * renames it over the previous one, so a crash leaves either the old or the new checkpoint, never a torn one
+ * (a leftover `*.tmp` file from a crash mid-save is ignored). Saves for one key are serialized. A file that is
+ * empty, truncated, not JSON or of the wrong shape loads as a rejection with `CheckpointCorrupt` naming the file.
  *
  * @example
  * ```ts
@@ -40,12 +41,14 @@ export const fileCheckpointStore = (directory: string): FileCheckpointStore => {
     directory,
     load: async (key) => {
       await chains.get(checkpointKey(key));
+      let text: string;
       try {
-        return JSON.parse(await readFile(fileOf(key), "utf8")) as EnergyCheckpoint;
+        text = await readFile(fileOf(key), "utf8");
       } catch (error) {
         if ((error as { code?: unknown }).code === "ENOENT") return undefined;
         throw error;
       }
+      return parseCheckpoint(text, fileOf(key));
     },
     save: (key, checkpoint) => {
       const name = checkpointKey(key);
@@ -58,7 +61,14 @@ export const fileCheckpointStore = (directory: string): FileCheckpointStore => {
           await ensureDir();
           // A random name: unique across stores and processes writing the same directory (no module-level counter).
           const tmp = `${file}.${randomUUID()}.tmp`;
-          await writeFile(tmp, body);
+          const handle = await open(tmp, "w");
+          try {
+            await handle.writeFile(body);
+            // On disk before the rename: after a power loss the rename must not point at unwritten data.
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
           await rename(tmp, file);
         });
       chains.set(name, next);

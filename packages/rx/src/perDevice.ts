@@ -55,6 +55,8 @@ export const perDevice =
             running.get(id)?.unsubscribe();
             running.delete(id);
           }
+          // `running` holds one stream per device: an update naming a device twice (or one already running)
+          // never starts a second poller.
           for (const id of update.added) if (!running.has(id)) start(id);
         },
         error: (error: unknown) => subscriber.error(error),

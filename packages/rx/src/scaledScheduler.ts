@@ -1,5 +1,6 @@
 import { asyncScheduler } from "rxjs";
 import type { SchedulerAction, SchedulerLike, Subscription } from "rxjs";
+import { timerDelay } from "./internal/timerDelay.js";
 
 /** Options of {@link scaledScheduler}. @category models */
 export interface ScaledSchedulerOptions {
@@ -34,7 +35,7 @@ export interface ScaledSchedulerOptions {
 export const scaledScheduler = (speed: number, options: ScaledSchedulerOptions): SchedulerLike => {
   if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`scaledScheduler: speed must be a positive finite number, got ${speed}`);
   const base = options.scheduler ?? asyncScheduler;
-  const scale = (delay: number | undefined): number => Math.max(0, (delay ?? 0) / speed);
+  const scale = (delay: number | undefined): number => timerDelay((delay ?? 0) / speed);
   // rxjs re-schedules periodic work through the action's own `schedule`: scale that delay too.
   const proxy = <T>(real: SchedulerAction<T>): SchedulerAction<T> =>
     ({

@@ -1,7 +1,8 @@
-import { map } from "rxjs";
+import { Effect } from "effect";
+import { map, NEVER } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { perDevice } from "../src/index.js";
+import { fleet$, perDevice } from "../src/index.js";
 import type { FleetUpdate } from "../src/index.js";
 import { tagged } from "./helpers.js";
 
@@ -33,6 +34,40 @@ describe("perDevice", () => {
         undefined,
         tagged("Unauthorized"),
       );
+    });
+  });
+});
+
+describe("duplicate device IDs", () => {
+  it("fleet$ lists a device the answer repeats once, and perDevice starts one poller for it", () => {
+    const ts = newScheduler();
+    const answer = ["D123456789012", "D123456789012", "E123456789012", "D123456789012"];
+    const client = { listDevices: () => Effect.succeed(answer) };
+    const updates: Array<FleetUpdate> = [];
+    const started: Array<string> = [];
+    const sub = fleet$(client, { scheduler: ts, every: 60_000 }).subscribe((u) => updates.push(u));
+    const sub2 = fleet$(client, { scheduler: ts, every: 60_000 })
+      .pipe(
+        perDevice((id) => {
+          started.push(id);
+          return NEVER;
+        }),
+      )
+      .subscribe();
+    ts.maxFrames = 180_000;
+    ts.flush();
+    sub.unsubscribe();
+    sub2.unsubscribe();
+    expect(updates).toEqual([{ type: "fleet", devices: ["D123456789012", "E123456789012"], added: ["D123456789012", "E123456789012"], removed: [] }]);
+    expect(started).toEqual(["D123456789012", "E123456789012"]);
+  });
+
+  it("perDevice starts one stream even when one update names a device twice", () => {
+    newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const a = cold("-a-a");
+      const out = hot<FleetUpdate>("x---", { x: fleet(["A", "A"]) }).pipe(perDevice(() => a));
+      expectObservable(out, "^---!").toBe("-a-a");
+      expectSubscriptions(a.subscriptions).toBe("^---!");
     });
   });
 });

@@ -155,6 +155,8 @@ describe("a simulated day", () => {
       expect(expected.length).toBeGreaterThan(((until - start) / 30) * 0.95);
       expect((energy.get(`short:${id}`) ?? []).filter(({ e }) => e.type === "gap")).toEqual([]);
     }
+    // The simulator's data is clean: the point checks (window, grid, duration) refuse nothing of it.
+    for (const [key, list] of energy) expect(list.filter(({ e }) => e.type === "anomaly"), key).toEqual([]);
   });
 
   it("survives a kill and restart from the file checkpoint with no duplicate and no loss", () => {

@@ -175,7 +175,11 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     .option("--timezone <zone>", "IANA zone for hour and coarser (default: each device's own)")
     .addOption(new Option("--format <format>", "output format").choices(["ndjson", "csv"]).default("ndjson"))
     .option("--out <file>", "write to a file instead of stdout")
-    .option("--checkpoint <file>", "resume from / record progress in this file (Ctrl-C, then run the same command again)")
+    .option(
+      "--checkpoint <file>",
+      "resume from / record progress in this file (Ctrl-C or a failed window, then run the same command again); " +
+        "with --out the result is byte-identical, on stdout lines written after the last save can repeat",
+    )
     .addHelpText(
       "after",
       examples([

@@ -1,4 +1,5 @@
 import type { EnergyCheckpoint } from "../CheckpointStore.js";
+import type { AnomalyReason } from "../EnergyAnomaly.js";
 import type { PointLike } from "../RxClient.js";
 
 /** FNV-1a over the point's JSON: a cheap fingerprint to tell a revision from a re-read of the same values. */
@@ -15,7 +16,38 @@ export const fingerprint = (point: unknown): number => {
 export type LedgerEvent<P> =
   | { readonly kind: "interval"; readonly point: P }
   | { readonly kind: "revised"; readonly point: P }
-  | { readonly kind: "gap"; readonly fromTs: number; readonly toTs: number };
+  | { readonly kind: "gap"; readonly fromTs: number; readonly toTs: number }
+  | { readonly kind: "anomaly"; readonly point: P; readonly reason: AnomalyReason };
+
+/** The window a read asked for, `[fromTs, toTs)`, Unix seconds. */
+export interface ReadWindow {
+  readonly fromTs: number;
+  readonly toTs: number;
+}
+
+const isWholeNumber = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n);
+
+/**
+ * Why a point cannot be trusted, or `undefined` with its duration when it can. `durationRequired`: short and
+ * long points carry one (a missing one is an anomaly); Modbus reads carry none and take the interval.
+ */
+export const checkPoint = (
+  point: PointLike,
+  window: ReadWindow,
+  interval: number,
+  durationRequired: boolean,
+): { readonly reason: AnomalyReason } | { readonly duration: number } => {
+  // Read as unknown: the decoded type says number, but this guards what the wire sent whatever the decoder let by.
+  const t: unknown = point.timestamp;
+  if (!isWholeNumber(t)) return { reason: { code: "badTimestamp" } };
+  if (t < window.fromTs || t >= window.toTs) return { reason: { code: "outsideWindow", fromTs: window.fromTs, toTs: window.toTs } };
+  if (t % interval !== 0) return { reason: { code: "offGrid", interval } };
+  const d: unknown = point.duration;
+  if (d === undefined) return durationRequired ? { reason: { code: "missingDuration" } } : { duration: interval };
+  if (typeof d !== "number" || !isWholeNumber(d) || d <= 0) return { reason: { code: "badDuration" } };
+  if (d % interval !== 0) return { reason: { code: "durationOffGrid", interval } };
+  return { duration: d };
+};
 
 export interface ApplyResult<P> {
   readonly events: ReadonlyArray<LedgerEvent<P>>;
@@ -45,7 +77,9 @@ export class EnergyLedger {
     private readonly settle: number,
     checkpoint?: EnergyCheckpoint,
   ) {
-    this.watermark = checkpoint?.watermark ?? watermark;
+    // The start of the first interval on the grid at or after the requested start (timestamps are multiples of
+    // the interval; a point off that grid is an anomaly).
+    this.watermark = Math.ceil((checkpoint?.watermark ?? watermark) / interval) * interval;
     this.lag = checkpoint?.lag ?? 0;
     if (checkpoint) {
       for (const [t, f] of checkpoint.seen) {
@@ -104,20 +138,38 @@ export class EnergyLedger {
     return false;
   }
 
-  /** Folds one read's points in; `nowS` dates new holes' gap deadlines. */
-  apply<P extends PointLike>(points: ReadonlyArray<P>, nowS: number): ApplyResult<P> {
-    const sorted = points.length > 1 ? [...points].sort((a, b) => a.timestamp - b.timestamp) : points;
+  /** Anomalies already reported (key → when), so a bad point re-read by every poll is reported once. */
+  private reported = new Map<string, number>();
+
+  /**
+   * Folds one read's points in; `nowS` dates new holes' gap deadlines. Only points that pass {@link checkPoint}
+   * move the watermark; the others come back as `anomaly` events, each once (per twice the settle period).
+   * Inside one answer, points are taken in timestamp order (a stable sort, so duplicates keep the answer's
+   * order): the first point of a timestamp is the interval, a later one with other values a `revised`, an
+   * identical one nothing — never an interval twice.
+   */
+  apply<P extends PointLike>(points: ReadonlyArray<P>, nowS: number, window: ReadWindow, durationRequired = true): ApplyResult<P> {
     const events: Array<LedgerEvent<P>> = [];
+    const valid: Array<{ readonly point: P; readonly duration: number }> = [];
+    for (const point of points) {
+      const verdict = checkPoint(point, window, this.interval, durationRequired);
+      if ("duration" in verdict) {
+        valid.push({ point, duration: verdict.duration });
+        continue;
+      }
+      const key = `${verdict.reason.code}|${String(point.timestamp)}|${fingerprint(point)}`;
+      if (this.reported.has(key)) continue;
+      this.reported.set(key, nowS);
+      events.push({ kind: "anomaly", point, reason: verdict.reason });
+    }
+    if (valid.length > 1) valid.sort((a, b) => a.point.timestamp - b.point.timestamp);
     let advanced = false;
     let holeOpened = false;
-    for (const point of sorted) {
+    for (const { point, duration } of valid) {
       const t = point.timestamp;
-      const duration = point.duration ?? this.interval;
       const f = fingerprint(point);
       if (t >= this.watermark) {
-        // Less than one interval past the watermark is clock misalignment (e.g. a start time not on the
-        // device's grid), not a missing interval.
-        if (t - this.watermark >= duration) {
+        if (t > this.watermark) {
           // Skipped intervals: expected to back-fill within the settle period, reported as a gap otherwise.
           this.holes.push([this.watermark, t, nowS + this.settle]);
           holeOpened = true;
@@ -151,6 +203,7 @@ export class EnergyLedger {
       events.push({ kind: "gap", fromTs: a, toTs: b });
       return false;
     });
+    for (const [key, at] of this.reported) if (nowS - at > 2 * this.settle) this.reported.delete(key);
     const horizon = Math.min(nowS - this.settle - this.interval, this.oldestHole ?? Infinity);
     let drop = 0;
     while (drop < this.ts.length && (this.ts[drop] ?? Infinity) < horizon) drop++;

@@ -1,5 +1,6 @@
 import { Observable } from "rxjs";
 import type { SchedulerLike, Subscription } from "rxjs";
+import { timerDelay } from "./timerDelay.js";
 
 /** What one poll produced: events to emit now, and when to poll next (`undefined` = the stream is done). */
 export interface Step<E> {
@@ -24,7 +25,7 @@ export const pollLoop = <E>(tick: () => Observable<Step<E>>, options: LoopOption
   new Observable<E>((subscriber) => {
     const { scheduler } = options;
     let active = options.active$ === undefined;
-    let dueAt = scheduler.now() + (options.initialDelay ?? 0);
+    let dueAt = scheduler.now() + timerDelay(options.initialDelay);
     let timer: Subscription | undefined;
     let inflight: Subscription | undefined;
     let running = false;
@@ -34,7 +35,8 @@ export const pollLoop = <E>(tick: () => Observable<Step<E>>, options: LoopOption
       timer?.unsubscribe();
       timer = undefined;
       if (!active || running || done) return;
-      timer = scheduler.schedule(run, Math.max(0, dueAt - scheduler.now()));
+      // Never a delay a timer cannot hold (a server hint of weeks, NaN): clamped, then re-evaluated when it fires.
+      timer = scheduler.schedule(run, timerDelay(dueAt - scheduler.now()));
     };
 
     const run = (): void => {
@@ -59,7 +61,7 @@ export const pollLoop = <E>(tick: () => Observable<Step<E>>, options: LoopOption
             subscriber.complete();
             return;
           }
-          dueAt = scheduler.now() + next;
+          dueAt = scheduler.now() + timerDelay(next);
           arm();
         },
       });

@@ -1,5 +1,6 @@
 import { isTransient, isWattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
+import { timerDelay } from "./timerDelay.js";
 
 /**
  * How a stream reacts to a failed poll. Built on resilience's error model (`isTransient` and the error tags), so
@@ -79,7 +80,9 @@ export class Health {
     const backoff = Math.min(this.maxMs, this.baseMs * 2 ** (this.failures - 1));
     if (verdict.kind === "rateLimited") {
       this.reported = "rateLimited";
-      return { status: "rateLimited", delayMs: verdict.retryInMs ?? backoff };
+      // A server's hint can be anything (days, Infinity, NaN): never more than a timer can hold, so `retryAt` is
+      // when polling really resumes (and re-evaluates).
+      return { status: "rateLimited", delayMs: timerDelay(verdict.retryInMs ?? backoff) };
     }
     this.reported = verdict.kind === "degraded" || this.failures >= 3 ? "degraded" : "retrying";
     return { status: this.reported, delayMs: backoff };

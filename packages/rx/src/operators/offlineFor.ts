@@ -1,4 +1,5 @@
 import { asyncScheduler, EMPTY, filter, map, Observable, switchMap, timer } from "rxjs";
+import { timerDelay } from "../internal/timerDelay.js";
 import type { OperatorFunction, SchedulerLike } from "rxjs";
 import type { DeviceUpdate } from "../device$.js";
 
@@ -43,7 +44,8 @@ export const offlineFor =
               subscriber.next({ type: "cleared", deviceId, lastHeardAt: heard });
             }
             if (raised) return EMPTY;
-            return timer(Math.max(0, dueIn), scheduler).pipe(
+            // Clamped: a lastHeardAt far in the future (bad server data) must not overflow the timer into a 1 ms one.
+            return timer(timerDelay(dueIn), scheduler).pipe(
               map((): OfflineAlert => {
                 raised = true;
                 return { type: "raised", deviceId, lastHeardAt: heard };

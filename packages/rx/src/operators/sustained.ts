@@ -1,5 +1,6 @@
 import { asyncScheduler, filter, map, of, switchMap, timer } from "rxjs";
 import type { OperatorFunction, SchedulerLike } from "rxjs";
+import { timerDelay } from "../internal/timerDelay.js";
 import type { Alert } from "./threshold.js";
 
 /**
@@ -18,7 +19,7 @@ export const sustained =
   (source) => {
     let open = false;
     return source.pipe(
-      switchMap((alert) => (alert.type === "raised" ? timer(durationMs, scheduler).pipe(map(() => alert)) : of(alert))),
+      switchMap((alert) => (alert.type === "raised" ? timer(timerDelay(durationMs), scheduler).pipe(map(() => alert)) : of(alert))),
       filter((alert) => {
         if (alert.type === "raised" ? open : !open) return false;
         open = alert.type === "raised";

@@ -1,11 +1,13 @@
 import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { Effect, Stream } from "effect";
-import type { Granularity } from "@wattstream/core";
-import { parseDeviceId, requiresTimezone, timeWindow } from "@wattstream/core";
+import type { Granularity, TimeWindow } from "@wattstream/core";
+import { chunkWindow, granularitySeconds, parseDeviceId, requiresTimezone, timeWindow } from "@wattstream/core";
+import { isNoData } from "@wattstream/transport";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
+import { formatError } from "../formatError.js";
 import { makeOutput } from "../Output.js";
 import type { CommandContext } from "../program.js";
 import { csvHeader, csvRow, ndjsonLine } from "../sync/formats.js";
@@ -30,11 +32,21 @@ export interface SyncCommandOptions {
 /** How often (real ms) progress is written to the checkpoint while points stream in. */
 const SAVE_EVERY_MS = 250;
 
+/** A window as the user reads it. */
+const span = (w: TimeWindow): string => `${iso(w.fromTs)} – ${iso(w.toTs)}`;
+
+const isUnprocessable = (e: unknown): boolean => typeof e === "object" && e !== null && (e as { readonly _tag?: unknown })._tag === "Unprocessable";
+
 /**
- * `wattstream sync ID... --from --to`: long energy over any window via transport's `longEnergyRange` (chunked
- * by granularity, split again on a 422), devices one after another, written as NDJSON or CSV. With
- * `--checkpoint`, progress is recorded as it goes; Ctrl-C stops cleanly (exit 130) and the same command
- * resumes where it stopped.
+ * `wattstream sync ID... --from --to`: long energy over any window, chunked with core's `chunkWindow` (the
+ * vendor's table by granularity; a chunk still refused with 422 is read through transport's `longEnergyRange`,
+ * which splits it), devices one after another, written as NDJSON or CSV. Per chunk the answer is sorted and a
+ * point at or before the last one written is dropped (chunk edges share aggregated buckets), so each interval is
+ * written once, in order. A 204 (never reported) for a chunk of a device that had data in others is reported in
+ * the summary. A chunk that still fails after the client's retries stops the sync with a message naming the
+ * device and window, a non-zero exit code, and the checkpoint kept at that chunk, so the same command resumes
+ * there. With `--checkpoint`, progress is recorded as it goes; Ctrl-C stops cleanly (exit 130) and the same
+ * command resumes where it stopped.
  */
 export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts: SyncCommandOptions): Promise<number> => {
   const out = makeOutput(ctx.io, ctx.options);
@@ -111,6 +123,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
       conn.requests,
     );
     let interrupted = false;
+    const summary: Array<string> = [];
     try {
       for (const id of devices) {
         const start = next[id] ?? window.fromTs;
@@ -118,35 +131,76 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
         progress.update(id, start - window.fromTs, 0);
         if (start < window.toTs) {
           const zone = zoneOf(id);
+          const query = { granularity: opts.granularity, ...(zone === undefined ? {} : { timezone: zone }) };
+          const chunks = chunkWindow({ fromTs: start, toTs: window.toTs }, "long", opts.granularity, zone === undefined ? {} : { timezone: zone });
           let lastSave = Date.now();
-          const stream = conn.client.longEnergyRange(
-            id,
-            { fromTs: start, toTs: window.toTs },
-            { granularity: opts.granularity, ...(zone === undefined ? {} : { timezone: zone }) },
-          );
-          const run = Stream.runForEach(stream, (p) =>
-            Effect.sync(() => {
-              const point = p as unknown as SyncPoint;
-              write(opts.format === "csv" ? csvRow(id, point, columns) : ndjsonLine(id, point));
-              // The next request starts after this interval: its end (or, without a duration, just after it).
-              next[id] = point.timestamp + (point.duration ?? 1);
-              points++;
-              progress.update(id, Math.min(window.toTs, next[id]) - window.fromTs, points);
-              if (Date.now() - lastSave >= SAVE_EVERY_MS) {
-                save();
-                lastSave = Date.now();
+          // Across chunks: a point at or before the last one written is a bucket two chunks share. On resume, the
+          // points before `start` were written by the earlier run.
+          let last = resumed?.next[id] === undefined ? -Infinity : start - 1;
+          const noData: Array<TimeWindow> = [];
+          let refused = 0;
+          for (const chunk of chunks) {
+            // One chunk per request; a 422 for the period is split by transport's longEnergyRange (api-facts).
+            const read = conn.client.getLongEnergyData(id, { fromTs: chunk.fromTs, toTs: chunk.toTs, ...query }).pipe(
+              Effect.catchIf(isUnprocessable, () => Stream.runCollect(conn.client.longEnergyRange(id, chunk, query))),
+            );
+            let answer: Effect.Success<typeof read>;
+            try {
+              answer = await Effect.runPromise(read, { signal: interrupt.signal });
+            } catch (error) {
+              if (interrupt.signal.aborted) {
+                interrupted = true;
+                break;
               }
-            }),
-          );
-          try {
-            await Effect.runPromise(run, { signal: interrupt.signal });
-          } catch (error) {
+              // Persistent failure (the client's retries are spent): stop here, never skip the chunk silently.
+              save();
+              out.warn(
+                `sync stopped: ${id} ${span(chunk)} failed: ${formatError(error, conn.secrets, false).replace(/^wattstream: /, "")}; ${
+                  opts.checkpoint === undefined
+                    ? "no --checkpoint, so a new run starts over"
+                    : `progress saved to ${opts.checkpoint}: run the same command again to resume from this window`
+                }`,
+              );
+              throw error;
+            }
+            if (isNoData(answer)) {
+              noData.push(chunk);
+            } else {
+              const list = [...(answer as ReadonlyArray<SyncPoint>)];
+              // Only points of the window asked for (a bucket may start up to one bucket before it, when it
+              // straddles the chunk's start): one dated in 2100 must not hide every later point as "already written".
+              const bucket = granularitySeconds(opts.granularity) ?? 31 * 86_400;
+              const valid = list.filter((p) => Number.isSafeInteger(p.timestamp) && p.timestamp < chunk.toTs && p.timestamp > chunk.fromTs - bucket);
+              // Sorted deterministically (the same rule as rx): one point per timestamp, in order.
+              refused += list.length - valid.length;
+              valid.sort((a, b) => a.timestamp - b.timestamp);
+              for (const point of valid) {
+                if (point.timestamp <= last) continue;
+                last = point.timestamp;
+                write(opts.format === "csv" ? csvRow(id, point, columns) : ndjsonLine(id, point));
+                points++;
+                // The next request starts after this interval: its end (or, without a duration, just after it).
+                next[id] = Math.max(next[id] ?? start, point.timestamp + (typeof point.duration === "number" && point.duration > 0 ? point.duration : 1));
+              }
+            }
+            next[id] = Math.max(next[id] ?? start, chunk.toTs);
+            progress.update(id, Math.min(window.toTs, next[id]) - window.fromTs, points);
+            if (Date.now() - lastSave >= SAVE_EVERY_MS) {
+              save();
+              lastSave = Date.now();
+            }
             if (interrupt.signal.aborted) {
               interrupted = true;
               break;
             }
-            throw error;
           }
+          if (interrupted) break;
+          if (noData.length > 0 && noData.length < chunks.length)
+            summary.push(
+              `${id}: the service answered 204 (never reported long energy) for ${noData.length} of ${chunks.length} windows although others had data: ${noData.map(span).join(", ")}`,
+            );
+          else if (noData.length > 0) summary.push(`${id}: no long energy at all (204: the device never reported any)`);
+          if (refused > 0) summary.push(`${id}: ${refused} point${refused === 1 ? " was" : "s were"} not written (timestamp not whole seconds, or outside the window asked for)`);
         }
         next[id] = window.toTs;
         save();
@@ -159,6 +213,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
     } finally {
       progress.stop();
     }
+    for (const line of summary) out.warn(line);
     if (interrupted) {
       save();
       out.warn(

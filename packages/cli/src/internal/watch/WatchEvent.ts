@@ -1,4 +1,4 @@
-import type { DeviceEvent } from "@wattstream/rx";
+import type { AnomalyReason, DeviceEvent } from "@wattstream/rx";
 
 /** A channel's mean power over one interval. */
 export interface ChannelPower {
@@ -11,7 +11,9 @@ export interface ChannelPower {
 /**
  * What `wattstream watch` emits, one per NDJSON line with `--json`. `device` is a device's first snapshot;
  * the rx device events follow as they happen; `interval`/`revised` carry per-channel power; `status` reports a
- * stream's health (retrying, rate limited); `fleet` and `removed` follow the key's device list.
+ * stream's health (retrying, rate limited); `anomaly` is a point the server sent that the stream refused (it
+ * moved nothing); `checkpointReset` a corrupt checkpoint the stream started over from; `failed` a device whose
+ * streams ended with an error while the others go on; `fleet` and `removed` follow the key's device list.
  */
 export type WatchEvent =
   | {
@@ -58,4 +60,16 @@ export type WatchEvent =
       readonly error?: string;
     }
   | { readonly type: "fleet"; readonly devices: ReadonlyArray<string>; readonly added: ReadonlyArray<string>; readonly removed: ReadonlyArray<string> }
+  | {
+      readonly type: "anomaly";
+      readonly deviceId: string;
+      readonly stream: "short" | "long";
+      /** The refused point's timestamp as sent (may be fractional or absurd: that can be the anomaly). */
+      readonly timestamp: unknown;
+      /** rx's discriminated reason (`code`: outsideWindow, offGrid, badTimestamp, missingDuration, badDuration, durationOffGrid). */
+      readonly reason: AnomalyReason;
+      readonly detail: string;
+    }
+  | { readonly type: "checkpointReset"; readonly deviceId: string; readonly stream: "short" | "long"; readonly fromTs: number; readonly error: string }
+  | { readonly type: "failed"; readonly deviceId: string; readonly error: string }
   | { readonly type: "removed"; readonly deviceId: string; readonly reason: string };

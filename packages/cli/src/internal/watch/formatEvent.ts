@@ -51,6 +51,12 @@ export const describeEvent = (e: WatchEvent, c: Colors, withChannels: boolean): 
       }`;
     case "removed":
       return c.red(`removed: ${e.reason}`);
+    case "anomaly":
+      return c.yellow(`anomaly ${e.stream}: point ${show(e.timestamp)} refused, ${e.detail}`);
+    case "checkpointReset":
+      return c.yellow(`checkpoint reset (${e.error}); ${e.stream} energy starts over from ${iso(e.fromTs)}`);
+    case "failed":
+      return c.red(`failed, no longer watched (the other devices go on): ${e.error}`);
     case "switchChanged":
       return c.cyan(`switch ${shortId(e.switchId)} ${e.field}: ${show(e.from)} → ${show(e.to)}`);
     case "channelChanged":

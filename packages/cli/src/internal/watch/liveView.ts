@@ -201,6 +201,9 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
         case "removed":
           rows.delete(id);
           break;
+        case "failed":
+          r.status = "failed";
+          break;
         default:
           break;
       }

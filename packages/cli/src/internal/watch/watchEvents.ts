@@ -1,6 +1,6 @@
 import { ChannelLayoutMismatchError, meanPowerW, zipChannels } from "@wattstream/core";
 import type { Channel } from "@wattstream/core";
-import { device$, fleet$, longEnergy$, readSwitch, shortEnergy$ } from "@wattstream/rx";
+import { describeAnomaly, device$, fleet$, longEnergy$, readSwitch, shortEnergy$ } from "@wattstream/rx";
 import type { ChannelLayout, CheckpointStore, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
 import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs";
 import type { SchedulerLike, Subscription } from "rxjs";
@@ -75,9 +75,18 @@ export const intervalEvent = (e: Extract<EnergyEvent, { readonly type: "interval
 };
 
 const fromEnergy = (e: EnergyEvent, stream: "short" | "long", secrets: ReadonlyArray<string>): WatchEvent => {
-  if (e.type === "status") return status(e, secrets);
-  if (e.type === "gap") return { type: "gap", deviceId: e.deviceId, stream, fromTs: e.fromTs, toTs: e.toTs };
-  return intervalEvent(e, stream);
+  switch (e.type) {
+    case "status":
+      return status(e, secrets);
+    case "gap":
+      return { type: "gap", deviceId: e.deviceId, stream, fromTs: e.fromTs, toTs: e.toTs };
+    case "anomaly":
+      return { type: "anomaly", deviceId: e.deviceId, stream, timestamp: e.point.timestamp, reason: e.reason, detail: describeAnomaly(e.reason) };
+    case "checkpointReset":
+      return { type: "checkpointReset", deviceId: e.deviceId, stream, fromTs: e.fromTs, error: errorText(e.error, secrets) };
+    default:
+      return intervalEvent(e, stream);
+  }
 };
 
 /** The events of one device: its snapshots turned into `device` / change / heartbeat events, plus energy. */
@@ -127,26 +136,37 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
   return merge(deviceEvents, energy.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };
 
-const isTag = (error: unknown, tag: string): boolean =>
-  typeof error === "object" && error !== null && (error as { readonly _tag?: unknown })._tag === tag;
+const isTag = (error: unknown, ...tags: ReadonlyArray<string>): boolean =>
+  typeof error === "object" && error !== null && tags.includes(String((error as { readonly _tag?: unknown })._tag));
 
 /**
- * Every watch event of the chosen devices, merged. With explicit IDs a device that cannot be read ends the
- * whole stream with its error (exit 4 for NotFound); following the fleet, a device that left the key is
- * reported as `removed` and the rest go on. A refused key ends everything (exit 3).
+ * Every watch event of the chosen devices, merged. One device's failure degrades that device only: its error
+ * becomes a `failed` event (a device that left the key, following the fleet: `removed`) and the other devices go
+ * on. What ends everything: a refused key (Unauthorized, NotPermitted: exit 3), an explicitly named device
+ * that does not exist (NotFound: exit 4), or the last named device failing (its error decides the exit code).
  */
 export const watchEvents$ = (client: RxClient, options: WatchOptions): Observable<WatchEvent> =>
   new Observable<WatchEvent>((subscriber) => {
     const running = new Map<string, Subscription>();
     const follow = options.ids.length === 0;
+    const named = new Set(options.ids);
+    const failed = new Set<string>();
     const start = (id: string): void => {
       if (running.has(id)) return;
       const sub = deviceStream(client, id, options).subscribe({
         next: (e) => subscriber.next(e),
         error: (error: unknown) => {
           running.delete(id);
-          if (follow && isTag(error, "NotFound")) subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
-          else subscriber.error(error);
+          // The key itself was refused: every device would fail the same way.
+          if (isTag(error, "Unauthorized", "NotPermitted")) return subscriber.error(error);
+          if (follow && isTag(error, "NotFound")) return subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
+          // A device named on the command line that does not exist is a mistake to report, not to watch around.
+          if (!follow && isTag(error, "NotFound")) return subscriber.error(error);
+          failed.add(id);
+          // A corrupt energy checkpoint (rx's CheckpointCorrupt names the file): say how to go on.
+          const hint = isTag(error, "CheckpointCorrupt") ? "; delete that file to start this device over" : "";
+          subscriber.next({ type: "failed", deviceId: id, error: `${errorText(error, options.secrets)}${hint}` });
+          if (!follow && failed.size === named.size) subscriber.error(error);
         },
       });
       if (!sub.closed) running.set(id, sub);
@@ -168,7 +188,7 @@ export const watchEvents$ = (client: RxClient, options: WatchOptions): Observabl
         )
       : EMPTY;
     const fleetSub = devices$.subscribe({ next: (e) => subscriber.next(e), error: (e: unknown) => subscriber.error(e) });
-    if (!follow) for (const id of options.ids) start(id);
+    if (!follow) for (const id of named) start(id);
     return () => {
       fleetSub.unsubscribe();
       for (const sub of running.values()) sub.unsubscribe();
