@@ -1,4 +1,4 @@
-import { isTransient, isWattwatchersError } from "@wattstream/resilience";
+import { isTransient, isWattwatchersError, rateLimitWaitMs } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
 import { timerDelay } from "./timerDelay.js";
 
@@ -40,15 +40,9 @@ const FATAL: ReadonlySet<WattwatchersError["_tag"]> = new Set<WattwatchersError[
 export const verdictOf = (error: unknown, nowMs: number): Verdict => {
   if (!isWattwatchersError(error)) return { kind: "degraded" };
   if (error._tag === "RateLimited") {
-    // TPS exhaustion is transient (Retry-After); TPD lasts until the UTC day rolls over (api-facts), so the
-    // wait is until `resetAt` (Unix seconds).
-    const retryInMs =
-      error.retryAfter !== undefined
-        ? error.retryAfter * 1000
-        : error.resetAt !== undefined
-          ? Math.max(0, error.resetAt * 1000 - nowMs)
-          : undefined;
-    return { kind: "rateLimited", retryInMs };
+    // TPS exhaustion is transient (Retry-After); TPD lasts until the UTC day rolls over (api-facts). The wait
+    // is resilience's, capped there (WAIT_LIMITS), so a server's hint of a day cannot stall a TPS wait.
+    return { kind: "rateLimited", retryInMs: rateLimitWaitMs(error, nowMs) };
   }
   if (isTransient(error)) return { kind: "retry" };
   if (FATAL.has(error._tag)) return { kind: "fatal" };
