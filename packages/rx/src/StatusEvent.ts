@@ -10,7 +10,7 @@ export interface StatusEvent {
   /**
    * `retrying` after a transient failure (resilience's `isTransient`), `degraded` after three in a row or at once
    * for a non-transient one that is not fatal (e.g. an undecodable reply, or a device record naming another device:
-   * `RecordMismatch`), `rateLimited` until `retryAt` (TPS:
+   * transport's `DecodeError`), `rateLimited` until `retryAt` (TPS:
    * `Retry-After`; TPD: the daily reset). Fatal errors (`Unauthorized`, `Forbidden`, `NotPermitted`, `NotFound`,
    * `BadRequest`, `InvalidRequest`) end the stream instead. The full table is in the package README.
    */

@@ -7,7 +7,6 @@ import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
 import { keyPart, sharedBy } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
-import { recordMismatch } from "./RecordMismatch.js";
 import type { RxClient } from "./RxClient.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
@@ -76,9 +75,6 @@ const makeDevice$ = <D extends DeviceLike>(
     const tick = (): Observable<Step<DeviceUpdate<D>>> =>
       fromEffect(client.getDevice(id)).pipe(
         map((fresh): Step<DeviceUpdate<D>> => {
-          // Another device's record (or channels) is never taken for this one: a failed poll, polling goes on.
-          const foreign = recordMismatch(id, fresh);
-          if (foreign !== undefined) throw foreign;
           const now = scheduler.now();
           const { snapshot, events } = diffDevice(current, fresh as D);
           const nowOnline = isOnline(snapshot, now, offlineAfter);

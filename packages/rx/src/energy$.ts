@@ -5,7 +5,6 @@ import { CheckpointCorrupt, checkpointKey, decodeCheckpoint } from "./Checkpoint
 import type { CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
 import type { DeviceLike } from "./diffDevice.js";
 import type { AnomalyReason } from "./EnergyAnomaly.js";
-import { recordMismatch } from "./RecordMismatch.js";
 import { fromEffect } from "./fromEffect.js";
 import { EnergyLedger } from "./internal/EnergyLedger.js";
 import type { LedgerEvent } from "./internal/EnergyLedger.js";
@@ -312,9 +311,6 @@ const makeEnergy$ = (
         (layoutStale || layout === undefined) && client.getDevice
           ? fromEffect(client.getDevice(id)).pipe(
               map((d) => {
-                // Channels of another device would label this one's energy arrays: refuse them (a failed poll).
-                const foreign = recordMismatch(id, d);
-                if (foreign !== undefined) throw foreign;
                 layout = d.channels ?? [];
                 layoutStale = false;
               }),

@@ -1,7 +1,6 @@
 export { diffDevice, replaceEqualDeep } from "./diffDevice.js";
 export type { DeviceDiff, DeviceEvent, DeviceLike, DiffOptions } from "./diffDevice.js";
 export { fromEffect } from "./fromEffect.js";
-export { RecordMismatch } from "./RecordMismatch.js";
 export type { NoDataLike, PointLike, RangeQuery, RxClient } from "./RxClient.js";
 export type { StatusEvent } from "./StatusEvent.js";
 export { pauseController } from "./pauseController.js";
