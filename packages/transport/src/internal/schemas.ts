@@ -113,7 +113,7 @@ export const DeviceSchema = open({
   firmwareVersion: opt(Str),
   latestStatus: opt(Num),
   shortEnergyReportingInterval: opt(Num),
-  pending: opt(open({ shortEnergyReportingInterval: opt(Num), label: opt(Str), timezone: opt(Str) })),
+  pending: opt(open({ shortEnergyReportingInterval: opt(Num), label: OptText, timezone: OptText })),
   comms: opt(CommsSchema),
   channels: opt(Schema.Array(ChannelSchema)),
   switches: opt(Schema.Array(SwitchSchema)),
