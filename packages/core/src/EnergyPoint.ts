@@ -16,13 +16,13 @@ export type PositionalValues = ReadonlyArray<number>;
  * @category models
  */
 export interface TimestampPoint {
-  /** Unix seconds of the start of the interval: a whole, non-negative number (transport refuses anything else). */
+  /** Unix seconds of the start of the interval: finite (transport refuses Infinity); an odd one (fractional, off the grid) is possible off the wire, and rx reports it as an anomaly. */
   readonly timestamp: number;
   readonly [key: string]: unknown;
 }
 
 interface IntervalPoint extends TimestampPoint {
-  /** Interval length in seconds: a whole, positive number when present (transport refuses anything else). */
+  /** Interval length in seconds: finite when present; a zero, negative or fractional one is possible off the wire (rx: an anomaly; `pointPowerW` gives undefined). */
   readonly duration?: number;
 }
 

@@ -3,7 +3,7 @@
 // the contract requires no property and the API omits a property with no value, so every register is optional.
 
 interface ModbusBase {
-  /** Unix seconds of the read: a whole, non-negative number (transport refuses anything else). */
+  /** Unix seconds of the read: finite (transport refuses Infinity); a fractional or negative one is possible off the wire. */
   readonly timestamp: number;
   readonly kVAh?: number;
   readonly kWh_Exp?: number;

@@ -68,6 +68,27 @@ describe("rx against hostile servers", () => {
     expect(revised.every((p) => (p as unknown as { newField?: unknown }).newField !== undefined)).toBe(true);
   });
 
+  it("a zero duration and a fractional timestamp among good points (transport decodes them as sent): anomalies once each, every good interval, the stream goes on", async () => {
+    h = await startHostile(T0, (req) => {
+      if (req.path === `/devices/${ID}`) return { status: 200, body: record(ID) };
+      return energy(req, (points) =>
+        points.flatMap((p) => (p.timestamp === T0 - 240 ? [{ ...p, duration: 0 }] : p.timestamp === T0 - 120 ? [p, { ...p, timestamp: p.timestamp + 0.5 }] : [p])),
+      );
+    });
+    const got: Array<EnergyEvent> = [];
+    const sub = shortEnergy$(h.client, ID, { scheduler: h.scheduler, fromTs: T0 - 300 }).subscribe((e) => got.push(e));
+    await h.runUntil(T0 + 900);
+    sub.unsubscribe();
+    const intervals = got.flatMap((e) => (e.type === "interval" ? [e.point.timestamp] : []));
+    // Every interval but the one whose only copy had a zero duration, in order, once; the stream went on past both.
+    const expected = Array.from({ length: intervals.length + 1 }, (_, i) => T0 - 300 + i * 30).filter((t) => t !== T0 - 240);
+    expect(intervals).toEqual(expected);
+    expect(intervals.at(-1)).toBeGreaterThan(T0 + 800);
+    const anomalies = got.flatMap((e) => (e.type === "anomaly" ? [[e.point.timestamp, e.reason.code]] : []));
+    expect(anomalies.map(([t]) => t).sort()).toEqual([T0 - 240, T0 - 119.5].sort());
+    expect(got.filter((e) => e.type === "status")).toEqual([]);
+  });
+
   it("a point dated 2100 and points off the grid in every answer: anomaly events once each, the watermark stays with the data", async () => {
     h = await startHostile(T0, (req) => {
       if (req.path === `/devices/${ID}`) return { status: 200, body: record(ID) };

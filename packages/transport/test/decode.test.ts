@@ -161,25 +161,33 @@ describe("numbers that are not sane are DecodeErrors with the path (issue 10)", 
   const list = (text: string) => energyDecoder("short", "raw", undefined, "list")(JSON.parse(text));
   const ok = (ts: number) => `{"timestamp":${ts},"duration":30,"eReal":[1]}`;
 
-  it("a timestamp JSON.parse turns into Infinity, a fractional, negative or unsafe one", () => {
-    const cases = { "1e400": "Infinity", "1550622130.5": "a fractional number", "-30": "a negative number", "9007199254740993": "an integer beyond 2^53", "-1e400": "-Infinity" };
+  it("a timestamp JSON.parse turns into Infinity or -Infinity", () => {
+    const cases = { "1e400": "Infinity", "-1e400": "-Infinity" };
     for (const [ts, actual] of Object.entries(cases)) {
       expect(list(`[${ok(0)},${ok(30)},${ok(60)},{"timestamp":${ts},"duration":30}]`)).toEqual({
         payloadPath: "$[3].timestamp",
-        expected: "a timestamp (a whole, non-negative number of Unix seconds)",
+        expected: "a timestamp (a finite number of Unix seconds)",
         actual,
       });
     }
   });
 
-  it("a zero, negative, fractional or infinite duration", () => {
-    const cases = { "0": "zero", "-30": "a negative number", "30.5": "a fractional number", "1e400": "Infinity" };
-    for (const [d, actual] of Object.entries(cases)) {
-      expect(list(`[${ok(0)},${ok(30)},${ok(60)},{"timestamp":90,"duration":${d}}]`)).toEqual({
-        payloadPath: "$[3].duration",
-        expected: "a duration (a whole, positive number of seconds)",
-        actual,
-      });
+  it("an infinite duration", () => {
+    expect(list(`[${ok(0)},${ok(30)},${ok(60)},{"timestamp":90,"duration":1e400}]`)).toEqual({
+      payloadPath: "$[3].duration",
+      expected: "a duration (a finite number of seconds)",
+      actual: "Infinity",
+    });
+  });
+
+  it("finite but odd timestamps and durations decode as they are, beside their answer's good points (rx's anomalies)", () => {
+    for (const [ts, d] of [[1550622130.5, 30], [-30, 30], [9007199254740993, 30], [90, 0], [90, -30], [90, 30.5]] as const) {
+      const got = list(`[${ok(0)},${ok(30)},{"timestamp":${ts},"duration":${d}}]`);
+      expect(got).toEqual({ value: [
+        { timestamp: 0, duration: 30, eReal: [1] },
+        { timestamp: 30, duration: 30, eReal: [1] },
+        { timestamp: ts, duration: d },
+      ] });
     }
   });
 

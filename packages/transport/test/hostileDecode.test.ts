@@ -103,16 +103,15 @@ describe("contract-valid sparse answers decode", () => {
 describe("numbers that are not sane are DecodeErrors with the path, never values that flow on", () => {
   it("a timestamp that JSON.parse turns into Infinity", async () => {
     const e = await failure(client.promise.getShortEnergyData(ID, { fromTs: 1700000000, toTs: 1700000120 }));
-    expect(e).toMatchObject({ _tag: "DecodeError", payloadPath: "$[3].timestamp", expected: expect.stringMatching(/whole, non-negative/), actual: "Infinity" });
+    expect(e).toMatchObject({ _tag: "DecodeError", payloadPath: "$[3].timestamp", expected: expect.stringMatching(/finite/), actual: "Infinity" });
     expect(e.message).toMatch(/could not be decoded at \$\[3\]\.timestamp: expected a timestamp .*, got Infinity/);
   });
 
-  it("a zero duration, a fractional timestamp, an infinite register", async () => {
-    expect(await failure(client.promise.getLongEnergyData(ID, { fromTs: 1700000000, toTs: 1700000900 }))).toMatchObject({
-      _tag: "DecodeError",
-      payloadPath: "$[1].duration",
-    });
-    expect(await failure(client.promise.getFirstLongEnergyData(ID))).toMatchObject({ _tag: "DecodeError", payloadPath: "$.timestamp" });
+  it("an infinite register fails; a zero duration and a fractional timestamp decode as sent (rx reports them as anomalies)", async () => {
+    const long = await client.promise.getLongEnergyData(ID, { fromTs: 1700000000, toTs: 1700000900 });
+    expect(Array.isArray(long) && long[1]).toMatchObject({ duration: 0 });
+    expect(await client.promise.getFirstLongEnergyData(ID)).toMatchObject({ timestamp: expect.any(Number) });
+    expect(Number.isInteger((await client.promise.getFirstLongEnergyData(ID) as { timestamp: number }).timestamp)).toBe(false);
     expect(await failure(client.promise.getFirstModbusData(ID))).toMatchObject({ _tag: "DecodeError" });
   });
 });

@@ -22,21 +22,20 @@ export const Num = Schema.Number.check(predicateFilter(Number.isFinite, { expect
 const Str = Schema.String;
 
 /**
- * A point's timestamp: a whole, non-negative number of Unix seconds. The contract types it `integer`; a
- * fractional, negative, non-finite or unsafe one (beyond 2^53) cannot index an interval, and would reach a
- * watermark or a request window, so it is a DecodeError rather than a value that flows on.
+ * A point's timestamp: a finite number (`1e400` parses to Infinity, which no reading can mean: a DecodeError).
+ * A finite but odd one (fractional, negative, off the interval grid, outside the window asked for) decodes as it
+ * is: one odd point must not make the other points of its answer unreadable, and a stream re-reading that window
+ * would be stuck on it. Judging a point against its window and grid is the stream's job: rx reports it as an
+ * `anomaly` event and never lets it move a watermark (issue 10). Users of single reads check with core's helpers
+ * (`pointPowerW` and `convertEnergyPoint` need a positive, finite duration and say so).
  */
 export const Timestamp = Schema.Number.check(
-  predicateFilter((n: number) => Number.isSafeInteger(n) && n >= 0, {
-    expected: "a timestamp (a whole, non-negative number of Unix seconds)",
-  }),
+  predicateFilter(Number.isFinite, { expected: "a timestamp (a finite number of Unix seconds)" }),
 );
 
-/** An interval's duration: a whole, positive number of seconds (0 or less would re-emit one interval forever). */
+/** An interval's duration: a finite number of seconds; a zero, negative or fractional one is rx's anomaly, as above. */
 export const Duration = Schema.Number.check(
-  predicateFilter((n: number) => Number.isSafeInteger(n) && n > 0, {
-    expected: "a duration (a whole, positive number of seconds)",
-  }),
+  predicateFilter(Number.isFinite, { expected: "a duration (a finite number of seconds)" }),
 );
 /**
  * api-facts: null is used where it means "not set"; core's types have no null (`label?: string`), so a null on
