@@ -84,3 +84,5 @@ export {
 export type { EnergyUnit, PowerUnit, Quantity } from "./Units.js";
 export { ChannelLayoutMismatchError, groupByPhase, zipChannels } from "./zipChannels.js";
 export type { PhaseGroupChannels, PositionalKeys, ZippedChannel } from "./zipChannels.js";
+export { balanceRole, CHANNEL_CATEGORY, siteBalance } from "./siteBalance.js";
+export type { BalanceInput, BalanceRole, SiteBalance } from "./siteBalance.js";
