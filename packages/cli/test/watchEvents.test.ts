@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { intervalEvent } from "../src/internal/watch/watchEvents.js";
 
 const channels = [
-  { id: "D123456789012_C1", label: "Grid" },
-  { id: "D123456789012_C2", label: "Solar" },
+  { id: "D123456789012_C1", label: "Grid", categoryId: 1 },
+  { id: "D123456789012_C2", label: "Solar", categoryId: 5 },
 ];
 const interval = (point: Record<string, unknown>) =>
   ({ type: "interval", deviceId: "D123456789012", stream: "short", point: { timestamp: 1_700_000_000, ...point }, channels }) as const;
@@ -18,9 +18,11 @@ describe("intervalEvent", () => {
       timestamp: 1_700_000_000,
       duration: 30,
       powerW: 900,
+      // Importing 1.2 kW while the (reversed) solar CT reads 300 W of generation: the site uses 1.5 kW.
+      balance: { gridNet: 1200, gridImport: 1200, gridExport: 0, generation: 300, consumption: 1500, battery: undefined, ev: undefined, loads: undefined },
       channels: [
-        { id: "D123456789012_C1", label: "Grid", powerW: 1200 },
-        { id: "D123456789012_C2", label: "Solar", powerW: -300 },
+        { id: "D123456789012_C1", label: "Grid", categoryId: 1, powerW: 1200 },
+        { id: "D123456789012_C2", label: "Solar", categoryId: 5, powerW: -300 },
       ],
     });
   });

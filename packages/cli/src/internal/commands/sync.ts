@@ -1,12 +1,13 @@
 import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { Effect, Stream } from "effect";
 import type { Granularity } from "@wattstream/core";
-import { parseDeviceId, requiresTimezone, timeWindow } from "@wattstream/core";
+import { requiresTimezone, timeWindow } from "@wattstream/core";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
+import { deviceIdArg } from "../parsers.js";
 import type { CommandContext } from "../program.js";
 import { csvHeader, csvRow, ndjsonLine } from "../sync/formats.js";
 import type { CsvColumn, SyncPoint } from "../sync/formats.js";
@@ -38,7 +39,7 @@ const SAVE_EVERY_MS = 250;
  */
 export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts: SyncCommandOptions): Promise<number> => {
   const out = makeOutput(ctx.io, ctx.options);
-  const devices = [...new Set(ids.map((id) => parseDeviceId(id)))];
+  const devices = [...new Set(ids.map((id) => deviceIdArg(id)))];
   if (opts.to <= opts.from) throw new UsageError(`--from ${iso(opts.from)} --to ${iso(opts.to)}`, "--to must be after --from");
   const window = timeWindow(opts.from, opts.to);
   const job: SyncJob = {
