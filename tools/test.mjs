@@ -1,7 +1,8 @@
 // `npm test`: every check of every project — `nx run-many -t lint typecheck test build check-package` — then the
-// release dry-run (tools/release-dry-run.mjs), with their output shown as it comes; then one closing line with the
-// totals of every vitest run (`vitest: N passed, M failed`; cached Nx tasks replay their output, so they count).
-// The exit status is the first failure's (nx's, else the dry-run's), 0 when everything passed.
+// API reference (`npm run docs`, TypeDoc) and the release dry-run (tools/release-dry-run.mjs), with their output
+// shown as it comes; then one closing line with the totals of every vitest run (`vitest: N passed, M failed`;
+// cached Nx tasks replay their output, so they count). Steps stop at the first failure, whose exit status is
+// `npm test`'s; 0 when everything passed.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -50,6 +51,8 @@ const main = async () => {
       ? [process.argv.slice(override + 1)]
       : [
           ["npx", "nx", "run-many", "-t", "lint", "typecheck", "test", "build", "check-package", "--outputStyle=static"],
+          // The API reference (TypeDoc, typedoc.json): fails on an undocumented public export or a broken link.
+          ["npx", "typedoc", "--logLevel", "Warn"],
           [process.execPath, "tools/release-dry-run.mjs"],
         ];
   let output = "";
