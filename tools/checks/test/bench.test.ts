@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "./workspace.ts";
 
-const dir = `${ROOT}tools/checks/tmp-bench`;
+const dir = `${ROOT}tools/checks/.scratch/bench`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const bench = (name: string, body: string): string => {

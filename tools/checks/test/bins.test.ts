@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync 
 import { afterAll, describe, expect, it } from "vitest";
 import { publishedPackages, readManifest, ROOT } from "./workspace.ts";
 
-const scratch = `${ROOT}tools/checks/tmp`;
+const scratch = `${ROOT}tools/checks/.scratch/bins`;
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const withBins = publishedPackages().filter((p) => p.manifest.bin !== undefined);

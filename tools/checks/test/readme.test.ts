@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "./workspace.ts";
 
-const dir = `${ROOT}tools/checks/tmp-readme`;
+const dir = `${ROOT}tools/checks/.scratch/readme`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("README At a glance", () => {
