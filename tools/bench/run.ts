@@ -1,5 +1,9 @@
-// `npm run bench [filter]`: discovers packages/*/bench/*.bench.ts, runs each with tinybench and prints one table
-// per benchmark: ops/s of every task and its ratio to the baseline measured in the same run.
+// `npm run bench [filter | file.bench.ts]`: discovers packages/*/bench/*.bench.ts (or runs the files given), runs
+// each with tinybench and prints one table per benchmark: ops/s of every task and its ratio to the baseline
+// measured in the same run. A progress line before and after each benchmark; at the end, every missed target by
+// name, and a non-zero exit status when there was one. Knobs (environment): BENCH_TIME (ms per task, overrides
+// each file's own), and each file's own size knobs (tools/bench/README.md).
+import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -8,8 +12,11 @@ import type { BenchDefinition, BenchTask } from "./defineBench.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const filter = process.argv[2];
+const benchTime = process.env["BENCH_TIME"] === undefined ? undefined : Number(process.env["BENCH_TIME"]);
 
 const discover = async (): Promise<string[]> => {
+  const given = process.argv.slice(2).filter((a) => a.endsWith(".bench.ts") && existsSync(a));
+  if (given.length > 0) return given.map((f) => path.resolve(f));
   const files: string[] = [];
   for (const pkg of (await readdir(path.join(root, "packages"))).sort()) {
     const dir = path.join(root, "packages", pkg, "bench");
@@ -22,20 +29,21 @@ const discover = async (): Promise<string[]> => {
 const fmt = (n: number): string =>
   n >= 100 ? Math.round(n).toLocaleString("en-US") : n >= 1 ? n.toFixed(2) : n.toPrecision(3);
 
-const runOne = async (file: string): Promise<boolean> => {
+/** Runs one benchmark file; returns its missed targets, each as one line naming the target. */
+const runOne = async (file: string): Promise<string[]> => {
   const mod = (await import(pathToFileURL(file).href)) as { default: BenchDefinition<unknown> };
   const def = mod.default;
   const rel = path.relative(root, file);
   console.log(`\n## ${def.name}  (${rel})`);
   const ctx = def.setup ? await def.setup() : undefined;
-  let ok = true;
+  const missed: string[] = [];
   try {
     const tasks = Object.entries(def.tasks ?? {}).map(([name, t]) => {
       const task: BenchTask<unknown> = typeof t === "function" ? { fn: t } : t;
       return { name, task };
     });
     if (tasks.length > 0) {
-      const bench = new Bench({ name: def.name, time: def.time ?? 700, warmupTime: 150 });
+      const bench = new Bench({ name: def.name, time: benchTime ?? def.time ?? 700, warmupTime: 150 });
       for (const { name, task } of tasks) bench.add(name, () => task.fn(ctx));
       await bench.run();
       const rows = tasks.map(({ name, task }) => {
@@ -56,7 +64,8 @@ const runOne = async (file: string): Promise<boolean> => {
                   ? "ok"
                   : "MISSED"
                 : "";
-            if (meets === "MISSED") ok = false;
+            if (meets === "MISSED")
+              missed.push(`${def.name} › ${r.name}: ${ratio?.toFixed(2)}× the baseline (${def.baseline}), target ≥ ${def.minRatio}×`);
             return [
               r.name === def.baseline ? `${r.name} (baseline)` : r.name,
               {
@@ -77,7 +86,7 @@ const runOne = async (file: string): Promise<boolean> => {
       console.table(
         Object.fromEntries(
           metrics.map((m) => {
-            if (m.ok === false) ok = false;
+            if (m.ok === false) missed.push(`${def.name} › ${m.metric}: ${fmt(m.value)} ${m.unit}, target ${m.target ?? "(unstated)"}`);
             return [
               m.metric,
               {
@@ -94,11 +103,23 @@ const runOne = async (file: string): Promise<boolean> => {
   } finally {
     if (def.teardown) await def.teardown(ctx);
   }
-  return ok;
+  return missed;
 };
 
 const files = await discover();
 console.log(`wattstream benchmarks on Node ${process.version}, ${files.length} file(s)`);
 const missed: string[] = [];
-for (const file of files) if (!(await runOne(file))) missed.push(path.relative(root, file));
-console.log(missed.length ? `\nTargets missed in: ${missed.join(", ")}` : "\nAll stated targets met.");
+const started = performance.now();
+for (const [k, file] of files.entries()) {
+  const rel = path.relative(root, file);
+  const t0 = performance.now();
+  console.log(`\n[${k + 1}/${files.length}] ${rel}: running…`);
+  const own = await runOne(file);
+  missed.push(...own);
+  console.log(`[${k + 1}/${files.length}] ${rel}: ${own.length === 0 ? "targets met" : `${own.length} target(s) MISSED`} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+const total = `${files.length} benchmark file(s) in ${((performance.now() - started) / 1000).toFixed(0)} s`;
+if (missed.length > 0) {
+  console.log(`\nMISSED targets (${total}):\n${missed.map((m) => `  - ${m}`).join("\n")}`);
+  process.exitCode = 1;
+} else console.log(`\nAll stated targets met (${total}).`);

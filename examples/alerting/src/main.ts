@@ -1,4 +1,4 @@
-// `npm start -w @wattstream/example-alerting`: alerts from live data. With WW_API_KEY set it watches your
+// `npm start -w @wattstream/example-alerting`: alerts from live data. With WATTSTREAM_API_KEY set it watches your
 // devices on the real API; otherwise it starts the simulator (real clock, 60× faster), takes one device
 // offline for a while, and prints the alerts as they happen. Stops after --minutes real minutes (default 2).
 import { asyncScheduler } from "rxjs";
@@ -15,7 +15,7 @@ const arg = (name: string, fallback: number): number => {
 const minutes = arg("minutes", 2);
 const rules = { offlineAfterMs: 15 * 60_000, highPowerW: arg("above", 1500), clearPowerW: arg("clear", 1200), sustainMs: 2 * 60_000 };
 
-const apiKey = process.env["WW_API_KEY"];
+const apiKey = process.env["WATTSTREAM_API_KEY"];
 const sim = apiKey ? undefined : await startSimulator({ clock: "real", speed: 60, devices: 3 });
 const client = makeClient(sim ? { apiKey: sim.demoKey, baseUrl: sim.baseUrl } : { apiKey: apiKey ?? "" });
 const scheduler = sim ? scaledScheduler(60, { now: () => sim.clock.now() * 1000 }) : asyncScheduler;

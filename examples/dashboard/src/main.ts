@@ -1,7 +1,8 @@
 // The dashboard: @wattstream/rx streams over a @wattstream/transport client, rendered with plain DOM.
 import { device$, fleet$, pauseController, scaledScheduler, setSwitch, shortEnergy$ } from "@wattstream/rx";
 import type { DeviceUpdate, EnergyEvent, StatusEvent } from "@wattstream/rx";
-import type { Device } from "@wattstream/core";
+import { siteBalance } from "@wattstream/core";
+import type { Channel, Device } from "@wattstream/core";
 import { makeClient } from "@wattstream/transport";
 import { asyncScheduler, distinctUntilChanged, filter, map, Subscription } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
@@ -82,7 +83,9 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
     panel = new Subscription();
     heading.textContent = id;
     chart.setChannels([]);
+    chart.setBalance(undefined);
     chart.setSeries(emptySeries(0));
+    let channels: ReadonlyArray<Channel> = [];
     chart.setNote("waiting for data…");
     mount.dataset["selected"] = id;
 
@@ -96,7 +99,8 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
     panel.add(
       snapshots$.subscribe((u) => {
         heading.textContent = `${u.device.label ?? id} (${id})`;
-        chart.setChannels(u.device.channels ?? []);
+        channels = u.device.channels ?? [];
+        chart.setChannels(channels);
         switchesView.setDevice(u.device);
       }),
     );
@@ -114,6 +118,9 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
           series = upsertPoint(series, toPowerPoint(e.point as EnergyPointLike, SHORT_INTERVAL));
           chart.setSeries(series);
           const last = series.points[series.points.length - 1];
+          // Energy arrays are positional: watts[k] belongs to channels[k]; a layout that does not fit shows nothing.
+          if (last && last.watts.length === channels.length)
+            chart.setBalance(siteBalance(channels.map((c, k) => ({ categoryId: c.categoryId, value: last.watts[k] }))));
           if (last) chart.setNote(`last interval ${new Date(last.timestamp * 1000).toISOString()} · ${series.points.length} intervals`);
         },
         error: (error: unknown) => chart.setNote(`energy stream stopped: ${describe(error)}`),

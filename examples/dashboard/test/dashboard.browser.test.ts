@@ -164,6 +164,8 @@ describe("dashboard in Chromium", () => {
     await expect.poll(() => page.locator("[data-testid=legend] li").allTextContents()).toEqual(device.channels.map((c) => c.label));
     // 30 minutes of history at 30 s intervals, then every interval the simulator publishes.
     await expect.poll(chartPoints).toBeGreaterThanOrEqual(58);
+    // The site's balance from the channel categories, not a sum of every channel.
+    await expect.poll(() => page.getByTestId("balance").textContent()).toMatch(/^Latest interval: Grid (import|export) -?\d/);
     await expect.poll(lastTimestamp).toBe(await simLatest(selected!));
     const before = await chartPoints();
     const lastBefore = await lastTimestamp();

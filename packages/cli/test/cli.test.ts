@@ -56,10 +56,13 @@ describe("wattstream (no server needed)", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("rejects lowercase and wrong first letters with their own rule", async () => {
-    const lower = await cli(["devices", "d123456789012"]);
-    expect(lower.code).toBe(2);
-    expect(lower.stderr).toContain("uppercase");
+  it("accepts device and switch IDs typed in lowercase, and rejects wrong first letters with their own rule", async () => {
+    const lower = await cli(["devices", " f806703073310", "--simulate"]);
+    expect(lower.code).toBe(0);
+    expect(lower.stdout).toContain("F806703073310\t");
+    // Parsed (so it reaches the refusal without a terminal), not rejected as malformed.
+    const sw = await cli(["switch", "d019081155264_s1", "closed", "--simulate"]);
+    expect(sw.stderr).toContain("not a terminal");
     const letter = await cli(["devices", "A123456789012"]);
     expect(letter.code).toBe(2);
     expect(letter.stderr).toContain("B, D, E or F");

@@ -3,6 +3,8 @@
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { makeClient } from "@wattstream/transport";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, cli, KEY_PATTERN, ndjson } from "./helpers.js";
 
@@ -37,7 +39,11 @@ describe("wattstream devices (against the simulator over HTTP)", () => {
     expect(r.stdout).toContain(a);
     expect(r.stdout).toContain(b);
     expect(r.stdout).not.toContain(sim.fleet.ids()[2]);
-    expect(r.stdout).toMatch(/Model.*Comms.*Last heard.*Channels.*Switches/);
+    // One plain tab-separated line per device: ID, label, model, online, comms, last data (UTC), channels, switches.
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines.map((l) => l.split("\t")[0])).toEqual([a, b]);
+    expect(lines.every((l) => l.split("\t").length === 8)).toBe(true);
+    expect(r.stdout).not.toMatch(/[│┌└]/);
     expect(r.stdout).not.toContain("\u001b[");
     const never = sim.fleet.ids().find((id) => sim.fleet.get(id)?.["latestStatus"] === undefined)!;
     const offline = await cli(["devices", never, ...api()]);
@@ -82,6 +88,21 @@ describe("wattstream devices (against the simulator over HTTP)", () => {
     const fromEnv = await cli(["devices", "--base-url", sim.baseUrl], baseEnv({ WATTSTREAM_API_KEY: bad }));
     expect(fromEnv.code).toBe(3);
     expect(fromEnv.stderr).not.toContain(bad);
+  });
+
+  it("says on stderr that it is retrying a refused connection, and why (not with --quiet)", async () => {
+    // A port nothing listens on: listen on a free one, then close it.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const args = ["devices", "--base-url", `http://127.0.0.1:${port}`, "--api-key", sim.demoKey];
+    const [loud, quiet] = await Promise.all([cli(args), cli([...args, "--quiet"])]);
+    expect(loud.code).not.toBe(0);
+    expect(loud.stderr).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}: connection refused .*\\(attempt 1\\); retrying`));
+    expect(loud.stderr).not.toContain(sim.demoKey);
+    expect(quiet.code).toBe(loud.code);
+    expect(quiet.stderr).not.toContain("retrying");
   });
 
   it("exits 5 when the daily budget is spent", async () => {

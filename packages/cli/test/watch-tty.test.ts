@@ -33,7 +33,7 @@ describe("wattstream watch on a terminal", () => {
       void done.then(() => reject(new Error(`exited early:\n${screen.replace(ANSI, "")}`)));
     });
     const last = frames().at(-1)!.replace(ANSI, "");
-    expect(last).toMatch(/Device.*Label.*Σ Power.*Comms.*Switches.*Status.*Interval.*Model/);
+    expect(last).toMatch(/Device.*Label.*Grid.*Solar.*Using.*Last data.*Switches.*Status.*Interval.*Model/);
     expect(last).toContain("Ctrl-C to quit");
     expect(last).toMatch(/online \d+ s ago/);
     expect(last).toMatch(/\d+(\.\d+)? k?W/);

@@ -9,8 +9,8 @@ import { intervalEvent, watchEvents$ } from "../src/internal/watch/watchEvents.j
 const tagged = (_tag: "Forbidden") => new Forbidden({ operation: "getDevice", method: "GET", path: "/devices/{id}", status: 403 });
 
 const channels = [
-  { id: "D123456789012_C1", label: "Grid" },
-  { id: "D123456789012_C2", label: "Solar" },
+  { id: "D123456789012_C1", label: "Grid", categoryId: 1 },
+  { id: "D123456789012_C2", label: "Solar", categoryId: 5 },
 ];
 const interval = (point: Record<string, unknown>) =>
   ({ type: "interval", deviceId: "D123456789012", stream: "short", point: { timestamp: 1_700_000_000, ...point }, channels }) as const;
@@ -25,9 +25,11 @@ describe("intervalEvent", () => {
       timestamp: 1_700_000_000,
       duration: 30,
       powerW: 900,
+      // Importing 1.2 kW while the (reversed) solar CT reads 300 W of generation: the site uses 1.5 kW.
+      balance: { gridNet: 1200, gridImport: 1200, gridExport: 0, generation: 300, consumption: 1500, battery: undefined, ev: undefined, loads: undefined },
       channels: [
-        { id: "D123456789012_C1", label: "Grid", powerW: 1200 },
-        { id: "D123456789012_C2", label: "Solar", powerW: -300 },
+        { id: "D123456789012_C1", label: "Grid", categoryId: 1, powerW: 1200 },
+        { id: "D123456789012_C2", label: "Solar", categoryId: 5, powerW: -300 },
       ],
     });
   });

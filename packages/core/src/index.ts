@@ -99,3 +99,5 @@ export type {
 } from "./zipChannels.js";
 export { convertEnergyPoint } from "./convertEnergyPoint.js";
 export type { ConvertedEnergyPoint, ConvertEnergyPointResult } from "./convertEnergyPoint.js";
+export { balanceRole, CHANNEL_CATEGORY, siteBalance } from "./siteBalance.js";
+export type { BalanceInput, BalanceRole, SiteBalance } from "./siteBalance.js";

@@ -32,7 +32,7 @@ export interface RangeQuery {
  * ```ts
  * import type { RxClient } from "@wattstream/rx";
  * import { makeClient } from "@wattstream/transport";
- * const client: RxClient = makeClient({ apiKey: process.env.WW_API_KEY! });
+ * const client: RxClient = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY! });
  * ```
  * @category services
  */

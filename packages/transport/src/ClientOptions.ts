@@ -17,7 +17,7 @@ import type { Pacer, PacerOptions, RetryOptions } from "@wattstream/resilience";
  * import { makeClient } from "@wattstream/transport";
  *
  * const client = makeClient({
- *   apiKey: process.env.WW_API_KEY!,
+ *   apiKey: process.env.WATTSTREAM_API_KEY!,
  *   timeout: 5_000,
  *   retry: { maxRetries: 3 },
  *   pacing: { tps: 5 },

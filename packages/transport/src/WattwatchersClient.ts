@@ -284,7 +284,7 @@ export type Apply<R extends OperationResult, A> = R extends "effect"
  * import { Effect } from "effect";
  * import { makeClient } from "@wattstream/transport";
  *
- * const client = makeClient({ apiKey: process.env.WW_API_KEY! });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY! });
  * const ids = await client.promise.listDevices();
  * const device = await Effect.runPromise(client.getDevice(ids[0]!));
  * ```

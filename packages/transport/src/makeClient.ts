@@ -64,7 +64,7 @@ const configError = (input: string, rule: string, detail: string): InvalidReques
  * import { Effect } from "effect";
  * import { isNoData, makeClient } from "@wattstream/transport";
  *
- * const client = makeClient({ apiKey: process.env.WW_API_KEY! });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY! });
  * const program = Effect.gen(function* () {
  *   const [first] = yield* client.listDevices();
  *   const points = yield* client.getLongEnergyData(first!, { convert: "kWh" });

@@ -1,4 +1,4 @@
-import type { Channel } from "@wattstream/core";
+import type { Channel, SiteBalance } from "@wattstream/core";
 import type { PowerSeries } from "../powerSeries.js";
 import { contiguousRuns } from "../powerSeries.js";
 import { countRender, el, svg } from "./dom.js";
@@ -23,12 +23,13 @@ export class PowerChart {
   private readonly legend = el("ul", { className: "legend", data: { testid: "legend", renders: "0" } });
   private readonly plot = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": "power per channel" });
   private readonly note = el("p", { className: "note" });
+  private readonly balance = el("p", { className: "balance", data: { testid: "balance" } });
   private channels: ReadonlyArray<Channel> | undefined;
   private series: PowerSeries | undefined;
 
   constructor() {
     this.plot.dataset["renders"] = "0";
-    this.root.append(this.title, this.legend, this.plot, this.note);
+    this.root.append(this.title, this.balance, this.legend, this.plot, this.note);
   }
 
   setChannels(channels: ReadonlyArray<Channel>): void {
@@ -49,6 +50,27 @@ export class PowerChart {
     if (series === this.series) return;
     this.series = series;
     this.draw();
+  }
+
+  /**
+   * The site's balance over the latest interval above the chart (core's `siteBalance` over the channels'
+   * categories): grid import or export, solar generation and what the site used — not a sum of every channel.
+   */
+  setBalance(balance: SiteBalance | undefined): void {
+    if (balance === undefined) {
+      this.balance.textContent = "";
+      return;
+    }
+    const parts = [
+      balance.gridNet === undefined
+        ? "no Grid connect channel"
+        : balance.gridNet >= 0
+          ? `Grid import ${watts(balance.gridImport ?? 0)}`
+          : `Grid export ${watts(balance.gridExport ?? 0)}`,
+      balance.generation === undefined ? "Solar unknown" : balance.generation > 0 ? `Solar ${watts(balance.generation)}` : undefined,
+      balance.consumption === undefined ? undefined : `Using ${watts(balance.consumption)}`,
+    ];
+    this.balance.textContent = `Latest interval: ${parts.filter((p) => p !== undefined).join(" · ")}`;
   }
 
   /** A line under the chart: "no data", a gap, the last interval. */

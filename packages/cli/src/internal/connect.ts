@@ -46,6 +46,34 @@ export const startEmbeddedSimulator = async (options: GlobalOptions, settings: S
   });
 };
 
+/** Where a request goes, without path or query (the key travels in a header, never here). */
+const originOf = (input: Request | URL | string): string => {
+  try {
+    return new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url).origin;
+  } catch {
+    return "the service";
+  }
+};
+
+const REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused (nothing listening there?)",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "name lookup failed (network down?)",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+};
+
+/** A person's words for a fetch that failed without a response (`fetch failed` hides the cause), if it is one. */
+const networkReason = (error: unknown): string | undefined => {
+  if (!(error instanceof Error) || error.name === "AbortError") return undefined;
+  const cause = (error as { readonly cause?: { readonly code?: unknown } }).cause;
+  const code = typeof cause?.code === "string" ? cause.code : undefined;
+  if (code === undefined) return error.name === "TypeError" ? "no response" : undefined;
+  return `${REASONS[code] ?? "no response"} [${code}]`;
+};
+
 /**
  * Resolves the global options into a connection: `--api-key` / `WATTSTREAM_API_KEY` and `--base-url` /
  * `WATTSTREAM_BASE_URL` for a real (or external) service; `--simulate`, or no key at all, for the embedded
@@ -54,10 +82,23 @@ export const startEmbeddedSimulator = async (options: GlobalOptions, settings: S
 export const connect = async (options: GlobalOptions, out: Output): Promise<Connection> => {
   const env = out.io.env;
   let requests = 0;
-  // Counts requests (retries included) on their way to the platform's fetch; nothing else changes.
-  const fetch = (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
+  let failures = 0;
+  // Counts requests (retries included) on their way to the platform's fetch, and says on stderr (unless --quiet)
+  // when one fails without a response, since the client's retries can take seconds before the final error.
+  const fetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
     requests++;
-    return globalThis.fetch(input, init);
+    try {
+      const response = await globalThis.fetch(input, init);
+      failures = 0;
+      return response;
+    } catch (error) {
+      const reason = networkReason(error);
+      if (reason !== undefined && init?.signal?.aborted !== true) {
+        failures++;
+        out.note(`${originOf(input)}: ${reason} (attempt ${failures}); retrying while the retry budget lasts…`);
+      }
+      throw error;
+    }
   };
   const apiKey = options.apiKey ?? (env["WATTSTREAM_API_KEY"] === "" ? undefined : env["WATTSTREAM_API_KEY"]);
   const baseUrl = options.baseUrl ?? (env["WATTSTREAM_BASE_URL"] === "" ? undefined : env["WATTSTREAM_BASE_URL"]);
@@ -78,13 +119,12 @@ export const connect = async (options: GlobalOptions, out: Output): Promise<Conn
     throw new UsageError("--base-url", "needs an API key too (--api-key or WATTSTREAM_API_KEY); or use --simulate");
   const sim = await startEmbeddedSimulator(options);
   const speed = options.speed ?? 1;
-  const speedNote = speed === 1 ? "" : `, ${speed}× real time`;
-  if (options.simulate === true) out.note(`using the embedded simulator at ${sim.baseUrl} (demo fleet${speedNote})`);
+  const speedNote = speed === 1 ? "" : `, clock ${speed}× real time`;
+  // Each command starts its own simulator: say so, so nobody expects a switch made in one command in the next.
+  const what = `the embedded simulator at ${sim.baseUrl} (a fresh demo fleet for this command${speedNote})`;
+  if (options.simulate === true) out.note(`using ${what}; set WATTSTREAM_API_KEY to use your own fleet`);
   // Said even with --quiet: nobody should mistake demo data for their own fleet.
-  else
-    out.warn(
-      `no API key configured (--api-key or WATTSTREAM_API_KEY): using the embedded simulator at ${sim.baseUrl} (demo fleet${speedNote})`,
-    );
+  else out.warn(`no API key configured (--api-key or WATTSTREAM_API_KEY): using ${what}`);
   const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch });
   return {
     client,

@@ -1,3 +1,5 @@
+import { InvalidIdError, normalizeDeviceId, parseSwitchId } from "@wattstream/core";
+import type { DeviceId, SwitchId } from "@wattstream/core";
 import { InvalidArgumentError } from "commander";
 
 /** A finite number greater than zero (`--speed 10`). */
@@ -47,4 +49,22 @@ export const instant = (value: string): number => {
       return Math.floor(ms / 1000);
   }
   throw new InvalidArgumentError("expected a date (2026-01-05), a date-time (2026-01-05T10:00Z) or Unix seconds.");
+};
+
+/**
+ * A device ID as a person types it: surrounding spaces and lowercase letters are forgiven (`d123456789012` is
+ * `D123456789012`, core's `normalizeDeviceId`); anything else fails with core's `InvalidIdError` naming the input
+ * as typed. The library itself stays strict.
+ */
+export const deviceIdArg = (value: string): DeviceId => normalizeDeviceId(value);
+
+/** A switch ID as a person types it (`d123456789012_s1` is `D123456789012_S1`); strict otherwise, like {@link deviceIdArg}. */
+export const switchIdArg = (value: string): SwitchId => {
+  try {
+    return parseSwitchId(value.trim().toUpperCase());
+  } catch (error) {
+    // Name the input as typed, not its upper-cased form.
+    if (error instanceof InvalidIdError) throw new InvalidIdError(value, error.reason, error.idKind);
+    throw error;
+  }
 };

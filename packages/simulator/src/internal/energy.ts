@@ -90,6 +90,12 @@ const frame = (m: EnergyModel, ts: number): Frame => {
   return { ts, t, h: localHour(m, t), solar: undefined, house: undefined, volts: [] };
 };
 
+/** The scale of the solar channel on the phase of channel `ch` (its own scale when that phase has none). */
+const solarScale = (m: EnergyModel, ch: number): number => {
+  const j = m.profiles.findIndex((p, k) => p === "solar" && m.phaseOf[k] === m.phaseOf[ch]);
+  return (j < 0 ? undefined : m.scales[j]) ?? m.scales[ch] ?? 1;
+};
+
 /** Mean real power (W) of channel `ch` over the frame's interval. Negative = export. */
 const power = (m: EnergyModel, ch: number, f: Frame): number => {
   const { t, h } = f;
@@ -97,7 +103,9 @@ const power = (m: EnergyModel, ch: number, f: Frame): number => {
   const salt = ch * 16;
   switch (m.profiles[ch]) {
     case "grid":
-      return (f.house ??= house(m, 0, t, h)) * scale - (f.solar ??= solar(m, t, h)) * scale;
+      // Export what the solar channel on the same phase generates, so that grid + solar (the site's consumption,
+      // api-facts) is the house load and never negative.
+      return (f.house ??= house(m, 0, t, h)) * scale - (f.solar ??= solar(m, t, h)) * solarScale(m, ch);
     case "solar":
       return (f.solar ??= solar(m, t, h)) * scale;
     case "load":

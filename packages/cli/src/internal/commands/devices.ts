@@ -1,9 +1,9 @@
-import Table from "cli-table3";
-import { parseDeviceId } from "@wattstream/core";
 import { connect } from "../connect.js";
 import { ago, isOnline, iso, lastHeard, switchSummary } from "../deviceView.js";
 import type { DeviceView } from "../deviceView.js";
 import { makeOutput } from "../Output.js";
+import { COMPACT, fitTable } from "../watch/liveView.js";
+import { deviceIdArg } from "../parsers.js";
 import type { CommandContext } from "../program.js";
 import { ExitCode } from "../../ExitCode.js";
 
@@ -33,11 +33,14 @@ const channelSummary = (d: DeviceView): string => {
   return `${d.channels?.length ?? 0}${text === "" ? "" : `: ${text}`}`;
 };
 
-/** `wattstream devices [ID...]`: one table row, or one NDJSON record, per device. */
+/**
+ * `wattstream devices [ID...]`: per device, a table row on a terminal (as many columns as fit its width), a plain
+ * tab-separated line in a pipe, or an NDJSON record with `--json`.
+ */
 export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>): Promise<number> => {
   const out = makeOutput(ctx.io, ctx.options);
   // Validate every ID before any request: a typo is a usage error, not a 400 from the service.
-  const wanted = ids.map((id) => parseDeviceId(id));
+  const wanted = ids.map((id) => deviceIdArg(id));
   const conn = await connect(ctx.options, out);
   try {
     const list = wanted.length > 0 ? wanted : await conn.client.promise.listDevices();
@@ -49,26 +52,38 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>): Pro
     }
     const c = out.color;
     const now = conn.now();
-    const table = new Table({
-      head: ["Device", "Label", "Model", "Comms", "Last heard", "Channels", "Switches"],
-      style: { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
-      ...(out.tty ? {} : { chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } }),
-    });
-    for (const d of devices) {
-      const heard = lastHeard(d);
-      const online = isOnline(d, now);
-      const comms = [d.comms?.type, d.comms?.mode].filter((s) => s !== undefined).join(" ");
-      table.push([
-        d.id,
-        d.label ?? "",
-        d.model ?? "",
-        `${online ? c.green("online") : c.red("offline")}${comms === "" ? "" : ` ${c.dim(comms)}`}`,
-        heard === undefined ? c.dim("never") : `${ago(heard, now)} ${c.dim(iso(heard))}`,
-        channelSummary(d),
-        switchSummary(d),
-      ]);
+    if (!out.tty) {
+      // A pipe or file: one plain line per device, tab-separated, no colour (the README's "plain lines").
+      for (const d of devices) {
+        const heard = lastHeard(d);
+        const comms = [d.comms?.type, d.comms?.mode].filter((x) => x !== undefined).join(" ");
+        out.line(
+          [d.id, d.label ?? "", d.model ?? "", isOnline(d, now) ? "online" : "offline", comms, heard === undefined ? "never" : iso(heard), channelSummary(d), switchSummary(d)].join("\t"),
+        );
+      }
+    } else {
+      const rows = devices.map((d) => {
+        const heard = lastHeard(d);
+        const comms = [d.comms?.type, d.comms?.mode].filter((x) => x !== undefined).join(" ");
+        return [
+          d.id,
+          (d.label ?? "").length > 24 ? `${(d.label ?? "").slice(0, 23)}…` : (d.label ?? ""),
+          `${isOnline(d, now) ? c.green("online") : c.red("offline")} ${heard === undefined ? c.dim("never") : ago(heard, now)}`,
+          switchSummary(d),
+          channelSummary(d),
+          d.model ?? "",
+          comms,
+          heard === undefined ? "" : c.dim(iso(heard)),
+        ];
+      });
+      const width = out.io.stdout.columns !== undefined && out.io.stdout.columns > 20 ? out.io.stdout.columns : 120;
+      out.line(
+        fitTable(["Device", "Label", "Last data", "Switches", "Channels", "Model", "Comms", "At (UTC)"], rows, width, {
+          head: c.isColorSupported ? ["cyan"] : [],
+          border: c.isColorSupported ? ["grey"] : [],
+        }, COMPACT),
+      );
     }
-    out.line(table.toString());
     out.note(`${devices.length} device${devices.length === 1 ? "" : "s"} from ${conn.baseUrl}`);
     return ExitCode.ok;
   } finally {

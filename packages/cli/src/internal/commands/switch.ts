@@ -1,4 +1,4 @@
-import { parseSubEntityId, parseSwitchId } from "@wattstream/core";
+import { parseSubEntityId } from "@wattstream/core";
 import { readSwitch, scaledScheduler, setSwitch, SwitchTimeout } from "@wattstream/rx";
 import type { SwitchPosition } from "@wattstream/rx";
 import { Effect } from "effect";
@@ -8,6 +8,7 @@ import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
 import { shortId } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
+import { switchIdArg } from "../parsers.js";
 import { makeOutput } from "../Output.js";
 import type { CommandContext } from "../program.js";
 import { NotFoundError, UsageError } from "../UsageError.js";
@@ -43,7 +44,7 @@ const stateLabel = (s: SwitchView, state: string | undefined): string => {
  */
 export const main = async (ctx: CommandContext, rawId: string, target: string, opts: SwitchCommandOptions): Promise<number> => {
   const out = makeOutput(ctx.io, ctx.options);
-  const switchId = parseSwitchId(rawId);
+  const switchId = switchIdArg(rawId);
   if (target !== "open" && target !== "closed") throw new UsageError(`state ${JSON.stringify(target)}`, "must be open or closed");
   const { deviceId } = parseSubEntityId(switchId);
   const timeoutS = opts.timeout ?? 300;
@@ -87,8 +88,12 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
     if (opts.yes !== true) {
       if (ctx.io.stdin.isTTY !== true)
         throw new UsageError("switch", "refusing to switch a circuit without confirmation: stdin is not a terminal; pass --yes to confirm");
-      const ok = await confirm(ctx.io, `Switch ${switchId} to ${target}? This drives a real circuit. [y/N] `, interrupt.signal);
-      if (!ok) {
+      const answer = await confirm(ctx.io, `Switch ${switchId} to ${target}? This drives a real circuit. [y/N] `, interrupt.signal);
+      if (answer === "interrupted") {
+        out.warn("interrupted at the prompt: nothing was sent");
+        return ExitCode.interrupted;
+      }
+      if (answer === "no") {
         out.warn("not confirmed: nothing was sent");
         return ExitCode.other;
       }
@@ -121,6 +126,11 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
     if (result === "confirmed") {
       if (out.json) out.record({ type: "switchConfirmed", switchId, state: target, changed: true });
       else out.line(c.green(`Switch ${switchId} is ${target}: the device reports the new state.`));
+      if (conn.simulator !== undefined)
+        out.note(
+          "this change lives in this command's embedded simulator and is gone when it exits; to keep state across " +
+            "commands, run `wattstream simulate` and point them at it with --base-url and its demo key",
+        );
       return ExitCode.ok;
     }
     if (result === "pending") {

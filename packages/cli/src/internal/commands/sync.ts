@@ -1,7 +1,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { Effect, Stream } from "effect";
 import type { Granularity, TimeWindow } from "@wattstream/core";
-import { chunkWindow, granularitySeconds, parseDeviceId, requiresTimezone, timeWindow } from "@wattstream/core";
+import { chunkWindow, granularitySeconds, requiresTimezone, timeWindow } from "@wattstream/core";
 import { isNoData } from "@wattstream/transport";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
@@ -9,6 +9,7 @@ import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { formatError } from "../formatError.js";
 import { makeOutput } from "../Output.js";
+import { deviceIdArg } from "../parsers.js";
 import type { CommandContext } from "../program.js";
 import { csvHeader, csvRow, ndjsonLine } from "../sync/formats.js";
 import type { CsvColumn, SyncPoint } from "../sync/formats.js";
@@ -50,7 +51,7 @@ const isUnprocessable = (e: unknown): boolean => typeof e === "object" && e !== 
  */
 export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts: SyncCommandOptions): Promise<number> => {
   const out = makeOutput(ctx.io, ctx.options);
-  const devices = [...new Set(ids.map((id) => parseDeviceId(id)))];
+  const devices = [...new Set(ids.map((id) => deviceIdArg(id)))];
   if (opts.to <= opts.from) throw new UsageError(`--from ${iso(opts.from)} --to ${iso(opts.to)}`, "--to must be after --from");
   const window = timeWindow(opts.from, opts.to);
   const job: SyncJob = {

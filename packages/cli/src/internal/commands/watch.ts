@@ -1,10 +1,10 @@
-import { parseDeviceId } from "@wattstream/core";
 import { scaledScheduler } from "@wattstream/rx";
 import { asyncScheduler } from "rxjs";
 import { connect } from "../connect.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
+import { deviceIdArg } from "../parsers.js";
 import type { CommandContext } from "../program.js";
 import { describeEvent, eventDevice } from "../watch/formatEvent.js";
 import { liveView } from "../watch/liveView.js";
@@ -29,7 +29,7 @@ export interface WatchCommandOptions {
  */
 export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts: WatchCommandOptions): Promise<number> => {
   const out = makeOutput(ctx.io, ctx.options);
-  const wanted = ids.map((id) => parseDeviceId(id));
+  const wanted = ids.map((id) => deviceIdArg(id));
   const interrupt = onInterrupt();
   const conn = await connect(ctx.options, out);
   // On the embedded simulator, time is the simulator's (possibly sped up): polls land when data is due there.

@@ -1,9 +1,12 @@
+import type { SiteBalance } from "@wattstream/core";
 import type { AnomalyReason, DeviceEvent } from "@wattstream/rx";
 
 /** A channel's mean power over one interval. */
 export interface ChannelPower {
   readonly id: string;
   readonly label: string | undefined;
+  /** The channel's category (`GET /devices/channel-categories`): what it is to the site's balance. */
+  readonly categoryId: number | undefined;
   /** Mean real power in watts: joules in the interval ÷ its duration (negative = export, e.g. solar); absent when unknown. */
   readonly powerW: number | undefined;
 }
@@ -46,6 +49,11 @@ export type WatchEvent =
        * absent when unknown (no duration, or arrays that do not fit the channel layout).
        */
       readonly powerW: number | undefined;
+      /**
+       * The site's balance over the interval in watts, from the channels' categories (core's `siteBalance`): grid
+       * import/export, solar generation, consumption; a figure is absent when unknown or without its channels.
+       */
+      readonly balance: SiteBalance;
       readonly channels: ReadonlyArray<ChannelPower>;
     }
   | { readonly type: "gap"; readonly deviceId: string; readonly stream: "short" | "long"; readonly fromTs: number; readonly toTs: number }

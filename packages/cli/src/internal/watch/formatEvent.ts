@@ -1,3 +1,4 @@
+import type { SiteBalance } from "@wattstream/core";
 import { iso, shortId } from "../deviceView.js";
 import type { Colors } from "../Output.js";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
@@ -5,6 +6,24 @@ import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 /** Watts as `1.23 kW` or `850 W`; `? W` when unknown (no duration: never shown as 0 W). */
 export const formatPower = (w: number | undefined): string =>
   w === undefined ? "? W" : Math.abs(w) >= 1000 ? `${(w / 1000).toFixed(2)} kW` : `${Math.round(w)} W`;
+
+/**
+ * A site's balance in words: `grid import 1.20 kW · solar 3.74 kW · using 4.94 kW`; a figure the site has no
+ * channel for is left out, an unknown one shows as `? W`.
+ */
+export const formatBalance = (b: SiteBalance): string => {
+  const grid =
+    b.gridNet === undefined ? undefined : b.gridNet >= 0 ? `grid import ${formatPower(b.gridImport)}` : `grid export ${formatPower(b.gridExport)}`;
+  const parts = [
+    grid,
+    b.generation === 0 ? undefined : `solar ${formatPower(b.generation)}`,
+    b.battery === undefined ? undefined : `battery ${b.battery >= 0 ? "charging" : "discharging"} ${formatPower(Math.abs(b.battery))}`,
+    b.ev === undefined ? undefined : `EV ${formatPower(b.ev)}`,
+    b.gridNet === undefined ? undefined : `using ${formatPower(b.consumption)}`,
+  ];
+  const text = parts.filter((p) => p !== undefined).join(" · ");
+  return text === "" ? "no grid or solar channel" : text;
+};
 
 const channelList = (channels: ReadonlyArray<ChannelPower>): string =>
   channels.map((c) => `${shortId(c.id)}${c.label === undefined ? "" : ` ${c.label}`} ${formatPower(c.powerW)}`).join(", ");
@@ -32,7 +51,7 @@ export const describeEvent = (e: WatchEvent, c: Colors, withChannels: boolean): 
       return undefined;
     case "interval":
     case "revised": {
-      const head = `${e.type === "revised" ? c.yellow("revised") : "interval"} ${e.stream} Σ ${c.bold(formatPower(e.powerW))}`;
+      const head = `${e.type === "revised" ? c.yellow("revised") : "interval"} ${e.stream} ${c.bold(formatBalance(e.balance))}`;
       return withChannels ? `${head}  ${c.dim(channelList(e.channels))}` : head;
     }
     case "gap":

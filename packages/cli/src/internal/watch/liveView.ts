@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import { ago, iso, shortId } from "../deviceView.js";
 import type { Output } from "../Output.js";
+import type { SiteBalance } from "@wattstream/core";
 import { describeEvent, eventDevice, formatPower } from "./formatEvent.js";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 
@@ -9,7 +10,9 @@ interface Row {
   model: string | undefined;
   online: boolean | undefined;
   lastHeardAt: number | undefined;
-  powerW: number | undefined;
+  /** When data last arrived from the device: its latest interval's end, or its last contact if later. */
+  lastDataAt: number | undefined;
+  balance: SiteBalance | undefined;
   intervalTs: number | undefined;
   channels: ReadonlyArray<ChannelPower>;
   switches: Map<string, string | undefined>;
@@ -56,6 +59,35 @@ const cut = (line: string, width: number): string => {
   return line;
 };
 
+const latest = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined ? a : Math.max(a, b);
+
+/** cli-table3 border characters without a rule between rows: one line per row. */
+export const COMPACT = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } as const;
+
+/** Visible width of a rendered line (colour escapes do not count). */
+// eslint-disable-next-line no-control-regex
+const visibleWidth = (line: string): number => line.replace(/\u001b\[[0-9;]*m/g, "").length;
+
+/**
+ * A cli-table3 table of `head` and `rows` no wider than `width`: columns are dropped from the right (the least
+ * telling) until it fits, keeping at least the first three; wider than that, the caller cuts lines.
+ */
+export const fitTable = (
+  head: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  width: number,
+  style: { readonly head: Array<string>; readonly border: Array<string> },
+  chars?: Partial<Record<"mid" | "left-mid" | "mid-mid" | "right-mid", string>>,
+): string => {
+  for (let n = head.length; ; n--) {
+    const table = new Table({ head: head.slice(0, n), style, ...(chars === undefined ? {} : { chars }) });
+    for (const r of rows) table.push(r.slice(0, n));
+    const text = table.toString();
+    if (n <= 3 || Math.max(...text.split("\n").map(visibleWidth)) <= width) return text;
+  }
+};
+
 /**
  * The TTY view of `watch`: a table with one row per device (comms, latest power, switches, stream status)
  * and the most recent events below it, redrawn in place (at most ten times a second, and every second for
@@ -79,7 +111,8 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
         model: undefined,
         online: undefined,
         lastHeardAt: undefined,
-        powerW: undefined,
+        lastDataAt: undefined,
+        balance: undefined,
         intervalTs: undefined,
         channels: [],
         switches: new Map(),
@@ -91,39 +124,71 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
     return r;
   };
 
-  const frame = (): string => {
+  const frame = (width: number): string => {
     const now = options.now();
-    // Most telling columns first: a narrow terminal cuts lines at its width, losing only the right-hand ones.
-    const table = new Table({
-      head: ["Device", "Label", "Σ Power", "Comms", "Switches", "Status", "Interval", "Model", ...(options.withChannels ? ["Channels"] : [])],
-      style: { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
-    });
-    for (const [id, r] of rows) {
-      const switches = [...r.switches]
-        .map(([sid, state]) => {
-          // Writes are eventually consistent (api-facts): a requested state waits under the switch's own
-          // `pending` (rx reports it as a pendingSet at that path); the device-level spelling is accepted too.
-          const p = r.pending.get(`/switches/${sid}/pending/state`) ?? r.pending.get(`/pending/switches/${sid}/state`);
-          return `${shortId(sid)} ${state ?? "?"}${p === undefined ? "" : c.yellow(`→${String(p)}`)}`;
-        })
-        .join(" ");
-      const label = r.label ?? "";
-      table.push([
-        id,
-        label.length > 22 ? `${label.slice(0, 21)}…` : label,
-        r.powerW === undefined ? c.dim("-") : c.bold(formatPower(r.powerW)),
-        r.online === undefined ? "" : `${r.online ? c.green("online") : c.red("offline")} ${c.dim(ago(r.lastHeardAt, now))}`,
-        switches === "" ? c.dim("-") : switches,
-        r.status === "ok" ? c.green("ok") : c.yellow(r.status),
-        r.intervalTs === undefined ? "" : c.dim(iso(r.intervalTs).slice(11)),
-        r.model ?? "",
-        ...(options.withChannels
-          ? [r.channels.map((ch) => `${shortId(ch.id)} ${(ch.label ?? "").slice(0, 16).padEnd(16)} ${formatPower(ch.powerW).padStart(9)}`).join("\n")]
-          : []),
-      ]);
-    }
-    const lines = [c.bold(options.title), c.dim(`${iso(now)}  ·  Ctrl-C to quit`), table.toString(), ...log.slice(-logLines)];
+    const dash = c.dim("-");
+    const kw = (w: number | undefined): string => (w === undefined ? dash : formatPower(w));
+    // Most telling columns first: when the table is wider than the terminal, columns go from the right.
+    const columns: ReadonlyArray<{ readonly head: string; readonly cell: (id: string, r: Row) => string }> = [
+      { head: "Device", cell: (id) => id },
+      { head: "Label", cell: (_, r) => ((r.label ?? "").length > 22 ? `${(r.label ?? "").slice(0, 21)}…` : (r.label ?? "")) },
+      {
+        head: "Grid",
+        cell: (_, r) => {
+          const net = r.balance?.gridNet;
+          if (r.balance === undefined || net === undefined) return r.balance === undefined ? dash : c.dim("no grid CT");
+          return net >= 0 ? `import ${c.bold(kw(r.balance.gridImport))}` : `export ${c.bold(kw(r.balance.gridExport))}`;
+        },
+      },
+      { head: "Solar", cell: (_, r) => kw(r.balance?.generation) },
+      { head: "Using", cell: (_, r) => (r.balance?.gridNet === undefined ? dash : c.bold(kw(r.balance.consumption))) },
+      {
+        head: "Last data",
+        cell: (_, r) =>
+          r.online === undefined && r.lastDataAt === undefined
+            ? ""
+            : `${r.online === false ? c.red("offline") : c.green("online")} ${c.dim(ago(r.lastDataAt, now))}`,
+      },
+      { head: "Switches", cell: (_, r) => switchesOf(r) },
+      { head: "Status", cell: (_, r) => (r.status === "ok" ? c.green("ok") : c.yellow(r.status)) },
+      { head: "Interval", cell: (_, r) => (r.intervalTs === undefined ? "" : c.dim(iso(r.intervalTs).slice(11))) },
+      { head: "Model", cell: (_, r) => r.model ?? "" },
+      ...(options.withChannels
+        ? [
+            {
+              head: "Channels",
+              cell: (_: string, r: Row) =>
+                r.channels.map((ch) => `${shortId(ch.id)} ${(ch.label ?? "").slice(0, 16).padEnd(16)} ${formatPower(ch.powerW).padStart(9)}`).join("\n"),
+            },
+          ]
+        : []),
+    ];
+    const table = fitTable(
+      columns.map((col) => col.head),
+      [...rows].map(([id, r]) => columns.map((col) => col.cell(id, r))),
+      width,
+      { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
+      options.withChannels ? undefined : COMPACT,
+    );
+    const lines = [
+      c.bold(options.title),
+      c.dim(`${iso(now)} · mean power over each device's latest interval · Ctrl-C to quit`),
+      table,
+      ...log.slice(-logLines),
+    ];
     return lines.join("\n");
+  };
+
+  const switchesOf = (r: Row): string => {
+    const text = [...r.switches]
+      .map(([sid, state]) => {
+        // Writes are eventually consistent (api-facts): a requested state waits under the switch's own
+        // `pending` (rx reports it as a pendingSet at that path); the device-level spelling is accepted too.
+        const p = r.pending.get(`/switches/${sid}/pending/state`) ?? r.pending.get(`/pending/switches/${sid}/state`);
+        return `${shortId(sid)} ${state ?? "?"}${p === undefined ? "" : c.yellow(`→${String(p)}`)}`;
+      })
+      .join(" ");
+    return text === "" ? c.dim("-") : text;
   };
 
   const draw = (): void => {
@@ -131,7 +196,7 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
     const height = stream.rows !== undefined && stream.rows > 4 ? stream.rows : 60;
     const width = stream.columns !== undefined && stream.columns > 20 ? stream.columns : Infinity;
     // Wrapped lines would break the cursor arithmetic of the redraw: cut every line at the terminal's width.
-    const lines = frame()
+    const lines = frame(width)
       .split("\n")
       .slice(0, height - 1)
       .map((l) => cut(l, width));
@@ -158,6 +223,7 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
           r.model = e.model;
           r.online = e.online;
           r.lastHeardAt = e.lastHeardAt;
+          r.lastDataAt = latest(r.lastDataAt, e.lastHeardAt);
           for (const s of e.switches) {
             r.switches.set(s.id, s.state);
             if (s.pending !== undefined) r.pending.set(`/switches/${s.id}/pending/state`, s.pending);
@@ -166,12 +232,14 @@ export const liveView = (out: Output, options: LiveViewOptions): LiveView => {
           break;
         case "heartbeat":
           r.lastHeardAt = e.lastHeardAt;
+          r.lastDataAt = latest(r.lastDataAt, e.lastHeardAt);
           r.online = e.online;
           break;
         case "interval":
         case "revised":
+          r.lastDataAt = latest(r.lastDataAt, e.timestamp + (e.duration ?? 0));
           if (r.intervalTs === undefined || e.timestamp >= r.intervalTs) {
-            r.powerW = e.powerW;
+            r.balance = e.balance;
             r.intervalTs = e.timestamp;
             r.channels = e.channels;
           }

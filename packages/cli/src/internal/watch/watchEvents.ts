@@ -1,4 +1,4 @@
-import { ChannelLayoutMismatchError, meanPowerW, zipChannels } from "@wattstream/core";
+import { ChannelLayoutMismatchError, meanPowerW, siteBalance, zipChannels } from "@wattstream/core";
 import type { Channel } from "@wattstream/core";
 import { describeAnomaly, device$, fleet$, longEnergy$, readSwitch, shortEnergy$ } from "@wattstream/rx";
 import type { ChannelLayout, CheckpointStore, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
@@ -56,6 +56,7 @@ export const intervalEvent = (e: Extract<EnergyEvent, { readonly type: "interval
       return {
         id: c.id,
         label: c.label,
+        categoryId: c.categoryId,
         powerW: joules !== undefined && seconds !== undefined && seconds > 0 ? Math.round(meanPowerW(joules, seconds) * 10) / 10 : undefined,
       };
     });
@@ -70,6 +71,7 @@ export const intervalEvent = (e: Extract<EnergyEvent, { readonly type: "interval
     timestamp: point.timestamp,
     duration: seconds,
     powerW: known ? Math.round(channels.reduce((sum, c) => sum + (c.powerW ?? 0), 0) * 10) / 10 : undefined,
+    balance: siteBalance(channels.map((c) => ({ categoryId: c.categoryId, value: c.powerW }))),
     channels,
   };
 };

@@ -1,0 +1,2 @@
+// Types of tools/test.mjs for the TypeScript tests that import it.
+export declare const vitestTotals: (output: string) => { passed: number; failed: number };
