@@ -131,6 +131,10 @@ export const openStore = async (url: string, options: StoreOptions = {}): Promis
         load: checkpoints.load,
         save: async (key, checkpoint) => {
           pending.set(checkpointKey(key), [key, checkpoint]);
+          // Commit on the next microtask, not now: a stream may call save while building the step whose events
+          // it is about to emit synchronously (rx 0.0.0's energy$ does), and those events belong in this
+          // transaction, or the checkpoint would be stored ahead of its data.
+          await Promise.resolve();
           await flush();
         },
       },
