@@ -2,24 +2,18 @@
 // then resumed from the database's own checkpoints. After each kill the checkpoint is never ahead of the data;
 // at the end the table equals the simulator's truth for the window: every interval once, values equal.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { build } from "esbuild";
-import { fileURLToPath } from "node:url";
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { makeClient } from "@wattstream/transport";
 import { openStore } from "../src/index.js";
+import { bundleChild } from "./child.js";
+import type { BundledChild } from "./child.js";
 import { drivers } from "./drivers.js";
 
-const SOURCE = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "syncChild.ts");
-// Bundled once, so each of the ~20 child starts costs a plain `node` start rather than compiling TypeScript.
-const bundleDir = mkdtempSync(join(tmpdir(), "wattstream-crash-"));
-const CHILD = join(bundleDir, "syncChild.mjs");
 const KILLS = 10;
+let child: BundledChild;
 
 const all = drivers();
 let sim: Simulator;
@@ -29,15 +23,7 @@ let fromTs: number;
 let untilTs: number;
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [SOURCE],
-    outfile: CHILD,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    conditions: ["@wattstream/source"],
-    logLevel: "error",
-  });
+  child = await bundleChild("syncChild");
   sim = await startSimulator({ clock: "real", seed: 7, devices: 2, rateLimits: { tps: Infinity, tpd: Infinity } });
   devices = sim.fleet.ids().slice(0, 2);
   const now = Math.floor(Date.now() / 1000);
@@ -56,28 +42,28 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
   all.forEach((d) => d.cleanup());
-  rmSync(bundleDir, { recursive: true, force: true });
+  child.remove();
 });
 
 /** Runs the child; resolves with its exit code, or "killed" when `killAfterMs` (counted from "ready") came first. */
 const runChild = (storeUrl: string, killAfterMs: number | undefined): Promise<number | "killed"> =>
   new Promise((resolve, reject) => {
-    const child = spawn(
+    const proc = spawn(
       process.execPath,
-      [CHILD, sim.baseUrl, sim.demoKey, storeUrl, String(fromTs), String(untilTs), ...devices],
-      { cwd: dirname(CHILD), stdio: ["ignore", "pipe", "pipe"] },
+      [child.file, sim.baseUrl, sim.demoKey, storeUrl, String(fromTs), String(untilTs), ...devices],
+      { stdio: ["ignore", "pipe", "pipe"] },
     );
     let killed = false;
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on("data", (d: Buffer) => {
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    proc.stdout.on("data", (d: Buffer) => {
       if (killAfterMs !== undefined && d.toString().includes("ready"))
         setTimeout(() => {
-          killed = child.kill("SIGKILL");
+          killed = proc.kill("SIGKILL");
         }, killAfterMs);
     });
-    child.on("error", reject);
-    child.on("exit", (code) => (killed && code === null ? resolve("killed") : code === 0 ? resolve(0) : reject(new Error(`child exited ${code}: ${stderr}`))));
+    proc.on("error", reject);
+    proc.on("exit", (code) => (killed && code === null ? resolve("killed") : code === 0 ? resolve(0) : reject(new Error(`child exited ${code}: ${stderr}`))));
   });
 
 describe.concurrent.each(all)("$name: sync killed with SIGKILL at random points, then resumed", (driver) => {

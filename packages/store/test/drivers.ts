@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { psql } from "../../../tools/postgres/testPostgres.ts";
-import type { EnergyEvent } from "@wattstream/rx";
 
 export interface Driver {
   readonly name: "sqlite" | "postgres";
@@ -43,19 +42,3 @@ export const drivers = (): ReadonlyArray<Driver> => {
   ];
 };
 
-export const DEVICE = "D123456789012";
-export const layout = (deviceId = DEVICE) => Array.from({ length: 6 }, (_, i) => ({ id: `${deviceId}_C${i + 1}` }));
-
-/** A long-energy interval event of a 6-channel device with values derived from `ts` and `salt`. */
-export const interval = (ts: number, salt = 0, deviceId = DEVICE, type: "interval" | "revised" = "interval"): EnergyEvent => {
-  const e = ((ts / 300) % 97) * 10 + salt;
-  const point = {
-    timestamp: ts,
-    duration: 300,
-    eReal: Array.from({ length: 6 }, (_, c) => e + c),
-    eReactive: Array.from({ length: 6 }, (_, c) => c * 2),
-    eRealPositive: Array.from({ length: 6 }, (_, c) => e + c),
-    eRealNegative: Array.from({ length: 6 }, () => 0),
-  };
-  return { type, deviceId, stream: "long", point, channels: layout(deviceId) };
-};

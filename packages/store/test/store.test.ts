@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Subject, lastValueFrom, toArray } from "rxjs";
 import { openStore, SCHEMA_VERSION } from "../src/index.js";
 import type { StorableEvent, Store } from "../src/index.js";
-import { DEVICE, drivers, interval, layout } from "./drivers.js";
+import { drivers } from "./drivers.js";
+import { DEVICE, interval, layout } from "./events.js";
 
 const all = drivers();
 afterAll(() => all.forEach((d) => d.cleanup()));

@@ -66,10 +66,14 @@ export const writeBatch = (
   now: number = Date.now(),
 ): Effect.Effect<WriteResult, SqlError> => {
   const batch: Batch = classify(events, fingerprint);
+  // Every writer takes row locks in the same (key) order, so concurrent writers of overlapping batches wait for
+  // each other instead of deadlocking; a deadlock or serialization failure that happens anyway is retried.
+  const intervals = [...batch.intervals.values()].sort((a, b) =>
+    a.deviceId !== b.deviceId ? (a.deviceId < b.deviceId ? -1 : 1) : a.stream !== b.stream ? (a.stream < b.stream ? -1 : 1) : a.granularity - b.granularity || a.ts - b.ts,
+  );
   return sql.withTransaction(
     Effect.gen(function* () {
       const result = { inserted: 0, revised: 0, unchanged: 0, devices: 0, gaps: 0, anomalies: 0, checkpoints: 0, ignored: batch.ignored };
-      const intervals = [...batch.intervals.values()];
       if (intervals.length > 0) {
         const rows = intervals.map((i) => ({ d: i.deviceId, s: i.stream, g: i.granularity, t: i.ts, f: i.fingerprint, p: i.point }));
         const insertedRows = yield* sql<{ device_id: string; stream: string; granularity: number; ts: number | string | bigint }>`
@@ -138,7 +142,7 @@ export const writeBatch = (
       }
       return result;
     }),
-  );
+  ).pipe(Effect.retry({ times: 5, while: (e) => e.isRetryable }));
 };
 
 /** The checkpoint saved for `key`, if any. */
