@@ -9,6 +9,7 @@ import { migrate } from "./internal/schema.js";
 import type { Dialect } from "./internal/schema.js";
 import { makeSqliteClient } from "./internal/sqliteClient.js";
 import { loadCheckpoint, writeBatch } from "./internal/writeBatch.js";
+import type { Driver } from "./internal/writeBatch.js";
 import { InvalidStoreUrlError, StoreUnavailableError, StoreWriteError } from "./StoreError.js";
 import type { SchemaTooNewError } from "./StoreError.js";
 import type { StorableEvent, WriteResult } from "./StoreEvent.js";
@@ -89,16 +90,18 @@ export const parseStoreUrl = (url: string): Effect.Effect<StoreLocation, Invalid
 
 const unavailable = (url: string) => (e: SqlError) => new StoreUnavailableError({ url, reason: e.message, cause: e });
 
-const connect = (location: StoreLocation, options: StoreOptions): Effect.Effect<SqlClient, StoreUnavailableError, Scope.Scope> =>
+const connect = (location: StoreLocation, options: StoreOptions): Effect.Effect<Driver, StoreUnavailableError, Scope.Scope> =>
   (location.dialect === "sqlite"
-    ? makeSqliteClient({ filename: location.filename, busyTimeoutMs: options.busyTimeoutMs ?? 30_000 })
+    ? makeSqliteClient({ filename: location.filename, busyTimeoutMs: options.busyTimeoutMs ?? 30_000 }).pipe(
+        Effect.map(({ client, withDatabase }): Driver => ({ sql: client, dialect: "sqlite", withDatabase })),
+      )
     : PgClient.make({
         url: location.connection,
         connectTimeout: options.connectTimeoutMs ?? 10_000,
         applicationName: "@wattstream/store",
         // Ours are few and sequential per process; a small pool is plenty.
         maxConnections: 4,
-      })
+      }).pipe(Effect.map((sql): Driver => ({ sql, dialect: "postgres", withDatabase: undefined })))
   ).pipe(Effect.provide(Reactivity.layer), Effect.mapError(unavailable(location.url)));
 
 /**
@@ -125,8 +128,8 @@ export const makeEnergyStore = (
 ): Effect.Effect<EnergyStore, InvalidStoreUrlError | StoreUnavailableError | SchemaTooNewError, Scope.Scope> =>
   Effect.gen(function* () {
     const location = yield* parseStoreUrl(url);
-    const sql = yield* connect(location, options);
-    const dialect = location.dialect;
+    const driver = yield* connect(location, options);
+    const { sql, dialect } = driver;
     const schemaVersion = yield* migrate(sql, dialect).pipe(
       Effect.catchTag("SqlError", (e) => Effect.fail(unavailable(location.url)(e))),
     );
@@ -136,7 +139,7 @@ export const makeEnergyStore = (
       url: location.url,
       schemaVersion,
       sql,
-      write: (events, checkpoints) => writeBatch(sql, dialect, events, checkpoints).pipe(Effect.mapError(failed("write"))),
+      write: (events, checkpoints) => writeBatch(driver, events, checkpoints).pipe(Effect.mapError(failed("write"))),
       loadCheckpoint: (key) => loadCheckpoint(sql, key).pipe(Effect.mapError(failed("loadCheckpoint"))),
     } satisfies EnergyStore;
   });

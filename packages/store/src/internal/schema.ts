@@ -41,7 +41,6 @@ const MIGRATIONS: ReadonlyArray<(d: Dialect) => ReadonlyArray<string>> = [
       stream text not null,
       granularity integer not null,
       ts bigint not null,
-      fingerprint text not null,
       point ${json(d)} not null,
       revision_count integer not null default 0,
       primary key (device_id, stream, granularity, ts)
