@@ -93,7 +93,7 @@ const unavailable = (url: string) => (e: SqlError) => new StoreUnavailableError(
 const connect = (location: StoreLocation, options: StoreOptions): Effect.Effect<Driver, StoreUnavailableError, Scope.Scope> =>
   (location.dialect === "sqlite"
     ? makeSqliteClient({ filename: location.filename, busyTimeoutMs: options.busyTimeoutMs ?? 30_000 }).pipe(
-        Effect.map(({ client, withDatabase }): Driver => ({ sql: client, dialect: "sqlite", withDatabase })),
+        Effect.map(({ client, withDatabase }): Driver => ({ sql: client, dialect: "sqlite", withDatabase, layouts: new Map() })),
       )
     : PgClient.make({
         url: location.connection,
@@ -101,7 +101,7 @@ const connect = (location: StoreLocation, options: StoreOptions): Effect.Effect<
         applicationName: "@wattstream/store",
         // Ours are few and sequential per process; a small pool is plenty.
         maxConnections: 4,
-      }).pipe(Effect.map((sql): Driver => ({ sql, dialect: "postgres", withDatabase: undefined })))
+      }).pipe(Effect.map((sql): Driver => ({ sql, dialect: "postgres", withDatabase: undefined, layouts: new Map() })))
   ).pipe(Effect.provide(Reactivity.layer), Effect.mapError(unavailable(location.url)));
 
 /**

@@ -55,7 +55,7 @@ export interface Store {
   /** A `CheckpointStore` on this database; each save is its own transaction (see {@link Store.sink} to join data and checkpoint). */
   readonly checkpoints: CheckpointStore;
   sink(options?: SinkOptions): StoreSink;
-  /** Runs SQL with positional parameters (`?` for SQLite, `$1` for PostgreSQL) and returns the rows. */
+  /** Runs SQL with positional parameters (`?` for SQLite, `$1` for PostgreSQL) after the writes queued so far, and returns the rows. */
   query<A extends object>(sql: string, params?: ReadonlyArray<unknown>): Promise<ReadonlyArray<A>>;
   /** Waits for pending writes of every sink, then closes the connection. */
   close(): Promise<void>;
@@ -175,7 +175,8 @@ export const openStore = async (url: string, options: StoreOptions = {}): Promis
     write,
     checkpoints,
     sink,
-    query: <A extends object>(text: string, params: ReadonlyArray<unknown> = []) => run(store.sql.unsafe<A>(text, params)),
+    // After the writes queued so far, so a query sees what the sinks have received.
+    query: <A extends object>(text: string, params: ReadonlyArray<unknown> = []) => serial(() => run(store.sql.unsafe<A>(text, params))),
     close: async () => {
       await chain;
       await Effect.runPromise(Scope.close(scope, Exit.void));

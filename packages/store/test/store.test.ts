@@ -57,6 +57,14 @@ describe.each(all)("$name", (driver) => {
     });
   });
 
+  it("a batch larger than one statement's parameter limit (2,000 intervals, 12,000 channel rows)", async () => {
+    await withStore(async (store) => {
+      const events = Array.from({ length: 2_000 }, (_, k) => interval(T0 + k * 300));
+      expect(await store.write(events)).toMatchObject({ inserted: 2_000 });
+      expect(await count(store, "interval_channels")).toBe(12_000);
+    });
+  });
+
   it("a changed interval is an update plus a revision row with the previous and current values", async () => {
     await withStore(async (store) => {
       await store.write([interval(T0), interval(T0 + 300)]);
@@ -135,6 +143,21 @@ describe.each(all)("$name", (driver) => {
       expect(await count(store, "anomalies")).toBe(1);
       const a = await store.query<{ kind: string; ts: number }>("select kind, ts from anomalies");
       expect([a[0]!.kind, Number(a[0]!.ts)]).toEqual(["negativeEnergy", T0]);
+    });
+  });
+
+  it("labels channels from the layout energy events carry, rewriting them only when the layout changes", async () => {
+    await withStore(async (store) => {
+      const labelled = (ts: number, label: string): StorableEvent => {
+        const e = interval(ts);
+        return { ...e, channels: layout().map((c, i) => ({ ...c, label: `${label}${i + 1}` })) } as StorableEvent;
+      };
+      await store.write([labelled(T0, "A")]);
+      await store.write([labelled(T0 + 300, "A")]);
+      const labels = async () => (await store.query<{ label: string }>("select label from channels order by idx")).map((r) => r.label);
+      expect(await labels()).toEqual(["A1", "A2", "A3", "A4", "A5", "A6"]);
+      await store.write([labelled(T0 + 600, "B")]);
+      expect(await labels()).toEqual(["B1", "B2", "B3", "B4", "B5", "B6"]);
     });
   });
 

@@ -42,6 +42,8 @@ export interface Batch {
   /** Last event per interval key wins (a later revision in the same batch replaces the earlier value). */
   readonly intervals: Map<string, IntervalRow>;
   readonly devices: Map<string, DeviceRow>;
+  /** The channel layout each device's energy events carried last (labels the channels without a `device$`). */
+  readonly layouts: Map<string, DeviceRow["channels"]>;
   readonly gaps: Array<{ readonly deviceId: string; readonly stream: string; readonly fromTs: number; readonly toTs: number }>;
   readonly anomalies: Array<{
     readonly deviceId: string;
@@ -94,8 +96,17 @@ const channelRows = (e: Positional, granularity: number, layout: ChannelLayout):
   return rows;
 };
 
+const channelsOf = (layout: ChannelLayout): DeviceRow["channels"] =>
+  layout.map((c, i) => ({
+    idx: i + 1,
+    channelId: c.id,
+    label: str(c["label"]),
+    categoryId: num(c["categoryId"]),
+    categoryLabel: str(c["categoryLabel"]),
+  }));
+
 export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: unknown) => string): Batch => {
-  const batch: Batch = { intervals: new Map(), devices: new Map(), gaps: [], anomalies: [], ignored: 0 };
+  const batch: Batch = { intervals: new Map(), devices: new Map(), layouts: new Map(), gaps: [], anomalies: [], ignored: 0 };
   for (const e of events) {
     if (isInterval(e)) {
       const granularity = e.point.duration ?? DEFAULT_GRANULARITY[e.stream] ?? 0;
@@ -112,19 +123,11 @@ export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: 
         json: JSON.stringify(e.point),
         channels: channelRows(e, granularity, e.channels),
       });
+      if (e.channels.length > 0) batch.layouts.set(e.deviceId, channelsOf(e.channels));
     } else if (isGap(e)) {
       batch.gaps.push({ deviceId: e.deviceId, stream: e.stream, fromTs: e.fromTs, toTs: e.toTs });
     } else if (isSnapshot(e)) {
-      batch.devices.set(e.deviceId, {
-        snapshot: e.device,
-        channels: (e.device.channels ?? []).map((c, i) => ({
-          idx: i + 1,
-          channelId: c.id,
-          label: str(c["label"]),
-          categoryId: num(c["categoryId"]),
-          categoryLabel: str(c["categoryLabel"]),
-        })),
-      });
+      batch.devices.set(e.deviceId, { snapshot: e.device, channels: channelsOf(e.device.channels ?? []) });
     } else if (isAnomaly(e)) {
       batch.anomalies.push({
         deviceId: e.deviceId,

@@ -13,7 +13,7 @@ import type { Fragment } from "effect/sql/Statement";
 import type { CheckpointKey, EnergyCheckpoint } from "@wattstream/rx";
 import type { Dialect } from "./schema.js";
 import { classify } from "./classify.js";
-import type { Batch, IntervalRow } from "./classify.js";
+import type { Batch, DeviceRow, IntervalRow } from "./classify.js";
 import type { StorableEvent, WriteResult } from "../StoreEvent.js";
 
 const isFlat = (v: object): boolean => {
@@ -44,6 +44,8 @@ export interface Driver {
   readonly sql: SqlClient;
   readonly dialect: Dialect;
   readonly withDatabase: (<A>(f: (db: DatabaseSync) => A) => Effect.Effect<A, SqlError>) | undefined;
+  /** Channel layouts this store has committed, per device (JSON), to skip rewriting unchanged ones. */
+  readonly layouts: Map<string, string>;
 }
 
 const keyOf = (d: string, s: string, g: number, t: number): string => `${d}|${s}|${g}|${t}`;
@@ -66,6 +68,9 @@ const rowset = (sql: SqlClient, dialect: Dialect, rows: ReadonlyArray<object>, c
 
 const jsonText = (sql: SqlClient, dialect: Dialect, text: string): Fragment => (dialect === "postgres" ? sql`${text}::jsonb` : sql`${text}`);
 const jsonParam = (sql: SqlClient, dialect: Dialect, value: unknown): Fragment => jsonText(sql, dialect, JSON.stringify(value));
+
+/** Bind parameters per statement: @effect/sql-pg encodes their count as a 16-bit integer (at most 32767). */
+const MAX_PARAMS = 32_000;
 
 /** `($1, $2, …), (…)` for `rows` rows of `cols` parameters; column `jsonCol` cast to jsonb. */
 const values = (rows: number, cols: number, jsonCol = -1): string => {
@@ -127,8 +132,10 @@ export const writeBatch = (
   const intervals = [...batch.intervals.values()].sort((a, b) =>
     a.deviceId !== b.deviceId ? (a.deviceId < b.deviceId ? -1 : 1) : a.stream !== b.stream ? (a.stream < b.stream ? -1 : 1) : a.granularity - b.granularity || a.ts - b.ts,
   );
+  const written = new Map<string, string>();
   return sql.withTransaction(
     Effect.gen(function* () {
+      written.clear();
       const result = { inserted: 0, revised: 0, unchanged: 0, devices: 0, gaps: 0, anomalies: 0, checkpoints: 0, ignored: batch.ignored };
       if (intervals.length > 0) {
         let inserted: Set<string>;
@@ -136,9 +143,9 @@ export const writeBatch = (
           inserted = yield* withDatabase((db) => sqliteInsert(db, intervals));
         } else {
           inserted = new Set();
-          // PostgreSQL's bulk path: multi-row VALUES, each statement below the protocol's 65535 parameters.
-          for (let k = 0; k < intervals.length; k += 5_000) {
-            const part = intervals.slice(k, k + 5_000);
+          // PostgreSQL's bulk path: multi-row VALUES, each statement within the driver's 32767 bind parameters.
+          for (let k = 0; k < intervals.length; k += MAX_PARAMS / 5) {
+            const part = intervals.slice(k, k + MAX_PARAMS / 5);
             const rows = yield* sql.unsafe<{ device_id: string; stream: string; granularity: number; ts: number | string | bigint }>(
               `insert into intervals (device_id, stream, granularity, ts, point) values ${values(part.length, 5, 4)}
                on conflict do nothing returning device_id, stream, granularity, ts`,
@@ -147,8 +154,8 @@ export const writeBatch = (
             for (const r of rows) inserted.add(keyOf(r.device_id, r.stream, Number(r.granularity), Number(r.ts)));
           }
           const channels = intervals.filter((i) => inserted.has(i.key)).flatMap((i) => i.channels);
-          for (let k = 0; k < channels.length; k += 5_000) {
-            const part = channels.slice(k, k + 5_000);
+          for (let k = 0; k < channels.length; k += MAX_PARAMS / 10) {
+            const part = channels.slice(k, k + MAX_PARAMS / 10);
             yield* sql.unsafe(
               `insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
                values ${values(part.length, 10)}`,
@@ -185,16 +192,30 @@ export const writeBatch = (
         }
         yield* insertChannels(sql, dialect, revised.flatMap((i) => i.channels));
       }
+      const upsertChannels = (deviceId: string, channels: DeviceRow["channels"]) =>
+        Effect.gen(function* () {
+          yield* sql`delete from channels where device_id = ${deviceId} and idx > ${channels.length}`;
+          for (const c of channels) {
+            yield* sql`insert into channels (device_id, idx, channel_id, label, category_id, category_label)
+              values (${deviceId}, ${c.idx}, ${c.channelId}, ${c.label}, ${c.categoryId}, ${c.categoryLabel})
+              on conflict (device_id, idx) do update set channel_id = excluded.channel_id, label = excluded.label,
+                category_id = excluded.category_id, category_label = excluded.category_label`;
+          }
+        });
+      // Layouts from energy events: written when they differ from what this store wrote last (kept in memory
+      // after the commit), so a steady stream costs no statement per batch.
+      for (const [deviceId, channels] of batch.layouts) {
+        if (batch.devices.has(deviceId)) continue;
+        const text = JSON.stringify(channels);
+        if (driver.layouts.get(deviceId) === text) continue;
+        yield* upsertChannels(deviceId, channels);
+        written.set(deviceId, text);
+      }
       for (const [deviceId, d] of batch.devices) {
         yield* sql`insert into devices (device_id, snapshot, updated_at) values (${deviceId}, ${jsonParam(sql, dialect, d.snapshot)}, ${now})
           on conflict (device_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at`;
-        yield* sql`delete from channels where device_id = ${deviceId} and idx > ${d.channels.length}`;
-        for (const c of d.channels) {
-          yield* sql`insert into channels (device_id, idx, channel_id, label, category_id, category_label)
-            values (${deviceId}, ${c.idx}, ${c.channelId}, ${c.label}, ${c.categoryId}, ${c.categoryLabel})
-            on conflict (device_id, idx) do update set channel_id = excluded.channel_id, label = excluded.label,
-              category_id = excluded.category_id, category_label = excluded.category_label`;
-        }
+        yield* upsertChannels(deviceId, d.channels);
+        written.set(deviceId, JSON.stringify(d.channels));
         result.devices++;
       }
       for (const g of batch.gaps) {
@@ -216,7 +237,10 @@ export const writeBatch = (
       }
       return result;
     }),
-  ).pipe(Effect.retry({ times: 5, while: (e) => e.isRetryable }));
+  ).pipe(
+    Effect.retry({ times: 5, while: (e) => e.isRetryable }),
+    Effect.tap(() => Effect.sync(() => written.forEach((text, id) => driver.layouts.set(id, text)))),
+  );
 };
 
 /** The checkpoint saved for `key`, if any. */
