@@ -11,7 +11,7 @@ import { openStore } from "@wattstream/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import type { TestPostgres } from "../../../tools/postgres/testPostgres.ts";
-import { cli, KEY_PATTERN, ndjson } from "./helpers.js";
+import { cli, KEY_PATTERN, ndjson, start } from "./helpers.js";
 
 let sim: Simulator;
 let pg: TestPostgres;
@@ -64,6 +64,27 @@ describe.each([
     expect(rows[0]).toEqual(expect.objectContaining({ deviceId: devices[0], channel: 1, kWh: expect.any(Number), label: expect.any(String) }));
     expect(q.stdout + q.stderr + first.stderr + second.stderr).not.toMatch(KEY_PATTERN);
   }, 60_000);
+});
+
+describe("wattstream watch --store", () => {
+  it("writes the device snapshot, each interval and the checkpoint into the database, then exits 0 on Ctrl-C", async () => {
+    const url = `sqlite:${join(dir, "watch.db")}`;
+    // The embedded simulator (default seed) on a real clock at 30×: short intervals arrive every second.
+    const id = "F806703073310";
+    const run = start(["watch", id, "--simulate", "--speed", "30", "--json", "--energy", "short", "--store", url]);
+    await run.waitFor(({ stdout }) => ndjson(stdout.slice(0, stdout.lastIndexOf("\n") + 1)).filter((e) => e["type"] === "interval").length >= 3, "three intervals");
+    run.child.kill("SIGINT");
+    expect((await run.done).code).toBe(0);
+    const shown = ndjson(run.stdout()).filter((e) => e["type"] === "interval").map((e) => e["timestamp"]);
+    const store = await openStore(url);
+    const rows = await store.query<{ ts: number }>("select ts from intervals where stream = 'short' order by ts");
+    expect(rows.map((r) => Number(r.ts))).toEqual(shown);
+    const [d] = await store.query<{ n: number }>(`select count(*) as n from devices where device_id = '${id}'`);
+    expect(Number(d!.n)).toBe(1);
+    const cp = await store.checkpoints.load({ deviceId: id, stream: "short" });
+    expect(cp?.watermark).toBeGreaterThan(Number(shown.at(-1)));
+    await store.close();
+  }, 30_000);
 });
 
 describe("a database that cannot be used: one line, non-zero exit, nothing written", () => {

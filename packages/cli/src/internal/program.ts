@@ -116,6 +116,7 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     .option("--channels", "show per-channel power (the live view and line output; JSON always has it)")
     .option("--every <duration>", "device poll period, e.g. 30s or 5m (default: 5m)", duration)
     .option("--checkpoint <dir>", "keep energy watermarks here: a restart resumes without repeating or losing intervals")
+    .option("--store <url>", "also write events into a database (sqlite:./energy.db or postgres://…), checkpoints included")
     .addHelpText(
       "after",
       examples([
