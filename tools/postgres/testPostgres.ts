@@ -11,7 +11,7 @@ import { join } from "node:path";
 export interface TestPostgres {
   readonly url: string;
   /** A fresh, empty database on the same server (each test file gets its own). */
-  readonly createDatabase: (name: string) => string;
+  readonly createDatabase: (name: string) => Promise<string>;
   readonly stop: () => void;
 }
 
@@ -53,10 +53,24 @@ const freePort = (): Promise<number> =>
 const runner = (asUser: string | undefined) => (bin: string, args: ReadonlyArray<string>) =>
   execFileSync(asUser === undefined ? bin : "runuser", asUser === undefined ? args : ["-u", asUser, "--", bin, ...args], { stdio: "pipe" });
 
-/** Runs one statement with psql (Debian's, or the one on PATH). */
-export const psql = (url: string, statement: string): void => {
-  const dir = binDir();
-  execFileSync(dir === undefined ? "psql" : join(dir, "psql"), [url, "-qAtc", statement], { stdio: "pipe" });
+/**
+ * Runs one statement (e.g. `create database …`) on `url` through @effect/sql-pg, so a given
+ * WATTSTREAM_TEST_PG_URL needs no psql on the machine.
+ */
+export const psql = async (url: string, statement: string): Promise<void> => {
+  const [{ Effect, Redacted }, PgClient, Reactivity] = await Promise.all([
+    import("effect"),
+    import("@effect/sql-pg/PgClient"),
+    import("effect/reactivity/Reactivity"),
+  ]);
+  await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const sql = yield* PgClient.make({ url: Redacted.make(url), maxConnections: 1 });
+        yield* sql.unsafe(statement);
+      }),
+    ).pipe(Effect.provide(Reactivity.layer)),
+  );
 };
 
 export const startTestPostgres = async (): Promise<TestPostgres> => {
@@ -70,9 +84,9 @@ export const startTestPostgres = async (): Promise<TestPostgres> => {
     console.log(`[postgres] using WATTSTREAM_TEST_PG_URL (${new URL(given).host})`);
     return {
       url: given,
-      createDatabase: (name) => {
-        psql(given, `drop database if exists ${name}`);
-        psql(given, `create database ${name}`);
+      createDatabase: async (name) => {
+        await psql(given, `drop database if exists ${name} with (force)`);
+        await psql(given, `create database ${name}`);
         return withDatabase(given, name);
       },
       stop: () => undefined,
@@ -109,8 +123,8 @@ export const startTestPostgres = async (): Promise<TestPostgres> => {
   let stopped = false;
   return {
     url,
-    createDatabase: (name) => {
-      psql(url, `create database ${name}`);
+    createDatabase: async (name) => {
+      await psql(url, `create database ${name}`);
       return withDatabase(url, name);
     },
     stop: () => {

@@ -37,11 +37,11 @@ const window = (days: number): [number, number] => {
 };
 
 describe.each([
-  ["sqlite", () => `sqlite:${join(dir, "energy.db")}`],
+  ["sqlite", async () => `sqlite:${join(dir, "energy.db")}`],
   ["postgres", () => pg.createDatabase("cli_store")],
 ] as const)("wattstream sync --out %s", (_name, makeUrl) => {
   it("writes every interval once, resumes from the database's checkpoint, and query shows kWh per channel per day", async () => {
-    const url = makeUrl();
+    const url = await makeUrl();
     const [from, to] = window(2);
     const first = await cli(["sync", ...devices, "--from", String(from), "--to", String(from + DAY), "--out", url, ...api()]);
     expect(first.code).toBe(0);

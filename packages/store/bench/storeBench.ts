@@ -157,7 +157,7 @@ export const storeBench = (dialect: "sqlite" | "postgres"): BenchDefinition<Ctx>
         return { dialect, store, sqlite, pg: undefined, dir };
       }
       const pg = await startTestPostgres();
-      const store = await openStore(pg.createDatabase(`bench_${process.pid}`));
+      const store = await openStore(await pg.createDatabase(`bench_${process.pid}`));
       return { dialect, store, sqlite: undefined, pg, dir: undefined };
     },
     teardown: async (ctx) => {

@@ -12,9 +12,9 @@ let child: BundledChild;
 beforeAll(async () => {
   child = await bundleChild("writeChild");
 });
-afterAll(() => {
+afterAll(async () => {
   child.remove();
-  all.forEach((d) => d.cleanup());
+  for (const d of all) await d.cleanup();
 });
 
 const T0 = 1_700_000_100 - (1_700_000_100 % 300);
@@ -23,7 +23,7 @@ const num = (v: unknown) => Number(v);
 
 describe.concurrent.each(all)("$name", (driver) => {
   it("four processes opening a new database at once migrate it once and together write every interval once", async () => {
-    const url = driver.fresh();
+    const url = await driver.fresh();
     // Overlapping ranges: [0, 200), [100, 300), [200, 400), [0, 400) intervals.
     const ranges = [[0, 200], [100, 300], [200, 400], [0, 400]] as const;
     await Promise.all(ranges.map(([a, b]) => child.run([url, String(T0 + a * 300), String(T0 + b * 300), ...DEVICES])));
@@ -40,7 +40,7 @@ describe.concurrent.each(all)("$name", (driver) => {
 
 describe("two writers on one PostgreSQL database", () => {
   it("overlapping batches written concurrently: every interval once, none lost, no revision for equal values", async () => {
-    const url = all.find((d) => d.name === "postgres")!.fresh();
+    const url = await all.find((d) => d.name === "postgres")!.fresh();
     const [a, b] = await Promise.all([openStore(url), openStore(url)]);
     // Each writer covers the whole range in a different batch order and size, so their transactions overlap.
     const batches = (size: number, reverse: boolean) => {

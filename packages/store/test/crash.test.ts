@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sim.close();
-  all.forEach((d) => d.cleanup());
+  for (const d of all) await d.cleanup();
   child.remove();
 });
 
@@ -68,7 +68,7 @@ const runChild = (storeUrl: string, killAfterMs: number | undefined): Promise<nu
 
 describe.concurrent.each(all)("$name: sync killed with SIGKILL at random points, then resumed", (driver) => {
   it(`after ${KILLS} kills the table equals the simulator's truth, no duplicate, checkpoint never ahead of data`, async () => {
-    const url = driver.fresh();
+    const url = await driver.fresh();
     let kills = 0;
     for (let run = 0; run < KILLS; run++) {
       const outcome = await runChild(url, Math.floor(Math.random() * 150));

@@ -9,8 +9,8 @@ import { psql } from "../../../tools/postgres/testPostgres.ts";
 export interface Driver {
   readonly name: "sqlite" | "postgres";
   /** A URL of a new, empty database. */
-  readonly fresh: () => string;
-  readonly cleanup: () => void;
+  readonly fresh: () => Promise<string>;
+  readonly cleanup: () => Promise<void>;
 }
 
 let counter = 0;
@@ -22,21 +22,21 @@ export const drivers = (): ReadonlyArray<Driver> => {
   return [
     {
       name: "sqlite",
-      fresh: () => `sqlite:${join(dir, `db${++counter}.db`)}`,
-      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      fresh: async () => `sqlite:${join(dir, `db${++counter}.db`)}`,
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     },
     {
       name: "postgres",
-      fresh: () => {
+      fresh: async () => {
         const name = `t_${process.pid}_${++counter}`;
-        psql(pgUrl, `create database ${name}`);
+        await psql(pgUrl, `create database ${name}`);
         made.push(name);
         const u = new URL(pgUrl);
         u.pathname = `/${name}`;
         return u.toString();
       },
-      cleanup: () => {
-        for (const name of made) psql(pgUrl, `drop database if exists ${name} with (force)`);
+      cleanup: async () => {
+        for (const name of made) await psql(pgUrl, `drop database if exists ${name} with (force)`);
       },
     },
   ];

@@ -7,7 +7,9 @@ import { drivers } from "./drivers.js";
 import { DEVICE, interval, layout } from "./events.js";
 
 const all = drivers();
-afterAll(() => all.forEach((d) => d.cleanup()));
+afterAll(async () => {
+  for (const d of all) await d.cleanup();
+});
 
 const T0 = 1_700_000_100 - (1_700_000_100 % 300);
 const key = { deviceId: DEVICE, stream: "long" };
@@ -20,7 +22,7 @@ const count = async (store: Store, table: string): Promise<number> => {
 
 describe.each(all)("$name", (driver) => {
   const withStore = async (f: (store: Store, url: string) => Promise<void>): Promise<void> => {
-    const url = driver.fresh();
+    const url = await driver.fresh();
     const store = await openStore(url);
     try {
       await f(store, url);
@@ -177,7 +179,7 @@ describe.each(all)("$name", (driver) => {
   });
 
   it("refuses a database with a newer schema version with one typed error, writing nothing", async () => {
-    const url = driver.fresh();
+    const url = await driver.fresh();
     const store = await openStore(url);
     await store.query("update wattstream_schema set version = 99");
     await store.close();
