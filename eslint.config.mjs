@@ -7,9 +7,10 @@ const layers = {
   "scope:resilience": ["scope:core"],
   "scope:transport": ["scope:core", "scope:resilience"],
   "scope:rx": ["scope:core", "scope:resilience", "scope:transport"],
+  "scope:store": ["scope:core", "scope:resilience", "scope:transport", "scope:rx"],
   "scope:simulator": ["scope:core"],
-  "scope:cli": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:simulator"],
-  "scope:example": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:simulator"],
+  "scope:cli": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:store", "scope:simulator"],
+  "scope:example": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:store", "scope:simulator"],
 };
 
 /** @param {(scope: string, allowed: string[]) => string[]} extend */
@@ -56,7 +57,7 @@ export default [
     rules: {
       "@nx/enforce-module-boundaries": boundaries(
         (scope, allowed) => (scope === "scope:core" ? allowed : [...new Set([...allowed, "scope:simulator"])]),
-        ["../../../tools/bench/*", "../../../tools/contract/*"],
+        ["../../../tools/bench/*", "../../../tools/contract/*", "../../../tools/postgres/*"],
       ),
       "@typescript-eslint/no-non-null-assertion": "off",
     },

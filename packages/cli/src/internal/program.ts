@@ -146,6 +146,7 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     .option("--channels", "show per-channel power (the live view and line output; JSON always has it)")
     .option("--every <duration>", "device poll period, e.g. 30s or 5m (default: 5m)", duration)
     .option("--checkpoint <dir>", "keep energy watermarks here: a restart resumes without repeating or losing intervals")
+    .option("--store <url>", "also write events into a database (sqlite:./energy.db or postgres://…), checkpoints included")
     .addHelpText(
       "after",
       examples([
@@ -174,7 +175,7 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     )
     .option("--timezone <zone>", "IANA zone for hour and coarser (default: each device's own)")
     .addOption(new Option("--format <format>", "output format").choices(["ndjson", "csv"]).default("ndjson"))
-    .option("--out <file>", "write to a file instead of stdout")
+    .option("--out <file|url>", "write to a file instead of stdout, or into a database: sqlite:./energy.db or postgres://…")
     .option(
       "--checkpoint <file>",
       "resume from / record progress in this file (Ctrl-C or a failed window, then run the same command again); " +
@@ -186,12 +187,28 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
         "wattstream sync D123456789012 --from 2026-01-01 --to 2026-02-01 --out jan.ndjson --checkpoint jan.ckpt",
         "wattstream sync D123456789012 F806703073310 --from 2026-01-01 --to 2026-01-02 --format csv > day.csv",
         "wattstream sync D123456789012 --from 2025-01-01 --to 2026-01-01 --granularity day --format csv",
+        "wattstream sync D123456789012 --from 2026-01-01 --to 2026-02-01 --out sqlite:./energy.db   # resumable",
       ]),
     )
     .action(
       bind(async (command, [ids]) => {
         const { main } = await import("./commands/sync.js");
         return main(context(command), ids as ReadonlyArray<string>, command.opts());
+      }),
+    );
+
+  program
+    .command("query")
+    .description("energy per channel per UTC day from a database written by sync --out (kWh)")
+    .argument("<store>", "the database: sqlite:./energy.db or postgres://…")
+    .argument("[ids...]", "device IDs (default: every device in the database)")
+    .option("--from <day>", "first UTC day, e.g. 2026-01-01")
+    .option("--to <day>", "last UTC day, inclusive")
+    .addHelpText("after", examples(["wattstream query sqlite:./energy.db", "wattstream query postgres://localhost/energy D123456789012 --from 2026-01-01 --json"]))
+    .action(
+      bind(async (command, [store, ids]) => {
+        const { main } = await import("./commands/query.js");
+        return main(context(command), store as string, ids as ReadonlyArray<string>, command.opts());
       }),
     );
 

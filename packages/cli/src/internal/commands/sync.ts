@@ -50,6 +50,9 @@ const isUnprocessable = (e: unknown): boolean => typeof e === "object" && e !== 
  * command resumes where it stopped.
  */
 export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts: SyncCommandOptions): Promise<number> => {
+  // A database URL as --out: the store path (packages/cli/src/internal/store/), resumable from the database.
+  if (opts.out !== undefined && /^(sqlite:|postgres(ql)?:\/\/)/.test(opts.out))
+    return (await import("../store/syncToStore.js")).syncToStore(ctx, ids, { ...opts, out: opts.out });
   const out = makeOutput(ctx.io, ctx.options);
   const devices = [...new Set(ids.map((id) => deviceIdArg(id)))];
   if (opts.to <= opts.from) throw new UsageError(`--from ${iso(opts.from)} --to ${iso(opts.to)}`, "--to must be after --from");

@@ -20,6 +20,8 @@ export interface WatchCommandOptions {
   readonly every?: number;
   /** Directory of energy checkpoints. */
   readonly checkpoint?: string;
+  /** Database to write events and checkpoints into (`sqlite:…`, `postgres://…`). */
+  readonly store?: string;
 }
 
 /**
@@ -38,6 +40,8 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
   const withChannels = opts.channels === true;
   // Node-only part of rx (it uses node:fs), loaded only when asked for.
   const checkpoints = opts.checkpoint === undefined ? undefined : (await import("@wattstream/rx/node")).fileCheckpointStore(opts.checkpoint);
+  // --store: events and checkpoints go into a database (packages/cli/src/internal/store/watchStore.ts).
+  const stored = opts.store === undefined ? undefined : await (await import("../store/watchStore.js")).watchStore(opts.store, opts.checkpoint);
   const sink: { push: (e: WatchEvent) => void; close: () => void } = out.json
     ? { push: (e) => out.record(e), close: () => undefined }
     : out.tty
@@ -66,6 +70,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
         scheduler,
         secrets: conn.secrets,
         ...(checkpoints === undefined ? {} : { checkpoints }),
+        ...(stored === undefined ? {} : stored.options),
         ...(opts.every === undefined ? {} : { every: opts.every * 1000 }),
       }).subscribe({ next: sink.push, error: reject, complete: resolve });
       void interrupt.interrupted.then(() => {
@@ -77,6 +82,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
   } finally {
     // Streams are unsubscribed (requests aborted); make sure every checkpoint save they started is on disk.
     await checkpoints?.flush();
+    await stored?.close();
     sink.close();
     interrupt.dispose();
     await conn.close();

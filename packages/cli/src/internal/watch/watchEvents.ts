@@ -8,6 +8,7 @@ import type { DeviceView } from "../deviceView.js";
 import { lastHeard } from "../deviceView.js";
 import { redact } from "../formatError.js";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
+import type { StoreSink } from "@wattstream/store";
 
 /** Options of {@link watchEvents$}. */
 export interface WatchOptions {
@@ -21,6 +22,8 @@ export interface WatchOptions {
   readonly checkpoints?: CheckpointStore;
   /** Secrets to mask in error texts. */
   readonly secrets: ReadonlyArray<string>;
+  /** Also writes rx's device and energy events into a database (`watch --store`); give it `checkpoints` too. */
+  readonly store?: StoreSink;
 }
 
 const errorText = (error: unknown, secrets: ReadonlyArray<string>): string => {
@@ -99,7 +102,7 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
     ...(options.every === undefined ? {} : { every: options.every }),
   }).pipe(share());
   let heard: number | undefined;
-  const deviceEvents = updates.pipe(
+  const deviceEvents = (options.store === undefined ? updates : updates.pipe(options.store.write())).pipe(
     mergeMap((u: DeviceUpdate<DeviceView>): ReadonlyArray<WatchEvent> => {
       if (u.type === "status") return [status(u, secrets)];
       const d = u.device;
@@ -135,7 +138,8 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
     heartbeat$,
     ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
   });
-  return merge(deviceEvents, energy.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
+  const stored = options.store === undefined ? energy : energy.pipe(options.store.write());
+  return merge(deviceEvents, stored.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };
 
 const isTag = (error: unknown, ...tags: ReadonlyArray<string>): boolean =>

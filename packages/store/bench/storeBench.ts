@@ -1,0 +1,205 @@
+// Shared by store-sqlite.bench.ts and store-postgres.bench.ts: intervals per second written into one database by
+// the sink (6-channel devices, batches of BATCH intervals, idempotent upsert + checkpoint) next to the same rows
+// (1 interval row + 6 channel rows each) written by a plain prepared statement per row, and by the driver's best
+// bulk path (multi-row INSERT). Target: the sink within 1.2× of the bulk path (ratio ≥ 0.83).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { Effect } from "effect";
+import { lastValueFrom, Subject } from "rxjs";
+import { defineBench } from "../../../tools/bench/defineBench.ts";
+import type { BenchDefinition } from "../../../tools/bench/defineBench.ts";
+import { startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
+import type { TestPostgres } from "../../../tools/postgres/testPostgres.ts";
+import { openStore } from "../src/index.ts";
+import type { StorableEvent, Store } from "../src/index.ts";
+import { interval } from "../test/events.ts";
+
+const BATCH = 500;
+const T0 = 1_600_000_200 - (1_600_000_200 % 300);
+
+export interface Ctx {
+  readonly dialect: "sqlite" | "postgres";
+  readonly store: Store;
+  readonly sqlite: DatabaseSync | undefined;
+  readonly pg: TestPostgres | undefined;
+  readonly dir: string | undefined;
+}
+
+/** The next BATCH intervals of `device` (each call moves on, so every write is of new intervals). */
+const cursor = (device: string) => {
+  let next = T0;
+  return () => {
+    const events = Array.from({ length: BATCH }, (_, k) => interval(next + k * 300, 0, device));
+    next += BATCH * 300;
+    return events;
+  };
+};
+
+type Row = readonly [string, string, number, number, number, string | null, number | null, number | null, number | null, number | null];
+
+/** The rows the store writes for these events: one per interval, six per interval's channels. */
+const rowsOf = (events: ReturnType<ReturnType<typeof cursor>>) => {
+  const intervals: Array<readonly [string, string, number, number, string]> = [];
+  const channels: Array<Row> = [];
+  for (const e of events) {
+    if (e.type !== "interval") continue;
+    const p = e.point as { timestamp: number; eReal: Array<number>; eReactive: Array<number>; eRealPositive: Array<number>; eRealNegative: Array<number> };
+    intervals.push([e.deviceId, e.stream, 300, p.timestamp, JSON.stringify(p)]);
+    for (let c = 0; c < 6; c++)
+      channels.push([e.deviceId, e.stream, 300, p.timestamp, c + 1, e.channels[c]?.id ?? null, p.eReal[c]!, p.eReactive[c]!, p.eRealPositive[c]!, p.eRealNegative[c]!]);
+  }
+  return { intervals, channels };
+};
+
+const INSERT_INTERVAL = "insert into intervals (device_id, stream, granularity, ts, point) values ";
+const INSERT_CHANNEL =
+  "insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative) values ";
+
+const placeholders = (dialect: "sqlite" | "postgres", rows: number, cols: number, cast: (col: number) => string = () => ""): string => {
+  const out: Array<string> = [];
+  let n = 0;
+  for (let r = 0; r < rows; r++)
+    out.push(`(${Array.from({ length: cols }, (_, c) => (dialect === "sqlite" ? "?" : `$${++n}${cast(c)}`)).join(", ")})`);
+  return out.join(", ");
+};
+
+const SINK = "sink: store.sink() (idempotent upsert + checkpoint, one transaction)";
+const ROW = "plain: a prepared statement per row (one transaction)";
+const BULK = "bulk: multi-row INSERT per batch (one transaction)";
+const ROUNDS = Number(process.env["STORE_BENCH_ROUNDS"] ?? 25);
+
+const sinkNext = cursor("D900000000001");
+const rowNext = cursor("D900000000002");
+const bulkNext = cursor("D900000000003");
+let checkpointAt = T0;
+const jsonCast = (dialect: "sqlite" | "postgres") => (c: number) => (dialect === "postgres" && c === 4 ? "::jsonb" : "");
+
+/** As rx drives it: a batch of events goes through the operator, then the stream saves its checkpoint, which
+ * commits the events and the checkpoint in one transaction. */
+const sinkTask = async ({ store }: Ctx): Promise<void> => {
+  const sink = store.sink({ batchSize: BATCH + 1, flushAfterMs: 60_000 });
+  const source = new Subject<StorableEvent>();
+  const done = lastValueFrom(source.pipe(sink.write()), { defaultValue: undefined });
+  for (const e of sinkNext()) source.next(e);
+  checkpointAt += BATCH * 300;
+  await sink.checkpoints.save({ deviceId: "D900000000001", stream: "long" }, { watermark: checkpointAt, seen: [], holes: [], lag: 0 });
+  source.complete();
+  await done;
+};
+
+const rowTask = async ({ store, sqlite, dialect }: Ctx): Promise<void> => {
+  const { intervals, channels } = rowsOf(rowNext());
+  if (sqlite !== undefined) {
+    const i = sqlite.prepare(INSERT_INTERVAL + placeholders("sqlite", 1, 5));
+    const c = sqlite.prepare(INSERT_CHANNEL + placeholders("sqlite", 1, 10));
+    sqlite.exec("BEGIN IMMEDIATE");
+    for (const r of intervals) i.run(...r);
+    for (const r of channels) c.run(...r);
+    sqlite.exec("COMMIT");
+    return;
+  }
+  const sql = store.effect.sql;
+  const i = INSERT_INTERVAL + placeholders("postgres", 1, 5, jsonCast(dialect));
+  const c = INSERT_CHANNEL + placeholders("postgres", 1, 10);
+  await Effect.runPromise(
+    sql.withTransaction(
+      Effect.gen(function* () {
+        for (const r of intervals) yield* sql.unsafe(i, r);
+        for (const r of channels) yield* sql.unsafe(c, r);
+      }),
+    ),
+  );
+};
+
+const bulkTask = async ({ store, sqlite, dialect }: Ctx): Promise<void> => {
+  const { intervals, channels } = rowsOf(bulkNext());
+  // SQLite binds at most 32766 parameters per statement; PostgreSQL 65535.
+  const chunk = 3000;
+  if (sqlite !== undefined) {
+    sqlite.exec("BEGIN IMMEDIATE");
+    sqlite.prepare(INSERT_INTERVAL + placeholders("sqlite", intervals.length, 5)).run(...intervals.flat());
+    for (let k = 0; k < channels.length; k += chunk) {
+      const part = channels.slice(k, k + chunk);
+      sqlite.prepare(INSERT_CHANNEL + placeholders("sqlite", part.length, 10)).run(...part.flat());
+    }
+    sqlite.exec("COMMIT");
+    return;
+  }
+  const sql = store.effect.sql;
+  await Effect.runPromise(
+    sql.withTransaction(
+      Effect.gen(function* () {
+        yield* sql.unsafe(INSERT_INTERVAL + placeholders("postgres", intervals.length, 5, jsonCast(dialect)), intervals.flat());
+        for (let k = 0; k < channels.length; k += chunk) {
+          const part = channels.slice(k, k + chunk);
+          yield* sql.unsafe(INSERT_CHANNEL + placeholders("postgres", part.length, 10), part.flat());
+        }
+      }),
+    ),
+  );
+};
+
+export const storeBench = (dialect: "sqlite" | "postgres"): BenchDefinition<Ctx> =>
+  defineBench<Ctx>({
+    name: `store: intervals/s into ${dialect} (6 channels, batches of ${BATCH})`,
+    baseline: BULK,
+    time: 1_000,
+    setup: async () => {
+      if (dialect === "sqlite") {
+        const dir = mkdtempSync(join(tmpdir(), "wattstream-bench-"));
+        const file = join(dir, "bench.db");
+        const store = await openStore(`sqlite:${file}`);
+        const sqlite = new DatabaseSync(file, { timeout: 30_000 });
+        sqlite.exec("PRAGMA journal_mode = WAL");
+        sqlite.exec("PRAGMA synchronous = NORMAL");
+        return { dialect, store, sqlite, pg: undefined, dir };
+      }
+      const pg = await startTestPostgres();
+      const store = await openStore(await pg.createDatabase(`bench_${process.pid}`));
+      return { dialect, store, sqlite: undefined, pg, dir: undefined };
+    },
+    teardown: async (ctx) => {
+      ctx.sqlite?.close();
+      await ctx.store.close();
+      ctx.pg?.stop();
+      if (ctx.dir !== undefined) rmSync(ctx.dir, { recursive: true, force: true });
+    },
+    tasks: {
+      [SINK]: { batch: BATCH, fn: sinkTask },
+      [ROW]: { batch: BATCH, fn: rowTask },
+      [BULK]: { batch: BATCH, fn: bulkTask },
+    },
+    metrics: async (ctx) => {
+      // The machine is shared: tinybench runs one task after the other, so a change of load between tasks skews
+      // their ratio. Here the three paths take turns, ROUNDS times, and each one's fastest round (the one least
+      // disturbed by other processes) is compared.
+      const paths: ReadonlyArray<readonly [string, (c: Ctx) => Promise<void>]> = [[SINK, sinkTask], [ROW, rowTask], [BULK, bulkTask]];
+      const times = new Map<string, Array<number>>(paths.map(([name]) => [name, []]));
+      for (let round = 0; round < ROUNDS; round++)
+        for (const [name, fn] of paths) {
+          const t = performance.now();
+          await fn(ctx);
+          times.get(name)!.push(performance.now() - t);
+        }
+      const rate = (name: string): number => {
+        const sorted = [...times.get(name)!].sort((a, b) => a - b);
+        return (BATCH / sorted[0]!) * 1000;
+      };
+      const [sink, row, bulk] = [rate(SINK), rate(ROW), rate(BULK)];
+      const best = Math.max(row, bulk);
+      return [
+        { metric: `sink, fastest of ${ROUNDS} interleaved rounds`, value: sink, unit: "intervals/s" },
+        { metric: "prepared statement per row, fastest round", value: row, unit: "intervals/s" },
+        { metric: "multi-row INSERT, fastest round", value: bulk, unit: "intervals/s" },
+        {
+          metric: `sink ÷ best plain path (${row > bulk ? "statement per row" : "multi-row INSERT"})`,
+          value: sink / best,
+          unit: "×",
+          target: "≥ 0.83 (within 1.2×)",
+          ok: sink / best >= 1 / 1.2,
+        },
+      ];
+    },
+  });

@@ -1,0 +1,254 @@
+/**
+ * One batch of events → one transaction. Intervals go in with one set-based `insert … on conflict do nothing`
+ * whose rows arrive as a single JSON parameter (PostgreSQL `jsonb_to_recordset`, SQLite `json_each`), so a batch
+ * costs the same few statements whatever its size; only intervals that already existed are read back and
+ * compared in canonical JSON: equal → nothing (a re-delivery), different → update plus a revision row.
+ */
+import { createHash } from "node:crypto";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { Effect } from "effect";
+import type { SqlClient } from "effect/sql/SqlClient";
+import type { SqlError } from "effect/sql/SqlError";
+import type { Fragment } from "effect/sql/Statement";
+import type { CheckpointKey, EnergyCheckpoint } from "@wattstream/rx";
+import type { Dialect } from "./schema.js";
+import { classify } from "./classify.js";
+import type { Batch, DeviceRow, IntervalRow } from "./classify.js";
+import type { StorableEvent, WriteResult } from "../StoreEvent.js";
+
+const isFlat = (v: object): boolean => {
+  for (const x of Object.values(v)) {
+    if (x === null || typeof x !== "object") continue;
+    if (!Array.isArray(x)) return false;
+    for (const y of x) if (y !== null && typeof y === "object") return false;
+  }
+  return true;
+};
+
+/** JSON with object keys sorted, so equal values always give equal text whatever the key order on the wire. */
+export const canonicalJson = (value: unknown): string =>
+  // Energy points are flat (scalars and arrays of numbers): sorting the top-level keys is enough and cheap.
+  value !== null && typeof value === "object" && !Array.isArray(value) && isFlat(value)
+    ? JSON.stringify(value, Object.keys(value).sort())
+    : JSON.stringify(value, (_k, v: unknown) =>
+        v !== null && typeof v === "object" && !Array.isArray(v)
+          ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          : v,
+      );
+
+/** The fingerprint of a value's canonical JSON text (anomalies are stored once per fingerprint). */
+export const fingerprint = (json: string): string => createHash("sha1").update(json).digest("base64url");
+
+/** The connection a batch is written on; SQLite also lends its raw database for the per-row bulk path. */
+export interface Driver {
+  readonly sql: SqlClient;
+  readonly dialect: Dialect;
+  readonly withDatabase: (<A>(f: (db: DatabaseSync) => A) => Effect.Effect<A, SqlError>) | undefined;
+  /** Channel layouts this store has committed, per device (JSON), to skip rewriting unchanged ones. */
+  readonly layouts: Map<string, string>;
+}
+
+const keyOf = (d: string, s: string, g: number, t: number): string => `${d}|${s}|${g}|${t}`;
+
+const parseJson = (v: unknown): unknown => (typeof v === "string" ? JSON.parse(v) : v);
+
+/** The dialect-specific pieces of the statements; everything else is shared SQL. */
+const rowset = (sql: SqlClient, dialect: Dialect, rows: ReadonlyArray<object>, columns: string): Fragment =>
+  dialect === "postgres"
+    ? sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.literal(columns)})`
+    : sql`(select ${sql.literal(
+        columns
+          .split(",")
+          .map((c) => {
+            const [name, type] = c.trim().split(" ");
+            return type === "jsonb" ? `value->'${name}' as ${name}` : `value->>'${name}' as ${name}`;
+          })
+          .join(", "),
+      )} from json_each(${JSON.stringify(rows)})) as r`;
+
+const jsonText = (sql: SqlClient, dialect: Dialect, text: string): Fragment => (dialect === "postgres" ? sql`${text}::jsonb` : sql`${text}`);
+const jsonParam = (sql: SqlClient, dialect: Dialect, value: unknown): Fragment => jsonText(sql, dialect, JSON.stringify(value));
+
+/** Bind parameters per statement: @effect/sql-pg encodes their count as a 16-bit integer (at most 32767). */
+const MAX_PARAMS = 32_000;
+
+/** `($1, $2, …), (…)` for `rows` rows of `cols` parameters; column `jsonCol` cast to jsonb. */
+const values = (rows: number, cols: number, jsonCol = -1): string => {
+  const out: Array<string> = [];
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const row: Array<string> = [];
+    for (let c = 0; c < cols; c++) row.push(c === jsonCol ? `$${++n}::jsonb` : `$${++n}`);
+    out.push(`(${row.join(", ")})`);
+  }
+  return out.join(", ");
+};
+const CHANNEL_COLUMNS = "d text, s text, g int, t bigint, c int, i text, er float8, eq float8, ep float8, en float8";
+const KEY_COLUMNS = "d text, s text, g int, t bigint";
+
+const insertChannels = (sql: SqlClient, dialect: Dialect, rows: ReadonlyArray<object>) =>
+  rows.length === 0
+    ? Effect.void
+    : sql`insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
+        select d, s, g, t, c, i, er, eq, ep, en from ${rowset(sql, dialect, rows, CHANNEL_COLUMNS)}`.pipe(Effect.asVoid);
+
+const SQLITE_INSERT_INTERVAL =
+  "insert into intervals (device_id, stream, granularity, ts, point) values (?, ?, ?, ?, ?) on conflict do nothing";
+const SQLITE_INSERT_CHANNEL =
+  "insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const statements = new WeakMap<DatabaseSync, { readonly interval: StatementSync; readonly channel: StatementSync }>();
+
+/**
+ * SQLite's bulk path: a prepared statement per row; returns which intervals were new. Channel rows are written
+ * only for intervals this transaction inserted (or, for revisions, after deleting the old ones), so they need
+ * no conflict clause.
+ */
+const sqliteInsert = (db: DatabaseSync, intervals: ReadonlyArray<IntervalRow>): Set<string> => {
+  let s = statements.get(db);
+  if (s === undefined) {
+    s = { interval: db.prepare(SQLITE_INSERT_INTERVAL), channel: db.prepare(SQLITE_INSERT_CHANNEL) };
+    statements.set(db, s);
+  }
+  const inserted = new Set<string>();
+  for (const i of intervals) {
+    if (s.interval.run(i.deviceId, i.stream, i.granularity, i.ts, i.json).changes === 0) continue;
+    inserted.add(i.key);
+    for (const c of i.channels) s.channel.run(c.d, c.s, c.g, c.t, c.c, c.i, c.er, c.eq, c.ep, c.en);
+  }
+  return inserted;
+};
+
+/** Writes `events` (and `checkpoints`, after the data they cover) in one transaction. */
+export const writeBatch = (
+  driver: Driver,
+  events: ReadonlyArray<StorableEvent>,
+  checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]> = [],
+  now: number = Date.now(),
+): Effect.Effect<WriteResult, SqlError> => {
+  const { sql, dialect, withDatabase } = driver;
+  const batch: Batch = classify(events, (v) => fingerprint(canonicalJson(v)));
+  // Every writer takes row locks in the same (key) order, so concurrent writers of overlapping batches wait for
+  // each other instead of deadlocking; a deadlock or serialization failure that happens anyway is retried.
+  const intervals = [...batch.intervals.values()].sort((a, b) =>
+    a.deviceId !== b.deviceId ? (a.deviceId < b.deviceId ? -1 : 1) : a.stream !== b.stream ? (a.stream < b.stream ? -1 : 1) : a.granularity - b.granularity || a.ts - b.ts,
+  );
+  const written = new Map<string, string>();
+  return sql.withTransaction(
+    Effect.gen(function* () {
+      written.clear();
+      const result = { inserted: 0, revised: 0, unchanged: 0, devices: 0, gaps: 0, anomalies: 0, checkpoints: 0, ignored: batch.ignored };
+      if (intervals.length > 0) {
+        let inserted: Set<string>;
+        if (withDatabase !== undefined) {
+          inserted = yield* withDatabase((db) => sqliteInsert(db, intervals));
+        } else {
+          inserted = new Set();
+          // PostgreSQL's bulk path: multi-row VALUES, each statement within the driver's 32767 bind parameters.
+          for (let k = 0; k < intervals.length; k += MAX_PARAMS / 5) {
+            const part = intervals.slice(k, k + MAX_PARAMS / 5);
+            const rows = yield* sql.unsafe<{ device_id: string; stream: string; granularity: number; ts: number | string | bigint }>(
+              `insert into intervals (device_id, stream, granularity, ts, point) values ${values(part.length, 5, 4)}
+               on conflict do nothing returning device_id, stream, granularity, ts`,
+              part.flatMap((i) => [i.deviceId, i.stream, i.granularity, i.ts, i.json]),
+            );
+            for (const r of rows) inserted.add(keyOf(r.device_id, r.stream, Number(r.granularity), Number(r.ts)));
+          }
+          const channels = intervals.filter((i) => inserted.has(i.key)).flatMap((i) => i.channels);
+          for (let k = 0; k < channels.length; k += MAX_PARAMS / 10) {
+            const part = channels.slice(k, k + MAX_PARAMS / 10);
+            yield* sql.unsafe(
+              `insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
+               values ${values(part.length, 10)}`,
+              part.flatMap((c) => [c.d, c.s, c.g, c.t, c.c, c.i, c.er, c.eq, c.ep, c.en]),
+            );
+          }
+        }
+        result.inserted = inserted.size;
+        const revised: Array<IntervalRow> = [];
+        const existing = intervals.filter((i) => !inserted.has(i.key));
+        if (existing.length > 0) {
+          const keys = existing.map((i) => ({ d: i.deviceId, s: i.stream, g: i.granularity, t: i.ts }));
+          const stored = yield* sql<{ device_id: string; stream: string; granularity: number; ts: number | string | bigint; point: unknown }>`
+            select i.device_id, i.stream, i.granularity, i.ts, i.point
+            from ${rowset(sql, dialect, keys, KEY_COLUMNS)}
+            join intervals i on i.device_id = r.d and i.stream = r.s and i.granularity = r.g and i.ts = r.t`;
+          const byKey = new Map(stored.map((r) => [keyOf(r.device_id, r.stream, Number(r.granularity), Number(r.ts)), r]));
+          for (const i of existing) {
+            const old = byKey.get(i.key);
+            // Equal values in any key order are a re-delivery, not a revision.
+            if (old === undefined || canonicalJson(parseJson(old.point)) === canonicalJson(i.point)) {
+              result.unchanged++;
+              continue;
+            }
+            yield* sql`update intervals set point = ${jsonText(sql, dialect, i.json)}, revision_count = revision_count + 1
+              where device_id = ${i.deviceId} and stream = ${i.stream} and granularity = ${i.granularity} and ts = ${i.ts}`;
+            yield* sql`delete from interval_channels
+              where device_id = ${i.deviceId} and stream = ${i.stream} and granularity = ${i.granularity} and ts = ${i.ts}`;
+            yield* sql`insert into revisions (device_id, stream, granularity, ts, previous, current, revised_at)
+              values (${i.deviceId}, ${i.stream}, ${i.granularity}, ${i.ts}, ${jsonParam(sql, dialect, parseJson(old.point))}, ${jsonText(sql, dialect, i.json)}, ${now})`;
+            revised.push(i);
+            result.revised++;
+          }
+        }
+        yield* insertChannels(sql, dialect, revised.flatMap((i) => i.channels));
+      }
+      const upsertChannels = (deviceId: string, channels: DeviceRow["channels"]) =>
+        Effect.gen(function* () {
+          yield* sql`delete from channels where device_id = ${deviceId} and idx > ${channels.length}`;
+          for (const c of channels) {
+            yield* sql`insert into channels (device_id, idx, channel_id, label, category_id, category_label)
+              values (${deviceId}, ${c.idx}, ${c.channelId}, ${c.label}, ${c.categoryId}, ${c.categoryLabel})
+              on conflict (device_id, idx) do update set channel_id = excluded.channel_id, label = excluded.label,
+                category_id = excluded.category_id, category_label = excluded.category_label`;
+          }
+        });
+      // Layouts from energy events: written when they differ from what this store wrote last (kept in memory
+      // after the commit), so a steady stream costs no statement per batch.
+      for (const [deviceId, channels] of batch.layouts) {
+        if (batch.devices.has(deviceId)) continue;
+        const text = JSON.stringify(channels);
+        if (driver.layouts.get(deviceId) === text) continue;
+        yield* upsertChannels(deviceId, channels);
+        written.set(deviceId, text);
+      }
+      for (const [deviceId, d] of batch.devices) {
+        yield* sql`insert into devices (device_id, snapshot, updated_at) values (${deviceId}, ${jsonParam(sql, dialect, d.snapshot)}, ${now})
+          on conflict (device_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at`;
+        yield* upsertChannels(deviceId, d.channels);
+        written.set(deviceId, JSON.stringify(d.channels));
+        result.devices++;
+      }
+      for (const g of batch.gaps) {
+        const r = yield* sql`insert into gaps (device_id, stream, from_ts, to_ts, recorded_at) values (${g.deviceId}, ${g.stream}, ${g.fromTs}, ${g.toTs}, ${now})
+          on conflict do nothing returning device_id`;
+        result.gaps += r.length;
+      }
+      for (const a of batch.anomalies) {
+        const r = yield* sql`insert into anomalies (device_id, stream, ts, kind, fingerprint, detail, recorded_at)
+          values (${a.deviceId}, ${a.stream}, ${a.ts}, ${a.kind}, ${a.fingerprint}, ${jsonParam(sql, dialect, a.detail)}, ${now})
+          on conflict do nothing returning device_id`;
+        result.anomalies += r.length;
+      }
+      for (const [key, checkpoint] of checkpoints) {
+        yield* sql`insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
+          values (${key.deviceId}, ${key.stream}, ${checkpoint.watermark}, ${jsonParam(sql, dialect, checkpoint)}, ${now})
+          on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
+        result.checkpoints++;
+      }
+      return result;
+    }),
+  ).pipe(
+    Effect.retry({ times: 5, while: (e) => e.isRetryable }),
+    Effect.tap(() => Effect.sync(() => written.forEach((text, id) => driver.layouts.set(id, text)))),
+  );
+};
+
+/** The checkpoint saved for `key`, if any. */
+export const loadCheckpoint = (sql: SqlClient, key: CheckpointKey): Effect.Effect<EnergyCheckpoint | undefined, SqlError> =>
+  sql<{ checkpoint: unknown }>`select checkpoint from checkpoints where device_id = ${key.deviceId} and stream = ${key.stream}`.pipe(
+    Effect.map((rows) => {
+      const raw = rows[0]?.checkpoint;
+      // The row was written from an EnergyCheckpoint by writeBatch above; JSON columns come back untyped.
+      return raw === undefined ? undefined : (parseJson(raw) as EnergyCheckpoint);
+    }),
+  );

@@ -1,0 +1,213 @@
+// One behaviour suite, two drivers: everything here runs on SQLite (node:sqlite) and on a real PostgreSQL.
+import { afterAll, describe, expect, it } from "vitest";
+import { Subject, lastValueFrom, toArray } from "rxjs";
+import { openStore, SCHEMA_VERSION } from "../src/index.js";
+import type { StorableEvent, Store } from "../src/index.js";
+import { drivers } from "./drivers.js";
+import { DEVICE, interval, layout } from "./events.js";
+
+const all = drivers();
+afterAll(async () => {
+  for (const d of all) await d.cleanup();
+});
+
+const T0 = 1_700_000_100 - (1_700_000_100 % 300);
+const key = { deviceId: DEVICE, stream: "long" };
+const cp = (watermark: number) => ({ watermark, seen: [] as Array<readonly [number, number]>, holes: [], lag: 0 });
+
+const count = async (store: Store, table: string): Promise<number> => {
+  const rows = await store.query<{ n: number | string }>(`select count(*) as n from ${table}`);
+  return Number(rows[0]!.n);
+};
+
+describe.each(all)("$name", (driver) => {
+  const withStore = async (f: (store: Store, url: string) => Promise<void>): Promise<void> => {
+    const url = await driver.fresh();
+    const store = await openStore(url);
+    try {
+      await f(store, url);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it("opens a new database at the current schema version, and re-opens it without migrating again", async () => {
+    await withStore(async (store, url) => {
+      expect(store.effect.schemaVersion).toBe(SCHEMA_VERSION);
+      const again = await openStore(url);
+      const rows = await again.query<{ version: number }>("select version from wattstream_schema");
+      expect(rows.map((r) => Number(r.version))).toEqual([SCHEMA_VERSION]);
+      await again.close();
+    });
+  });
+
+  it("writes an interval once: a re-delivered one is a no-op, a row per channel with its ID and values", async () => {
+    await withStore(async (store) => {
+      const events = [interval(T0), interval(T0 + 300), interval(T0 + 600)];
+      expect(await store.write(events)).toMatchObject({ inserted: 3, revised: 0, unchanged: 0 });
+      expect(await store.write(events)).toMatchObject({ inserted: 0, revised: 0, unchanged: 3 });
+      expect(await count(store, "intervals")).toBe(3);
+      expect(await count(store, "interval_channels")).toBe(18);
+      expect(await count(store, "revisions")).toBe(0);
+      const rows = await store.query<{ channel: number; channel_id: string; e_real: number }>(
+        `select channel, channel_id, e_real from interval_channels where ts = ${T0 + 300} order by channel`,
+      );
+      const e = ((T0 + 300) / 300) % 97 * 10;
+      expect(rows.map((r) => [Number(r.channel), r.channel_id, Number(r.e_real)])).toEqual(
+        layout().map((c, i) => [i + 1, c.id, e + i]),
+      );
+    });
+  });
+
+  it("a batch larger than one statement's parameter limit (2,000 intervals, 12,000 channel rows)", async () => {
+    await withStore(async (store) => {
+      const events = Array.from({ length: 2_000 }, (_, k) => interval(T0 + k * 300));
+      expect(await store.write(events)).toMatchObject({ inserted: 2_000 });
+      expect(await count(store, "interval_channels")).toBe(12_000);
+    });
+  });
+
+  it("a changed interval is an update plus a revision row with the previous and current values", async () => {
+    await withStore(async (store) => {
+      await store.write([interval(T0), interval(T0 + 300)]);
+      // The same values with keys in another order are the same interval (canonical fingerprint).
+      const reordered = interval(T0);
+      const p = reordered.type === "interval" ? reordered.point : undefined;
+      const shuffled = { ...reordered, point: Object.fromEntries(Object.entries(p!).reverse()) as typeof p & object };
+      expect(await store.write([shuffled])).toMatchObject({ unchanged: 1, revised: 0 });
+      expect(await store.write([interval(T0 + 300, 5, DEVICE, "revised")])).toMatchObject({ inserted: 0, revised: 1 });
+      expect(await store.write([interval(T0 + 300, 5, DEVICE, "revised")])).toMatchObject({ revised: 0, unchanged: 1 });
+      expect(await count(store, "intervals")).toBe(2);
+      expect(await count(store, "interval_channels")).toBe(12);
+      const revs = await store.query<{ ts: number; previous: unknown; current: unknown }>("select ts, previous, current from revisions");
+      expect(revs).toHaveLength(1);
+      const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as { eReal: Array<number> };
+      const base = ((T0 + 300) / 300) % 97 * 10;
+      expect(parse(revs[0]!.previous).eReal[0]).toBe(base);
+      expect(parse(revs[0]!.current).eReal[0]).toBe(base + 5);
+      const ch = await store.query<{ e_real: number }>(`select e_real from interval_channels where ts = ${T0 + 300} and channel = 1`);
+      expect(Number(ch[0]!.e_real)).toBe(base + 5);
+      const rc = await store.query<{ revision_count: number }>(`select revision_count from intervals where ts = ${T0 + 300}`);
+      expect(Number(rc[0]!.revision_count)).toBe(1);
+    });
+  });
+
+  it("the checkpoint commits with the data it covers: a failing batch leaves neither", async () => {
+    await withStore(async (store) => {
+      await store.write([interval(T0)], [[key, cp(T0 + 300)]]);
+      const bad: StorableEvent = { type: "gap", deviceId: DEVICE, stream: "long", fromTs: Number.NaN, toTs: Number.NaN };
+      await expect(store.write([interval(T0 + 300), bad], [[key, cp(T0 + 600)]])).rejects.toMatchObject({ _tag: "StoreWriteError" });
+      expect(await store.checkpoints.load(key)).toEqual(cp(T0 + 300));
+      expect(await count(store, "intervals")).toBe(1);
+      // The store is still usable after the rollback.
+      await store.write([interval(T0 + 300)], [[key, cp(T0 + 600)]]);
+      expect((await store.checkpoints.load(key))?.watermark).toBe(T0 + 600);
+      expect(await count(store, "intervals")).toBe(2);
+    });
+  });
+
+  it("a sink writes buffered events and the checkpoint in one transaction when the stream saves", async () => {
+    await withStore(async (store) => {
+      const sink = store.sink({ batchSize: 1_000, flushAfterMs: 60_000 });
+      const source = new Subject<StorableEvent>();
+      const done = lastValueFrom(source.pipe(sink.write(), toArray()));
+      source.next(interval(T0));
+      source.next(interval(T0 + 300));
+      expect(await count(store, "intervals")).toBe(0);
+      await sink.checkpoints.save(key, cp(T0 + 600));
+      expect(await count(store, "intervals")).toBe(2);
+      expect((await sink.checkpoints.load(key))?.watermark).toBe(T0 + 600);
+      source.next(interval(T0 + 600));
+      source.complete();
+      expect(await done).toHaveLength(3);
+      expect(await count(store, "intervals")).toBe(3);
+    });
+  });
+
+  it("stores device snapshots with their channels, gaps once, anomalies once, and skips status and unknown events", async () => {
+    await withStore(async (store) => {
+      const device = { id: DEVICE, label: "Shop", channels: layout().map((c, i) => ({ ...c, label: `L${i + 1}`, categoryId: 3, categoryLabel: "Lights" })) };
+      const events: Array<StorableEvent> = [
+        { type: "snapshot", deviceId: DEVICE, device, previous: undefined, events: [], online: true },
+        { type: "gap", deviceId: DEVICE, stream: "long", fromTs: T0, toTs: T0 + 600 },
+        { type: "anomaly", deviceId: DEVICE, stream: "long", timestamp: T0, kind: "negativeEnergy", channel: 2 },
+        { type: "status", deviceId: DEVICE, status: "ok" },
+        { type: "somethingNew", deviceId: DEVICE },
+      ];
+      expect(await store.write(events)).toMatchObject({ devices: 1, gaps: 1, anomalies: 1, ignored: 2 });
+      expect(await store.write(events)).toMatchObject({ devices: 1, gaps: 0, anomalies: 0, ignored: 2 });
+      const channels = await store.query<{ idx: number; channel_id: string; label: string; category_label: string }>(
+        "select idx, channel_id, label, category_label from channels order by idx",
+      );
+      expect(channels.map((c) => [Number(c.idx), c.channel_id, c.label, c.category_label])).toEqual(
+        layout().map((c, i) => [i + 1, c.id, `L${i + 1}`, "Lights"]),
+      );
+      expect(await count(store, "anomalies")).toBe(1);
+      const a = await store.query<{ kind: string; ts: number }>("select kind, ts from anomalies");
+      expect([a[0]!.kind, Number(a[0]!.ts)]).toEqual(["negativeEnergy", T0]);
+    });
+  });
+
+  it("labels channels from the layout energy events carry, rewriting them only when the layout changes", async () => {
+    await withStore(async (store) => {
+      const labelled = (ts: number, label: string): StorableEvent => {
+        const e = interval(ts);
+        return { ...e, channels: layout().map((c, i) => ({ ...c, label: `${label}${i + 1}` })) } as StorableEvent;
+      };
+      await store.write([labelled(T0, "A")]);
+      await store.write([labelled(T0 + 300, "A")]);
+      const labels = async () => (await store.query<{ label: string }>("select label from channels order by idx")).map((r) => r.label);
+      expect(await labels()).toEqual(["A1", "A2", "A3", "A4", "A5", "A6"]);
+      await store.write([labelled(T0 + 600, "B")]);
+      expect(await labels()).toEqual(["B1", "B2", "B3", "B4", "B5", "B6"]);
+    });
+  });
+
+  it("energy_per_channel_day sums each channel per UTC day", async () => {
+    await withStore(async (store) => {
+      const day = 86_400 * 19_700;
+      await store.write([interval(day), interval(day + 300), interval(day + 86_400)]);
+      const rows = await store.query<{ day: string; channel: number; e_real: number; intervals: number }>(
+        "select day, channel, e_real, intervals from energy_per_channel_day where channel = 1 order by day",
+      );
+      const v = (ts: number) => ((ts / 300) % 97) * 10;
+      expect(rows.map((r) => [r.day, Number(r.e_real), Number(r.intervals)])).toEqual([
+        [new Date(day * 1000).toISOString().slice(0, 10), v(day) + v(day + 300), 2],
+        [new Date((day + 86_400) * 1000).toISOString().slice(0, 10), v(day + 86_400), 1],
+      ]);
+    });
+  });
+
+  it("refuses a database with a newer schema version with one typed error, writing nothing", async () => {
+    const url = await driver.fresh();
+    const store = await openStore(url);
+    await store.query("update wattstream_schema set version = 99");
+    await store.close();
+    const error = await openStore(url).catch((e: unknown) => e);
+    expect(error).toMatchObject({ _tag: "SchemaTooNewError", found: 99, known: SCHEMA_VERSION });
+    expect(String((error as Error).message)).toContain("schema version 99");
+  });
+});
+
+describe("bad store URLs", () => {
+  it.each([
+    ["mysql://localhost/x", "the scheme must be sqlite: or postgres://"],
+    ["sqlite:", "sqlite: needs a file path"],
+    ["postgres://", "postgres:// needs a host"],
+    ["energy.db", "the scheme must be"],
+  ])("%s → InvalidStoreUrlError", async (url, rule) => {
+    await expect(openStore(url)).rejects.toMatchObject({ _tag: "InvalidStoreUrlError", rule: expect.stringContaining(rule) });
+  });
+
+  it("an unreachable PostgreSQL → StoreUnavailableError naming the host, without the password", async () => {
+    const error = await openStore("postgres://me:s3cret@127.0.0.1:1/energy", { connectTimeoutMs: 2_000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ _tag: "StoreUnavailableError" });
+    const text = `${String((error as Error).message)} ${JSON.stringify(error)}`;
+    expect(text).toContain("127.0.0.1:1");
+    expect(text).not.toContain("s3cret");
+  });
+
+  it("an SQLite file in a missing directory → StoreUnavailableError", async () => {
+    await expect(openStore("sqlite:/nonexistent-dir/energy.db")).rejects.toMatchObject({ _tag: "StoreUnavailableError" });
+  });
+});
