@@ -384,7 +384,9 @@ const makeEnergy$ = (
             events.push(...toEvents(applied.events));
             const step: Step<EnergyEvent> = { events, next };
             const changed = events.length > 0 || ledger.watermark !== wm;
-            return concat(of(step), changed ? save() : EMPTY);
+            // The save starts only after the step's events went out (`defer`): a checkpoint never runs ahead of the
+            // events it covers (a store that writes both in one transaction sees the data first).
+            return concat(of(step), changed ? defer(save) : EMPTY);
           }),
         );
         return concat(refreshLayout().pipe(mergeMap(() => EMPTY)), work).pipe(

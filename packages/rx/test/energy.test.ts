@@ -257,6 +257,36 @@ describe("shortEnergy$ checkpoints", () => {
   });
 });
 
+describe("shortEnergy$ checkpoint order", () => {
+  it("saves a checkpoint only after the events it covers went out (a store writing both in one transaction sees the data first)", async () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const emitted: Array<number> = [];
+    const behind: Array<[watermark: number, lastEmitted: number | undefined]> = [];
+    const inner = memoryCheckpointStore();
+    const checkpoints: typeof inner = {
+      load: (key) => inner.load(key),
+      save: (key, checkpoint) => {
+        // Every interval below the watermark must have been emitted before the save starts.
+        const last = emitted.at(-1);
+        if (last === undefined || last + STEP < checkpoint.watermark) behind.push([checkpoint.watermark, last]);
+        return inner.save(key, checkpoint);
+      },
+    };
+    const sub = shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, checkpoints, checkpointEvery: 0 }).subscribe((e) => {
+      if (e.type === "interval") emitted.push(e.point.timestamp);
+    });
+    for (let t = 0; t < 600; t += 1) {
+      await new Promise((r) => setImmediate(r));
+      ts.maxFrames = (t + 1) * 1000;
+      ts.flush();
+    }
+    sub.unsubscribe();
+    expect(emitted.length).toBeGreaterThan(15);
+    expect(behind).toEqual([]);
+  });
+});
+
 describe("shortEnergy$ heartbeat", () => {
   it("re-checks the settle window at once when lastHeardAt jumps after a silence", () => {
     const ts = newScheduler();
