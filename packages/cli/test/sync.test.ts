@@ -89,6 +89,14 @@ describe("wattstream sync", () => {
     expect(existsSync(checkpoint)).toBe(false); // finished: the checkpoint is gone
   });
 
+  it("says so when the period is before the device's first data (0 intervals, never a silent empty success)", async () => {
+    const to = Math.floor(sim.clock.now() / 300) * 300 - 400 * DAY;
+    const r = await cli(["sync", devices[0]!, "--from", String(to - DAY), "--to", String(to), ...api()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`${devices[0]}: 0 intervals: the device has no data before \\d{4}-\\d\\d-\\d\\dT.* \\(its first data point\\)`));
+  });
+
   it("refuses a checkpoint written by a different sync", async () => {
     const checkpoint = join(dir, "other.ckpt");
     const [, from, , to] = window();

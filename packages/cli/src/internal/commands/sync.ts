@@ -128,6 +128,14 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
     );
     let interrupted = false;
     const summary: Array<string> = [];
+    /** Says why a window gave no interval: before the device's first data, or a gap in it (never a silent empty success). */
+    const emptyWindowNote = async (id: string, w: TimeWindow): Promise<string> => {
+      const first = await conn.client.promise.getFirstLongEnergyData(id, { signal: interrupt.signal }).catch(() => undefined);
+      const firstTs = first === undefined || isNoData(first) ? undefined : first.timestamp;
+      return firstTs !== undefined && firstTs >= w.toTs
+        ? `${id}: 0 intervals: the device has no data before ${iso(firstTs)} (its first data point); ${span(w)} is earlier`
+        : `${id}: 0 intervals in ${span(w)}: the device reported nothing in that period`;
+    };
     try {
       for (const id of devices) {
         const start = next[id] ?? window.fromTs;
@@ -204,6 +212,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
               `${id}: the service answered 204 (never reported long energy) for ${noData.length} of ${chunks.length} windows although others had data: ${noData.map(span).join(", ")}`,
             );
           else if (noData.length > 0) summary.push(`${id}: no long energy at all (204: the device never reported any)`);
+          else if (points === 0 && resumed?.next[id] === undefined) summary.push(await emptyWindowNote(id, { fromTs: start, toTs: window.toTs }));
           if (refused > 0) summary.push(`${id}: ${refused} point${refused === 1 ? " was" : "s were"} not written (timestamp not whole seconds, or outside the window asked for)`);
         }
         next[id] = window.toTs;
