@@ -1,4 +1,4 @@
-import { isTransient, isWattwatchersError } from "@wattstream/resilience";
+import { classify, isTransient, isWattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
 
 /**
@@ -39,15 +39,10 @@ const FATAL: ReadonlySet<WattwatchersError["_tag"]> = new Set<WattwatchersError[
 export const verdictOf = (error: unknown, nowMs: number): Verdict => {
   if (!isWattwatchersError(error)) return { kind: "degraded" };
   if (error._tag === "RateLimited") {
-    // TPS exhaustion is transient (Retry-After); TPD lasts until the UTC day rolls over (api-facts), so the
-    // wait is until `resetAt` (Unix seconds).
-    const retryInMs =
-      error.retryAfter !== undefined
-        ? error.retryAfter * 1000
-        : error.resetAt !== undefined
-          ? Math.max(0, error.resetAt * 1000 - nowMs)
-          : undefined;
-    return { kind: "rateLimited", retryInMs };
+    // How long a 429 lasts is resilience's one answer (`classify`: `resetAt` computed when the error was built,
+    // capped by WAIT_LIMITS; TPD until the UTC reset), never the raw `Retry-After`.
+    const c = classify(error, { now: nowMs });
+    return { kind: "rateLimited", retryInMs: c.kind === "rateLimited" ? c.waitMs : undefined };
   }
   if (isTransient(error)) return { kind: "retry" };
   if (FATAL.has(error._tag)) return { kind: "fatal" };
