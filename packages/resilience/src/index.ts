@@ -46,4 +46,6 @@ export { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
 export { classify, isIdempotent, isTransient, RATE_LIMIT_DEFAULT_WAIT_MS, rateLimitWaitMs } from "./classify.js";
 export type { Classification, ClassifyOptions, FatalReason, RateLimitedClassification } from "./classify.js";
 export { redactText, redactValue } from "./redact.js";
+export { describeError } from "./describeError.js";
+export type { DescribeErrorOptions } from "./describeError.js";
 export type { Pacer, PacerOptions, PacerSnapshot } from "./Pacer.js";

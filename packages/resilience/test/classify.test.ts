@@ -4,6 +4,7 @@ import {
   BadRequest,
   classify,
   DecodeError,
+  describeError,
   errorFromResponse,
   Forbidden,
   InvalidRequest,
@@ -215,4 +216,21 @@ describe("classify", () => {
       expect(sent).toBe(1);
     }),
   );
+});
+
+describe("describeError", () => {
+  it("adds what the classification means, and scrubs the key", () => {
+    const key = "key_Zq8rT2mW4xN7bV1cL9pK3sD6fG0hJ5aE";
+    const tps = new RateLimited({ ...get, scope: "tps", retryAfter: 2 });
+    expect(describeError(tps, { now: 0 })).toBe(`${tps.message} (too many requests per second; try again in 2 s)`);
+    const edge = new RateLimited({ ...get, scope: "edge" });
+    expect(describeError(edge, { now: 0 })).toContain("the platform is throttling requests; try again in 1 s");
+    const now = Date.UTC(2026, 5, 1, 18);
+    expect(describeError(new RateLimited({ ...get, scope: "tpd" }), { now })).toContain("resets at 2026-06-02T00:00:00.000Z");
+    const lost = new Timeout({ ...patch, timeoutMs: 10 });
+    expect(describeError(lost)).toContain("may or may not have been applied");
+    expect(describeError(new Timeout({ ...get, timeoutMs: 10 }))).toBe(new Timeout({ ...get, timeoutMs: 10 }).message);
+    const echoed = new NotFound({ ...get, status: 404, serverMessage: `no device for ${key.slice(4)}` });
+    expect(describeError(echoed, { secrets: [key] })).not.toContain(key.slice(4));
+  });
 });
