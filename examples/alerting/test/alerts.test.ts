@@ -97,3 +97,14 @@ describe("alerts$ on simulator data", () => {
     }
   });
 });
+
+describe("lostReason", () => {
+  it("names the classification of the error that ended a device's stream", async () => {
+    const { NotFound, Unauthorized } = await import("@wattstream/resilience");
+    const { lostReason } = await import("../src/alerts.js");
+    const ctx = { operation: "getDevice", method: "GET", path: "/devices/D123456789012" } as const;
+    expect(lostReason(new NotFound({ ...ctx, status: 404 }))).toBe("notFound: getDevice GET /devices/D123456789012 failed with 404");
+    expect(lostReason(new Unauthorized({ ...ctx, status: 401 }))).toMatch(/^auth: /);
+    expect(lostReason(new Error("boom"))).toBe("boom");
+  });
+});

@@ -38,7 +38,8 @@ export const describeError = (error: WattwatchersError, options?: DescribeErrorO
   if (c.kind === "rateLimited") {
     hint =
       c.scope === "tpd"
-        ? `the daily request budget is spent; it resets at ${new Date(c.retryAt).toISOString()}`
+        ? // api-facts: the daily budget resets at 00:00 UTC; `retryAt` is the server's own word on when, capped.
+          `the daily request budget is spent (it resets at 00:00 UTC); try again at ${new Date(c.retryAt).toISOString()}`
         : c.scope === "edge"
           ? `the platform is throttling requests; try again in ${seconds(c.waitMs)}`
           : `too many requests per second; try again in ${seconds(c.waitMs)}`;

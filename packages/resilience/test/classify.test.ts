@@ -226,7 +226,7 @@ describe("describeError", () => {
     const edge = new RateLimited({ ...get, scope: "edge" });
     expect(describeError(edge, { now: 0 })).toContain("the platform is throttling requests; try again in 1 s");
     const now = Date.UTC(2026, 5, 1, 18);
-    expect(describeError(new RateLimited({ ...get, scope: "tpd" }), { now })).toContain("resets at 2026-06-02T00:00:00.000Z");
+    expect(describeError(new RateLimited({ ...get, scope: "tpd" }), { now })).toContain("(it resets at 00:00 UTC); try again at 2026-06-02T00:00:00.000Z");
     const lost = new Timeout({ ...patch, timeoutMs: 10 });
     expect(describeError(lost)).toContain("may or may not have been applied");
     expect(describeError(new Timeout({ ...get, timeoutMs: 10 }))).toBe(new Timeout({ ...get, timeoutMs: 10 }).message);

@@ -10,7 +10,7 @@ import { shortId } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
 import type { CommandContext } from "../program.js";
-import { NotFoundError, UsageError } from "../UsageError.js";
+import { MissingEntityError, UsageError } from "../UsageError.js";
 import { ExitCode } from "../../ExitCode.js";
 
 /** Options of `wattstream switch`. */
@@ -55,7 +55,7 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
     const sw = ((device as { readonly switches?: ReadonlyArray<SwitchView> }).switches ?? []).find((s) => s.id === switchId);
     if (sw === undefined) {
       const has = (device.switches ?? []).map((s) => shortId(s.id));
-      throw new NotFoundError(
+      throw new MissingEntityError(
         `${switchId}: device ${deviceId} (${device.model ?? "unknown model"}) has ${has.length === 0 ? "no switches" : `switches ${has.join(", ")} only`}`,
       );
     }

@@ -6,7 +6,7 @@ import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs
 import type { SchedulerLike, Subscription } from "rxjs";
 import type { DeviceView } from "../deviceView.js";
 import { lastHeard } from "../deviceView.js";
-import { redact } from "../formatError.js";
+import { redactText as redact } from "@wattstream/resilience";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 
 /** Options of {@link watchEvents$}. */
