@@ -111,11 +111,11 @@ describe("types", () => {
     expectTypeOf<Effect.Success<R["energy"]>>().toEqualTypeOf<ReadonlyArray<ShortEnergyPointKwh> | NoData>();
     // @ts-expect-error retry is false or options, never true
     void ((c: WattwatchersClient) => c.listDevices({ retry: true }));
-    const program = Effect.gen(function* () {
+    const _program = Effect.gen(function* () {
       const client = yield* WattwatchersClientTag;
       return yield* client.listDevices();
     });
-    expectTypeOf<Effect.Services<typeof program>>().toEqualTypeOf<WattwatchersClient>();
+    expectTypeOf<Effect.Services<typeof _program>>().toEqualTypeOf<WattwatchersClient>();
     expectTypeOf(WattwatchersClientTag.layer).returns.toEqualTypeOf<Layer.Layer<WattwatchersClient, InvalidRequest>>();
   });
 });
