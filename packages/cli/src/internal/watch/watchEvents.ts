@@ -6,7 +6,7 @@ import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs
 import type { SchedulerLike, Subscription } from "rxjs";
 import type { DeviceView } from "../deviceView.js";
 import { lastHeard } from "../deviceView.js";
-import { redactText as redact } from "@wattstream/resilience";
+import { classify, isWattwatchersError, redactText as redact } from "@wattstream/resilience";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 
 /** Options of {@link watchEvents$}. */
@@ -127,8 +127,12 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
   return merge(deviceEvents, energy.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };
 
-const isTag = (error: unknown, tag: string): boolean =>
-  typeof error === "object" && error !== null && (error as { readonly _tag?: unknown })._tag === tag;
+/** A device the key no longer sees (api-facts: 404 for both), by resilience's classification. */
+const leftTheKey = (error: unknown): boolean => {
+  if (!isWattwatchersError(error)) return false;
+  const c = classify(error);
+  return c.kind === "fatal" && c.reason === "notFound";
+};
 
 /**
  * Every watch event of the chosen devices, merged. With explicit IDs a device that cannot be read ends the
@@ -145,7 +149,7 @@ export const watchEvents$ = (client: RxClient, options: WatchOptions): Observabl
         next: (e) => subscriber.next(e),
         error: (error: unknown) => {
           running.delete(id);
-          if (follow && isTag(error, "NotFound")) subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
+          if (follow && leftTheKey(error)) subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
           else subscriber.error(error);
         },
       });
