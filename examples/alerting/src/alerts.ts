@@ -2,6 +2,7 @@ import { catchError, groupBy, map, merge, mergeMap, of } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
 import { device$, offlineFor, perChannel, rate, shortEnergy$, sustained, threshold } from "@wattstream/rx";
 import type { RxClient } from "@wattstream/rx";
+import { classify, describeError, isWattwatchersError } from "@wattstream/resilience";
 
 /** Status read period: 288 reads per device-day, within the vendor's status budget. */
 export const STATUS_EVERY_MS = 300_000;
@@ -79,12 +80,22 @@ export const alerts$ = (
           type: "raised",
           deviceId,
           at: at(),
-          reason: (error as { readonly _tag?: string } | null)?._tag ?? String(error),
+          reason: lostReason(error),
         }),
       ),
     );
   };
   return merge(...ids.map(perDevice));
+};
+
+/**
+ * Why a device's stream ended, in one line: for an API error, resilience's classification (`auth`, `notFound`,
+ * …) and its description, so the alert says whether the key, the device or the request is at fault.
+ */
+export const lostReason = (error: unknown): string => {
+  if (!isWattwatchersError(error)) return error instanceof Error ? error.message : String(error);
+  const c = classify(error);
+  return `${c.kind === "fatal" ? c.reason : c.kind}: ${describeError(error)}`;
 };
 
 /** One line per alert, for a terminal or a log. */

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeClient } from "@wattstream/transport";
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
-import { alerts$, formatAlert } from "../src/alerts.js";
+import { NotFound, Unauthorized } from "@wattstream/resilience";
+import { alerts$, formatAlert, lostReason } from "../src/alerts.js";
 import type { AlertRecord } from "../src/alerts.js";
 
 let sim: Simulator;
@@ -95,5 +96,14 @@ describe("alerts$ on simulator data", () => {
       expect(reads).toBeLessThanOrEqual((288 * HOURS) / 24 + 2);
       expect(reads).toBeGreaterThan((288 * HOURS) / 24 / 2);
     }
+  });
+});
+
+describe("lostReason", () => {
+  it("names the classification of the error that ended a device's stream", () => {
+    const ctx = { operation: "getDevice", method: "GET", path: "/devices/D123456789012" } as const;
+    expect(lostReason(new NotFound({ ...ctx, status: 404 }))).toBe("notFound: getDevice GET /devices/D123456789012 failed with 404");
+    expect(lostReason(new Unauthorized({ ...ctx, status: 401 }))).toMatch(/^auth: /);
+    expect(lostReason(new Error("boom"))).toBe("boom");
   });
 });

@@ -1,3 +1,4 @@
+import { classify, isWattwatchersError } from "@wattstream/resilience";
 import type { StatusEvent } from "@wattstream/rx";
 
 /** What the status line says, worst first. */
@@ -11,6 +12,14 @@ export interface StatusSummary {
 const rank: Record<StatusEvent["status"], number> = { ok: 0, retrying: 1, degraded: 2, rateLimited: 3 };
 
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+
+/** Which budget a 429 hit, from resilience's classification (never by reading the error's fields). */
+const limitOf = (error: unknown): string => {
+  if (!isWattwatchersError(error)) return "";
+  const c = classify(error);
+  if (c.kind !== "rateLimited") return "";
+  return c.scope === "tpd" ? " (daily budget spent)" : c.scope === "edge" ? " (platform throttling)" : "";
+};
 
 /**
  * Sums up the latest status of every stream: the worst one wins; a hidden tab pauses everything. Times are on
@@ -29,7 +38,7 @@ export const summarize = (latest: ReadonlyMap<string, StatusEvent>, paused: bool
   const streams = troubled === 1 ? "1 stream" : `${troubled} streams`;
   switch (worst.status) {
     case "rateLimited":
-      return { health: "rateLimited", text: `rate limited${until} (${streams})` };
+      return { health: "rateLimited", text: `rate limited${limitOf(worst.error)}${until} (${streams})` };
     case "degraded":
       return { health: "degraded", text: `degraded: ${worst.attempt ?? 0} failed polls in a row, retrying${until} (${streams})` };
     case "retrying":

@@ -1,5 +1,6 @@
 import type { StatusEvent } from "@wattstream/rx";
 import { describe, expect, it } from "vitest";
+import { RateLimited } from "@wattstream/resilience";
 import { summarize } from "../src/statusSummary.ts";
 
 const ev = (deviceId: string, status: StatusEvent["status"], extra: Partial<StatusEvent> = {}): StatusEvent => ({
@@ -29,5 +30,15 @@ describe("summarize", () => {
   });
   it("says paused while the tab is hidden, whatever the streams said last", () => {
     expect(summarize(new Map([["x", ev("x", "retrying")]]), true).health).toBe("paused");
+  });
+  it("says which budget a 429 hit, from resilience's classification", () => {
+    const ctx = { operation: "getDevice", method: "GET", path: "/devices/D123456789012" } as const;
+    const at = Date.UTC(2026, 0, 5, 0, 0, 30);
+    const daily = ev("a", "rateLimited", { retryAt: at, error: new RateLimited({ ...ctx, scope: "tpd" }) });
+    expect(summarize(new Map([["a", daily]]), false).text).toBe("rate limited (daily budget spent) until 00:00:30 UTC (1 stream)");
+    const edge = ev("a", "rateLimited", { retryAt: at, error: new RateLimited({ ...ctx, scope: "edge" }) });
+    expect(summarize(new Map([["a", edge]]), false).text).toBe("rate limited (platform throttling) until 00:00:30 UTC (1 stream)");
+    const tps = ev("a", "rateLimited", { retryAt: at, error: new RateLimited({ ...ctx, scope: "tps", retryAfter: 1 }) });
+    expect(summarize(new Map([["a", tps]]), false).text).toBe("rate limited until 00:00:30 UTC (1 stream)");
   });
 });

@@ -1,3 +1,8 @@
+import { InvalidIdError, InvalidWindowError } from "@wattstream/core";
+import { classify, isWattwatchersError } from "@wattstream/resilience";
+import type { Classification } from "@wattstream/resilience";
+import { MissingEntityError, UsageError } from "./internal/UsageError.js";
+
 /**
  * The exit codes of the `wattstream` command, one per class of failure, so scripts can tell a typo from a bad
  * key from a missing device without parsing messages.
@@ -33,33 +38,40 @@ export const ExitCode = {
  */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-const byTag: Readonly<Record<string, ExitCode>> = {
-  UsageError: ExitCode.usage,
-  InvalidIdError: ExitCode.usage,
-  InvalidWindowError: ExitCode.usage,
-  InvalidRequest: ExitCode.usage,
-  BadRequest: ExitCode.usage,
-  Unprocessable: ExitCode.usage,
-  Unauthorized: ExitCode.auth,
-  Forbidden: ExitCode.auth,
-  NotPermitted: ExitCode.auth,
-  NotFound: ExitCode.notFound,
-  RateLimited: ExitCode.rateLimited,
+/** The exit code of each kind of failure resilience's `classify` knows. */
+const byClassification = (c: Classification): ExitCode => {
+  switch (c.kind) {
+    case "fatal":
+      return c.reason === "auth" ? ExitCode.auth : c.reason === "notFound" ? ExitCode.notFound : ExitCode.usage;
+    case "rateLimited":
+      return ExitCode.rateLimited;
+    default:
+      // transient, ambiguous (a switch may be half-set), badResponse
+      return ExitCode.other;
+  }
 };
 
 /**
- * The exit code for an error value: usage 2, auth 3, not found 4, rate limited 5, anything else 1. Reads the
- * `_tag` of `@wattstream/resilience` errors and of core's `InvalidIdError` / `InvalidWindowError`.
+ * The exit code for an error value: usage 2, auth 3, not found 4, rate limited 5, anything else 1. An API error
+ * (`@wattstream/resilience`'s `WattwatchersError`) is mapped from its classification (`classify`): `fatal`
+ * `auth` → 3, `notFound` → 4, `invalid`/`unprocessable` → 2, `rateLimited` → 5, the rest 1. The CLI's own input
+ * errors and core's `InvalidIdError` / `InvalidWindowError` are usage errors (2); a sub-entity the device does not
+ * have is 4.
  *
  * @example
  * ```ts
+ * import { NotFound } from "@wattstream/resilience";
  * import { exitCodeOf } from "@wattstream/cli";
- * exitCodeOf({ _tag: "NotFound" }); // 4
+ * exitCodeOf(new NotFound({ operation: "getDevice", method: "GET", path: "/devices/D123456789012", status: 404 })); // 4
  * exitCodeOf(new Error("boom")); // 1
  * ```
  * @category error handling
  */
 export const exitCodeOf = (error: unknown): ExitCode => {
-  const tag = typeof error === "object" && error !== null ? (error as { readonly _tag?: unknown })._tag : undefined;
-  return (typeof tag === "string" ? byTag[tag] : undefined) ?? ExitCode.other;
+  if (isWattwatchersError(error)) return byClassification(classify(error));
+  if (error instanceof UsageError || error instanceof InvalidIdError || error instanceof InvalidWindowError) {
+    return ExitCode.usage;
+  }
+  if (error instanceof MissingEntityError) return ExitCode.notFound;
+  return ExitCode.other;
 };

@@ -1,5 +1,19 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { InvalidIdError } from "@wattstream/core";
+import {
+  BadRequest,
+  DecodeError,
+  Forbidden,
+  InvalidRequest,
+  NotFound,
+  NotPermitted,
+  RateLimited,
+  ServerError,
+  Timeout,
+  Unauthorized,
+  Unprocessable,
+} from "@wattstream/resilience";
 import { ExitCode, exitCodeOf } from "../src/index.js";
 import { cli } from "./helpers.js";
 
@@ -109,15 +123,28 @@ describe("wattstream (no server needed)", () => {
     expect(r.stderr).toContain("--base-url");
   });
 
-  it("maps error tags to exit codes", () => {
-    expect(exitCodeOf({ _tag: "Unauthorized" })).toBe(3);
-    expect(exitCodeOf({ _tag: "Forbidden" })).toBe(3);
-    expect(exitCodeOf({ _tag: "NotPermitted" })).toBe(3);
-    expect(exitCodeOf({ _tag: "NotFound" })).toBe(4);
-    expect(exitCodeOf({ _tag: "RateLimited" })).toBe(5);
-    expect(exitCodeOf({ _tag: "InvalidIdError" })).toBe(2);
-    expect(exitCodeOf({ _tag: "ServerError" })).toBe(1);
-    expect(exitCodeOf(new Error("x"))).toBe(1);
-    expect(exitCodeOf(undefined)).toBe(1);
+  it("maps errors to exit codes through resilience's classification (codes unchanged)", () => {
+    const get = { operation: "getDevice", method: "GET", path: "/devices/D123456789012" } as const;
+    const patch = { ...get, operation: "updateDevice", method: "PATCH" } as const;
+    const cases: ReadonlyArray<readonly [unknown, number]> = [
+      [new Unauthorized({ ...get, status: 401 }), ExitCode.auth],
+      [new Forbidden({ ...get, status: 403 }), ExitCode.auth],
+      [new NotPermitted({ ...get, status: 403 }), ExitCode.auth],
+      [new NotFound({ ...get, status: 404 }), ExitCode.notFound],
+      [new RateLimited({ ...get, scope: "tps" }), ExitCode.rateLimited],
+      [new RateLimited({ ...get, scope: "tpd" }), ExitCode.rateLimited],
+      [new BadRequest({ ...get, status: 400 }), ExitCode.usage],
+      [new Unprocessable({ ...get, status: 422 }), ExitCode.usage],
+      [new InvalidRequest({ ...get, input: "deviceId", rule: "device-id" }), ExitCode.usage],
+      [new ServerError({ ...get, status: 503 }), ExitCode.other],
+      [new Timeout({ ...patch }), ExitCode.other],
+      [new DecodeError({ ...get, payloadPath: "$", expected: "JSON" }), ExitCode.other],
+      [new InvalidIdError("D1", "length", "device"), ExitCode.usage],
+      [new Error("x"), ExitCode.other],
+      [undefined, ExitCode.other],
+      // A look-alike is not an API error: only the real classes are classified.
+      [{ _tag: "NotFound" }, ExitCode.other],
+    ];
+    for (const [error, code] of cases) expect([error, exitCodeOf(error)]).toEqual([error, code]);
   });
 });

@@ -3,6 +3,7 @@ import { ReleaseLog } from "./internal/ReleaseLog.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
 import type { RateLimitState } from "./RateLimit.js";
+import { classify } from "./classify.js";
 import { isWattwatchersError, RateLimited } from "./WattwatchersError.js";
 import type { RequestContext } from "./WattwatchersError.js";
 
@@ -342,23 +343,15 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
         Effect.sync(() => {
           // A 429 without headers (edge throttling) says nothing about the key's budget: the probe goes on.
           if (error.rateLimit !== undefined) adopt(error.rateLimit, now);
-          if (error.scope === "tpd") {
+          // How long the 429 lasts is classify's answer (capped by WAIT_LIMITS: a Retry-After of a day blocks the
+          // other calls 60 s at most, never a day; the call that got it fails fast in withRetry).
+          const c = classify(error, { now });
+          if (c.kind !== "rateLimited") return;
+          if (c.scope === "tpd") {
             books.tpdRemaining = 0;
-            books.tpdResetAt =
-              error.resetAt === undefined
-                ? nextMidnight(now)
-                : now + clampDelayMs(error.resetAt * 1000 - now, WAIT_LIMITS.maxDailyResetMs);
+            books.tpdResetAt = now + c.waitMs;
           } else {
-            // Capped (WAIT_LIMITS): a Retry-After of a day blocks the other calls 60 s at most, never a day; the
-            // call that got it fails fast (withRetry) with the server's value.
-            const tpsReset = error.rateLimit?.tps?.resetSeconds;
-            const block =
-              error.retryAfter !== undefined
-                ? clampDelayMs(Math.ceil(error.retryAfter * 1000), WAIT_LIMITS.maxRetryAfterMs)
-                : tpsReset !== undefined
-                  ? clampDelayMs(Math.ceil(tpsReset * 1000), WAIT_LIMITS.maxTpsResetMs)
-                  : 1000;
-            books.blockedUntil = Math.max(books.blockedUntil, now + block);
+            books.blockedUntil = Math.max(books.blockedUntil, now + Math.ceil(c.waitMs));
           }
           notify();
         }),

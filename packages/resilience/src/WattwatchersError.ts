@@ -570,28 +570,3 @@ export const isWattwatchersError = (u: unknown): u is WattwatchersError =>
   u instanceof Error &&
   TAGS.has((u as { _tag?: unknown })._tag as string) &&
   typeof (u as { operation?: unknown }).operation === "string";
-
-/**
- * Whether retrying could help: TPS and edge 429s, 5xx, timeouts and network errors. Never other 4xx, never a TPD
- * 429 (it lasts until the UTC reset), never decode or validation failures.
- *
- * @example
- * ```ts
- * import { isTransient, ServerError } from "@wattstream/resilience"
- * isTransient(new ServerError({ operation: "getDevice", method: "GET", path: "/devices/x", status: 502 })) // true
- * ```
- * @category guards
- */
-export const isTransient = (error: unknown): boolean => {
-  if (!isWattwatchersError(error)) return false;
-  switch (error._tag) {
-    case "RateLimited":
-      return error.scope !== "tpd";
-    case "ServerError":
-    case "Timeout":
-    case "NetworkError":
-      return true;
-    default:
-      return false;
-  }
-};

@@ -136,8 +136,12 @@ const rateLimited = (
   let resetAt: number | undefined;
   if (scope === "tpd") {
     // api-facts: the daily budget resets at 00:00 UTC; the header's delay is preferred when present.
-    const delay = rateLimit?.tpd?.resetSeconds ?? retryAfter ?? secondsUntilUtcMidnight(nowMs);
-    resetAt = Math.ceil(nowSeconds + clampDelayMs(delay * 1000, WAIT_LIMITS.maxDailyResetMs) / 1000);
+    const delay = rateLimit?.tpd?.resetSeconds ?? retryAfter;
+    resetAt =
+      delay === undefined
+        ? // The next 00:00 UTC exactly (secondsUntilUtcMidnight counts from the whole second).
+          Math.floor(nowSeconds) + secondsUntilUtcMidnight(nowMs)
+        : Math.ceil(nowSeconds + clampDelayMs(delay * 1000, WAIT_LIMITS.maxDailyResetMs) / 1000);
   } else if (retryAfter !== undefined) {
     resetAt = nowSeconds + clampDelayMs(retryAfter * 1000, WAIT_LIMITS.maxRetryAfterMs) / 1000;
   } else {

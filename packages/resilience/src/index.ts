@@ -4,7 +4,6 @@ export {
   DecodeError,
   Forbidden,
   InvalidRequest,
-  isTransient,
   isWattwatchersError,
   NetworkError,
   NotFound,
@@ -43,6 +42,10 @@ export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitSta
 export { RETRY_DEFAULTS, retryPolicy, withRetry } from "./retryPolicy.js";
 export type { RetryOptions, VerifyOutcome, WithRetryOptions } from "./retryPolicy.js";
 export { makePacer } from "./Pacer.js";
-export { clampDelayMs, rateLimitWaitMs, WAIT_LIMITS } from "./waitLimits.js";
+export { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
+export { classify, isIdempotent, isTransient, RATE_LIMIT_DEFAULT_WAIT_MS, rateLimitWaitMs } from "./classify.js";
+export type { Classification, ClassifyOptions, FatalReason, RateLimitedClassification } from "./classify.js";
 export { redactText, redactValue } from "./redact.js";
+export { describeError } from "./describeError.js";
+export type { DescribeErrorOptions } from "./describeError.js";
 export type { Pacer, PacerOptions, PacerSnapshot } from "./Pacer.js";

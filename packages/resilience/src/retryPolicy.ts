@@ -1,8 +1,7 @@
 import { Cause, Clock, Duration, Effect, Random, Schedule } from "effect";
-import { secondsUntilUtcMidnight } from "./RateLimit.js";
-import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
-import { isTransient, isWattwatchersError } from "./WattwatchersError.js";
-import type { WattwatchersError } from "./WattwatchersError.js";
+import { classify, isIdempotent } from "./classify.js";
+import { clampDelayMs } from "./waitLimits.js";
+import { isWattwatchersError } from "./WattwatchersError.js";
 
 /**
  * Options of {@link retryPolicy} and {@link withRetry}. Defaults (one table, {@link RETRY_DEFAULTS}):
@@ -95,22 +94,6 @@ const normalize = (options: RetryOptions = {}): NormalizedRetry => ({
 });
 
 /**
- * The least the server asked us to wait, in ms: `Retry-After`, else the TPS window's reset (capped at
- * `WAIT_LIMITS.maxTpsResetMs`: a per-second window that resets in a day is nonsense, so it is waited 5 s at most);
- * `undefined` when `Retry-After` is beyond `WAIT_LIMITS.maxRetryAfterMs`: such a wait is not taken silently, the
- * call fails with the `RateLimited` error, which carries the server's `retryAfter`.
- */
-const serverFloorMs = (error: WattwatchersError): number | undefined => {
-  if (error._tag !== "RateLimited") return 0;
-  if (error.retryAfter !== undefined) {
-    const ms = error.retryAfter * 1000;
-    return ms > WAIT_LIMITS.maxRetryAfterMs ? undefined : ms;
-  }
-  const reset = error.scope === "tps" ? error.rateLimit?.tps?.resetSeconds : undefined;
-  return reset === undefined ? 0 : clampDelayMs(reset * 1000, WAIT_LIMITS.maxTpsResetMs);
-};
-
-/**
  * The retry policy as an Effect `Schedule` over failures: it recurs only for transient errors (TPS and edge 429,
  * 5xx, timeouts, network errors), waits at least `Retry-After`, backs off exponentially with full jitter (from
  * Effect's `Random`, so tests can seed it) up to a cap, stops after `maxRetries` or when the next wait would pass
@@ -118,7 +101,9 @@ const serverFloorMs = (error: WattwatchersError): number | undefined => {
  * error with `resetAt` (api-facts: retrying before 00:00 UTC is pointless), unless `waitForDailyReset` is set.
  * Its output is the delay chosen for each retry.
  *
- * This schedule does not know the HTTP method; use {@link withRetry} for requests that may not be idempotent.
+ * Every decision is {@link classify}'s. A 5xx, timeout or network error of a non-idempotent request (by the error's
+ * `method`) is `ambiguous` and stops this schedule, since the change may have been applied; {@link withRetry}
+ * re-sends such a request only after reading back.
  *
  * @example
  * ```ts
@@ -130,26 +115,47 @@ const serverFloorMs = (error: WattwatchersError): number | undefined => {
  * @category error handling
  */
 export const retryPolicy = (options?: RetryOptions): Schedule.Schedule<Duration.Duration, unknown> =>
-  makeSchedule(normalize(options), undefined);
+  makeSchedule(normalize(options), undefined, undefined);
 
-/** The policy; `startedAt` (Unix ms) moves the start of the time budget before the first failure. */
-const makeSchedule = (o: NormalizedRetry, startedAt: number | undefined): Schedule.Schedule<Duration.Duration, unknown> =>
+/**
+ * The policy; `startedAt` (Unix ms) moves the start of the time budget before the first failure. Every decision
+ * comes from `classify`: `transient` and (TPS, edge) `rateLimited` recur, at least `waitMs` after a 429 (a 429
+ * whose server hint was beyond `WAIT_LIMITS` is not waited: the call fails with it); a `tpd` one only with
+ * `waitForDailyReset`; `ambiguous` only under withRetry (it reads back before re-sending); nothing else.
+ */
+const makeSchedule = (
+  o: NormalizedRetry,
+  startedAt: number | undefined,
+  /** Set by withRetry, which verifies an ambiguous failure before the re-send (see `Final`). */
+  verifiedMethod: string | undefined,
+): Schedule.Schedule<Duration.Duration, unknown> =>
   Schedule.fromStepWithMetadata(
     Effect.succeed((meta: Schedule.InputMetadata<unknown>) => {
       const error = meta.input;
       if (meta.attempt > o.maxRetries || !isWattwatchersError(error)) return Cause.done(Duration.zero);
-      if (error._tag === "RateLimited" && error.scope === "tpd") {
-        if (!o.waitForDailyReset) return Cause.done(Duration.zero);
-        const resetMs =
-          error.resetAt === undefined ? meta.now + secondsUntilUtcMidnight(meta.now) * 1000 : error.resetAt * 1000;
-        // Even a hand-built error cannot make this wait longer than a day's reset can be away.
-        const wait = Duration.millis(clampDelayMs(resetMs - meta.now, WAIT_LIMITS.maxDailyResetMs));
-        return Effect.succeed([wait, wait] as [Duration.Duration, Duration.Duration]);
+      const c = classify(error, { now: meta.now, method: verifiedMethod });
+      let floor = 0;
+      switch (c.kind) {
+        case "rateLimited": {
+          if (c.scope === "tpd") {
+            if (!o.waitForDailyReset) return Cause.done(Duration.zero);
+            // The wait ignores maxElapsed (it can be hours); `waitMs` is capped at a day's reset already.
+            const wait = Duration.millis(c.waitMs);
+            return Effect.succeed([wait, wait] as [Duration.Duration, Duration.Duration]);
+          }
+          if (c.capped) return Cause.done(Duration.zero);
+          floor = c.waitMs;
+          break;
+        }
+        case "ambiguous":
+          if (verifiedMethod === undefined) return Cause.done(Duration.zero);
+          break;
+        case "transient":
+          break;
+        default:
+          return Cause.done(Duration.zero);
       }
-      if (!isTransient(error)) return Cause.done(Duration.zero);
       return Effect.flatMap(Random.next, (random) => {
-        const floor = serverFloorMs(error);
-        if (floor === undefined) return Cause.done(Duration.zero);
         const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * o.factor ** (meta.attempt - 1));
         // Clamped so that no option (a huge baseDelay, an infinite maxElapsed) can hand a timer what it cannot hold.
         const delayMs = clampDelayMs(Math.max(floor, Math.round(random * ceiling)));
@@ -188,12 +194,9 @@ export interface WithRetryOptions<A, E2 = never, R2 = never> {
   readonly verify?: Effect.Effect<VerifyOutcome<A>, E2, R2> | undefined;
 }
 
-const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
-
-/** Failures after which a non-idempotent request may or may not have been applied. */
-const isAmbiguous = (error: unknown): boolean =>
-  isWattwatchersError(error) &&
-  (error._tag === "Timeout" || error._tag === "NetworkError" || error._tag === "ServerError");
+/** Failures after which a request of `method` may or may not have been applied (`classify`'s `ambiguous`). */
+const isAmbiguous = (error: unknown, method: string): boolean =>
+  isWattwatchersError(error) && classify(error, { method, now: 0 }).kind === "ambiguous";
 
 /** Carries an error past the schedule so it stops (the schedule only retries Wattwatchers errors). */
 class Final<E> {
@@ -223,19 +226,19 @@ export const withRetry = <A, E, R, E2 = never, R2 = never>(
   effect: Effect.Effect<A, E, R>,
   config: WithRetryOptions<A, E2, R2>,
 ): Effect.Effect<A, E | E2, R | R2> => {
-  const idempotent = IDEMPOTENT.has(config.method.toUpperCase());
+  const idempotent = isIdempotent(config.method);
   const verify = config.verify;
 
   const retryAfterFirst = (first: E, startedAt: number): Effect.Effect<A, E | E2, R | R2> => {
-    if (!idempotent && isAmbiguous(first) && verify === undefined) return Effect.fail(first);
+    if (!idempotent && isAmbiguous(first, config.method) && verify === undefined) return Effect.fail(first);
     // The first failure is replayed as attempt one, so the schedule sees it and picks the first delay.
     let replay = true;
     // Set when the last attempt's outcome is unknown; cleared once verify says it did not apply.
-    let mustVerify = !idempotent && isAmbiguous(first);
+    let mustVerify = !idempotent && isAmbiguous(first, config.method);
     const send = idempotent
       ? effect
       : Effect.catch(effect, (error: E): Effect.Effect<never, E | Final<E>> => {
-          if (!isAmbiguous(error)) return Effect.fail(error);
+          if (!isAmbiguous(error, config.method)) return Effect.fail(error);
           if (verify === undefined) return Effect.fail(new Final(error));
           mustVerify = true;
           return Effect.fail(error);
@@ -252,7 +255,7 @@ export const withRetry = <A, E, R, E2 = never, R2 = never>(
         return send;
       });
     });
-    return Effect.retry(attempt, makeSchedule(normalize(config.options), startedAt)).pipe(
+    return Effect.retry(attempt, makeSchedule(normalize(config.options), startedAt, config.method)).pipe(
       Effect.mapError((e) => (e instanceof Final ? (e.error as E) : (e as E | E2))),
     );
   };

@@ -1,5 +1,3 @@
-import type { RateLimited } from "./WattwatchersError.js";
-
 /**
  * The caps on every wait computed from something a server said (`Retry-After`, `X-RateLimit-TpsReset`,
  * `X-RateLimit-TpdReset`, the older `X-RateLimit-Reset`), in one table. A server, a proxy or a bug can send any
@@ -47,28 +45,4 @@ export const clampDelayMs = (ms: number, cap: number = WAIT_LIMITS.maxTimerMs): 
   const limit = Math.min(Math.max(0, Number.isNaN(cap) ? 0 : cap), WAIT_LIMITS.maxTimerMs);
   if (Number.isNaN(ms)) return limit;
   return Math.min(Math.max(0, ms), limit);
-};
-
-/**
- * How long to wait after a {@link RateLimited} before trying again, in ms: until its `resetAt` (already capped),
- * else its `retryAfter`, always clamped to the scope's cap (`maxDailyResetMs` for `tpd`, `maxRetryAfterMs`
- * otherwise), so the result is finite and safe for any timer; `undefined` when the error carries no hint. This is
- * what a scheduler (rx's polling, a CLI's back-off) should use rather than reading `retryAfter` raw.
- *
- * @example
- * ```ts
- * import { RateLimited, rateLimitWaitMs } from "@wattstream/resilience"
- * const e = new RateLimited({ operation: "getDevice", method: "GET", path: "/devices/D123456789012", scope: "tps", retryAfter: 86_400 })
- * rateLimitWaitMs(e, Date.now()) // 60000
- * ```
- * @category error handling
- */
-export const rateLimitWaitMs = (
-  error: Pick<RateLimited, "scope" | "resetAt" | "retryAfter">,
-  nowMs: number,
-): number | undefined => {
-  const cap = error.scope === "tpd" ? WAIT_LIMITS.maxDailyResetMs : WAIT_LIMITS.maxRetryAfterMs;
-  if (error.resetAt !== undefined) return clampDelayMs(error.resetAt * 1000 - nowMs, cap);
-  if (error.retryAfter !== undefined) return clampDelayMs(error.retryAfter * 1000, cap);
-  return undefined;
 };

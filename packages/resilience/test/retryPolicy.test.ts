@@ -73,8 +73,9 @@ describe("retryPolicy", () => {
       const fiber = yield* run(Effect.retry(request, retryPolicy()).pipe(fixedRandom(0.5)));
       yield* TestClock.adjust("10 seconds");
       expect(yield* Fiber.join(fiber)).toBe("ok");
-      // 750 ms floor beats 0.5 × 200 ms; then 0.5 × 400 ms for the edge 429.
-      expect(times).toEqual([0, 750, 950]);
+      // 750 ms floor beats 0.5 × 200 ms; then the edge 429 without any hint waits classify's default, 1 s
+      // (RATE_LIMIT_DEFAULT_WAIT_MS, the pacer's block too), which beats 0.5 × 400 ms.
+      expect(times).toEqual([0, 750, 1750]);
     }),
   );
 

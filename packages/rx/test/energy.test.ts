@@ -4,7 +4,7 @@ import type { Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
-import type { EnergyEvent, EnergyStreamOptions, PointLike } from "../src/index.js";
+import type { CheckpointStore, EnergyEvent, EnergyStreamOptions, PointLike } from "../src/index.js";
 import { tagged } from "./helpers.js";
 
 const ID = "D123456789012";
@@ -264,7 +264,7 @@ describe("shortEnergy$ checkpoint order", () => {
     const emitted: Array<number> = [];
     const behind: Array<[watermark: number, lastEmitted: number | undefined]> = [];
     const inner = memoryCheckpointStore();
-    const checkpoints: typeof inner = {
+    const checkpoints: CheckpointStore = {
       load: (key) => inner.load(key),
       save: (key, checkpoint) => {
         // Every interval below the watermark must have been emitted before the save starts.

@@ -62,6 +62,8 @@ export interface ClientOptions {
    * before any re-send), or `false` for a single attempt. A call's total time is bounded: the last attempt starts
    * within `maxElapsed`, then takes at most one capped server-hint wait in the pacer (≤ 60 s, usually none) and
    * one `timeout` — 40 s with the defaults when no hint applies (resilience's README, "Total time of a call").
+   * This is the default of every call; a call's own `retry` option (`false` or options) replaces it for that call,
+   * so a caller with its own back-off (rx's pollers) sends each request once.
    * @default {} (resilience's RETRY_DEFAULTS)
    */
   readonly retry?: RetryOptions | false | undefined;

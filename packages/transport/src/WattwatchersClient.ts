@@ -1,6 +1,11 @@
-import type { Effect, Stream } from "effect";
-import type { RateLimitState, WattwatchersError } from "@wattstream/resilience";
+import { Context, Effect, Layer } from "effect";
+import type { Stream } from "effect";
+import { InvalidRequest } from "@wattstream/resilience";
+import type { RateLimitState, RetryOptions, WattwatchersError } from "@wattstream/resilience";
 import type { ApiResponse } from "./ApiResponse.js";
+import type { ClientOptions } from "./ClientOptions.js";
+// A value import of a module that only imports types from this one: no cycle at run time.
+import { makeClient } from "./makeClient.js";
 import type { NoData } from "./NoData.js";
 import type {
   ChannelCategory,
@@ -22,8 +27,19 @@ import type {
 } from "@wattstream/core";
 
 /**
- * Options every operation takes.
+ * Options every operation takes, as its last argument.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { makeClient } from "@wattstream/transport";
+ *
+ * const client = makeClient({ apiKey: process.env.WW_API_KEY! });
+ * // A poller with its own back-off sends each read once: a 500 costs one request, and the poller decides.
+ * const once = client.getDevice("D123456789012", { retry: false });
+ * // A patient one-off read: more retries than the client's default, for this call only.
+ * const patient = client.listDevices({ retry: { maxRetries: 10, maxElapsed: "2 minutes" } });
+ * ```
  * @category models
  */
 export interface RequestOptions {
@@ -32,6 +48,14 @@ export interface RequestOptions {
    * @default undefined
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Who retries this call: `false` sends it once (for a caller with its own back-off, such as rx's pollers, so
+   * attempts are not multiplied), retry options replace the client's `retry` for this call only. By default the
+   * client's `retry` option applies (resilience's policy, on unless the client was made with `retry: false`).
+   * Either way every attempt is paced and a PATCH whose outcome is unknown is only re-sent after reading back.
+   * @default the client's `retry` option
+   */
+  readonly retry?: RetryOptions | false | undefined;
 }
 
 /**
@@ -315,3 +339,54 @@ export interface WattwatchersClient extends Operations<"effect"> {
     options?: O,
   ): Stream.Stream<LongPointForOptions<O>, WattwatchersError>;
 }
+
+/**
+ * The key of the {@link WattwatchersClient} service, with `layer(options)` to provide a real client.
+ *
+ * @category services
+ */
+export interface WattwatchersClientService extends Context.Service<WattwatchersClient, WattwatchersClient> {
+  /**
+   * A layer providing a client made by `makeClient(options)`; it fails with `InvalidRequest` (operation
+   * `makeClient`) for a malformed key or an unsafe base URL instead of throwing.
+   */
+  readonly layer: (options: ClientOptions) => Layer.Layer<WattwatchersClient, InvalidRequest>;
+}
+
+/**
+ * The client as an Effect service: `yield* WattwatchersClient` in a program, `WattwatchersClient.layer(options)`
+ * to provide a real one, and `Layer.succeed(WattwatchersClient, stub)` to swap in a stub in tests, as with
+ * Effect's own `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { WattwatchersClient } from "@wattstream/transport";
+ *
+ * const program = Effect.gen(function* () {
+ *   const client = yield* WattwatchersClient;
+ *   return yield* client.listDevices();
+ * });
+ * const ids = await Effect.runPromise(
+ *   program.pipe(Effect.provide(WattwatchersClient.layer({ apiKey: process.env.WW_API_KEY! }))),
+ * );
+ * ```
+ * @category services
+ */
+export const WattwatchersClient: WattwatchersClientService = Object.assign(
+  Context.Service<WattwatchersClient>("@wattstream/transport/WattwatchersClient"),
+  {
+    layer: (options: ClientOptions): Layer.Layer<WattwatchersClient, InvalidRequest> =>
+      Layer.effect(
+        WattwatchersClient,
+        Effect.try({
+          try: () => makeClient(options),
+          // makeClient throws nothing else; anything unexpected is still reported as a configuration problem.
+          catch: (e) =>
+            e instanceof InvalidRequest
+              ? e
+              : new InvalidRequest({ operation: "makeClient", method: "-", path: "-", input: "options", rule: "client-options", cause: e }),
+        }),
+      ),
+  },
+);

@@ -1,5 +1,6 @@
 // Public API of @wattstream/transport: the client, its options and facades, NoData, and the response types.
 export { makeClient } from "./makeClient.js";
+export { WattwatchersClient } from "./WattwatchersClient.js";
 export { NoData, isNoData } from "./NoData.js";
 export { OPERATION_IDS } from "./OperationId.js";
 export type { ClientOptions } from "./ClientOptions.js";
@@ -22,5 +23,5 @@ export type {
   RequestOptions,
   ShortEnergyOptions,
   ShortPointForOptions,
-  WattwatchersClient,
+  WattwatchersClientService,
 } from "./WattwatchersClient.js";

@@ -137,8 +137,18 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
       }),
     );
 
+  /**
+   * The transport for one call: the client's own, or (when the call says who retries) a copy with that retry
+   * setting. Only a call that passes `retry` pays for the copy.
+   */
+  const forCall = (o: RequestOptions | undefined): Transport => {
+    const retry = o?.retry;
+    if (retry === undefined) return t;
+    return { ...t, retry: retry === false ? undefined : retry };
+  };
+
   const plain = (operation: OperationId, path: string, decode: Decode, o: RequestOptions | undefined): Answer =>
-    execute(t, { operation, method: "GET", path, query: "", decode }, o?.signal);
+    execute(forCall(o), { operation, method: "GET", path, query: "", decode }, o?.signal);
 
   /** A GET on `/<prefix>/<id><suffix>` with a validated ID and query. */
   const onDevice = (
@@ -159,7 +169,7 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
       if (isInvalid(query)) return refuse(operation, "GET", path, query);
       const fields = normalizeFields(input?.fields);
       const fieldText = fields === undefined || isInvalid(fields) ? undefined : fields.join(",");
-      return execute(t, { operation, method: "GET", path, query, decode: decode(fieldText, deviceId), noContent }, input?.signal);
+      return execute(forCall(input), { operation, method: "GET", path, query, decode: decode(fieldText, deviceId), noContent }, input?.signal);
     };
     // The time is read (from the fiber's Clock) only when a defaulted window end depends on it.
     return needsNow(input, rules) ? Effect.clockWith((clock) => send(clock.currentTimeMillisUnsafe() / 1000)) : send(undefined);
@@ -220,7 +230,7 @@ export const makeClient = (options: ClientOptions): WattwatchersClient => {
       execute(t, { operation: "getDevice", method: "GET", path, query: "", decode: decodeDevice }, undefined),
       (read) => (patchApplied(body, read.data) ? { applied: true as const, value: read } : { applied: false as const }),
     );
-    return execute(t, { operation, method: "PATCH", path, query: "", body: text, decode: decodeDevice }, o?.signal, verify);
+    return execute(forCall(o), { operation, method: "PATCH", path, query: "", body: text, decode: decodeDevice }, o?.signal, verify);
   };
 
   const response = {

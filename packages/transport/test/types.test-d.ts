@@ -2,7 +2,10 @@
 // *.test-d.ts, so there are no runtime no-op assertions here): the decoders
 // accept everything core's domain types describe, the decoded type follows the options, and the client fits
 // the structural port that @wattstream/rx codes against.
-import type { Effect } from "effect";
+import { Effect } from "effect";
+import type { Layer } from "effect";
+import type { InvalidRequest } from "@wattstream/resilience";
+import { WattwatchersClient as WattwatchersClientTag } from "../src/index.js";
 import { describe, expectTypeOf, it } from "vitest";
 import type {
   ChannelCategory,
@@ -95,5 +98,24 @@ describe("types", () => {
       getLatestModbusData(id: string): Op<PointLike | { readonly _tag: "NoData" }>;
     }
     expectTypeOf<WattwatchersClient>().toExtend<Port>();
+  });
+
+  it("every operation takes the per-call retry option, and the client is its own service key", () => {
+    const _calls = (c: WattwatchersClient) => ({
+      once: c.getDevice("D123456789012", { retry: false }),
+      patient: c.promise.listDevices({ retry: { maxRetries: 10, maxElapsed: "2 minutes" } }),
+      energy: c.getShortEnergyData("D123456789012", { convert: "kWh", retry: false }),
+    });
+    type R = ReturnType<typeof _calls>;
+    // The retry option does not change the decoded type.
+    expectTypeOf<Effect.Success<R["energy"]>>().toEqualTypeOf<ReadonlyArray<ShortEnergyPointKwh> | NoData>();
+    // @ts-expect-error retry is false or options, never true
+    void ((c: WattwatchersClient) => c.listDevices({ retry: true }));
+    const _program = Effect.gen(function* () {
+      const client = yield* WattwatchersClientTag;
+      return yield* client.listDevices();
+    });
+    expectTypeOf<Effect.Services<typeof _program>>().toEqualTypeOf<WattwatchersClient>();
+    expectTypeOf(WattwatchersClientTag.layer).returns.toEqualTypeOf<Layer.Layer<WattwatchersClient, InvalidRequest>>();
   });
 });

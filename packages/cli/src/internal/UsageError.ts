@@ -16,13 +16,13 @@ export class UsageError extends Error {
 }
 
 /**
- * Something named on the command line does not exist (e.g. a switch number the device does not have). Carries
- * the `NotFound` tag of the service's 404 so it maps to the same exit code, 4.
+ * Something named on the command line does not exist on the device (e.g. a switch number the device does not
+ * have). The CLI's own error, distinct from resilience's `NotFound` (a 404 from the service); exit code 4 too.
  */
-export class NotFoundError extends Error {
-  readonly _tag = "NotFound" as const;
+export class MissingEntityError extends Error {
+  readonly _tag = "MissingEntityError" as const;
   constructor(message: string) {
     super(message);
-    this.name = "NotFoundError";
+    this.name = "MissingEntityError";
   }
 }

@@ -3,7 +3,8 @@
  * API key never appears: everything printed goes through resilience's redaction (the project's one routine), which
  * masks the configured key in any form it may come back in and anything shaped like a key or a Bearer credential.
  */
-import { redactText } from "@wattstream/resilience";
+import { InvalidIdError } from "@wattstream/core";
+import { describeError, isWattwatchersError, redactText } from "@wattstream/resilience";
 
 const EXPECTED_FORM: Readonly<Record<string, string>> = {
   device: "expected 13 uppercase letters or digits starting with B, D, E or F, e.g. D123456789012",
@@ -12,37 +13,23 @@ const EXPECTED_FORM: Readonly<Record<string, string>> = {
   "sub-entity": "expected <deviceId>_C<n> or <deviceId>_S<n>, e.g. D123456789012_S1",
 };
 
-/** Masks credentials in any text the CLI prints about an error (resilience's `redactText`). */
-export const redact = (text: string, secrets: ReadonlyArray<string>): string => redactText(text, secrets);
-
 const field = (error: unknown, name: string): unknown =>
   typeof error === "object" && error !== null ? (error as Readonly<Record<string, unknown>>)[name] : undefined;
 
-/** The message of an error, with the expected form added for malformed IDs. */
+/**
+ * The message of an error: an API error as resilience's `describeError` puts it (with what its classification
+ * means: when to try again after a 429, that a lost write may have been applied); a refused request as the input
+ * and the rule it broke; a malformed ID with the form expected.
+ */
 const describe = (error: unknown): string => {
-  const tag = field(error, "_tag");
+  if (isWattwatchersError(error)) {
+    return error._tag === "InvalidRequest" && error.detail !== undefined ? `${error.input}: ${error.detail}` : describeError(error);
+  }
   const message = field(error, "message");
   const text = typeof message === "string" && message !== "" ? message : String(error);
-  if (tag === "InvalidIdError") {
-    const kind = field(error, "idKind");
-    const form = typeof kind === "string" ? EXPECTED_FORM[kind] : undefined;
+  if (error instanceof InvalidIdError) {
+    const form = EXPECTED_FORM[error.idKind];
     return form === undefined ? text : `${text}; ${form}`;
-  }
-  if (tag === "InvalidRequest") {
-    const detail = field(error, "detail");
-    const input = field(error, "input");
-    return typeof detail === "string" && typeof input === "string" ? `${input}: ${detail}` : text;
-  }
-  if (tag === "RateLimited") {
-    const scope = field(error, "scope");
-    const retryAfter = field(error, "retryAfter");
-    const hint =
-      scope === "tpd"
-        ? "the daily request budget is spent; it resets at 00:00 UTC"
-        : scope === "edge"
-          ? "the platform is throttling requests; try again shortly"
-          : "too many requests per second";
-    return `${text} (${hint}${typeof retryAfter === "number" ? `, retry after ${retryAfter} s` : ""})`;
   }
   return text;
 };
@@ -50,11 +37,11 @@ const describe = (error: unknown): string => {
 /** One line (no trailing newline) for `error`; with `verbose`, the stack follows on the next lines. */
 export const formatError = (error: unknown, secrets: ReadonlyArray<string>, verbose: boolean): string => {
   const line = `wattstream: ${describe(error).replace(/\s*\n\s*/g, " ")}`;
-  if (!verbose) return redact(line, secrets);
+  if (!verbose) return redactText(line, secrets);
   const stack = field(error, "stack");
   const cause = field(error, "cause");
   const extra = [typeof stack === "string" ? stack : "", cause === undefined ? "" : `cause: ${String(cause)}`]
     .filter((s) => s !== "")
     .join("\n");
-  return redact(extra === "" ? line : `${line}\n${extra}`, secrets);
+  return redactText(extra === "" ? line : `${line}\n${extra}`, secrets);
 };

@@ -1,4 +1,4 @@
-import { isTransient, isWattwatchersError, rateLimitWaitMs } from "@wattstream/resilience";
+import { classify, isTransient, isWattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
 import { timerDelay } from "./timerDelay.js";
 
@@ -40,9 +40,10 @@ const FATAL: ReadonlySet<WattwatchersError["_tag"]> = new Set<WattwatchersError[
 export const verdictOf = (error: unknown, nowMs: number): Verdict => {
   if (!isWattwatchersError(error)) return { kind: "degraded" };
   if (error._tag === "RateLimited") {
-    // TPS exhaustion is transient (Retry-After); TPD lasts until the UTC day rolls over (api-facts). The wait
-    // is resilience's, capped there (WAIT_LIMITS), so a server's hint of a day cannot stall a TPS wait.
-    return { kind: "rateLimited", retryInMs: rateLimitWaitMs(error, nowMs) };
+    // How long a 429 lasts is resilience's one answer (`classify`: `resetAt` computed when the error was built,
+    // capped by WAIT_LIMITS; TPD until the UTC reset), never the raw `Retry-After`.
+    const c = classify(error, { now: nowMs });
+    return { kind: "rateLimited", retryInMs: c.kind === "rateLimited" ? c.waitMs : undefined };
   }
   if (isTransient(error)) return { kind: "retry" };
   if (FATAL.has(error._tag)) return { kind: "fatal" };

@@ -11,7 +11,7 @@ import { onInterrupt } from "../interrupt.js";
 import { switchIdArg } from "../parsers.js";
 import { makeOutput } from "../Output.js";
 import type { CommandContext } from "../program.js";
-import { NotFoundError, UsageError } from "../UsageError.js";
+import { MissingEntityError, UsageError } from "../UsageError.js";
 import { ExitCode } from "../../ExitCode.js";
 
 /** Options of `wattstream switch`. */
@@ -56,7 +56,7 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
     const sw = ((device as { readonly switches?: ReadonlyArray<SwitchView> }).switches ?? []).find((s) => s.id === switchId);
     if (sw === undefined) {
       const has = (device.switches ?? []).map((s) => shortId(s.id));
-      throw new NotFoundError(
+      throw new MissingEntityError(
         `${switchId}: device ${deviceId} (${device.model ?? "unknown model"}) has ${has.length === 0 ? "no switches" : `switches ${has.join(", ")} only`}`,
       );
     }

@@ -6,7 +6,7 @@ import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs
 import type { SchedulerLike, Subscription } from "rxjs";
 import type { DeviceView } from "../deviceView.js";
 import { lastHeard } from "../deviceView.js";
-import { redact } from "../formatError.js";
+import { classify, isWattwatchersError, redactText as redact } from "@wattstream/resilience";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 import type { StoreSink } from "@wattstream/store";
 
@@ -144,6 +144,12 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
 
 const isTag = (error: unknown, ...tags: ReadonlyArray<string>): boolean =>
   typeof error === "object" && error !== null && tags.includes(String((error as { readonly _tag?: unknown })._tag));
+/** A device the key no longer sees (api-facts: 404 for both), by resilience's classification. */
+const leftTheKey = (error: unknown): boolean => {
+  if (!isWattwatchersError(error)) return false;
+  const c = classify(error);
+  return c.kind === "fatal" && c.reason === "notFound";
+};
 
 /**
  * Every watch event of the chosen devices, merged. One device's failure degrades that device only: its error
@@ -165,9 +171,9 @@ export const watchEvents$ = (client: RxClient, options: WatchOptions): Observabl
           running.delete(id);
           // The key itself was refused: every device would fail the same way.
           if (isTag(error, "Unauthorized", "NotPermitted")) return subscriber.error(error);
-          if (follow && isTag(error, "NotFound")) return subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
+          if (follow && leftTheKey(error)) return subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
           // A device named on the command line that does not exist is a mistake to report, not to watch around.
-          if (!follow && isTag(error, "NotFound")) return subscriber.error(error);
+          if (!follow && leftTheKey(error)) return subscriber.error(error);
           failed.add(id);
           // A corrupt energy checkpoint (rx's CheckpointCorrupt names the file): say how to go on.
           const hint = isTag(error, "CheckpointCorrupt") ? "; delete that file to start this device over" : "";
