@@ -99,3 +99,18 @@ export type {
 } from "./zipChannels.js";
 export { convertEnergyPoint } from "./convertEnergyPoint.js";
 export type { ConvertedEnergyPoint, ConvertEnergyPointResult } from "./convertEnergyPoint.js";
+export { OPERATION_IDS } from "./OperationId.js";
+export type { OperationId } from "./OperationId.js";
+export { checkEnergyQuery } from "./checkEnergyQuery.js";
+export type {
+  CheckedEnergyQuery,
+  EnergyOperation,
+  EnergyQueryCheck,
+  EnergyQueryContext,
+  EnergyQueryField,
+  EnergyQueryInput,
+  EnergyQueryRule,
+  EnergyQueryViolation,
+} from "./checkEnergyQuery.js";
+export { isOnline, lastHeard, OFFLINE_AFTER_SECONDS } from "./isOnline.js";
+export type { HeardFrom } from "./isOnline.js";
