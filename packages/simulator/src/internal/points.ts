@@ -1,7 +1,7 @@
 // Point rendering: one short, long or grouped point as the service would send it, with conversions (renamed
 // fields), +pf, timestamp-only and phase grouping; and the bucket boundaries of coarse long-energy granularities.
-import type { CheckedEnergyQuery, Granularity } from "@wattstream/core";
-import { chunkWindow, CONVERTED_FIELD_NAMES, joulesToKwh, meanPowerKw } from "@wattstream/core";
+import type { CheckedEnergyQuery, ConvertibleEnergyField, Granularity } from "@wattstream/core";
+import { chunkWindow, CONVERTED_FIELD_NAMES, joulesToKwh, LONG_ENERGY_FIELDS, meanPowerKw } from "@wattstream/core";
 import type { SimDevice } from "./device.js";
 import type { LongSample, ShortSample } from "./energy.js";
 import { addLong, emptyLong, frequency, SHORT_SECONDS, shortSamplesAt } from "./energy.js";
@@ -82,14 +82,8 @@ export const shortPoint = (d: SimDevice, ts: number, o: PointOptions): Record<st
   return point;
 };
 
-const LONG_ENERGY = [
-  "eReal",
-  "eRealPositive",
-  "eRealNegative",
-  "eReactive",
-  "eReactivePositive",
-  "eReactiveNegative",
-] as const;
+// The energy fields of a long point: the ones a conversion renames (core's table), voltage and current aside.
+const LONG_ENERGY = LONG_ENERGY_FIELDS.filter((f): f is ConvertibleEnergyField => Object.hasOwn(KW, f));
 
 export const longPoint = (
   d: SimDevice,

@@ -6,17 +6,13 @@
  * the encoding.
  */
 import { checkEnergyQuery, parseDeviceId } from "@wattstream/core";
-import type { DeviceId, EnergyKind, EnergyOperation, Granularity } from "@wattstream/core";
+import type { DeviceId, EnergyKind, EnergyOperation, EnergyQueryInput, Granularity } from "@wattstream/core";
 
-/** Every option an operation may take, after the public option types have been widened. */
-export interface QueryInput {
+/** Every option an operation may take, after the public option types have been widened: core's query input, typed. */
+export interface QueryInput extends EnergyQueryInput {
   readonly fromTs?: number | undefined;
   readonly toTs?: number | undefined;
   readonly granularity?: Granularity | undefined;
-  readonly timezone?: string | undefined;
-  readonly convert?: string | undefined;
-  readonly fields?: string | ReadonlyArray<string> | undefined;
-  readonly filterGroup?: string | undefined;
 }
 
 /** Which query parameters an operation accepts (from the contract's per-path parameter lists). */
