@@ -6,8 +6,8 @@ import { TestScheduler } from "rxjs/testing";
 import type { RunHelpers } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { offlineFor, perChannel, rate, sustained, threshold } from "../src/index.js";
-import type { Alert, DeviceUpdate, EnergyEvent } from "../src/index.js";
-import { DEVICE_ID, makeDevice } from "./fixtures/device.js";
+import type { Alert, EnergyEvent } from "../src/index.js";
+import { DEVICE_ID, heardAt } from "./fixtures/device.js";
 
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
 const types = map((a: { readonly type: string }) => a.type[0]!);
@@ -54,16 +54,8 @@ describe("two subscribers of one piped stream", () => {
 
   it("offlineFor: each subscriber raises on its own clock and clears on its own contact", () => {
     const ts = newScheduler();
-    const snap = (heard: number): DeviceUpdate => ({
-      type: "snapshot",
-      deviceId: DEVICE_ID,
-      device: { ...makeDevice(), comms: { lastHeardAt: heard } },
-      previous: undefined,
-      events: [],
-      online: true,
-    });
     ts.run(({ cold, expectObservable }) => {
-      const src = cold("a 1599ms b 2000ms -", { a: snap(0), b: snap(1.5) });
+      const src = cold("a 1599ms b 2000ms -", { a: heardAt(0), b: heardAt(1.5) });
       const piped = src.pipe(offlineFor(1000, ts), types);
       expectObservable(piped).toBe("1000ms r 599ms c 899ms r");
       // Subscribed at 500 ms: its first snapshot (heard at 0 s) is already 500 ms old → raised at 1000 ms; its
