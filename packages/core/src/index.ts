@@ -101,3 +101,18 @@ export { convertEnergyPoint } from "./convertEnergyPoint.js";
 export type { ConvertedEnergyPoint, ConvertEnergyPointResult } from "./convertEnergyPoint.js";
 export { balanceRole, CHANNEL_CATEGORY, siteBalance } from "./siteBalance.js";
 export type { BalanceInput, BalanceRole, SiteBalance } from "./siteBalance.js";
+export { OPERATION_IDS } from "./OperationId.js";
+export type { OperationId } from "./OperationId.js";
+export { checkEnergyQuery } from "./checkEnergyQuery.js";
+export type {
+  CheckedEnergyQuery,
+  EnergyOperation,
+  EnergyQueryCheck,
+  EnergyQueryContext,
+  EnergyQueryField,
+  EnergyQueryInput,
+  EnergyQueryRule,
+  EnergyQueryViolation,
+} from "./checkEnergyQuery.js";
+export { isOnline, lastHeard, OFFLINE_AFTER_SECONDS } from "./isOnline.js";
+export type { HeardFrom } from "./isOnline.js";

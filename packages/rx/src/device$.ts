@@ -1,3 +1,5 @@
+// "Is this device online" is core's rule, shared with the CLI.
+import { isOnline, OFFLINE_AFTER_SECONDS } from "@wattstream/core";
 import { asyncScheduler, catchError, defer, map, mergeMap, of, share, startWith, tap, throwError } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
 import { diffDevice } from "./diffDevice.js";
@@ -51,11 +53,6 @@ const nonEmpty = (u: unknown): boolean => u !== undefined && u !== null && typeo
 const hasPending = (d: DeviceLike): boolean =>
   nonEmpty(d.pending) || (d.switches?.some((s) => nonEmpty(s.pending)) ?? false) || (d.channels?.some((c) => nonEmpty(c["pending"])) ?? false);
 
-const isOnline = (d: DeviceLike, nowMs: number, offlineAfter: number): boolean => {
-  const heard = d.comms?.lastHeardAt ?? d.latestStatus;
-  return heard !== undefined && nowMs / 1000 - heard <= offlineAfter;
-};
-
 const makeDevice$ = <D extends DeviceLike>(
   client: Pick<RxClient, "getDevice">,
   id: string,
@@ -65,7 +62,7 @@ const makeDevice$ = <D extends DeviceLike>(
   const every = options.every ?? 300_000;
   const pendingEvery = options.pendingEvery ?? 15_000;
   const maxEvery = Math.max(every, options.maxEvery ?? 600_000);
-  const offlineAfter = options.offlineAfter ?? 600;
+  const offlineAfter = options.offlineAfter ?? OFFLINE_AFTER_SECONDS;
   let latest: DeviceSnapshot<D> | undefined;
   const connection = defer(() => {
     let current: D | undefined;
@@ -77,7 +74,7 @@ const makeDevice$ = <D extends DeviceLike>(
         map((fresh): Step<DeviceUpdate<D>> => {
           const now = scheduler.now();
           const { snapshot, events } = diffDevice(current, fresh as D);
-          const nowOnline = isOnline(snapshot, now, offlineAfter);
+          const nowOnline = isOnline(snapshot, now / 1000, offlineAfter);
           const all: Array<DeviceEvent> = [...events];
           const heard = snapshot.comms?.lastHeardAt;
           if (online !== undefined && nowOnline !== online)

@@ -2,8 +2,8 @@ import { map } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { offlineFor, perChannel, rate, sustained, threshold } from "../src/index.js";
-import type { Alert, DeviceUpdate, EnergyEvent } from "../src/index.js";
-import { DEVICE_ID, makeDevice } from "./fixtures/device.js";
+import type { Alert, EnergyEvent } from "../src/index.js";
+import { DEVICE_ID, heardAt } from "./fixtures/device.js";
 
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
 const types = map((a: { readonly type: string }) => a.type[0]!);
@@ -51,17 +51,9 @@ describe("sustained", () => {
 describe("offlineFor", () => {
   it("raises when a device stays silent for the duration between polls, and clears when heard again", () => {
     const ts = newScheduler();
-    const snap = (heard: number): DeviceUpdate => ({
-      type: "snapshot",
-      deviceId: DEVICE_ID,
-      device: { ...makeDevice(), comms: { lastHeardAt: heard } },
-      previous: undefined,
-      events: [],
-      online: true,
-    });
     ts.run(({ cold, expectObservable }) => {
       // heard at 0 s; duration 1000 ms → raised at 1000 even without another poll; heard at 1.5 s → cleared at 1600.
-      const src = cold("a 1599ms b 2000ms -", { a: snap(0), b: snap(1.5) });
+      const src = cold("a 1599ms b 2000ms -", { a: heardAt(0), b: heardAt(1.5) });
       expectObservable(src.pipe(offlineFor(1000, ts), types)).toBe("1000ms r 599ms c 899ms r");
     });
   });

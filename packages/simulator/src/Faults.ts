@@ -1,25 +1,12 @@
+import type { OperationId as CoreOperationId } from "@wattstream/core";
 import type { Rng } from "./internal/prng.js";
 
 /**
- * The 14 operation IDs of the contract, used to aim faults at routes.
+ * The 14 operation IDs of the contract, used to aim faults at routes (core's `OperationId`, the same the client uses).
  *
  * @category models
  */
-export type OperationId =
-  | "listDevices"
-  | "getDevice"
-  | "updateDevice"
-  | "getChannelCategories"
-  | "getDeviceModels"
-  | "getShortEnergyData"
-  | "getFirstShortEnergyData"
-  | "getLatestShortEnergyData"
-  | "getLongEnergyData"
-  | "getFirstLongEnergyData"
-  | "getLatestLongEnergyData"
-  | "getModbusData"
-  | "getFirstModbusData"
-  | "getLatestModbusData";
+export type OperationId = CoreOperationId;
 
 /**
  * What a fault does to a matching request:

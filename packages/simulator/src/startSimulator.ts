@@ -10,7 +10,7 @@ import type { SimClock } from "./SimClock.js";
 import { DEFAULT_START_TIME, makeRealClock, makeVirtualClock } from "./SimClock.js";
 import type { SimState } from "./internal/app.js";
 import { makeApp } from "./internal/app.js";
-import { makeCacheBudget } from "./internal/energyQuery.js";
+import { makeCacheBudget } from "./internal/responseCache.js";
 import { buildFleet, DEFAULT_DEVICE_COUNT } from "./internal/fleet.js";
 import type { KeyState, RateLimitOverride } from "./internal/keys.js";
 import { makeKeyString } from "./internal/keys.js";

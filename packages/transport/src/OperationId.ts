@@ -1,28 +1,4 @@
-/**
- * The contract's operationIds, one per client method.
- *
- * @category models
- */
-export const OPERATION_IDS = [
-  "listDevices",
-  "getDevice",
-  "updateDevice",
-  "getChannelCategories",
-  "getDeviceModels",
-  "getShortEnergyData",
-  "getFirstShortEnergyData",
-  "getLatestShortEnergyData",
-  "getLongEnergyData",
-  "getFirstLongEnergyData",
-  "getLatestLongEnergyData",
-  "getModbusData",
-  "getFirstModbusData",
-  "getLatestModbusData",
-] as const;
-
-/**
- * One of the 14 operationIds of the Wattwatchers API v3 contract.
- *
- * @category models
- */
-export type OperationId = (typeof OPERATION_IDS)[number];
+// The operation IDs are the contract's, shared with the simulator: their home is core. Re-exported here so
+// transport's public `OPERATION_IDS` / `OperationId` keep working.
+export { OPERATION_IDS } from "@wattstream/core";
+export type { OperationId } from "@wattstream/core";

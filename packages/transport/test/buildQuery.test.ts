@@ -1,3 +1,4 @@
+import { checkEnergyQuery } from "@wattstream/core";
 import { describe, expect, it } from "vitest";
 import { buildQuery, checkDeviceId, isInvalid, normalizeFields } from "../src/internal/buildQuery.js";
 import type { QueryRules } from "../src/internal/buildQuery.js";
@@ -55,6 +56,21 @@ describe("buildQuery", () => {
     // long: toTs defaults to from + 7 days, within the maximum at every granularity; fromTs (first entry) is unknown.
     expect(rule(buildQuery({ fromTs: 0 }, LONG))).toBe("ok");
     expect(rule(buildQuery({ toTs: now }, LONG))).toBe("ok");
+  });
+
+  it("refuses with core's rule and message (the simulator answers with the same)", () => {
+    const input = { fromTs: 1_800_000_000_000, toTs: 1_800_000_003_600 };
+    const core = checkEnergyQuery({ kind: "long", variant: "range" }, input);
+    expect(core.ok).toBe(false);
+    expect(buildQuery(input, LONG)).toEqual({
+      parameter: "fromTs",
+      rule: "timestamp",
+      reason: core.ok ? undefined : core.violation.message,
+    });
+    // The client's own strictness, on top of core's rules: what an operation does not take is refused, not ignored.
+    expect(rule(buildQuery({ timezone: "UTC" }, { window: "short" }))).toBe("no-granularity");
+    expect(rule(buildQuery({ convert: "kW" }, {}))).toBe("no-query");
+    expect(buildQuery({ fields: "pf" }, SHORT_POINT)).toBe("fields[energy]=%2Bpf"); // canonical spelling
   });
 
   it("normalises fields lists", () => {

@@ -85,9 +85,16 @@ describe("HTTP error codes", () => {
     expect(e.message).toContain("(+1 more)");
   });
 
-  it("422 UNPROCESSABLE_ENTITY for a timestamp the service rejects", async () => {
-    const e = await failure(client().promise.getShortEnergyData(dev(0), { fromTs: 40_000_000_000, toTs: 40_000_003_600 }));
+  it("422 UNPROCESSABLE_ENTITY for a window only the service can judge", async () => {
+    // Without fromTs, long energy starts at the device's first entry (~10 days of history here), which only the
+    // service knows: toTs = now makes the window longer than 7 days, refused by the service, not the client.
+    const e = await failure(client().promise.getLongEnergyData(dev(0), { toTs: now }));
     expect(e).toMatchObject({ _tag: "Unprocessable", status: 422, code: "UNPROCESSABLE_ENTITY" });
+  });
+
+  it("a timestamp the service rejects (after year 3000: milliseconds, likely) is refused before sending", async () => {
+    const e = await failure(client().promise.getShortEnergyData(dev(0), { fromTs: 40_000_000_000, toTs: 40_000_003_600 }));
+    expect(e).toMatchObject({ _tag: "InvalidRequest", rule: "timestamp", input: "fromTs" });
   });
 
   it("500 INTERNAL_SERVER_ERROR surfaces as ServerError without retries", async () => {

@@ -19,14 +19,8 @@ export interface DeviceView {
   readonly [key: string]: unknown;
 }
 
-/** When the device last spoke: `comms.lastHeardAt`, else `latestStatus` (api-facts: offline ≠ zero watts). */
-export const lastHeard = (d: DeviceView): number | undefined => d.comms?.lastHeardAt ?? d.latestStatus;
-
-/** A device is online while it was heard from within `offlineAfter` seconds. */
-export const isOnline = (d: DeviceView, now: number, offlineAfter = 600): boolean => {
-  const heard = lastHeard(d);
-  return heard !== undefined && now - heard <= offlineAfter;
-};
+// When the device last spoke and whether it is online (600 s) are core's rules, shared with rx's device$.
+export { isOnline, lastHeard } from "@wattstream/core";
 
 /** `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`, `never`. */
 export const ago = (ts: number | undefined, now: number): string => {

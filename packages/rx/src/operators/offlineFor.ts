@@ -1,3 +1,4 @@
+import { lastHeard } from "@wattstream/core";
 import { asyncScheduler, EMPTY, filter, map, Observable, switchMap, timer } from "rxjs";
 import { timerDelay } from "../internal/timerDelay.js";
 import type { OperatorFunction, SchedulerLike } from "rxjs";
@@ -36,7 +37,7 @@ export const offlineFor =
         .pipe(
           filter((u) => u.type === "snapshot"),
           switchMap((u): Observable<OfflineAlert> => {
-            const heard = u.device.comms?.lastHeardAt ?? u.device.latestStatus;
+            const heard = lastHeard(u.device);
             const deviceId = u.deviceId;
             const dueIn = heard === undefined ? 0 : heard * 1000 + durationMs - scheduler.now();
             if (dueIn > 0 && raised) {

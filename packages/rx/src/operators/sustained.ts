@@ -1,4 +1,4 @@
-import { asyncScheduler, filter, map, of, switchMap, timer } from "rxjs";
+import { asyncScheduler, defer, filter, map, of, switchMap, timer } from "rxjs";
 import type { OperatorFunction, SchedulerLike } from "rxjs";
 import { timerDelay } from "../internal/timerDelay.js";
 import type { Alert } from "./threshold.js";
@@ -16,14 +16,17 @@ import type { Alert } from "./threshold.js";
  */
 export const sustained =
   <A extends Pick<Alert<unknown>, "type">>(durationMs: number, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<A, A> =>
-  (source) => {
-    let open = false;
-    return source.pipe(
-      switchMap((alert) => (alert.type === "raised" ? timer(timerDelay(durationMs), scheduler).pipe(map(() => alert)) : of(alert))),
-      filter((alert) => {
-        if (alert.type === "raised" ? open : !open) return false;
-        open = alert.type === "raised";
-        return true;
-      }),
-    );
-  };
+  (source) =>
+    // `defer`: whether a raise is open is state of one subscription; kept per `pipe()`, a second subscriber
+    // would inherit the first one's open raise and never see its own `raised`.
+    defer(() => {
+      let open = false;
+      return source.pipe(
+        switchMap((alert) => (alert.type === "raised" ? timer(timerDelay(durationMs), scheduler).pipe(map(() => alert)) : of(alert))),
+        filter((alert) => {
+          if (alert.type === "raised" ? open : !open) return false;
+          open = alert.type === "raised";
+          return true;
+        }),
+      );
+    });
