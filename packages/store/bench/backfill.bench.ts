@@ -1,102 +1,220 @@
-// A back-fill from the simulator into PostgreSQL, as `wattstream sync --out postgres://…` does it: N devices × D days
-// of 5-minute long energy (default 100 × 30), devices fetched 8 at a time through transport's paced client
-// (`longEnergyRange`, 7-day windows), each 2,000 intervals written with the device's checkpoint in one
-// transaction. Reports wall time, intervals/s, requests/s as a share of the key's TPS (target ≥ 90 %) and 429s
-// (target 0). STORE_BACKFILL_DEVICES / STORE_BACKFILL_DAYS change the size.
+// A back-fill from the simulator into PostgreSQL, as `wattstream sync --out postgres://…` does it: N devices × D
+// days of 5-minute long energy (default 100 × 30) through transport's paced client, with store's `backfill`
+// pipeline (devices fetched FETCH at a time, each device's next 7-day request in flight while its previous batch
+// commits, WRITE transactions at once, one transaction per request's intervals with the device's checkpoint and
+// its channel rows, 1 to 6 per interval). The simulator runs in a child process, as a real API would.
+//
+// One run measures, in order:
+// 1. fetch only (client + simulator, no database): the named baseline, requests/s the client and server sustain;
+// 2. the back-fill into PostgreSQL: wall time, intervals/s, requests/s as a share of the key's TPS (target ≥ 90 %)
+//    and 429s (target 0), peak RSS;
+// 3. the database alone: how many intervals/s the writes sustained while busy, and the request rate that allows
+//    (that rate ÷ intervals per request), so a missed TPS target names its bottleneck with measured figures.
+// STORE_BACKFILL_DEVICES / STORE_BACKFILL_DAYS change the size; STORE_BACKFILL_FETCH / STORE_BACKFILL_WRITE the
+// concurrency.
+import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { Effect, Stream } from "effect";
-import { startSimulator } from "@wattstream/simulator";
-import type { Simulator } from "@wattstream/simulator";
 import { makeClient } from "@wattstream/transport";
-import type { PointLike } from "@wattstream/rx";
+import type { WattwatchersClient } from "@wattstream/transport";
+import type { ChannelLayout } from "@wattstream/rx";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import { startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import type { TestPostgres } from "../../../tools/postgres/testPostgres.ts";
-import { openStore } from "../src/index.ts";
-import type { StorableEvent, Store } from "../src/index.ts";
+import { backfill, openStore } from "../src/index.ts";
+import type { Store } from "../src/index.ts";
 
 const DEVICES = Number(process.env["STORE_BACKFILL_DEVICES"] ?? 100);
 const DAYS = Number(process.env["STORE_BACKFILL_DAYS"] ?? 30);
-const CONCURRENCY = 8;
-const BATCH = 2_000;
+const FETCH = Number(process.env["STORE_BACKFILL_FETCH"] ?? 16);
+const WRITE = Number(process.env["STORE_BACKFILL_WRITE"] ?? 2);
+
+interface Sim {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly baseUrl: string;
+  readonly demoKey: string;
+  readonly ids: ReadonlyArray<string>;
+  readonly lines: AsyncIterator<string>;
+}
 
 interface Ctx {
-  readonly sim: Simulator;
+  readonly sim: Sim;
   readonly pg: TestPostgres;
   readonly store: Store;
 }
 
+const startChild = async (): Promise<Sim> => {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "backfillSimulator.child.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@wattstream/source", file, String(DEVICES)], {
+    cwd: path.dirname(file),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  child.stderr.pipe(process.stderr);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done === true) throw new Error("the simulator child exited before listening");
+  const { baseUrl, demoKey, ids } = JSON.parse(first.value) as { baseUrl: string; demoKey: string; ids: Array<string> };
+  return { child, baseUrl, demoKey, ids, lines };
+};
+
+/** Stops the child; resolves with its peak RSS in MB. */
+const stopChild = async (sim: Sim): Promise<number> => {
+  sim.child.stdin.end();
+  const last = await sim.lines.next();
+  return last.done === true ? Number.NaN : (JSON.parse(last.value) as { maxRssMB: number }).maxRssMB;
+};
+
+/**
+ * One paced client (transport's defaults) for both phases, so one pacer knows the key's budget throughout (two
+ * clients on one key, one after the other, would each start with a full budget the server no longer has); it
+ * counts requests and 429s into the phase's `stats` and reads the key's TPS from the headers.
+ */
+const counted = (sim: Sim) => {
+  let stats = { requests: 0, throttled: 0, tps: Number.NaN };
+  const client: WattwatchersClient = makeClient({
+    apiKey: sim.demoKey,
+    baseUrl: sim.baseUrl,
+    fetch: async (input, init) => {
+      const s = stats;
+      s.requests++;
+      const response = await fetch(input, init);
+      if (response.status === 429) s.throttled++;
+      const limit = Number(response.headers.get("x-ratelimit-tpslimit"));
+      if (Number.isFinite(limit) && limit > 0) s.tps = limit;
+      return response;
+    },
+  });
+  return {
+    client,
+    phase: () => {
+      stats = { requests: 0, throttled: 0, tps: Number.NaN };
+      return stats;
+    },
+  };
+};
+
+const toTs = Math.floor(Date.now() / 1000 / 300) * 300 - 3600;
+const fromTs = toTs - DAYS * 86_400;
+const range = (client: WattwatchersClient, id: string) => client.longEnergyRange(id, { fromTs, toTs }, { granularity: "5m" });
+
 export default defineBench<Ctx>({
-  name: `store: back-fill ${DEVICES} devices × ${DAYS} days of 5-minute data from the simulator into PostgreSQL`,
+  name: `store: back-fill ${DEVICES} devices × ${DAYS} days of 5-minute data from the simulator (child process) into PostgreSQL`,
   setup: async () => {
-    // Real clock, default budgets: TPS = devices ÷ 3 (at least 5), as a key with this many devices would have.
-    const sim = await startSimulator({ clock: "real", devices: DEVICES });
+    const sim = await startChild();
     const pg = await startTestPostgres();
     const store = await openStore(await pg.createDatabase(`backfill_${process.pid}`));
     return { sim, pg, store };
   },
   teardown: async ({ sim, pg, store }) => {
     await store.close();
-    await sim.close();
+    if (sim.child.exitCode === null) await stopChild(sim);
     pg.stop();
   },
   metrics: async ({ sim, store }) => {
-    let requests = 0;
-    let throttled = 0;
-    let tpsLimit = Number.NaN;
-    const client = makeClient({
-      apiKey: sim.demoKey,
-      baseUrl: sim.baseUrl,
-      fetch: async (input, init) => {
-        requests++;
-        const response = await fetch(input, init);
-        if (response.status === 429) throttled++;
-        const limit = Number(response.headers.get("x-ratelimit-tpslimit"));
-        if (Number.isFinite(limit) && limit > 0) tpsLimit = limit;
-        return response;
-      },
-    });
-    const ids = sim.fleet.ids().slice(0, DEVICES);
-    const toTs = Math.floor(Date.now() / 1000 / 300) * 300 - 3600;
-    const fromTs = toTs - DAYS * 86_400;
-    let intervals = 0;
-    const started = performance.now();
-    const one = async (id: string): Promise<void> => {
-      const key = { deviceId: id, stream: "long" };
-      let buffer: Array<StorableEvent> = [];
-      let watermark = fromTs;
-      const flush = () => {
-        const events = buffer;
-        buffer = [];
-        return store.write(events, [[key, { watermark, seen: [], holes: [], lag: 0 }]]);
-      };
-      await Effect.runPromise(
-        Stream.runForEach(client.longEnergyRange(id, { fromTs, toTs }, { granularity: "5m" }), (p) => {
-          const point: PointLike = p;
-          buffer.push({ type: "interval", deviceId: id, stream: "long", point, channels: [] });
-          watermark = point.timestamp + 300;
-          intervals++;
-          return buffer.length >= BATCH ? Effect.promise(flush) : Effect.void;
-        }),
-      );
-      await flush();
-    };
-    const queue = [...ids];
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) await one(id);
+    const ids = sim.ids;
+    const rss = { peak: 0 };
+    const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage().rss)), 50);
+
+    // 1. Fetch only: the same requests, decoded and counted, nothing written.
+    const c = counted(sim);
+    const f = { client: c.client, stats: c.phase() };
+    let fetched = 0;
+    let started = performance.now();
+    await Effect.runPromise(
+      Effect.forEach(ids, (id) => Stream.runForEach(range(f.client, id), () => Effect.sync(() => void fetched++)), {
+        concurrency: FETCH,
+        discard: true,
       }),
     );
+    const fetchSeconds = (performance.now() - started) / 1000;
+    const fetchRps = f.stats.requests / fetchSeconds;
+
+    // 2. The back-fill. Each device's layout is read once, as the CLI does; those requests count too.
+    const b = { client: c.client, stats: c.phase() };
+    started = performance.now();
+    const layouts = new Map<string, ChannelLayout>();
+    await Effect.runPromise(
+      Effect.forEach(ids, (id) => b.client.getDevice(id).pipe(Effect.map((device) => void layouts.set(id, device.channels ?? []))), {
+        concurrency: FETCH,
+        discard: true,
+      }),
+    );
+    // The database's busy time: while at least one transaction is in flight (from commit hand-off to commit).
+    const store$ = store.effect;
+    let inFlight = 0;
+    let busySince = 0;
+    let busyMs = 0;
+    const timed: typeof store$ = {
+      ...store$,
+      write: (events, checkpoints) =>
+        Effect.acquireUseRelease(
+          Effect.sync(() => {
+            if (inFlight++ === 0) busySince = performance.now();
+          }),
+          () => store$.write(events, checkpoints),
+          () =>
+            Effect.sync(() => {
+              if (--inFlight === 0) busyMs += performance.now() - busySince;
+            }),
+        ),
+    };
+    const result = await Effect.runPromise(
+      backfill(
+        timed,
+        ids.map((id) => ({ deviceId: id, fromTs, toTs, points: range(b.client, id), channels: layouts.get(id) ?? [] })),
+        { fetchConcurrency: FETCH, writeConcurrency: WRITE },
+      ),
+    );
     const seconds = (performance.now() - started) / 1000;
-    const [stored] = await store.query<{ n: number | string }>("select count(*) as n from intervals");
-    const share = requests / seconds / tpsLimit;
+    clearInterval(sampler);
+    const peakRssMB = Math.max(rss.peak, process.memoryUsage().rss) / 2 ** 20;
+
+    const [stored] = await store.query<{ n: number | string; c: number | string; e: number | string }>(
+      "select (select count(*) from intervals) as n, (select count(*) from interval_channels) as c, (select sum(jsonb_array_length(point->'eReal')) from intervals) as e",
+    );
+    const [cps] = await store.query<{ n: number | string }>("select count(*) as n from checkpoints where watermark = $1", [toTs]);
+    const intervals = result.points;
+    const energyRequests = b.stats.requests - ids.length;
+    const perRequest = intervals / energyRequests;
+    const tps = b.stats.tps;
+    const share = b.stats.requests / seconds / tps;
+    const dbRate = intervals / (busyMs / 1000);
+    const dbBoundShare = dbRate / perRequest / tps;
+    const fetchBoundShare = fetchRps / f.stats.tps;
+    const bottleneck =
+      dbBoundShare < fetchBoundShare
+        ? `PostgreSQL writes: ${Math.round(dbRate)} intervals/s ÷ ${Math.round(perRequest)} per request = ${(dbRate / perRequest).toFixed(1)} req/s = ${(dbBoundShare * 100).toFixed(0)} % of TPS`
+        : `fetch (client + simulator): ${fetchRps.toFixed(1)} req/s = ${(fetchBoundShare * 100).toFixed(0)} % of TPS`;
+    const ok = share >= 0.9;
     return [
-      { metric: "wall time", value: seconds, unit: "s" },
-      { metric: "intervals written (rows in intervals)", value: Number(stored!.n), unit: "intervals", target: `= ${intervals} received`, ok: Number(stored!.n) === intervals },
-      { metric: "intervals per second", value: intervals / seconds, unit: "intervals/s" },
-      { metric: "requests", value: requests, unit: "requests" },
-      { metric: "requests per second", value: requests / seconds, unit: "req/s", baseline: tpsLimit },
-      { metric: "share of the key's TPS", value: share * 100, unit: "%", target: "≥ 90 %", ok: share >= 0.9 },
-      { metric: "429 responses", value: throttled, unit: "responses", target: "0", ok: throttled === 0 },
+      { metric: `fetch only (baseline): ${f.stats.requests} requests, ${fetched} intervals, no database`, value: fetchSeconds, unit: "s" },
+      { metric: "fetch only: intervals per second", value: fetched / fetchSeconds, unit: "intervals/s" },
+      { metric: "fetch only: requests per second", value: fetchRps, unit: "req/s", baseline: f.stats.tps },
+      { metric: "fetch only: share of the key's TPS", value: fetchBoundShare * 100, unit: "%" },
+      { metric: "fetch only: 429 responses", value: f.stats.throttled, unit: "responses", target: "0", ok: f.stats.throttled === 0 },
+      { metric: `back-fill: wall time (fetch ${FETCH} devices at once, ${WRITE} transactions at once)`, value: seconds, unit: "s" },
+      { metric: "back-fill: intervals stored (rows in intervals)", value: Number(stored!.n), unit: "intervals", target: `= ${intervals} received`, ok: Number(stored!.n) === intervals },
+      { metric: "back-fill: channel rows stored (1 to 6 per interval, as the device has)", value: Number(stored!.c), unit: "rows", target: `= ${Number(stored!.e)} channel values`, ok: Number(stored!.c) === Number(stored!.e) },
+      { metric: "back-fill: checkpoints at the window's end", value: Number(cps!.n), unit: "devices", target: `= ${ids.length}`, ok: Number(cps!.n) === ids.length },
+      { metric: "back-fill: intervals per second", value: intervals / seconds, unit: "intervals/s" },
+      { metric: "back-fill: rows per second (intervals + channel rows)", value: (Number(stored!.n) + Number(stored!.c)) / seconds, unit: "rows/s" },
+      { metric: `back-fill: requests (${energyRequests} energy, ${ids.length} device)`, value: b.stats.requests, unit: "requests" },
+      { metric: "back-fill: requests per second", value: b.stats.requests / seconds, unit: "req/s", baseline: tps },
+      {
+        metric: `back-fill: share of the key's TPS (bound by ${bottleneck})`,
+        value: share * 100,
+        unit: "%",
+        target: "≥ 90 %",
+        ok,
+      },
+      { metric: "back-fill: 429 responses", value: b.stats.throttled, unit: "responses", target: "0", ok: b.stats.throttled === 0 },
+      { metric: "back-fill: PostgreSQL busy (≥ 1 transaction in flight)", value: busyMs / 1000, unit: "s" },
+      { metric: "back-fill: PostgreSQL write rate while busy", value: dbRate, unit: "intervals/s" },
+      { metric: "back-fill: peak RSS of the bench process (client + pipeline + pg driver)", value: peakRssMB, unit: "MB" },
+      { metric: "simulator child: peak RSS", value: await stopChild(sim), unit: "MB" },
     ];
   },
 });

@@ -6,3 +6,5 @@ export { InvalidStoreUrlError, SchemaTooNewError, StoreUnavailableError, StoreWr
 export type { StoreError } from "./StoreError.js";
 export type { AnomalyEvent, StorableEvent, WriteResult } from "./StoreEvent.js";
 export { SCHEMA_VERSION } from "./internal/schema.js";
+export { backfill } from "./backfill.js";
+export type { BackfillDevice, BackfillOptions, BackfillResult } from "./backfill.js";

@@ -6,14 +6,15 @@
  */
 import { createHash } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { Effect } from "effect";
+import { Effect, Result } from "effect";
 import type { SqlClient } from "effect/sql/SqlClient";
-import type { SqlError } from "effect/sql/SqlError";
+import { SqlError, UnknownError } from "effect/sql/SqlError";
+import * as PgTypes from "@effect/sql-pg/PgTypes";
 import type { Fragment } from "effect/sql/Statement";
 import type { CheckpointKey, EnergyCheckpoint } from "@wattstream/rx";
 import type { Dialect } from "./schema.js";
 import { classify } from "./classify.js";
-import type { Batch, DeviceRow, IntervalRow } from "./classify.js";
+import type { Batch, ChannelRow, DeviceRow, IntervalRow } from "./classify.js";
 import type { StorableEvent, WriteResult } from "../StoreEvent.js";
 
 const isFlat = (v: object): boolean => {
@@ -69,20 +70,6 @@ const rowset = (sql: SqlClient, dialect: Dialect, rows: ReadonlyArray<object>, c
 const jsonText = (sql: SqlClient, dialect: Dialect, text: string): Fragment => (dialect === "postgres" ? sql`${text}::jsonb` : sql`${text}`);
 const jsonParam = (sql: SqlClient, dialect: Dialect, value: unknown): Fragment => jsonText(sql, dialect, JSON.stringify(value));
 
-/** Bind parameters per statement: @effect/sql-pg encodes their count as a 16-bit integer (at most 32767). */
-const MAX_PARAMS = 32_000;
-
-/** `($1, $2, …), (…)` for `rows` rows of `cols` parameters; column `jsonCol` cast to jsonb. */
-const values = (rows: number, cols: number, jsonCol = -1): string => {
-  const out: Array<string> = [];
-  let n = 0;
-  for (let r = 0; r < rows; r++) {
-    const row: Array<string> = [];
-    for (let c = 0; c < cols; c++) row.push(c === jsonCol ? `$${++n}::jsonb` : `$${++n}`);
-    out.push(`(${row.join(", ")})`);
-  }
-  return out.join(", ");
-};
 const CHANNEL_COLUMNS = "d text, s text, g int, t bigint, c int, i text, er float8, eq float8, ep float8, en float8";
 const KEY_COLUMNS = "d text, s text, g int, t bigint";
 
@@ -118,6 +105,66 @@ const sqliteInsert = (db: DatabaseSync, intervals: ReadonlyArray<IntervalRow>): 
   return inserted;
 };
 
+/** A typed one-dimensional array parameter (binary-encoded by @effect/sql-pg; `null` elements allowed). */
+const arrayParam = (values: ReadonlyArray<string | number | null>, oid: number): Effect.Effect<PgTypes.Parameter, SqlError> =>
+  Effect.suspend(() => {
+    const r = PgTypes.array(values, oid);
+    return Result.isSuccess(r)
+      ? Effect.succeed(r.success)
+      : Effect.fail(new SqlError({ reason: new UnknownError({ cause: r.failure, message: `array parameter: ${r.failure.message}` }) }));
+  });
+
+const INTERVALS_UNNEST = `insert into intervals (device_id, stream, granularity, ts, point)
+  select d, s, g, t::int8, p::jsonb from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) as r(d, s, g, t, p)
+  on conflict do nothing returning device_id, stream, granularity, ts`;
+const CHANNELS_UNNEST = `insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
+  select d, s, g, t::int8, c, i, er, eq, ep, en from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::int4[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::float8[]) as r(d, s, g, t, c, i, er, eq, ep, en)`;
+
+/**
+ * PostgreSQL's bulk path: one `insert … select from unnest(…)` per table, each column one binary-encoded array
+ * parameter, so a batch of any size is two statements with 5 and 10 parameters (no 32767-parameter split, no
+ * per-row placeholders to parse). Returns which intervals were new; channel rows are written only for those.
+ */
+const pgInsert = (sql: SqlClient, intervals: ReadonlyArray<IntervalRow>): Effect.Effect<Set<string>, SqlError> =>
+  Effect.gen(function* () {
+    const n = intervals.length;
+    const [d, s, g, t, p] = [new Array<string>(n), new Array<string>(n), new Array<number>(n), new Array<number>(n), new Array<string>(n)];
+    intervals.forEach((i, k) => {
+      d[k] = i.deviceId;
+      s[k] = i.stream;
+      g[k] = i.granularity;
+      t[k] = i.ts;
+      p[k] = i.json;
+    });
+    const rows = yield* sql.unsafe<{ device_id: string; stream: string; granularity: number; ts: number | string | bigint }>(INTERVALS_UNNEST, [
+      yield* arrayParam(d, PgTypes.OID.text),
+      yield* arrayParam(s, PgTypes.OID.text),
+      yield* arrayParam(g, PgTypes.OID.int4),
+      yield* arrayParam(t, PgTypes.OID.float8),
+      yield* arrayParam(p, PgTypes.OID.text),
+    ]);
+    const inserted = new Set<string>();
+    for (const r of rows) inserted.add(keyOf(r.device_id, r.stream, Number(r.granularity), Number(r.ts)));
+    const channels: Array<ChannelRow> = [];
+    for (const i of intervals) if (inserted.has(i.key)) for (const c of i.channels) channels.push(c);
+    if (channels.length > 0) {
+      const col = <K extends keyof ChannelRow>(k: K) => channels.map((c) => c[k]);
+      yield* sql.unsafe(CHANNELS_UNNEST, [
+        yield* arrayParam(col("d"), PgTypes.OID.text),
+        yield* arrayParam(col("s"), PgTypes.OID.text),
+        yield* arrayParam(col("g"), PgTypes.OID.int4),
+        yield* arrayParam(col("t"), PgTypes.OID.float8),
+        yield* arrayParam(col("c"), PgTypes.OID.int4),
+        yield* arrayParam(col("i"), PgTypes.OID.text),
+        yield* arrayParam(col("er"), PgTypes.OID.float8),
+        yield* arrayParam(col("eq"), PgTypes.OID.float8),
+        yield* arrayParam(col("ep"), PgTypes.OID.float8),
+        yield* arrayParam(col("en"), PgTypes.OID.float8),
+      ]);
+    }
+    return inserted;
+  });
+
 /** Writes `events` (and `checkpoints`, after the data they cover) in one transaction. */
 export const writeBatch = (
   driver: Driver,
@@ -142,26 +189,7 @@ export const writeBatch = (
         if (withDatabase !== undefined) {
           inserted = yield* withDatabase((db) => sqliteInsert(db, intervals));
         } else {
-          inserted = new Set();
-          // PostgreSQL's bulk path: multi-row VALUES, each statement within the driver's 32767 bind parameters.
-          for (let k = 0; k < intervals.length; k += MAX_PARAMS / 5) {
-            const part = intervals.slice(k, k + MAX_PARAMS / 5);
-            const rows = yield* sql.unsafe<{ device_id: string; stream: string; granularity: number; ts: number | string | bigint }>(
-              `insert into intervals (device_id, stream, granularity, ts, point) values ${values(part.length, 5, 4)}
-               on conflict do nothing returning device_id, stream, granularity, ts`,
-              part.flatMap((i) => [i.deviceId, i.stream, i.granularity, i.ts, i.json]),
-            );
-            for (const r of rows) inserted.add(keyOf(r.device_id, r.stream, Number(r.granularity), Number(r.ts)));
-          }
-          const channels = intervals.filter((i) => inserted.has(i.key)).flatMap((i) => i.channels);
-          for (let k = 0; k < channels.length; k += MAX_PARAMS / 10) {
-            const part = channels.slice(k, k + MAX_PARAMS / 10);
-            yield* sql.unsafe(
-              `insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
-               values ${values(part.length, 10)}`,
-              part.flatMap((c) => [c.d, c.s, c.g, c.t, c.c, c.i, c.er, c.eq, c.ep, c.en]),
-            );
-          }
+          inserted = yield* pgInsert(sql, intervals);
         }
         result.inserted = inserted.size;
         const revised: Array<IntervalRow> = [];

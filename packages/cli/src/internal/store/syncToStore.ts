@@ -1,8 +1,8 @@
-import { Effect, Stream } from "effect";
-import type { PointLike } from "@wattstream/rx";
+import { Effect } from "effect";
 import { parseDeviceId, timeWindow } from "@wattstream/core";
-import type { EnergyCheckpoint } from "@wattstream/rx";
-import type { Store, StorableEvent } from "@wattstream/store";
+import type { WattwatchersError } from "@wattstream/resilience";
+import { backfill } from "@wattstream/store";
+import type { BackfillDevice, Store } from "@wattstream/store";
 import { connect } from "../connect.js";
 import type { DeviceView } from "../deviceView.js";
 import { iso } from "../deviceView.js";
@@ -14,9 +14,6 @@ import { syncProgress } from "../sync/progress.js";
 import { UsageError } from "../UsageError.js";
 import { ExitCode } from "../../ExitCode.js";
 import { openStoreOrExplain } from "./openStoreOrExplain.js";
-
-/** Intervals written per transaction (with the checkpoint that covers them). */
-const BATCH = 2_000;
 
 /**
  * `wattstream sync ID... --from --to --out <store URL>`: long energy into the store, each batch in one transaction
@@ -42,50 +39,48 @@ export const syncToStore = async (ctx: CommandContext, ids: ReadonlyArray<string
     let interrupted = false;
     let total = 0;
     try {
-      for (const id of devices) {
-        const key = { deviceId: id, stream: "long" };
-        const saved = await store.checkpoints.load(key);
-        // The database's checkpoint: everything before its watermark is stored already.
-        const start = Math.max(window.fromTs, Math.min(window.toTs, saved?.watermark ?? window.fromTs));
-        if (saved !== undefined && start > window.fromTs) out.note(`${id}: resuming at ${iso(start)} from the database's checkpoint`);
-        const device = (await conn.client.promise.getDevice(id, { signal: interrupt.signal })) as unknown as DeviceView;
-        const channels = device.channels ?? [];
-        let points = 0;
-        progress.update(id, start - window.fromTs, 0);
-        if (start < window.toTs) {
-          let buffer: Array<StorableEvent> = [];
-          let watermark = start;
-          const flush = (): Promise<unknown> => {
-            const events = buffer;
-            buffer = [];
-            const checkpoint: EnergyCheckpoint = { watermark, seen: [], holes: [], lag: saved?.lag ?? 0 };
-            return store.write(events, [[key, checkpoint]]);
-          };
-          const run = Stream.runForEach(conn.client.longEnergyRange(id, { fromTs: start, toTs: window.toTs }, { granularity: "5m" }), (p) => {
-            const point: PointLike = p;
-            buffer.push({ type: "interval", deviceId: id, stream: "long", point, channels });
-            watermark = point.timestamp + (point.duration ?? 300);
-            points++;
-            progress.update(id, Math.min(window.toTs, watermark) - window.fromTs, points);
-            return buffer.length >= BATCH ? Effect.promise(flush) : Effect.void;
-          });
-          try {
-            await Effect.runPromise(run, { signal: interrupt.signal });
-          } catch (error) {
-            if (!interrupt.signal.aborted) throw error;
-            interrupted = true;
-          }
-          // What arrived is written, with a checkpoint at the last interval received (on Ctrl-C too).
-          if (!interrupted) watermark = window.toTs;
-          await flush();
-        }
-        total += points;
-        progress.deviceDone(id, points);
-        if (interrupted || interrupt.signal.aborted) {
-          interrupted = true;
-          break;
-        }
+      // Where each device resumes (the database's checkpoint: everything before its watermark is stored) and its
+      // channel layout, read before the back-fill starts.
+      const plan = await Promise.all(
+        devices.map(async (id) => {
+          const saved = await store.checkpoints.load({ deviceId: id, stream: "long" });
+          const start = Math.max(window.fromTs, Math.min(window.toTs, saved?.watermark ?? window.fromTs));
+          if (saved !== undefined && start > window.fromTs) out.note(`${id}: resuming at ${iso(start)} from the database's checkpoint`);
+          const device = (await conn.client.promise.getDevice(id, { signal: interrupt.signal })) as unknown as DeviceView;
+          progress.update(id, start - window.fromTs, 0);
+          return { id, start, lag: saved?.lag ?? 0, channels: device.channels ?? [] };
+        }),
+      );
+      for (const d of plan) if (d.start >= window.toTs) progress.deviceDone(d.id, 0);
+      const todo: Array<BackfillDevice<WattwatchersError>> = plan
+        .filter((d) => d.start < window.toTs)
+        .map((d) => ({
+          deviceId: d.id,
+          fromTs: d.start,
+          toTs: window.toTs,
+          lag: d.lag,
+          channels: d.channels,
+          points: conn.client.longEnergyRange(d.id, { fromTs: d.start, toTs: window.toTs }, { granularity: "5m" }),
+        }));
+      const written = new Map<string, number>();
+      // Store's pipeline: several devices fetched at once, each device's next request in flight while its
+      // previous batch commits with its checkpoint; on Ctrl-C what arrived is written with a checkpoint at the
+      // last interval received, and the same command resumes from there.
+      const run = backfill(store.effect, todo, {
+        onCommit: (id, watermark, points) => {
+          written.set(id, points);
+          progress.update(id, Math.min(window.toTs, watermark) - window.fromTs, points);
+          if (watermark >= window.toTs) progress.deviceDone(id, points);
+        },
+      });
+      try {
+        await Effect.runPromise(run, { signal: interrupt.signal });
+      } catch (error) {
+        if (!interrupt.signal.aborted) throw error;
+        interrupted = true;
       }
+      if (interrupt.signal.aborted) interrupted = true;
+      for (const n of written.values()) total += n;
     } finally {
       progress.stop();
     }
