@@ -60,6 +60,19 @@ const startChild = async (): Promise<Sim> => {
   return { child, baseUrl, demoKey, ids, lines };
 };
 
+/** The child's CPU time so far, ms. */
+const childCpuMs = async (sim: Sim): Promise<number> => {
+  sim.child.stdin.write("cpu\n");
+  const line = await sim.lines.next();
+  return line.done === true ? Number.NaN : (JSON.parse(line.value) as { cpuMs: number }).cpuMs;
+};
+
+/** This process's CPU time so far, ms. */
+const ownCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 /** Stops the child; resolves with its peak RSS in MB. */
 const stopChild = async (sim: Sim): Promise<number> => {
   sim.child.stdin.end();
@@ -122,6 +135,8 @@ export default defineBench<Ctx>({
     const c = counted(sim);
     const f = { client: c.client, stats: c.phase() };
     let fetched = 0;
+    let simCpu = await childCpuMs(sim);
+    let ownCpu = ownCpuMs();
     let started = performance.now();
     await Effect.runPromise(
       Effect.forEach(ids, (id) => Stream.runForEach(range(f.client, id), () => Effect.sync(() => void fetched++)), {
@@ -131,9 +146,12 @@ export default defineBench<Ctx>({
     );
     const fetchSeconds = (performance.now() - started) / 1000;
     const fetchRps = f.stats.requests / fetchSeconds;
+    const fetchCpu = { sim: (await childCpuMs(sim)) - simCpu, own: ownCpuMs() - ownCpu };
 
     // 2. The back-fill. Each device's layout is read once, as the CLI does; those requests count too.
     const b = { client: c.client, stats: c.phase() };
+    simCpu = await childCpuMs(sim);
+    ownCpu = ownCpuMs();
     started = performance.now();
     const layouts = new Map<string, ChannelLayout>();
     await Effect.runPromise(
@@ -169,6 +187,7 @@ export default defineBench<Ctx>({
       ),
     );
     const seconds = (performance.now() - started) / 1000;
+    const fillCpu = { sim: (await childCpuMs(sim)) - simCpu, own: ownCpuMs() - ownCpu };
     clearInterval(sampler);
     const peakRssMB = Math.max(rss.peak, process.memoryUsage().rss) / 2 ** 20;
 
@@ -194,6 +213,8 @@ export default defineBench<Ctx>({
       { metric: "fetch only: intervals per second", value: fetched / fetchSeconds, unit: "intervals/s" },
       { metric: "fetch only: requests per second", value: fetchRps, unit: "req/s", baseline: f.stats.tps },
       { metric: "fetch only: share of the key's TPS", value: fetchBoundShare * 100, unit: "%" },
+      { metric: "fetch only: CPU of the simulator child per 1,000 intervals", value: fetchCpu.sim / (fetched / 1000), unit: "ms" },
+      { metric: "fetch only: CPU of the client process per 1,000 intervals (fetch + decode)", value: fetchCpu.own / (fetched / 1000), unit: "ms" },
       { metric: "fetch only: 429 responses", value: f.stats.throttled, unit: "responses", target: "0", ok: f.stats.throttled === 0 },
       { metric: `back-fill: wall time (fetch ${FETCH} devices at once, ${WRITE} transactions at once)`, value: seconds, unit: "s" },
       { metric: "back-fill: intervals stored (rows in intervals)", value: Number(stored!.n), unit: "intervals", target: `= ${intervals} received`, ok: Number(stored!.n) === intervals },
@@ -211,6 +232,9 @@ export default defineBench<Ctx>({
         ok,
       },
       { metric: "back-fill: 429 responses", value: b.stats.throttled, unit: "responses", target: "0", ok: b.stats.throttled === 0 },
+      { metric: "back-fill: CPU of the simulator child per 1,000 intervals", value: fillCpu.sim / (intervals / 1000), unit: "ms" },
+      { metric: "back-fill: CPU of the bench process per 1,000 intervals (fetch + decode + pipeline + encode)", value: fillCpu.own / (intervals / 1000), unit: "ms" },
+      { metric: "back-fill: CPU of both per second of wall time (2 cores = 2000 ms)", value: (fillCpu.sim + fillCpu.own) / seconds, unit: "ms" },
       { metric: "back-fill: PostgreSQL busy (≥ 1 transaction in flight)", value: busyMs / 1000, unit: "s" },
       { metric: "back-fill: PostgreSQL write rate while busy", value: dbRate, unit: "intervals/s" },
       { metric: "back-fill: peak RSS of the bench process (client + pipeline + pg driver)", value: peakRssMB, unit: "MB" },

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { Effect } from "effect";
+import { Effect, Result } from "effect";
+import * as PgTypes from "@effect/sql-pg/PgTypes";
 import { lastValueFrom, Subject } from "rxjs";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import type { BenchDefinition } from "../../../tools/bench/defineBench.ts";
@@ -68,11 +69,13 @@ const placeholders = (dialect: "sqlite" | "postgres", rows: number, cols: number
 const SINK = "sink: store.sink() (idempotent upsert + checkpoint, one transaction)";
 const ROW = "plain: a prepared statement per row (one transaction)";
 const BULK = "bulk: multi-row INSERT per batch (one transaction)";
+const UNNEST = "bulk: INSERT … SELECT FROM unnest(column arrays) per batch (one transaction; PostgreSQL only)";
 const ROUNDS = Number(process.env["STORE_BENCH_ROUNDS"] ?? 25);
 
 const sinkNext = cursor("D900000000001");
 const rowNext = cursor("D900000000002");
 const bulkNext = cursor("D900000000003");
+const unnestNext = cursor("D900000000004");
 let checkpointAt = T0;
 const jsonCast = (dialect: "sqlite" | "postgres") => (c: number) => (dialect === "postgres" && c === 4 ? "::jsonb" : "");
 
@@ -141,6 +144,37 @@ const bulkTask = async ({ store, sqlite, dialect }: Ctx): Promise<void> => {
   );
 };
 
+/** A typed array parameter (binary-encoded by @effect/sql-pg). */
+const arrayOf = (values: ReadonlyArray<unknown>, oid: number): PgTypes.Parameter => {
+  const r = PgTypes.array(values, oid);
+  if (Result.isFailure(r)) throw r.failure;
+  return r.success;
+};
+
+/** PostgreSQL's other bulk path: each column one array parameter, rows from `unnest` (what the sink uses). */
+const unnestTask = async ({ store }: Ctx): Promise<void> => {
+  const { intervals, channels } = rowsOf(unnestNext());
+  const { text, int4, float8 } = PgTypes.OID;
+  const columns = <R extends ReadonlyArray<unknown>>(rows: ReadonlyArray<R>, oids: ReadonlyArray<number>) =>
+    oids.map((oid, c) => arrayOf(rows.map((r) => r[c]), oid));
+  const sql = store.effect.sql;
+  await Effect.runPromise(
+    sql.withTransaction(
+      Effect.gen(function* () {
+        yield* sql.unsafe(
+          "insert into intervals (device_id, stream, granularity, ts, point) select d, s, g, t::int8, p::jsonb from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) as r(d, s, g, t, p)",
+          columns(intervals, [text, text, int4, float8, text]),
+        );
+        yield* sql.unsafe(
+          INSERT_CHANNEL.replace(" values ", " ") +
+            "select d, s, g, t::int8, c, i, er, eq, ep, en from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::int4[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::float8[]) as r(d, s, g, t, c, i, er, eq, ep, en)",
+          columns(channels, [text, text, int4, float8, int4, text, float8, float8, float8, float8]),
+        );
+      }),
+    ),
+  );
+};
+
 export const storeBench = (dialect: "sqlite" | "postgres"): BenchDefinition<Ctx> =>
   defineBench<Ctx>({
     name: `store: intervals/s into ${dialect} (6 channels, batches of ${BATCH})`,
@@ -170,12 +204,18 @@ export const storeBench = (dialect: "sqlite" | "postgres"): BenchDefinition<Ctx>
       [SINK]: { batch: BATCH, fn: sinkTask },
       [ROW]: { batch: BATCH, fn: rowTask },
       [BULK]: { batch: BATCH, fn: bulkTask },
+      ...(dialect === "postgres" ? { [UNNEST]: { batch: BATCH, fn: unnestTask } } : {}),
     },
     metrics: async (ctx) => {
       // The machine is shared: tinybench runs one task after the other, so a change of load between tasks skews
       // their ratio. Here the three paths take turns, ROUNDS times, and each one's fastest round (the one least
       // disturbed by other processes) is compared.
-      const paths: ReadonlyArray<readonly [string, (c: Ctx) => Promise<void>]> = [[SINK, sinkTask], [ROW, rowTask], [BULK, bulkTask]];
+      const paths: ReadonlyArray<readonly [string, (c: Ctx) => Promise<void>]> = [
+        [SINK, sinkTask],
+        [ROW, rowTask],
+        [BULK, bulkTask],
+        ...(dialect === "postgres" ? [[UNNEST, unnestTask] as const] : []),
+      ];
       const times = new Map<string, Array<number>>(paths.map(([name]) => [name, []]));
       for (let round = 0; round < ROUNDS; round++)
         for (const [name, fn] of paths) {
@@ -188,13 +228,16 @@ export const storeBench = (dialect: "sqlite" | "postgres"): BenchDefinition<Ctx>
         return (BATCH / sorted[0]!) * 1000;
       };
       const [sink, row, bulk] = [rate(SINK), rate(ROW), rate(BULK)];
-      const best = Math.max(row, bulk);
+      const unnest = dialect === "postgres" ? rate(UNNEST) : 0;
+      const best = Math.max(row, bulk, unnest);
+      const bestName = best === row ? "statement per row" : best === bulk ? "multi-row INSERT" : "unnest arrays";
       return [
         { metric: `sink, fastest of ${ROUNDS} interleaved rounds`, value: sink, unit: "intervals/s" },
         { metric: "prepared statement per row, fastest round", value: row, unit: "intervals/s" },
         { metric: "multi-row INSERT, fastest round", value: bulk, unit: "intervals/s" },
+        ...(dialect === "postgres" ? [{ metric: "INSERT … SELECT FROM unnest(arrays), fastest round", value: unnest, unit: "intervals/s" }] : []),
         {
-          metric: `sink ÷ best plain path (${row > bulk ? "statement per row" : "multi-row INSERT"})`,
+          metric: `sink ÷ best plain path (${bestName})`,
           value: sink / best,
           unit: "×",
           target: "≥ 0.83 (within 1.2×)",

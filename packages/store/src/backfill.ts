@@ -49,8 +49,9 @@ export interface BackfillResult {
  * Back-fills long energy into the store as a pipeline: up to `fetchConcurrency` devices are fetched at once, and
  * while a device's batch commits (with its checkpoint, in one transaction) its next batch is already being
  * fetched; at most one batch per device waits, so memory stays bounded by `fetchConcurrency × 2 × batchSize`
- * intervals. On interruption the batches in flight commit, the rest is fetched again on resume from the
- * checkpoints, which are never ahead of the data.
+ * intervals. When interrupted or when a device's source fails, what arrived is written with a checkpoint at the
+ * last interval received before the back-fill ends; the rest is fetched again on resume from the checkpoints,
+ * which are never ahead of the data.
  *
  * @example
  * ```ts
@@ -115,8 +116,9 @@ export const backfill = <E>(
           points++;
           return buffer.length >= batchSize ? flush : Effect.void;
         }).pipe(
-          // Interrupted: what arrived is written, with a checkpoint at the last interval received.
-          Effect.onInterrupt(() => Effect.ignore(Effect.andThen(flush, () => (pending === undefined ? Effect.void : Fiber.join(pending))))),
+          // Interrupted, or the source failed: what arrived is written, with a checkpoint at the last interval
+          // received, before the back-fill ends (a write that fails here leaves it to be fetched again on resume).
+          Effect.onError(() => Effect.ignore(Effect.andThen(flush, () => (pending === undefined ? Effect.void : Fiber.join(pending))))),
         );
         watermark = Math.max(watermark, device.toTs);
         yield* flush;
