@@ -7,7 +7,6 @@ import { Effect, Stream } from "effect";
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { makeClient } from "@wattstream/transport";
-import type { PointLike } from "@wattstream/rx";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import { startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import type { TestPostgres } from "../../../tools/postgres/testPostgres.ts";
@@ -71,7 +70,7 @@ export default defineBench<Ctx>({
       };
       await Effect.runPromise(
         Stream.runForEach(client.longEnergyRange(id, { fromTs, toTs }, { granularity: "5m" }), (p) => {
-          const point: PointLike = p;
+          const point = p;
           buffer.push({ type: "interval", deviceId: id, stream: "long", point, channels: [] });
           watermark = point.timestamp + 300;
           intervals++;

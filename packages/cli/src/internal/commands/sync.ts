@@ -1,10 +1,10 @@
+import type { Device } from "@wattstream/core";
 import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { Effect, Stream } from "effect";
 import type { Granularity, TimeWindow } from "@wattstream/core";
 import { chunkWindow, granularitySeconds, requiresTimezone, timeWindow } from "@wattstream/core";
 import { isNoData } from "@wattstream/transport";
 import { connect } from "../connect.js";
-import type { DeviceView } from "../deviceView.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { formatError } from "../formatError.js";
@@ -74,8 +74,8 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
   let fd: number | undefined;
   try {
     // Channel layouts (CSV columns, api-facts: arrays are positional) and time zones, read once up front.
-    const records = new Map<string, DeviceView>();
-    for (const id of devices) records.set(id, (await conn.client.promise.getDevice(id, { signal: interrupt.signal })) as unknown as DeviceView);
+    const records = new Map<string, Device>();
+    for (const id of devices) records.set(id, await conn.client.promise.getDevice(id, { signal: interrupt.signal }));
     const zoneOf = (id: string): string | undefined => {
       if (!requiresTimezone(opts.granularity)) return undefined;
       const zone = opts.timezone ?? records.get(id)?.timezone;

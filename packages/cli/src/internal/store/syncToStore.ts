@@ -1,10 +1,8 @@
 import { Effect, Stream } from "effect";
-import type { PointLike } from "@wattstream/rx";
 import { parseDeviceId, timeWindow } from "@wattstream/core";
 import type { EnergyCheckpoint } from "@wattstream/rx";
 import type { Store, StorableEvent } from "@wattstream/store";
 import { connect } from "../connect.js";
-import type { DeviceView } from "../deviceView.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
@@ -48,7 +46,7 @@ export const syncToStore = async (ctx: CommandContext, ids: ReadonlyArray<string
         // The database's checkpoint: everything before its watermark is stored already.
         const start = Math.max(window.fromTs, Math.min(window.toTs, saved?.watermark ?? window.fromTs));
         if (saved !== undefined && start > window.fromTs) out.note(`${id}: resuming at ${iso(start)} from the database's checkpoint`);
-        const device = (await conn.client.promise.getDevice(id, { signal: interrupt.signal })) as unknown as DeviceView;
+        const device = await conn.client.promise.getDevice(id, { signal: interrupt.signal });
         const channels = device.channels ?? [];
         let points = 0;
         progress.update(id, start - window.fromTs, 0);
@@ -62,7 +60,7 @@ export const syncToStore = async (ctx: CommandContext, ids: ReadonlyArray<string
             return store.write(events, [[key, checkpoint]]);
           };
           const run = Stream.runForEach(conn.client.longEnergyRange(id, { fromTs: start, toTs: window.toTs }, { granularity: "5m" }), (p) => {
-            const point: PointLike = p;
+            const point = p;
             buffer.push({ type: "interval", deviceId: id, stream: "long", point, channels });
             watermark = point.timestamp + (point.duration ?? 300);
             points++;
