@@ -136,8 +136,9 @@ const makeDevice$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOp
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { device$ } from "@wattstream/rx";
- * device$(client, "D123456789012").subscribe((u) => {
+ * device$(client, parseDeviceId("D123456789012")).subscribe((u) => {
  *   if (u.type === "snapshot") for (const e of u.events) console.log(e.type, e);
  * });
  * ```
@@ -157,8 +158,9 @@ export const device$ = (client: DeviceClient, id: DeviceId, options: DeviceStrea
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { deviceEvents$ } from "@wattstream/rx";
- * deviceEvents$(client, "D123456789012").subscribe((e) => console.log(e.type));
+ * deviceEvents$(client, parseDeviceId("D123456789012")).subscribe((e) => console.log(e.type));
  * ```
  * @category streams
  */

@@ -484,8 +484,9 @@ const energy$ = <K extends EnergyStreamKind>(kind: K) => {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { shortEnergy$ } from "@wattstream/rx";
- * shortEnergy$(client, "D123456789012").subscribe((e) => {
+ * shortEnergy$(client, parseDeviceId("D123456789012")).subscribe((e) => {
  *   if (e.type === "interval") console.log(e.point.timestamp, e.point);
  * });
  * ```
@@ -503,8 +504,9 @@ export const shortEnergy$: (
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { longEnergy$ } from "@wattstream/rx";
- * longEnergy$(client, "D123456789012", { fromTs: 1_700_000_000 }).subscribe(console.log);
+ * longEnergy$(client, parseDeviceId("D123456789012"), { fromTs: 1_700_000_000 }).subscribe(console.log);
  * ```
  * @category streams
  */
@@ -519,8 +521,9 @@ export const longEnergy$: (
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { modbus$ } from "@wattstream/rx";
- * modbus$(client, "D123456789012").subscribe(console.log);
+ * modbus$(client, parseDeviceId("D123456789012")).subscribe(console.log);
  * ```
  * @category streams
  */

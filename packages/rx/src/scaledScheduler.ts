@@ -25,10 +25,11 @@ export interface ScaledSchedulerOptions {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { device$, scaledScheduler } from "@wattstream/rx";
  * const sim = await startSimulator({ clock: "real", speed: 60 });
  * const scheduler = scaledScheduler(60, { now: () => sim.clock.now() * 1000 });
- * device$(client, "D123456789012", { scheduler }).subscribe(console.log);
+ * device$(client, parseDeviceId("D123456789012"), { scheduler }).subscribe(console.log);
  * ```
  * @category constructors
  */

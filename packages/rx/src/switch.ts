@@ -40,8 +40,9 @@ export interface SwitchReading {
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { setSwitch, SwitchTimeout } from "@wattstream/rx";
- * setSwitch(client, "D123456789012_S1", "open", { timeout: 60_000 }).subscribe({
+ * setSwitch(client, parseSwitchId("D123456789012_S1"), "open", { timeout: 60_000 }).subscribe({
  *   error: (e) => {
  *     if (e instanceof SwitchTimeout) console.error(`still not ${e.requested} after ${e.timeoutMs} ms: read the device`);
  *   },
@@ -67,8 +68,9 @@ const asPosition = (u: unknown): SwitchState | undefined => (u === "open" || u =
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { readSwitch } from "@wattstream/rx";
- * const { state, pending } = readSwitch(device, "D123456789012_S1");
+ * const { state, pending } = readSwitch(device, parseSwitchId("D123456789012_S1"));
  * ```
  * @category models
  */
@@ -90,8 +92,9 @@ export const readSwitch = (device: Device, switchId: SwitchId): SwitchReading =>
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { switchState$ } from "@wattstream/rx";
- * switchState$(client, "D123456789012_S1").subscribe((s) => console.log(s.state, s.pending));
+ * switchState$(client, parseSwitchId("D123456789012_S1")).subscribe((s) => console.log(s.state, s.pending));
  * ```
  * @category streams
  */
@@ -131,8 +134,9 @@ export interface SwitchConfirmed {
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { setSwitch } from "@wattstream/rx";
- * setSwitch(client, "D123456789012_S1", "open", { timeout: 120_000 }).subscribe({
+ * setSwitch(client, parseSwitchId("D123456789012_S1"), "open", { timeout: 120_000 }).subscribe({
  *   next: () => console.log("switch is open"),
  *   error: (e) => console.error(e._tag),
  * });

@@ -101,5 +101,7 @@ describe("rx's types", () => {
     const _power = shortEnergy$(client, id).pipe(perChannel(), meanPower());
     expectTypeOf<Payload<typeof _power>>().toEqualTypeOf<PowerReadings>();
     expectTypeOf<PowerReadings["channels"][number]["id"]>().toEqualTypeOf<ChannelId>();
+    // Another field by name, still without a cast.
+    shortEnergy$(client, id).pipe(perChannel(), meanPower("eReactive"));
   });
 });

@@ -32,7 +32,7 @@ export interface PowerReadings {
  * ```
  * @category operators
  */
-export const meanPower = <K extends string>(field: K = "eReal" as K, fallbackDuration = 30): OperatorFunction<ChannelReadings<K>, PowerReadings> =>
+export const meanPower = <K extends string>(field?: K, fallbackDuration = 30): OperatorFunction<ChannelReadings<K>, PowerReadings> =>
   map((r) => {
     const duration = r.duration ?? fallbackDuration;
     return {
@@ -41,7 +41,9 @@ export const meanPower = <K extends string>(field: K = "eReal" as K, fallbackDur
       duration,
       revised: r.revised,
       channels: r.channels.map((c) => {
-        const joules = c.values[field];
+        // The field named (default `eReal`), read by name: a layout may lack it, then the power is unknown.
+        const values: { readonly [name: string]: number | undefined } = c.values;
+        const joules = values[field ?? "eReal"];
         return { id: c.id, label: c.label, watts: joules === undefined ? Number.NaN : meanPowerW(joules, duration) };
       }),
     };

@@ -26,8 +26,9 @@ export interface ChannelReadings<K extends string = string> {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { perChannel, shortEnergy$ } from "@wattstream/rx";
- * shortEnergy$(client, "D123456789012").pipe(perChannel()).subscribe((r) => {
+ * shortEnergy$(client, parseDeviceId("D123456789012")).pipe(perChannel()).subscribe((r) => {
  *   for (const c of r.channels) console.log(c.id, c.label, c.values.eReal);
  * });
  * ```
