@@ -3,6 +3,7 @@ import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } f
 import { Effect, Stream } from "effect";
 import type { Granularity, TimeWindow } from "@wattstream/core";
 import { chunkWindow, granularitySeconds, requiresTimezone, timeWindow } from "@wattstream/core";
+import { Unprocessable } from "@wattstream/resilience";
 import { isNoData } from "@wattstream/transport";
 import { connect } from "../connect.js";
 import { iso } from "../deviceView.js";
@@ -36,7 +37,7 @@ const SAVE_EVERY_MS = 250;
 /** A window as the user reads it. */
 const span = (w: TimeWindow): string => `${iso(w.fromTs)} – ${iso(w.toTs)}`;
 
-const isUnprocessable = (e: unknown): boolean => typeof e === "object" && e !== null && (e as { readonly _tag?: unknown })._tag === "Unprocessable";
+const isUnprocessable = (e: unknown): e is Unprocessable => e instanceof Unprocessable;
 
 /**
  * `wattstream sync ID... --from --to`: long energy over any window, chunked with core's `chunkWindow` (the

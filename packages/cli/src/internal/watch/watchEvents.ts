@@ -26,10 +26,10 @@ export interface WatchOptions {
   readonly store?: StoreSink;
 }
 
+/** `Tag: message`: a client failure or rx's `CheckpointCorrupt` by its tag, any other `Error` by its name. */
 const errorText = (error: unknown, secrets: ReadonlyArray<string>): string => {
-  const e = error as { readonly _tag?: unknown; readonly message?: unknown } | null;
-  const tag = typeof e?._tag === "string" ? e._tag : "Error";
-  return redact(`${tag}: ${typeof e?.message === "string" ? e.message : String(error)}`, secrets);
+  const tag = isWattwatchersError(error) || error instanceof CheckpointCorrupt ? error._tag : error instanceof Error ? error.name : "Error";
+  return redact(`${tag}: ${error instanceof Error ? error.message : String(error)}`, secrets);
 };
 
 /** A stream's status as a watch event; the key's device-list poller (rx's fleet-level status) is reported as `"*"`. */
