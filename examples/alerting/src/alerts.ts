@@ -1,7 +1,8 @@
 import { catchError, groupBy, map, merge, mergeMap, of } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
-import { device$, offlineFor, perChannel, rate, shortEnergy$, sustained, threshold } from "@wattstream/rx";
-import type { RxClient } from "@wattstream/rx";
+import type { ChannelId, DeviceId } from "@wattstream/core";
+import { device$, meanPower, offlineFor, perChannel, shortEnergy$, sustained, threshold } from "@wattstream/rx";
+import type { DeviceClient, EnergyClient } from "@wattstream/rx";
 import { classify, describeError, isWattwatchersError } from "@wattstream/resilience";
 
 /** Status read period: 288 reads per device-day, within the vendor's status budget. */
@@ -11,8 +12,8 @@ export const STATUS_EVERY_MS = 300_000;
 export interface AlertRecord {
   readonly kind: "offline" | "highPower" | "deviceLost";
   readonly type: "raised" | "cleared";
-  readonly deviceId: string;
-  readonly channelId?: string;
+  readonly deviceId: DeviceId;
+  readonly channelId?: ChannelId;
   readonly label?: string | undefined;
   /** Watts, for power alerts. */
   readonly watts?: number;
@@ -37,13 +38,13 @@ export interface AlertRules {
  * into watts. A device that fails fatally (e.g. it left the key) raises "deviceLost"; the others carry on.
  */
 export const alerts$ = (
-  client: Pick<RxClient, "getDevice" | "getShortEnergyData" | "getLatestShortEnergyData">,
-  ids: ReadonlyArray<string>,
+  client: DeviceClient & EnergyClient<"short">,
+  ids: ReadonlyArray<DeviceId>,
   rules: AlertRules,
   scheduler: SchedulerLike,
 ): Observable<AlertRecord> => {
   const at = (): number => scheduler.now() / 1000;
-  const perDevice = (deviceId: string): Observable<AlertRecord> => {
+  const perDevice = (deviceId: DeviceId): Observable<AlertRecord> => {
     // Status reads every 300 s: 288 per device-day, the vendor's status budget (api-facts: 288 + 2880 + 288).
     // `offlineFor` times the silence from `lastHeardAt` on its own timer, so the slower read does not delay the
     // alert; only its clearing waits for the next read.
@@ -53,7 +54,7 @@ export const alerts$ = (
     );
     const power = shortEnergy$(client, deviceId, { scheduler }).pipe(
       perChannel(),
-      rate(),
+      meanPower(),
       // Revisions of past intervals are not "now"; alert on fresh intervals only.
       mergeMap((reading) => (reading.revised ? [] : reading.channels)),
       groupBy((channel) => channel.id),

@@ -1,5 +1,6 @@
 // The alert pipeline against the simulator on its virtual clock (an rxjs VirtualTimeScheduler that is the
 // simulator's clock, advanced timer by timer while real HTTP completes in between).
+import type { DeviceId } from "@wattstream/core";
 import { VirtualTimeScheduler } from "rxjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeClient } from "@wattstream/transport";
@@ -13,7 +14,7 @@ let sim: Simulator;
 const seen: Array<AlertRecord> = [];
 let outageFrom = 0;
 let outageTo = 0;
-let ids: ReadonlyArray<string> = [];
+let ids: ReadonlyArray<DeviceId> = [];
 /** Paths of the requests sent, to count status reads. */
 const paths: Array<string> = [];
 const HOURS = 5;

@@ -1,15 +1,16 @@
 // The dashboard: @wattstream/rx streams over a @wattstream/transport client, rendered with plain DOM.
 import { device$, fleet$, pauseController, scaledScheduler, setSwitch, shortEnergy$ } from "@wattstream/rx";
-import type { DeviceUpdate, EnergyEvent, StatusEvent } from "@wattstream/rx";
-import { siteBalance } from "@wattstream/core";
-import type { Channel, Device } from "@wattstream/core";
+import type { DeviceUpdate, StreamStatus } from "@wattstream/rx";
+import { isDeviceId, siteBalance } from "@wattstream/core";
+import type { Channel, Device, DeviceId } from "@wattstream/core";
+import { describeError, isWattwatchersError } from "@wattstream/resilience";
 import { makeClient } from "@wattstream/transport";
 import { asyncScheduler, distinctUntilChanged, filter, map, Subscription } from "rxjs";
-import type { Observable, SchedulerLike } from "rxjs";
+import type { SchedulerLike } from "rxjs";
 import { apiNow, parseConfig } from "./config.js";
 import type { DashboardConfig } from "./config.js";
 import { emptySeries, toPowerPoint, upsertPoint } from "./powerSeries.js";
-import type { EnergyPointLike, PowerSeries } from "./powerSeries.js";
+import type { PowerSeries } from "./powerSeries.js";
 import { summarize } from "./statusSummary.js";
 import { el } from "./views/dom.js";
 import { FleetView } from "./views/FleetView.js";
@@ -19,23 +20,22 @@ import "./style.css";
 
 const SHORT_INTERVAL = 30;
 
-/** A message safe to show: transport errors name operation, method, path and status, never the key. */
+/**
+ * A message safe to show: client failures through resilience's `describeError` (operation, status and what to do,
+ * never the key); rx's own errors (`SwitchTimeout`, core's `InvalidIdError`) are `Error`s with a message.
+ */
 const describe = (error: unknown): string => {
-  if (error !== null && typeof error === "object") {
-    const e = error as { readonly _tag?: unknown; readonly message?: unknown };
-    const tag = typeof e._tag === "string" ? `${e._tag}: ` : "";
-    if (typeof e.message === "string" && e.message !== "") return `${tag}${e.message}`;
-    if (tag !== "") return tag.slice(0, -2);
-  }
+  if (isWattwatchersError(error)) return describeError(error);
+  if (error instanceof Error && error.message !== "") return `${error.name}: ${error.message}`;
   return "unexpected error";
 };
 
 const hasSwitches = (d: Device): boolean => (d.switches?.length ?? 0) > 0;
 
 const start = (config: DashboardConfig, mount: HTMLElement): void => {
-  // Retries belong to the streams: each poller backs off on its own and reports every failure as a status
-  // event, which the status line shows; a second retry layer under it would hide them and multiply attempts.
-  const client = makeClient({ apiKey: config.apiKey, baseUrl: config.baseUrl, retry: false });
+  // rx's polls ask the client for no retries themselves (each poller backs off on its own and reports every
+  // failure as a status event), while a switch write keeps the client's retry that reads back before re-sending.
+  const client = makeClient({ apiKey: config.apiKey, baseUrl: config.baseUrl });
   const scheduler: SchedulerLike = config.clock ? scaledScheduler(config.clock.speed, { now: apiNow(config.clock) }) : asyncScheduler;
 
   // Page Visibility → `active$`: a hidden tab stops every poller (timers and requests in flight); the energy
@@ -50,14 +50,14 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
   const deviceOptions = { every: config.deviceEvery, active$, scheduler };
 
   const statusLine = el("p", { className: "status", data: { testid: "status", health: "live" }, text: "connecting…" });
-  const statuses = new Map<string, StatusEvent>();
+  const statuses = new Map<string, StreamStatus>();
   const renderStatus = (): void => {
     const { health, text } = summarize(statuses, visibility.paused);
     statusLine.dataset["health"] = health;
     statusLine.textContent = text;
   };
-  const noteStatus = (stream: string, e: StatusEvent): void => {
-    statuses.set(`${stream}:${e.deviceId}`, e);
+  const noteStatus = (stream: string, e: StreamStatus & { readonly deviceId?: DeviceId }): void => {
+    statuses.set(`${stream}:${e.deviceId ?? "*"}`, e);
     renderStatus();
   };
 
@@ -73,9 +73,9 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
     );
   });
   let panel = new Subscription();
-  let selected: string | undefined;
+  let selected: DeviceId | undefined;
 
-  const select = (id: string): void => {
+  const select = (id: DeviceId): void => {
     if (id === selected) return;
     selected = id;
     fleetView.select(id);
@@ -89,7 +89,7 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
     chart.setNote("waiting for data…");
     mount.dataset["selected"] = id;
 
-    const updates$ = device$<Device>(client, id, deviceOptions);
+    const updates$ = device$(client, id, deviceOptions);
     const snapshots$ = updates$.pipe(filter((u) => u.type === "snapshot"));
     // The chart's labels follow the device record; with structural sharing an unchanged layout is the same array.
     const layout$ = snapshots$.pipe(
@@ -107,7 +107,7 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
 
     const fromTs = Math.floor(scheduler.now() / 1000 / SHORT_INTERVAL) * SHORT_INTERVAL - config.historyMinutes * 60;
     let series: PowerSeries = emptySeries((config.historyMinutes * 60) / SHORT_INTERVAL + 120);
-    const energy$: Observable<EnergyEvent> = shortEnergy$(client, id, { fromTs, layout$, active$, scheduler });
+    const energy$ = shortEnergy$(client, id, { fromTs, layout$, active$, scheduler });
     panel.add(
       energy$.subscribe({
         next: (e) => {
@@ -115,7 +115,7 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
           if (e.type === "gap") return chart.setNote(`no data from ${new Date(e.fromTs * 1000).toISOString()} to ${new Date(e.toTs * 1000).toISOString()}`);
           // Anomalies (points rx refused) and checkpoint resets are not data to chart.
           if (e.type !== "interval" && e.type !== "revised") return;
-          series = upsertPoint(series, toPowerPoint(e.point as EnergyPointLike, SHORT_INTERVAL));
+          series = upsertPoint(series, toPowerPoint(e.point, SHORT_INTERVAL));
           chart.setSeries(series);
           const last = series.points[series.points.length - 1];
           // Energy arrays are positional: watts[k] belongs to channels[k]; a layout that does not fit shows nothing.
@@ -131,10 +131,11 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
   const fleetView = new FleetView(select);
   // First choice: the configured device, else the first switching device in fleet order (decided once every
   // device before it has answered, so the choice does not depend on which reply came first).
-  const switching = new Map<string, boolean>();
+  const switching = new Map<DeviceId, boolean>();
   const autoSelect = (): void => {
     if (config.select !== undefined) {
-      if (switching.has(config.select)) select(config.select);
+      const wanted = config.select;
+      if (isDeviceId(wanted) && switching.has(wanted)) select(wanted);
       return;
     }
     for (const id of fleetView.ids()) {
@@ -143,11 +144,11 @@ const start = (config: DashboardConfig, mount: HTMLElement): void => {
       if (can) return select(id);
     }
   };
-  const rows = new Map<string, Subscription>();
-  const watchDevice = (id: string): void => {
+  const rows = new Map<DeviceId, Subscription>();
+  const watchDevice = (id: DeviceId): void => {
     fleetView.add(id);
-    const sub = device$<Device>(client, id, deviceOptions).subscribe({
-      next: (u: DeviceUpdate<Device>) => {
+    const sub = device$(client, id, deviceOptions).subscribe({
+      next: (u: DeviceUpdate) => {
         if (u.type === "status") return noteStatus("device", u);
         fleetView.update(u);
         switching.set(id, hasSwitches(u.device));

@@ -1,4 +1,5 @@
 import { meanPowerW } from "@wattstream/core";
+import type { ShortEnergyPoint } from "@wattstream/core";
 
 /**
  * The chart's data: mean power per channel for each short-energy interval, kept in timestamp order, newest
@@ -22,18 +23,11 @@ export interface PowerSeries {
 /** An empty series that keeps at most `capacity` intervals. */
 export const emptySeries = (capacity: number): PowerSeries => ({ points: [], capacity });
 
-/** The fields of a raw short-energy point the chart reads (joules per interval, as the API sends them). */
-export interface EnergyPointLike {
-  readonly timestamp: number;
-  readonly duration?: number;
-  readonly eReal?: ReadonlyArray<number>;
-}
-
 /**
  * Mean power of each channel over the interval: energy in joules divided by the interval's seconds (raw energy
  * values are joules per interval, api-facts: `convert[energy]`). A point without `duration` uses `fallback`.
  */
-export const toPowerPoint = (point: EnergyPointLike, fallback: number): PowerPoint => {
+export const toPowerPoint = (point: ShortEnergyPoint, fallback: number): PowerPoint => {
   const duration = point.duration !== undefined && point.duration > 0 ? point.duration : fallback;
   return { timestamp: point.timestamp, duration, watts: (point.eReal ?? []).map((j) => meanPowerW(j, duration)) };
 };

@@ -1,5 +1,6 @@
-import { classify, isWattwatchersError } from "@wattstream/resilience";
-import type { StatusEvent } from "@wattstream/rx";
+import { classify } from "@wattstream/resilience";
+import type { WattwatchersError } from "@wattstream/resilience";
+import type { StreamStatus } from "@wattstream/rx";
 
 /** What the status line says, worst first. */
 export type Health = "paused" | "rateLimited" | "degraded" | "retrying" | "live";
@@ -9,13 +10,13 @@ export interface StatusSummary {
   readonly text: string;
 }
 
-const rank: Record<StatusEvent["status"], number> = { ok: 0, retrying: 1, degraded: 2, rateLimited: 3 };
+const rank: Record<StreamStatus["status"], number> = { ok: 0, retrying: 1, degraded: 2, rateLimited: 3 };
 
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 
 /** Which budget a 429 hit, from resilience's classification (never by reading the error's fields). */
-const limitOf = (error: unknown): string => {
-  if (!isWattwatchersError(error)) return "";
+const limitOf = (error: WattwatchersError | undefined): string => {
+  if (error === undefined) return "";
   const c = classify(error);
   if (c.kind !== "rateLimited") return "";
   return c.scope === "tpd" ? " (daily budget spent)" : c.scope === "edge" ? " (platform throttling)" : "";
@@ -25,9 +26,9 @@ const limitOf = (error: unknown): string => {
  * Sums up the latest status of every stream: the worst one wins; a hidden tab pauses everything. Times are on
  * the streams' scheduler clock (the API's clock), shown in UTC.
  */
-export const summarize = (latest: ReadonlyMap<string, StatusEvent>, paused: boolean): StatusSummary => {
+export const summarize = (latest: ReadonlyMap<string, StreamStatus>, paused: boolean): StatusSummary => {
   if (paused) return { health: "paused", text: "paused: tab hidden, polling stopped" };
-  let worst: StatusEvent | undefined;
+  let worst: StreamStatus | undefined;
   let troubled = 0;
   for (const e of latest.values()) {
     if (e.status !== "ok") troubled++;

@@ -1,11 +1,11 @@
-import type { StatusEvent } from "@wattstream/rx";
+import type { StreamStatus } from "@wattstream/rx";
 import { describe, expect, it } from "vitest";
 import { RateLimited } from "@wattstream/resilience";
 import { summarize } from "../src/statusSummary.ts";
 
-const ev = (deviceId: string, status: StatusEvent["status"], extra: Partial<StatusEvent> = {}): StatusEvent => ({
+// The map's key names the stream; the status itself is the same for a device's and the fleet's stream.
+const ev = (_stream: string, status: StreamStatus["status"], extra: Partial<StreamStatus> = {}): StreamStatus => ({
   type: "status",
-  deviceId,
   status,
   ...extra,
 });

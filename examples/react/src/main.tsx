@@ -3,7 +3,7 @@
 // URL fragment (`#baseUrl=…&apiKey=…`), which the browser never sends to a server; in production, point `baseUrl`
 // at a same-origin proxy that adds the key (rx's README, "Use in the browser").
 import { meanPowerW, siteBalance } from "@wattstream/core";
-import type { SiteBalance } from "@wattstream/core";
+import type { DeviceId, ShortEnergyPoint, SiteBalance } from "@wattstream/core";
 import { fleet$, shortEnergy$ } from "@wattstream/rx";
 import type { EnergyEvent, FleetChange, FleetUpdate } from "@wattstream/rx";
 import { makeClient } from "@wattstream/transport";
@@ -28,21 +28,19 @@ interface Latest {
 }
 
 /** The device's site balance over each new interval. */
-const Balance = ({ client, id }: { readonly client: WattwatchersClient; readonly id: string }) => {
+const Balance = ({ client, id }: { readonly client: WattwatchersClient; readonly id: DeviceId }) => {
   const latest$ = useMemo(
     () =>
       // From five minutes back, so the latest interval shows at once rather than when the next one is due.
       shortEnergy$(client, id, { fromTs: Math.floor(Date.now() / 1000) - 300 }).pipe(
-        filter((e): e is Extract<EnergyEvent, { readonly type: "interval" | "revised" }> => e.type === "interval" || e.type === "revised"),
+        filter((e): e is Extract<EnergyEvent<ShortEnergyPoint>, { readonly type: "interval" | "revised" }> => e.type === "interval" || e.type === "revised"),
         map((e): Latest => {
-          const point = e.point as { readonly timestamp: number; readonly duration?: number; readonly eReal?: ReadonlyArray<number> };
+          const point = e.point;
           const seconds = point.duration ?? 30;
           const balance = siteBalance(
             e.channels.map((c, k) => {
               const joules = point.eReal?.[k];
-              // rx's layout is open (any device-like record): a category is a number or absent.
-              const categoryId = typeof c.categoryId === "number" ? c.categoryId : undefined;
-              return { categoryId, value: joules === undefined ? undefined : meanPowerW(joules, seconds) };
+              return { categoryId: c.categoryId, value: joules === undefined ? undefined : meanPowerW(joules, seconds) };
             }),
           );
           return { timestamp: point.timestamp, balance };

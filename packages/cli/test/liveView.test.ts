@@ -1,14 +1,14 @@
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { makeOutput } from "../src/internal/Output.js";
-import { siteBalance } from "@wattstream/core";
+import { parseDeviceId, parseSwitchId, siteBalance } from "@wattstream/core";
 import { liveView } from "../src/internal/watch/liveView.js";
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 // eslint-disable-next-line no-control-regex
 const CURSOR_UP = /\u001b\[\d+A\r/;
-const D = "D123456789012";
+const D = parseDeviceId("D123456789012");
 
 /** A live view drawing into a captured stream; `close()` draws the final frame synchronously. */
 const view = (columns = 200) => {
@@ -47,7 +47,7 @@ describe("liveView switches", () => {
     const { live, lastFrame } = view();
     live.push(device(undefined));
     live.push({ type: "pendingSet", deviceId: D, path: `/switches/${D}_S1/pending/state`, value: "closed" });
-    live.push({ type: "switchChanged", deviceId: D, switchId: `${D}_S1`, field: "state", path: `/switches/${D}_S1/state`, from: "open", to: "closed" });
+    live.push({ type: "switchChanged", deviceId: D, switchId: parseSwitchId(`${D}_S1`), field: "state", path: `/switches/${D}_S1/state`, from: "open", to: "closed" });
     live.push({ type: "pendingApplied", deviceId: D, path: `/switches/${D}_S1/pending/state`, value: "closed", applied: true });
     const frame = lastFrame();
     const row = frame.split("\n").find((l) => l.startsWith(`│ ${D}`));

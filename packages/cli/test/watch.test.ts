@@ -122,8 +122,9 @@ describe("wattstream watch", () => {
 
   it("reports a failing device as a status event and recovers, without ending the stream", async () => {
     const id = sim.fleet.ids()[0]!;
-    // One more 500 than the client's own retries absorb (1 + 5 attempts), so rx sees one failed poll.
-    sim.faults.add({ kind: "error500", operation: "getDevice", device: id, times: 6 });
+    // One 500: rx's polls pass `retry: false`, so nothing retries underneath and rx sees the failed poll at once
+    // (before, the client's own retries absorbed five and rx only saw the sixth).
+    sim.faults.add({ kind: "error500", operation: "getDevice", device: id, times: 1 });
     const run = start(["watch", id, "--json", "--energy", "none", "--every", "0.3", ...api()]);
     await run.waitFor(({ stdout }) => events(stdout).some((e) => e["type"] === "device"), "the device after recovery");
     const seen = events(run.stdout());

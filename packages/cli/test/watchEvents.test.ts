@@ -1,19 +1,27 @@
 import { Effect } from "effect";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import type { RxClient } from "@wattstream/rx";
+import { parseChannelId, parseDeviceId } from "@wattstream/core";
+import type { ShortEnergyPoint } from "@wattstream/core";
+import type { EnergyEvent } from "@wattstream/rx";
 import { Forbidden } from "@wattstream/resilience";
 import type { WatchEvent } from "../src/internal/watch/WatchEvent.js";
 import { intervalEvent, watchEvents$ } from "../src/internal/watch/watchEvents.js";
+import type { WatchClient } from "../src/internal/watch/watchEvents.js";
 
 const tagged = (_tag: "Forbidden") => new Forbidden({ operation: "getDevice", method: "GET", path: "/devices/{id}", status: 403 });
 
 const channels = [
-  { id: "D123456789012_C1", label: "Grid", categoryId: 1 },
-  { id: "D123456789012_C2", label: "Solar", categoryId: 5 },
+  { id: parseChannelId("D123456789012_C1"), label: "Grid", categoryId: 1 },
+  { id: parseChannelId("D123456789012_C2"), label: "Solar", categoryId: 5 },
 ];
-const interval = (point: Record<string, unknown>) =>
-  ({ type: "interval", deviceId: "D123456789012", stream: "short", point: { timestamp: 1_700_000_000, ...point }, channels }) as const;
+const interval = (point: Omit<ShortEnergyPoint, "timestamp">): EnergyEvent<ShortEnergyPoint> & { readonly type: "interval" } => ({
+  type: "interval",
+  deviceId: parseDeviceId("D123456789012"),
+  stream: "short",
+  point: { timestamp: 1_700_000_000, ...point },
+  channels,
+});
 
 describe("intervalEvent", () => {
   it("pairs eReal with the channel layout and turns joules into mean watts over the point's duration", () => {
@@ -49,9 +57,9 @@ describe("intervalEvent", () => {
 });
 
 describe("watchEvents$: one device's bad data degrades that device only", () => {
-  const A = "D123456789012";
-  const B = "E123456789012";
-  const C = "F123456789012";
+  const A = parseDeviceId("D123456789012");
+  const B = parseDeviceId("E123456789012");
+  const C = parseDeviceId("F123456789012");
   /** A fleet of three on a virtual clock: B's energy answer carries a point with duration 0; C's device read is refused (403). */
   const fleet = (ts: TestScheduler) => {
     const now = () => ts.now() / 1000;
@@ -67,7 +75,8 @@ describe("watchEvents$: one device's bad data degrades that device only", () => 
           return out;
         }),
       getLatestShortEnergyData: () => Effect.sync(() => ({ timestamp: Math.floor((now() - 33) / 30) * 30 })),
-    } as unknown as RxClient;
+      // A hand-written fake: the real operations are generic over their options, which a fake cannot spell.
+    } as unknown as WatchClient;
   };
 
   it("following the fleet: a refused device is `failed`, an anomalous point is `anomaly`, the others keep streaming", () => {

@@ -5,7 +5,7 @@ import { create } from "jsondiffpatch";
 import microdiff from "microdiff";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import { diffDevice } from "../src/index.ts";
-import { makeDevice } from "../test/fixtures/device.ts";
+import { asDevice, makeDevice } from "../test/fixtures/device.ts";
 
 const BATCH = 100;
 const prev = makeDevice();
@@ -13,6 +13,9 @@ const next = makeDevice();
 next.comms.lastHeardAt += 30;
 next.switches[1]!["state"] = "open";
 const same = makeDevice(); // equal values, other objects: a full walk that finds nothing
+const prevDevice = asDevice(prev);
+const nextDevice = asDevice(next);
+const sameDevice = asDevice(same);
 const jdp = create({ objectHash: (o: object, i?: number) => (o as { id?: string }).id ?? String(i) });
 
 export default defineBench({
@@ -36,13 +39,13 @@ export default defineBench({
     "diffDevice (keyed, typed events, structural sharing)": {
       batch: BATCH,
       fn: () => {
-        for (let i = 0; i < BATCH; i++) diffDevice(prev, next);
+        for (let i = 0; i < BATCH; i++) diffDevice(prevDevice, nextDevice);
       },
     },
     "diffDevice, nothing changed": {
       batch: BATCH,
       fn: () => {
-        for (let i = 0; i < BATCH; i++) diffDevice(prev, same);
+        for (let i = 0; i < BATCH; i++) diffDevice(prevDevice, sameDevice);
       },
     },
   },

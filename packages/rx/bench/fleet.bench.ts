@@ -10,7 +10,9 @@ import type { Subscription } from "rxjs";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import type { BenchMetric } from "../../../tools/bench/defineBench.ts";
 import { device$ } from "../src/index.ts";
-import type { DeviceLike } from "../src/index.ts";
+import { parseDeviceId } from "@wattstream/core";
+import type { Device } from "@wattstream/core";
+import { fakeClient } from "../test/helpers.ts";
 import { startHarness } from "../test/simHarness.ts";
 
 const DEVICES = Number(process.env["RX_BENCH_DEVICES"] ?? 2_000);
@@ -34,17 +36,17 @@ const cpuMs = (): number => {
  * one poll round; CPU per poll on real timers (asyncScheduler, polling every 2 s for 3 rounds), because a
  * virtual-time scheduler re-sorts its queue on every timer and would dominate the figure at this size.
  */
-const inMemory = async (records: ReadonlyArray<DeviceLike>) => {
+const inMemory = async (records: ReadonlyArray<Device>) => {
   let polls = 0;
-  const client = {
+  const client = fakeClient({
     getDevice: (id: string) =>
       Effect.sync(() => {
         polls++;
         const r = records[Number(id.slice(1)) % records.length]!;
         return { ...structuredClone(r), id, comms: { ...r.comms, lastHeardAt: polls } };
       }),
-  };
-  const ids = Array.from({ length: DEVICES }, (_, i) => `D${String(i).padStart(12, "0")}`);
+  });
+  const ids = Array.from({ length: DEVICES }, (_, i) => parseDeviceId(`D${String(i).padStart(12, "0")}`));
   const heap0 = heapUsed();
   const virtual = new VirtualTimeScheduler();
   let subs: Array<Subscription> = ids.map((id) => device$(client, id, { scheduler: virtual, every: EVERY, maxEvery: EVERY }).subscribe());
@@ -89,7 +91,7 @@ export default defineBench({
       const seconds = (performance.now() - wall0) / 1000;
       const eventsPerSecond = (events - firstRound) / seconds;
       for (const s of subs) s.unsubscribe();
-      const records = ids.slice(0, 50).map((id) => h.sim.fleet.get(id) as DeviceLike);
+      const records = ids.slice(0, 50).map((id) => h.sim.fleet.get(id) as Device);
       const rxOnly = await inMemory(records);
       return [
         {

@@ -114,9 +114,10 @@ export interface CheckpointKey {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { memoryCheckpointStore, shortEnergy$ } from "@wattstream/rx";
  * const checkpoints = memoryCheckpointStore();
- * shortEnergy$(client, "D123456789012", { checkpoints }).subscribe(console.log);
+ * shortEnergy$(client, parseDeviceId("D123456789012"), { checkpoints }).subscribe(console.log);
  * ```
  * @category services
  */

@@ -1,15 +1,17 @@
 // "Is this device online" is core's rule, shared with the CLI.
 import { isOnline, OFFLINE_AFTER_SECONDS } from "@wattstream/core";
+import type { Device, DeviceId } from "@wattstream/core";
+import { isWattwatchersError } from "@wattstream/resilience";
+import type { WattwatchersClient } from "@wattstream/transport";
 import { asyncScheduler, catchError, defer, map, mergeMap, of, share, startWith, tap, throwError } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
 import { diffDevice } from "./diffDevice.js";
-import type { DeviceEvent, DeviceLike } from "./diffDevice.js";
+import type { DeviceEvent } from "./diffDevice.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
 import { keyPart, sharedBy } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
-import type { RxClient } from "./RxClient.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
 /**
@@ -18,18 +20,21 @@ import type { StatusEvent } from "./StatusEvent.js";
  *
  * @category models
  */
-export interface DeviceSnapshot<D extends DeviceLike = DeviceLike> {
+export interface DeviceSnapshot {
   readonly type: "snapshot";
-  readonly deviceId: string;
-  readonly device: D;
-  readonly previous: D | undefined;
+  readonly deviceId: DeviceId;
+  readonly device: Device;
+  readonly previous: Device | undefined;
   readonly events: ReadonlyArray<DeviceEvent>;
   /** Whether `comms.lastHeardAt` is within `offlineAfter` of the scheduler's clock. */
   readonly online: boolean;
 }
 
 /** What {@link device$} emits. @category models */
-export type DeviceUpdate<D extends DeviceLike = DeviceLike> = DeviceSnapshot<D> | StatusEvent;
+export type DeviceUpdate = DeviceSnapshot | StatusEvent;
+
+/** The client operation the device streams call: transport's `WattwatchersClient`, narrowed with `Pick`. @category services */
+export type DeviceClient = Pick<WattwatchersClient, "getDevice">;
 
 /** Options of {@link device$}. @category models */
 export interface DeviceStreamOptions {
@@ -50,30 +55,27 @@ export interface DeviceStreamOptions {
 const nonEmpty = (u: unknown): boolean => u !== undefined && u !== null && typeof u === "object" && Object.keys(u).length > 0;
 
 /** A write is converging: the device's own `pending`, or a switch's or channel's. */
-const hasPending = (d: DeviceLike): boolean =>
+const hasPending = (d: Device): boolean =>
   nonEmpty(d.pending) || (d.switches?.some((s) => nonEmpty(s.pending)) ?? false) || (d.channels?.some((c) => nonEmpty(c["pending"])) ?? false);
 
-const makeDevice$ = <D extends DeviceLike>(
-  client: Pick<RxClient, "getDevice">,
-  id: string,
-  options: DeviceStreamOptions,
-): Observable<DeviceUpdate<D>> => {
+const makeDevice$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOptions): Observable<DeviceUpdate> => {
   const scheduler = options.scheduler ?? asyncScheduler;
   const every = options.every ?? 300_000;
   const pendingEvery = options.pendingEvery ?? 15_000;
   const maxEvery = Math.max(every, options.maxEvery ?? 600_000);
   const offlineAfter = options.offlineAfter ?? OFFLINE_AFTER_SECONDS;
-  let latest: DeviceSnapshot<D> | undefined;
+  let latest: DeviceSnapshot | undefined;
   const connection = defer(() => {
-    let current: D | undefined;
+    let current: Device | undefined;
     let online: boolean | undefined;
     let period = every;
     const health = new Health(Math.min(every, 5_000), every);
-    const tick = (): Observable<Step<DeviceUpdate<D>>> =>
-      fromEffect(client.getDevice(id)).pipe(
-        map((fresh): Step<DeviceUpdate<D>> => {
+    const tick = (): Observable<Step<DeviceUpdate>> =>
+      // `retry: false`: the poller's back-off is the only retry layer for polls.
+      fromEffect(client.getDevice(id, { retry: false })).pipe(
+        map((fresh): Step<DeviceUpdate> => {
           const now = scheduler.now();
-          const { snapshot, events } = diffDevice(current, fresh as D);
+          const { snapshot, events } = diffDevice(current, fresh);
           const nowOnline = isOnline(snapshot, now / 1000, offlineAfter);
           const all: Array<DeviceEvent> = [...events];
           const heard = snapshot.comms?.lastHeardAt;
@@ -91,7 +93,7 @@ const makeDevice$ = <D extends DeviceLike>(
             : all.length > 0 || previous === undefined
               ? every
               : Math.min(maxEvery, period * 1.5);
-          const out: Array<DeviceUpdate<D>> = [];
+          const out: Array<DeviceUpdate> = [];
           const ok = health.ok();
           if (ok) out.push({ type: "status", deviceId: id, status: ok });
           if (previous === undefined || all.length > 0 || previous !== snapshot)
@@ -99,12 +101,13 @@ const makeDevice$ = <D extends DeviceLike>(
           return { events: out, next: period };
         }),
         catchError((error: unknown) => {
+          if (!isWattwatchersError(error)) return throwError(() => error);
           const verdict = verdictOf(error, scheduler.now());
           // A device that left the key (NotFound) or a bad key ends this device's stream with the typed error.
           if (verdict.kind === "fatal" || verdict.kind === "split") return throwError(() => error);
           const { status, delayMs } = health.fail(verdict);
           const ev: StatusEvent = { type: "status", deviceId: id, status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs };
-          return of<Step<DeviceUpdate<D>>>({ events: [ev], next: delayMs });
+          return of<Step<DeviceUpdate>>({ events: [ev], next: delayMs });
         }),
       );
     return pollLoop(tick, { scheduler, active$: options.active$ });
@@ -121,7 +124,7 @@ const makeDevice$ = <D extends DeviceLike>(
     share({ resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
   );
   return defer(() =>
-    latest === undefined ? shared : shared.pipe(startWith<DeviceUpdate<D>>({ ...latest, previous: undefined, events: [] })),
+    latest === undefined ? shared : shared.pipe(startWith<DeviceUpdate>({ ...latest, previous: undefined, events: [] })),
   );
 };
 
@@ -133,24 +136,21 @@ const makeDevice$ = <D extends DeviceLike>(
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { device$ } from "@wattstream/rx";
- * device$(client, "D123456789012").subscribe((u) => {
+ * device$(client, parseDeviceId("D123456789012")).subscribe((u) => {
  *   if (u.type === "snapshot") for (const e of u.events) console.log(e.type, e);
  * });
  * ```
  * @category streams
  */
-export const device$ = <D extends DeviceLike = DeviceLike>(
-  client: Pick<RxClient, "getDevice">,
-  id: string,
-  options: DeviceStreamOptions = {},
-): Observable<DeviceUpdate<D>> =>
+export const device$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOptions = {}): Observable<DeviceUpdate> =>
   sharedBy(
     client,
     ["device", id, options.every, options.pendingEvery, options.maxEvery, options.offlineAfter, options.active$, options.scheduler]
       .map(keyPart)
       .join("|"),
-    () => makeDevice$<D>(client, id, options),
+    () => makeDevice$(client, id, options),
   );
 
 /**
@@ -158,14 +158,15 @@ export const device$ = <D extends DeviceLike = DeviceLike>(
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { deviceEvents$ } from "@wattstream/rx";
- * deviceEvents$(client, "D123456789012").subscribe((e) => console.log(e.type));
+ * deviceEvents$(client, parseDeviceId("D123456789012")).subscribe((e) => console.log(e.type));
  * ```
  * @category streams
  */
 export const deviceEvents$ = (
-  client: Pick<RxClient, "getDevice">,
-  id: string,
+  client: DeviceClient,
+  id: DeviceId,
   options: DeviceStreamOptions = {},
 ): Observable<DeviceEvent> =>
   device$(client, id, options).pipe(mergeMap((u) => (u.type === "snapshot" ? u.events : [])));

@@ -1,22 +1,6 @@
+import type { ChannelId, Device, DeviceId, SwitchId } from "@wattstream/core";
 import { at, leaves, pointer, walk } from "./internal/keyedWalk.js";
 import type { RawChange } from "./internal/keyedWalk.js";
-
-/**
- * The part of a device record the diff relies on. Core's `Device` satisfies it; unknown fields are kept.
- *
- * @category models
- */
-export interface DeviceLike {
-  readonly id: string;
-  readonly channels?: ReadonlyArray<{ readonly id: string; readonly [key: string]: unknown }> | undefined;
-  readonly switches?:
-    | ReadonlyArray<{ readonly id: string; readonly state?: unknown; readonly pending?: unknown; readonly [key: string]: unknown }>
-    | undefined;
-  readonly pending?: unknown;
-  readonly comms?: { readonly lastHeardAt?: number | undefined; readonly [key: string]: unknown } | undefined;
-  readonly latestStatus?: number | undefined;
-  readonly [key: string]: unknown;
-}
 
 /**
  * A typed change between two device snapshots. Paths are JSON pointers in which channel and switch array
@@ -28,8 +12,8 @@ export interface DeviceLike {
 export type DeviceEvent =
   | {
       readonly type: "switchChanged";
-      readonly deviceId: string;
-      readonly switchId: string;
+      readonly deviceId: DeviceId;
+      readonly switchId: SwitchId;
       readonly field: string;
       readonly path: string;
       readonly from: unknown;
@@ -37,30 +21,30 @@ export type DeviceEvent =
     }
   | {
       readonly type: "channelChanged";
-      readonly deviceId: string;
-      readonly channelId: string;
+      readonly deviceId: DeviceId;
+      readonly channelId: ChannelId;
       readonly field: string;
       readonly path: string;
       readonly from: unknown;
       readonly to: unknown;
     }
-  | { readonly type: "labelChanged"; readonly deviceId: string; readonly from: unknown; readonly to: unknown }
-  | { readonly type: "firmwareChanged"; readonly deviceId: string; readonly from: unknown; readonly to: unknown }
-  | { readonly type: "pendingSet"; readonly deviceId: string; readonly path: string; readonly value: unknown }
+  | { readonly type: "labelChanged"; readonly deviceId: DeviceId; readonly from: unknown; readonly to: unknown }
+  | { readonly type: "firmwareChanged"; readonly deviceId: DeviceId; readonly from: unknown; readonly to: unknown }
+  | { readonly type: "pendingSet"; readonly deviceId: DeviceId; readonly path: string; readonly value: unknown }
   | {
       readonly type: "pendingApplied";
-      readonly deviceId: string;
+      readonly deviceId: DeviceId;
       readonly path: string;
       /** The value that was pending. */
       readonly value: unknown;
       /** Whether the live property now holds the pending value (false: the device discarded or overrode it). */
       readonly applied: boolean;
     }
-  | { readonly type: "wentOffline"; readonly deviceId: string; readonly lastHeardAt: number | undefined }
-  | { readonly type: "cameOnline"; readonly deviceId: string; readonly lastHeardAt: number | undefined }
+  | { readonly type: "wentOffline"; readonly deviceId: DeviceId; readonly lastHeardAt: number | undefined }
+  | { readonly type: "cameOnline"; readonly deviceId: DeviceId; readonly lastHeardAt: number | undefined }
   | {
       readonly type: "changed";
-      readonly deviceId: string;
+      readonly deviceId: DeviceId;
       readonly path: string;
       readonly op: "add" | "remove" | "replace";
       readonly from?: unknown;
@@ -72,9 +56,9 @@ export type DeviceEvent =
  *
  * @category models
  */
-export interface DeviceDiff<D> {
+export interface DeviceDiff {
   /** `next`, except that every unchanged sub-object is the very object from `prev` (so `===` means unchanged). */
-  readonly snapshot: D;
+  readonly snapshot: Device;
   readonly events: ReadonlyArray<DeviceEvent>;
 }
 
@@ -91,7 +75,7 @@ export interface DiffOptions {
 const HEARTBEAT = new Set(["/comms/lastHeardAt", "/latestStatus"]);
 
 const classify = (
-  deviceId: string,
+  deviceId: DeviceId,
   change: RawChange,
   next: unknown,
   out: Array<DeviceEvent>,
@@ -129,7 +113,13 @@ const classify = (
   }
   if ((head === "switches" || head === "channels") && entity !== undefined && field !== undefined) {
     const base = { deviceId, field, path, from: change.from, to: change.to };
-    out.push(head === "switches" ? { type: "switchChanged", switchId: entity, ...base } : { type: "channelChanged", channelId: entity, ...base });
+    // The keyed walk names entities by the `id` of `Device.channels[]` / `Device.switches[]`, which core types as
+    // `ChannelId` / `SwitchId`; the path segment is that very string.
+    out.push(
+      head === "switches"
+        ? { type: "switchChanged", switchId: entity as SwitchId, ...base }
+        : { type: "channelChanged", channelId: entity as ChannelId, ...base },
+    );
     return;
   }
   if (!includeHeartbeat && HEARTBEAT.has(path)) return;
@@ -153,12 +143,13 @@ const classify = (
  * // snapshot.channels === previous.channels when no channel changed
  * for (const e of events) if (e.type === "switchChanged") console.log(e.switchId, e.from, "→", e.to);
  * ```
- * @category operators
+ * @category models
  */
-export const diffDevice = <D extends DeviceLike>(prev: D | undefined, next: D, options?: DiffOptions): DeviceDiff<D> => {
+export const diffDevice = (prev: Device | undefined, next: Device, options?: DiffOptions): DeviceDiff => {
   if (prev === undefined) return { snapshot: next, events: [] };
   const raw: Array<RawChange> = [];
-  const snapshot = walk(prev, next, [], raw) as D;
+  // The walk returns `next` with equal sub-trees swapped for `prev`'s (equal) ones: still a `Device`.
+  const snapshot = walk(prev, next, [], raw) as Device;
   if (raw.length === 0) return { snapshot, events: [] };
   const events: Array<DeviceEvent> = [];
   const includeHeartbeat = options?.includeHeartbeat ?? false;
@@ -176,6 +167,6 @@ export const diffDevice = <D extends DeviceLike>(prev: D | undefined, next: D, o
  * const a = { channels: [{ id: "D123456789012_C1", label: "Mains" }] };
  * const b = replaceEqualDeep(a, structuredClone(a)); // b === a
  * ```
- * @category operators
+ * @category models
  */
 export const replaceEqualDeep = <T>(prev: unknown, next: T): T => walk(prev, next, [], undefined) as T;

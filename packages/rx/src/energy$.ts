@@ -1,9 +1,11 @@
 import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
 import { maxWindow } from "@wattstream/core";
+import type { Channel, DeviceId, LongEnergyPoint, ModbusPoint, ShortEnergyPoint } from "@wattstream/core";
+import { isWattwatchersError } from "@wattstream/resilience";
+import type { WattwatchersClient } from "@wattstream/transport";
 import { CheckpointCorrupt, checkpointKey, decodeCheckpoint } from "./CheckpointStore.js";
 import type { CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
-import type { DeviceLike } from "./diffDevice.js";
 import type { AnomalyReason } from "./EnergyAnomaly.js";
 import { fromEffect } from "./fromEffect.js";
 import { EnergyLedger } from "./internal/EnergyLedger.js";
@@ -12,14 +14,24 @@ import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
 import { keyPart, sharedBy } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
-import type { NoDataLike, PointLike, RxClient } from "./RxClient.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
 /** Which energy data a stream follows. @category models */
 export type EnergyStreamKind = "short" | "long" | "modbus";
 
 /** A device's channels in array order: energy arrays are positional (api-facts), so this labels them. @category models */
-export type ChannelLayout = NonNullable<DeviceLike["channels"]>;
+export type ChannelLayout = ReadonlyArray<Channel>;
+
+/**
+ * The decoded point an energy stream of kind `K` carries: core's `ShortEnergyPoint`, `LongEnergyPoint` or
+ * `ModbusPoint` (rx reads without `convert`, so points keep the API's raw units).
+ *
+ * @category models
+ */
+export type EnergyPointOf<K extends EnergyStreamKind> = { short: ShortEnergyPoint; long: LongEnergyPoint; modbus: ModbusPoint }[K];
+
+/** Any point an energy stream carries. @category models */
+export type AnyEnergyPoint = ShortEnergyPoint | LongEnergyPoint | ModbusPoint;
 
 /**
  * What an energy stream emits. `interval`: a new interval, once, in timestamp order (except intervals that
@@ -29,10 +41,10 @@ export type ChannelLayout = NonNullable<DeviceLike["channels"]>;
  *
  * @category models
  */
-export type EnergyEvent<P extends PointLike = PointLike> =
+export type EnergyEvent<P extends AnyEnergyPoint = AnyEnergyPoint> =
   | {
       readonly type: "interval" | "revised";
-      readonly deviceId: string;
+      readonly deviceId: DeviceId;
       readonly stream: EnergyStreamKind;
       readonly point: P;
       /** The device's channel layout when the point was read, for `zipChannels`. */
@@ -40,14 +52,14 @@ export type EnergyEvent<P extends PointLike = PointLike> =
     }
   | {
       readonly type: "gap";
-      readonly deviceId: string;
+      readonly deviceId: DeviceId;
       readonly stream: EnergyStreamKind;
       readonly fromTs: number;
       readonly toTs: number;
     }
   | {
       readonly type: "anomaly";
-      readonly deviceId: string;
+      readonly deviceId: DeviceId;
       readonly stream: EnergyStreamKind;
       /** The point as the server sent it (after decoding). */
       readonly point: P;
@@ -56,7 +68,7 @@ export type EnergyEvent<P extends PointLike = PointLike> =
   | {
       /** The stored checkpoint was corrupt and `restartFrom` was given: the stream starts over from `fromTs`. */
       readonly type: "checkpointReset";
-      readonly deviceId: string;
+      readonly deviceId: DeviceId;
       readonly stream: EnergyStreamKind;
       readonly error: CheckpointCorrupt;
       readonly fromTs: number;
@@ -138,19 +150,22 @@ export interface EnergyStreamOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-type EnergyPort = Pick<
-  RxClient,
-  | "getDevice"
-  | "getShortEnergyData"
-  | "getLatestShortEnergyData"
-  | "getLongEnergyData"
-  | "getLatestLongEnergyData"
-  | "getModbusData"
-  | "getLatestModbusData"
+/**
+ * The client operations an energy stream of kind `K` calls: transport's `WattwatchersClient`, narrowed with `Pick`
+ * to what the stream reads (the device, for its channel layout; the kind's range and `latest` reads).
+ *
+ * @category services
+ */
+export type EnergyClient<K extends EnergyStreamKind> = Pick<
+  WattwatchersClient,
+  "getDevice" | { short: "getShortEnergyData" | "getLatestShortEnergyData"; long: "getLongEnergyData" | "getLatestLongEnergyData"; modbus: "getModbusData" | "getLatestModbusData" }[K]
 >;
 
-const isNoData = (u: unknown): u is NoDataLike =>
-  u !== null && typeof u === "object" && (u as { readonly _tag?: unknown })._tag === "NoData";
+/**
+ * Poll reads pass `retry: false`: the stream's own back-off (status events, `retryAt`, pausing) is the only retry
+ * layer for polls, so a failure is reported at once instead of after transport's retries.
+ */
+const POLL = { retry: false } as const;
 
 // Window limits come from core (api-facts: a window over the maximum is a 422, so never ask for more).
 /** Retries after an empty poll that step linearly before backing off exponentially. */
@@ -173,38 +188,42 @@ const DEFAULTS = {
   modbus: { interval: 300, maxWindow: maxWindow("modbus") },
 } as const;
 
-const reader = (client: Partial<EnergyPort>, kind: EnergyStreamKind, id: string) => {
-  const need = <K extends keyof EnergyPort>(k: K): NonNullable<EnergyPort[K]> => {
-    const f = client[k];
-    if (f === undefined) throw new TypeError(`the client given to ${kind}Energy$ has no ${k}`);
-    return f.bind(client) as NonNullable<EnergyPort[K]>;
-  };
-  switch (kind) {
-    case "short":
-      return {
-        read: (fromTs: number, toTs: number) => need("getShortEnergyData")(id, { fromTs, toTs }),
-        // `fields[energy]=timestamp`: the cheap way to ask "is there anything new?" (api-facts).
-        latest: () => need("getLatestShortEnergyData")(id, { fields: ["timestamp"] }),
-      };
-    case "long":
-      return {
-        read: (fromTs: number, toTs: number) => need("getLongEnergyData")(id, { fromTs, toTs }),
-        latest: () => need("getLatestLongEnergyData")(id, { fields: ["timestamp"] }),
-      };
-    case "modbus":
-      return {
-        read: (fromTs: number, toTs: number) => need("getModbusData")(id, { fromTs, toTs }),
-        latest: () => need("getLatestModbusData")(id, { fields: ["timestamp"] }),
-      };
-  }
+/**
+ * The range and `latest` reads of one kind. A 204 (`NoData`: never reported) reads as no points; rx tells it apart
+ * by its type (an array or not, a `_tag` or not), as transport's result union allows.
+ */
+interface Reader<P> {
+  read(fromTs: number, toTs: number): Observable<ReadonlyArray<P>>;
+  latestTimestamp(): Observable<number | undefined>;
+}
+
+const points = <P>(r: ReadonlyArray<P> | { readonly _tag: "NoData" }): ReadonlyArray<P> => (Array.isArray(r) ? r : []);
+const stamp = (r: { readonly timestamp: number } | { readonly _tag: "NoData" }): number | undefined => ("_tag" in r ? undefined : r.timestamp);
+
+const readers: { readonly [K in EnergyStreamKind]: (client: EnergyClient<K>, id: DeviceId) => Reader<EnergyPointOf<K>> } = {
+  short: (client, id) => ({
+    read: (fromTs, toTs) => fromEffect(client.getShortEnergyData(id, { fromTs, toTs, ...POLL })).pipe(map(points)),
+    // `fields[energy]=timestamp`: the cheap way to ask "is there anything new?" (api-facts).
+    latestTimestamp: () => fromEffect(client.getLatestShortEnergyData(id, { fields: ["timestamp"], ...POLL })).pipe(map(stamp)),
+  }),
+  long: (client, id) => ({
+    read: (fromTs, toTs) => fromEffect(client.getLongEnergyData(id, { fromTs, toTs, ...POLL })).pipe(map(points)),
+    latestTimestamp: () => fromEffect(client.getLatestLongEnergyData(id, { fields: ["timestamp"], ...POLL })).pipe(map(stamp)),
+  }),
+  modbus: (client, id) => ({
+    read: (fromTs, toTs) => fromEffect(client.getModbusData(id, { fromTs, toTs, ...POLL })).pipe(map(points)),
+    latestTimestamp: () => fromEffect(client.getLatestModbusData(id, { fields: ["timestamp"], ...POLL })).pipe(map(stamp)),
+  }),
 };
 
-const makeEnergy$ = (
-  client: Partial<EnergyPort>,
-  id: string,
-  kind: EnergyStreamKind,
+const makeEnergy$ = <K extends EnergyStreamKind>(
+  client: EnergyClient<K>,
+  id: DeviceId,
+  kind: K,
+  io: Reader<EnergyPointOf<K>>,
   options: EnergyStreamOptions,
-): Observable<EnergyEvent> => {
+): Observable<EnergyEvent<EnergyPointOf<K>>> => {
+  type P = EnergyPointOf<K>;
   const scheduler = options.scheduler ?? asyncScheduler;
   const interval = options.interval ?? DEFAULTS[kind].interval;
   const settle = options.settle ?? 6 * 3600;
@@ -212,7 +231,6 @@ const makeEnergy$ = (
   const promptRecheckEvery = options.promptRecheckEvery ?? 300;
   const maxBackoffMs = options.maxBackoffMs ?? 300_000;
   const key = { deviceId: id, stream: kind };
-  const io = reader(client, kind, id);
   const nowS = (): number => scheduler.now() / 1000;
 
   const maxLookBack = options.maxLookBack ?? 366 * 86_400;
@@ -276,10 +294,10 @@ const makeEnergy$ = (
         silent = quiet;
       });
 
-      const toEvents = (found: ReadonlyArray<LedgerEvent<PointLike>>): Array<EnergyEvent> => {
-        // Only reached with a layout (refreshLayout runs first) or with a client that cannot read one.
+      const toEvents = (found: ReadonlyArray<LedgerEvent<P>>): Array<EnergyEvent<P>> => {
+        // Only reached with a layout (refreshLayout runs first).
         const channels = layout ?? [];
-        return found.map((e): EnergyEvent => {
+        return found.map((e): EnergyEvent<P> => {
           switch (e.kind) {
             case "gap":
               return { type: "gap", deviceId: id, stream: kind, fromTs: e.fromTs, toTs: e.toTs };
@@ -308,8 +326,8 @@ const makeEnergy$ = (
        * request); otherwise read the device when there is no layout yet or it went stale.
        */
       const readLayout = (): Observable<unknown> =>
-        (layoutStale || layout === undefined) && client.getDevice
-          ? fromEffect(client.getDevice(id)).pipe(
+        layoutStale || layout === undefined
+          ? fromEffect(client.getDevice(id, POLL)).pipe(
               map((d) => {
                 layout = d.channels ?? [];
                 layoutStale = false;
@@ -324,7 +342,7 @@ const makeEnergy$ = (
       /** Next poll: just after the next interval is due (interval end + learned lag), never a blind timer. */
       const dueDelay = (): number => Math.max(0, (ledger.watermark + interval + lagLow + margin - nowS()) * 1000);
 
-      const tick = (): Observable<Step<EnergyEvent>> => {
+      const tick = (): Observable<Step<EnergyEvent<P>>> => {
         const now = nowS();
         const expired = toEvents(ledger.expire(now));
         const recheckDue = cursor === undefined && now - lastRecheck >= (now < promptUntil ? promptRecheckEvery : recheckEvery);
@@ -338,16 +356,16 @@ const makeEnergy$ = (
         // After a miss, ask for the latest timestamp before paying for a full read.
         const probe =
           misses > 0 && cursor === undefined && !recheckDue
-            ? fromEffect(io.latest()).pipe(map((p) => !isNoData(p) && p.timestamp >= ledger.watermark))
+            ? io.latestTimestamp().pipe(map((ts) => ts !== undefined && ts >= ledger.watermark))
             : of(true);
         const work = probe.pipe(
-          mergeMap((worth) => (worth ? fromEffect(io.read(fromTs, toTs)) : of(undefined))),
-          mergeMap((result) => {
-            const points = result === undefined || isNoData(result) ? [] : result;
-            const first = points[0] as { readonly eReal?: ReadonlyArray<unknown> } | undefined;
+          mergeMap((worth) => (worth ? io.read(fromTs, toTs) : of<ReadonlyArray<P>>([]))),
+          mergeMap((points) => {
+            const first = points[0];
+            const eReal = first !== undefined && "eReal" in first ? first.eReal : undefined;
             // A stale layout silently mislabels data (api-facts): on a length mismatch, read the device's
             // channels again before emitting anything.
-            if (layout !== undefined && first?.eReal !== undefined && first.eReal.length !== layout.length && options.layout$ === undefined)
+            if (layout !== undefined && Array.isArray(eReal) && eReal.length !== layout.length && options.layout$ === undefined)
               layoutStale = true;
             return refreshLayout().pipe(map(() => points));
           }),
@@ -378,11 +396,11 @@ const makeEnergy$ = (
               // by then the device is more likely offline than slow.
               next = Math.min(maxBackoffMs, misses <= LINEAR_MISSES ? missBaseMs : missBaseMs * 2 ** (misses - LINEAR_MISSES));
             }
-            const events: Array<EnergyEvent> = [...expired];
+            const events: Array<EnergyEvent<P>> = [...expired];
             const ok = health.ok();
             if (ok) events.push({ type: "status", deviceId: id, status: ok });
             events.push(...toEvents(applied.events));
-            const step: Step<EnergyEvent> = { events, next };
+            const step: Step<EnergyEvent<P>> = { events, next };
             const changed = events.length > 0 || ledger.watermark !== wm;
             // The save starts only after the step's events went out (`defer`): a checkpoint never runs ahead of the
             // events it covers (a store that writes both in one transaction sees the data first).
@@ -391,20 +409,22 @@ const makeEnergy$ = (
         );
         return concat(refreshLayout().pipe(mergeMap(() => EMPTY)), work).pipe(
           catchError((error: unknown) => {
+            // Not a client failure (a defect, a checkpoint store's error): not a poll verdict, the stream ends.
+            if (!isWattwatchersError(error)) return throwError(() => error);
             const verdict = verdictOf(error, scheduler.now());
             if (verdict.kind === "fatal") return throwError(() => error);
             if (verdict.kind === "split" && toTs - fromTs > interval) {
               windowLimit = Math.max(interval, Math.floor((toTs - fromTs) / 2));
               cursor = fromTs;
-              return of<Step<EnergyEvent>>({ events: expired, next: 0 });
+              return of<Step<EnergyEvent<P>>>({ events: expired, next: 0 });
             }
             const { status, delayMs } = health.fail(verdict);
             const ev: StatusEvent = { type: "status", deviceId: id, status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs };
-            return of<Step<EnergyEvent>>({ events: [...expired, ev], next: delayMs });
+            return of<Step<EnergyEvent<P>>>({ events: [...expired, ev], next: delayMs });
           }),
         );
       };
-      return new Observable<EnergyEvent>((subscriber) => {
+      return new Observable<EnergyEvent<P>>((subscriber) => {
         // The first poll waits until the interval after the watermark is due (now, when catching up).
         if (reset !== undefined) {
           subscriber.next({ type: "checkpointReset", deviceId: id, stream: kind, error: reset, fromTs: ledger.watermark });
@@ -425,9 +445,10 @@ const makeEnergy$ = (
   );
 };
 
-const energy$ = (kind: EnergyStreamKind) => {
+const energy$ = <K extends EnergyStreamKind>(kind: K) => {
   const name = `${kind}Energy$`;
-  return (client: Partial<EnergyPort>, id: string, options: EnergyStreamOptions = {}): Observable<EnergyEvent> =>
+  const reader: (client: EnergyClient<K>, id: DeviceId) => Reader<EnergyPointOf<K>> = readers[kind];
+  return (client: EnergyClient<K>, id: DeviceId, options: EnergyStreamOptions = {}): Observable<EnergyEvent<EnergyPointOf<K>>> =>
     sharedBy(
       client,
       [
@@ -451,7 +472,7 @@ const energy$ = (kind: EnergyStreamKind) => {
       ]
         .map(keyPart)
         .join("|"),
-      () => makeEnergy$(client, id, kind, options).pipe(share({ resetOnRefCountZero: true })),
+      () => makeEnergy$(client, id, kind, reader(client, id), options).pipe(share({ resetOnRefCountZero: true })),
     );
 };
 
@@ -463,14 +484,19 @@ const energy$ = (kind: EnergyStreamKind) => {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { shortEnergy$ } from "@wattstream/rx";
- * shortEnergy$(client, "D123456789012").subscribe((e) => {
+ * shortEnergy$(client, parseDeviceId("D123456789012")).subscribe((e) => {
  *   if (e.type === "interval") console.log(e.point.timestamp, e.point);
  * });
  * ```
  * @category streams
  */
-export const shortEnergy$ = energy$("short");
+export const shortEnergy$: (
+  client: EnergyClient<"short">,
+  id: DeviceId,
+  options?: EnergyStreamOptions,
+) => Observable<EnergyEvent<ShortEnergyPoint>> = energy$("short");
 
 /**
  * Long-energy intervals (5 min) of one device with the same guarantees as {@link shortEnergy$}; windows of at
@@ -478,21 +504,31 @@ export const shortEnergy$ = energy$("short");
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { longEnergy$ } from "@wattstream/rx";
- * longEnergy$(client, "D123456789012", { fromTs: 1_700_000_000 }).subscribe(console.log);
+ * longEnergy$(client, parseDeviceId("D123456789012"), { fromTs: 1_700_000_000 }).subscribe(console.log);
  * ```
  * @category streams
  */
-export const longEnergy$ = energy$("long");
+export const longEnergy$: (
+  client: EnergyClient<"long">,
+  id: DeviceId,
+  options?: EnergyStreamOptions,
+) => Observable<EnergyEvent<LongEnergyPoint>> = energy$("long");
 
 /**
  * Modbus meter reads of one device with the same guarantees as {@link shortEnergy$}; windows of at most 7 days.
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { modbus$ } from "@wattstream/rx";
- * modbus$(client, "D123456789012").subscribe(console.log);
+ * modbus$(client, parseDeviceId("D123456789012")).subscribe(console.log);
  * ```
  * @category streams
  */
-export const modbus$ = energy$("modbus");
+export const modbus$: (
+  client: EnergyClient<"modbus">,
+  id: DeviceId,
+  options?: EnergyStreamOptions,
+) => Observable<EnergyEvent<ModbusPoint>> = energy$("modbus");

@@ -1,12 +1,14 @@
 import { asyncScheduler, catchError, defer, finalize, map, of, share, startWith, throwError } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
+import type { DeviceId } from "@wattstream/core";
+import { isWattwatchersError } from "@wattstream/resilience";
+import type { WattwatchersClient } from "@wattstream/transport";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
 import { keyPart, sharedBy } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
-import type { RxClient } from "./RxClient.js";
-import type { StatusEvent } from "./StatusEvent.js";
+import type { FleetStatusEvent } from "./StatusEvent.js";
 
 /**
  * The device list after a poll that changed it: the current set plus what was added and removed (a device
@@ -16,13 +18,13 @@ import type { StatusEvent } from "./StatusEvent.js";
  */
 export interface FleetChange {
   readonly type: "fleet";
-  readonly devices: ReadonlyArray<string>;
-  readonly added: ReadonlyArray<string>;
-  readonly removed: ReadonlyArray<string>;
+  readonly devices: ReadonlyArray<DeviceId>;
+  readonly added: ReadonlyArray<DeviceId>;
+  readonly removed: ReadonlyArray<DeviceId>;
 }
 
-/** What {@link fleet$} emits; status events carry the key's name in place of a device ID (`"*"`). @category models */
-export type FleetUpdate = FleetChange | StatusEvent;
+/** What {@link fleet$} emits: device-list changes and the list poller's health (a fleet-level status). @category models */
+export type FleetUpdate = FleetChange | FleetStatusEvent;
 
 /** Options of {@link fleet$}. @category models */
 export interface FleetStreamOptions {
@@ -44,17 +46,18 @@ export interface FleetStreamOptions {
  * ```
  * @category streams
  */
-export const fleet$ = (client: Pick<RxClient, "listDevices">, options: FleetStreamOptions = {}): Observable<FleetUpdate> =>
+export const fleet$ = (client: Pick<WattwatchersClient, "listDevices">, options: FleetStreamOptions = {}): Observable<FleetUpdate> =>
   sharedBy(client, ["fleet", options.every, options.active$, options.scheduler].map(keyPart).join("|"), () => {
     const scheduler = options.scheduler ?? asyncScheduler;
     const every = options.every ?? 300_000;
     let latest: FleetChange | undefined;
     const connection = defer(() => {
-      let current = new Set<string>();
+      let current = new Set<DeviceId>();
       let first = true;
       const health = new Health(Math.min(every, 5_000), every);
       const tick = (): Observable<Step<FleetUpdate>> =>
-        fromEffect(client.listDevices()).pipe(
+        // `retry: false`: the poller's back-off is the only retry layer for polls.
+        fromEffect(client.listDevices({ retry: false })).pipe(
           map((answer): Step<FleetUpdate> => {
             // An answer listing a device twice names one device: one entry, one poller downstream.
             const next = new Set(answer);
@@ -63,7 +66,7 @@ export const fleet$ = (client: Pick<RxClient, "listDevices">, options: FleetStre
             current = next;
             const out: Array<FleetUpdate> = [];
             const ok = health.ok();
-            if (ok) out.push({ type: "status", deviceId: "*", status: ok });
+            if (ok) out.push({ type: "status", scope: "fleet", status: ok });
             if (first || added.length > 0 || removed.length > 0) {
               first = false;
               out.push((latest = { type: "fleet", devices: [...next], added, removed }));
@@ -71,11 +74,12 @@ export const fleet$ = (client: Pick<RxClient, "listDevices">, options: FleetStre
             return { events: out, next: every };
           }),
           catchError((error: unknown) => {
+            if (!isWattwatchersError(error)) return throwError(() => error);
             const verdict = verdictOf(error, scheduler.now());
             if (verdict.kind === "fatal" || verdict.kind === "split") return throwError(() => error);
             const { status, delayMs } = health.fail(verdict);
             return of<Step<FleetUpdate>>({
-              events: [{ type: "status", deviceId: "*", status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs }],
+              events: [{ type: "status", scope: "fleet", status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs }],
               next: delayMs,
             });
           }),

@@ -25,10 +25,11 @@ export interface FileCheckpointStore extends CheckpointStore {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { fileCheckpointStore } from "@wattstream/rx/node";
  * import { shortEnergy$ } from "@wattstream/rx";
  * const checkpoints = fileCheckpointStore(".wattstream/checkpoints");
- * shortEnergy$(client, "D123456789012", { checkpoints }).subscribe(console.log);
+ * shortEnergy$(client, parseDeviceId("D123456789012"), { checkpoints }).subscribe(console.log);
  * ```
  * @category constructors
  */

@@ -19,9 +19,10 @@ export interface PauseController {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { pauseController, device$ } from "@wattstream/rx";
  * const ctl = pauseController();
- * device$(client, "D123456789012", { active$: ctl.active$ }).subscribe(console.log);
+ * device$(client, parseDeviceId("D123456789012"), { active$: ctl.active$ }).subscribe(console.log);
  * document.addEventListener("visibilitychange", () => (document.hidden ? ctl.pause() : ctl.resume()));
  * ```
  * @category constructors

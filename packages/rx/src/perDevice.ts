@@ -1,3 +1,4 @@
+import type { DeviceId } from "@wattstream/core";
 import { Observable } from "rxjs";
 import type { OperatorFunction, Subscription } from "rxjs";
 import type { FleetUpdate } from "./fleet$.js";
@@ -9,7 +10,7 @@ import type { FleetUpdate } from "./fleet$.js";
  */
 export interface DeviceLost {
   readonly type: "deviceLost";
-  readonly deviceId: string;
+  readonly deviceId: DeviceId;
   readonly error: unknown;
 }
 
@@ -28,11 +29,11 @@ export interface DeviceLost {
  * @category operators
  */
 export const perDevice =
-  <T>(project: (deviceId: string) => Observable<T>): OperatorFunction<FleetUpdate, T | DeviceLost> =>
+  <T>(project: (deviceId: DeviceId) => Observable<T>): OperatorFunction<FleetUpdate, T | DeviceLost> =>
   (source) =>
     new Observable<T | DeviceLost>((subscriber) => {
       const running = new Map<string, Subscription>();
-      const start = (deviceId: string): void => {
+      const start = (deviceId: DeviceId): void => {
         let ended = false;
         const sub = project(deviceId).subscribe({
           next: (value) => subscriber.next(value),

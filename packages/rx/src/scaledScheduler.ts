@@ -25,10 +25,11 @@ export interface ScaledSchedulerOptions {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { device$, scaledScheduler } from "@wattstream/rx";
  * const sim = await startSimulator({ clock: "real", speed: 60 });
  * const scheduler = scaledScheduler(60, { now: () => sim.clock.now() * 1000 });
- * device$(client, "D123456789012", { scheduler }).subscribe(console.log);
+ * device$(client, parseDeviceId("D123456789012"), { scheduler }).subscribe(console.log);
  * ```
  * @category constructors
  */
@@ -37,6 +38,8 @@ export const scaledScheduler = (speed: number, options: ScaledSchedulerOptions):
   const base = options.scheduler ?? asyncScheduler;
   const scale = (delay: number | undefined): number => timerDelay((delay ?? 0) / speed);
   // rxjs re-schedules periodic work through the action's own `schedule`: scale that delay too.
+  // The one `as unknown as` rx keeps: rxjs types `SchedulerAction` as its `Subscription` class (private members
+  // included), which no object literal can satisfy; the proxy has every member rxjs calls.
   const proxy = <T>(real: SchedulerAction<T>): SchedulerAction<T> =>
     ({
       schedule: (s?: T, delay?: number): Subscription => real.schedule(s, scale(delay)),

@@ -1,4 +1,6 @@
 import { parseSubEntityId, parseSwitchId } from "@wattstream/core";
+import type { Device, DeviceId, SwitchId, SwitchState } from "@wattstream/core";
+import type { WattwatchersClient } from "@wattstream/transport";
 import { Data } from "effect";
 import {
   asyncScheduler,
@@ -15,27 +17,22 @@ import {
 import type { Observable, SchedulerLike } from "rxjs";
 import { device$ } from "./device$.js";
 import type { DeviceStreamOptions } from "./device$.js";
-import type { DeviceLike } from "./diffDevice.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
-import { isTransient } from "@wattstream/resilience";
+import { isTransient, isWattwatchersError } from "@wattstream/resilience";
 import { verdictOf } from "./internal/verdict.js";
-import type { RxClient } from "./RxClient.js";
-
-/** A switch position. @category models */
-export type SwitchPosition = "open" | "closed";
 
 /**
- * A switch's live state and, while a write waits for the device, the requested one.
+ * A switch's live state and, while a write waits for the device, the requested one (core's `SwitchState`s).
  *
  * @category models
  */
-export interface SwitchState {
-  readonly switchId: string;
-  readonly state: SwitchPosition | undefined;
+export interface SwitchReading {
+  readonly switchId: SwitchId;
+  readonly state: SwitchState | undefined;
   /** The requested state while it sits under `pending` (api-facts: writes are eventually consistent). */
-  readonly pending: SwitchPosition | undefined;
+  readonly pending: SwitchState | undefined;
 }
 
 /**
@@ -43,8 +40,9 @@ export interface SwitchState {
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { setSwitch, SwitchTimeout } from "@wattstream/rx";
- * setSwitch(client, "D123456789012_S1", "open", { timeout: 60_000 }).subscribe({
+ * setSwitch(client, parseSwitchId("D123456789012_S1"), "open", { timeout: 60_000 }).subscribe({
  *   error: (e) => {
  *     if (e instanceof SwitchTimeout) console.error(`still not ${e.requested} after ${e.timeoutMs} ms: read the device`);
  *   },
@@ -53,37 +51,34 @@ export interface SwitchState {
  * @category errors
  */
 export class SwitchTimeout extends Data.TaggedError("SwitchTimeout")<{
-  readonly switchId: string;
-  readonly requested: SwitchPosition;
+  readonly switchId: SwitchId;
+  readonly requested: SwitchState;
   readonly timeoutMs: number;
   readonly message: string;
 }> {}
 
 /** The device of a switch ID (`D123456789012_S1` → `D123456789012`); throws core's `InvalidIdError` otherwise. */
-const deviceOf = (subId: string): string => parseSwitchDevice(subId);
-const parseSwitchDevice = (id: string): string => {
-  const parsed = parseSubEntityId(id);
-  if (parsed.kind !== "switch") return parseSwitchId(id); // throws the typed "not a switch" error
-  return parsed.deviceId;
-};
+// `parseSwitchId` first: a plain string that reached here at run time gets the typed "not a switch" error.
+const deviceOf = (subId: SwitchId): DeviceId => parseSubEntityId(parseSwitchId(subId)).deviceId;
 
-const asPosition = (u: unknown): SwitchPosition | undefined => (u === "open" || u === "closed" ? u : undefined);
+const asPosition = (u: unknown): SwitchState | undefined => (u === "open" || u === "closed" ? u : undefined);
 
 /**
  * Reads a switch's live and pending state from a device record (pending entries matched by `id`).
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { readSwitch } from "@wattstream/rx";
- * const { state, pending } = readSwitch(device, "D123456789012_S1");
+ * const { state, pending } = readSwitch(device, parseSwitchId("D123456789012_S1"));
  * ```
  * @category models
  */
-export const readSwitch = (device: DeviceLike, switchId: string): SwitchState => {
+export const readSwitch = (device: Device, switchId: SwitchId): SwitchReading => {
   const live = device.switches?.find((s) => s.id === switchId);
   // Core's model puts a requested state under the switch's own `pending`; accept the device-level
   // `pending.switches[]` spelling too, matched by `id`.
-  const own = (live?.pending as { readonly state?: unknown } | undefined)?.state;
+  const own = live?.pending?.state;
   const listed = (device.pending as { readonly switches?: unknown } | null | undefined)?.switches;
   const entry = Array.isArray(listed)
     ? (listed as ReadonlyArray<{ readonly id?: unknown; readonly state?: unknown }>).find((s) => s.id === switchId)
@@ -97,16 +92,17 @@ export const readSwitch = (device: DeviceLike, switchId: string): SwitchState =>
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { switchState$ } from "@wattstream/rx";
- * switchState$(client, "D123456789012_S1").subscribe((s) => console.log(s.state, s.pending));
+ * switchState$(client, parseSwitchId("D123456789012_S1")).subscribe((s) => console.log(s.state, s.pending));
  * ```
  * @category streams
  */
 export const switchState$ = (
-  client: Pick<RxClient, "getDevice">,
-  switchId: string,
+  client: Pick<WattwatchersClient, "getDevice">,
+  switchId: SwitchId,
   options: DeviceStreamOptions = {},
-): Observable<SwitchState> =>
+): Observable<SwitchReading> =>
   defer(() => device$(client, deviceOf(switchId), options)).pipe(
     filter((u) => u.type === "snapshot"),
     map((u) => readSwitch(u.device, switchId)),
@@ -126,9 +122,9 @@ export interface SetSwitchOptions {
 /** What {@link setSwitch} emits once, before completing. @category models */
 export interface SwitchConfirmed {
   readonly type: "switchConfirmed";
-  readonly switchId: string;
-  readonly state: SwitchPosition;
-  readonly device: DeviceLike;
+  readonly switchId: SwitchId;
+  readonly state: SwitchState;
+  readonly device: Device;
 }
 
 /**
@@ -138,8 +134,9 @@ export interface SwitchConfirmed {
  *
  * @example
  * ```ts
+ * import { parseSwitchId } from "@wattstream/core";
  * import { setSwitch } from "@wattstream/rx";
- * setSwitch(client, "D123456789012_S1", "open", { timeout: 120_000 }).subscribe({
+ * setSwitch(client, parseSwitchId("D123456789012_S1"), "open", { timeout: 120_000 }).subscribe({
  *   next: () => console.log("switch is open"),
  *   error: (e) => console.error(e._tag),
  * });
@@ -147,18 +144,21 @@ export interface SwitchConfirmed {
  * @category streams
  */
 export const setSwitch = (
-  client: Pick<RxClient, "getDevice" | "updateDevice">,
-  switchId: string,
-  state: SwitchPosition,
+  client: Pick<WattwatchersClient, "getDevice" | "updateDevice">,
+  switchId: SwitchId,
+  state: SwitchState,
   options: SetSwitchOptions = {},
 ): Observable<SwitchConfirmed> => {
   const scheduler = options.scheduler ?? asyncScheduler;
   const every = options.every ?? 5_000;
   const timeoutMs = options.timeout ?? 300_000;
-  let deviceId = "";
-  const patch = (): Observable<DeviceLike> => fromEffect(client.updateDevice(deviceId, { switches: [{ id: switchId, state }] }));
-  const read = (): Observable<DeviceLike> => fromEffect(client.getDevice(deviceId));
-  const requested = (d: DeviceLike): boolean => {
+  let deviceId: DeviceId | undefined;
+  const target = (): DeviceId => (deviceId ??= deviceOf(switchId));
+  // The write keeps transport's default retry (it reads back before any re-send); confirming reads are polls,
+  // paced by `every`, so they do not retry underneath.
+  const patch = (): Observable<Device> => fromEffect(client.updateDevice(target(), { switches: [{ id: switchId, state }] }));
+  const read = (retry?: false): Observable<Device> => fromEffect(client.getDevice(target(), { retry }));
+  const requested = (d: Device): boolean => {
     const s = readSwitch(d, switchId);
     return s.pending === state || s.state === state;
   };
@@ -173,20 +173,20 @@ export const setSwitch = (
       return read().pipe(concatMap((d) => (requested(d) ? of(d) : patch())));
     }),
   );
-  const confirm = (d: DeviceLike): SwitchConfirmed | undefined => {
+  const confirm = (d: Device): SwitchConfirmed | undefined => {
     const s = readSwitch(d, switchId);
     return s.state === state && s.pending === undefined ? { type: "switchConfirmed", switchId, state, device: d } : undefined;
   };
   const wait = pollLoop<SwitchConfirmed>(
     () =>
-      read().pipe(
+      read(false).pipe(
         map((d): Step<SwitchConfirmed> => {
           const done = confirm(d);
           return done ? { events: [done], next: undefined } : { events: [], next: every };
         }),
         catchError((error: unknown) =>
           // Waiting goes on through transient failures and rate limits (the timeout bounds it); the rest ends it.
-          ["retry", "rateLimited"].includes(verdictOf(error, scheduler.now()).kind)
+          isWattwatchersError(error) && ["retry", "rateLimited"].includes(verdictOf(error, scheduler.now()).kind)
             ? of<Step<SwitchConfirmed>>({ events: [], next: every })
             : throwError(() => error),
         ),
@@ -194,7 +194,7 @@ export const setSwitch = (
     { scheduler, initialDelay: every },
   );
   return defer(() => {
-    deviceId = deviceOf(switchId);
+    target();
     return write.pipe(concatMap(() => wait));
   }).pipe(
     timeout({

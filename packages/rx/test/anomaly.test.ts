@@ -6,13 +6,16 @@ import { Effect } from "effect";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { shortEnergy$ } from "../src/index.js";
-import type { EnergyEvent, EnergyStreamOptions, PointLike } from "../src/index.js";
+import type { EnergyClient, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
+import { parseDeviceId } from "@wattstream/core";
+import type { ShortEnergyPoint } from "@wattstream/core";
+import { fakeClient } from "./helpers.js";
 
-const ID = "D123456789012";
+const ID = parseDeviceId("D123456789012");
 const STEP = 30;
 const LAG = 3;
 
-type Point = PointLike & { readonly eReal: ReadonlyArray<number>; readonly [k: string]: unknown };
+type Point = ShortEnergyPoint & { readonly eReal: ReadonlyArray<number>; readonly [k: string]: unknown };
 
 /**
  * A device whose 30-s intervals become readable LAG s after they end; `tamper` rewrites each answer (the
@@ -23,7 +26,7 @@ const fakeDevice = (ts: TestScheduler, tamper: (points: Array<Point>, q: { fromT
   const counts = { read: 0, latest: 0 };
   const windows: Array<readonly [number, number]> = [];
   const good = (t: number): Point => ({ timestamp: t, duration: STEP, eReal: [t % 7] });
-  const client = {
+  const client = fakeClient({
     getDevice: (id: string) => Effect.sync(() => ({ id, channels: [{ id: `${id}_C1` }] })),
     getShortEnergyData: (_id: string, q: { readonly fromTs: number; readonly toTs: number }) =>
       Effect.sync(() => {
@@ -39,11 +42,11 @@ const fakeDevice = (ts: TestScheduler, tamper: (points: Array<Point>, q: { fromT
         const t = Math.floor((now() - STEP - LAG) / STEP) * STEP;
         return t >= 0 ? { timestamp: t } : { _tag: "NoData" as const };
       }),
-  };
+  });
   return { client, counts, windows, good };
 };
 
-const run = (ts: TestScheduler, client: Parameters<typeof shortEnergy$>[0], options: EnergyStreamOptions, untilS: number) => {
+const run = (ts: TestScheduler, client: EnergyClient<"short">, options: EnergyStreamOptions, untilS: number) => {
   const out: Array<{ readonly at: number; readonly e: EnergyEvent }> = [];
   let error: unknown;
   const sub = shortEnergy$(client, ID, { scheduler: ts, ...options }).subscribe({

@@ -1,6 +1,8 @@
 // Checkpoints are input too: what a store hands back is decoded like a server answer. Bad ones are a typed
 // CheckpointCorrupt naming the file and the problem (before: a raw SyntaxError, "checkpoint.seen is not
 // iterable", an InvalidRequest from a string watermark, or silently nothing for a watermark in the future).
+import { parseDeviceId } from "@wattstream/core";
+import { fakeClient } from "./helpers.js";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +13,7 @@ import { CheckpointCorrupt, decodeCheckpoint, memoryCheckpointStore, shortEnergy
 import type { CheckpointStore, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
 import { fileCheckpointStore } from "../src/node.js";
 
-const ID = "D123456789012";
+const ID = parseDeviceId("D123456789012");
 const KEY = { deviceId: ID, stream: "short" };
 const FILE = "short-D123456789012.json";
 const STEP = 30;
@@ -79,7 +81,7 @@ const device = (scheduler: VirtualTimeScheduler) => {
   const now = () => scheduler.now() / 1000;
   return {
     counts,
-    client: {
+    client: fakeClient({
       getDevice: (id: string) => Effect.succeed({ id, channels: [{ id: `${id}_C1` }] }),
       getShortEnergyData: (_id: string, q: { readonly fromTs: number; readonly toTs: number }) =>
         Effect.sync(() => {
@@ -89,7 +91,7 @@ const device = (scheduler: VirtualTimeScheduler) => {
           return out;
         }),
       getLatestShortEnergyData: () => Effect.succeed({ timestamp: Math.floor((now() - 33) / STEP) * STEP }),
-    },
+    }),
   };
 };
 

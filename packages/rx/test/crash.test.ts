@@ -2,6 +2,8 @@
 // stop). Simulated by restarting from a COPY of the checkpoint directory taken before unsubscribing, so the
 // teardown's final save never reaches the restarted stream. Expect no interval lost and duplicates bounded by
 // the save cadence: none at the default (a save after every emitted batch), at most one cadence's worth otherwise.
+import { parseDeviceId } from "@wattstream/core";
+import type { DeviceId } from "@wattstream/core";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +29,7 @@ afterAll(async () => {
 });
 
 /** Runs the stream for 2 h, "crashes" it, waits 10 min, restarts from the pre-teardown copy and runs 2 h more. */
-const crashAndRestart = async (id: string, name: string, checkpointEvery: number | undefined) => {
+const crashAndRestart = async (id: DeviceId, name: string, checkpointEvery: number | undefined) => {
   const live = join(root, `${name}-live`);
   const crashed = join(root, `${name}-crashed`);
   const store = (dir: string): CheckpointStore => {
@@ -64,7 +66,7 @@ const contiguous = (xs: ReadonlyArray<number>): boolean => {
 
 describe("restart after a hard crash (no teardown save)", () => {
   it("default cadence (save after every emitted batch): no loss, no duplicate", async () => {
-    const id = h.sim.fleet.ids()[0]!;
+    const id = parseDeviceId(h.sim.fleet.ids()[0]!);
     const { got, beforeCrash, start } = await crashAndRestart(id, "default", undefined);
     expect(beforeCrash).toBeGreaterThan(200);
     expect(got.length - beforeCrash).toBeGreaterThan(200);
@@ -74,7 +76,7 @@ describe("restart after a hard crash (no teardown save)", () => {
   }, 60_000);
 
   it("a 15-minute cadence: no loss, duplicates bounded by one cadence (≤ 30 short intervals)", async () => {
-    const id = h.sim.fleet.ids()[1]!;
+    const id = parseDeviceId(h.sim.fleet.ids()[1]!);
     const { got, beforeCrash } = await crashAndRestart(id, "throttled", 15 * 60_000);
     expect(beforeCrash).toBeGreaterThan(200);
     expect(contiguous(got)).toBe(true);

@@ -3,26 +3,28 @@ import { map, tap, timer } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { device$, deviceEvents$, fleet$, pauseController } from "../src/index.js";
-import type { DeviceLike, DeviceUpdate, RxClient } from "../src/index.js";
-import { DEVICE_ID, makeDevice } from "./fixtures/device.js";
-import { effectFrom, tagged } from "./helpers.js";
+import type { DeviceUpdate } from "../src/index.js";
+import { parseDeviceId } from "@wattstream/core";
+import type { Device } from "@wattstream/core";
+import { asDevice, DEVICE_ID, makeDevice } from "./fixtures/device.js";
+import { effectFrom, fakeClient, tagged } from "./helpers.js";
 
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
 
 /** A fake `getDevice` answering from a script (one entry per call; the last repeats), counting calls. */
-const scripted = (script: ReadonlyArray<DeviceLike | { readonly _tag: string }>) => {
-  const client = {
-    calls: 0,
+const scripted = (script: ReadonlyArray<Device | { readonly _tag: string }>) => {
+  const counter = { calls: 0 };
+  const client = fakeClient({
     getDevice: (_id: string) =>
       Effect.suspend(() => {
-        const item = script[Math.min(client.calls++, script.length - 1)]!;
+        const item = script[Math.min(counter.calls++, script.length - 1)]!;
         return "_tag" in item ? Effect.fail(item) : Effect.succeed(item);
       }),
-  };
-  return client;
+  });
+  return Object.defineProperty(client, "calls", { get: () => counter.calls }) as typeof client & { readonly calls: number };
 };
 
-const label = (l: string): DeviceLike => ({ ...makeDevice(), label: l });
+const label = (l: string): Device => asDevice({ ...makeDevice(), label: l });
 const kind = (u: DeviceUpdate): string => (u.type === "snapshot" ? (u.events[0]?.type ?? "s") : u.status);
 
 describe("device$ scheduling", () => {
@@ -40,7 +42,7 @@ describe("device$ scheduling", () => {
   it("polls fast while a write is pending", () => {
     const ts = newScheduler();
     ts.run(({ expectObservable }) => {
-      const pending = { ...label("a"), pending: { label: "b" } };
+      const pending = asDevice({ ...label("a"), pending: { label: "b" } });
       const client = scripted([label("a"), pending, pending, label("b")]);
       const o = device$(client, DEVICE_ID, { every: 100, pendingEvery: 10, scheduler: ts }).pipe(map(kind));
       // t=0 first, t=100 pendingSet (period 10), t=110 unchanged (backs off from 10 → 15), t=125 applied.
@@ -91,13 +93,13 @@ describe("device$ scheduling", () => {
     let started = 0;
     let interrupted = 0;
     ts.run(({ expectObservable }) => {
-      const client = {
+      const client = fakeClient({
         getDevice: () =>
           Effect.suspend(() => {
             started++;
             return effectFrom(timer(50, ts).pipe(map(() => makeDevice())), () => interrupted++);
           }),
-      };
+      });
       expectObservable(device$(client, DEVICE_ID, { every: 100, scheduler: ts }), "^ 20ms !").toBe("-");
     });
     expect(started).toBe(1);
@@ -170,7 +172,7 @@ describe("device$ errors", () => {
 describe("online tracking and events", () => {
   it("emits wentOffline and cameOnline from comms.lastHeardAt against the scheduler clock", () => {
     const ts = newScheduler();
-    const at = (heard: number): DeviceLike => ({ ...makeDevice(), comms: { lastHeardAt: heard } });
+    const at = (heard: number): Device => asDevice({ ...makeDevice(), comms: { lastHeardAt: heard } });
     ts.run(({ expectObservable }) => {
       // offlineAfter 1 s; heard at 0 → online at t=0, still heard at 0 by t=2000 → offline; heard 2.5 at 3000.
       const client = scripted([at(0), at(0), at(0), at(2.5)]);
@@ -186,12 +188,13 @@ describe("fleet$", () => {
   it("emits added and removed devices with the current set", () => {
     const ts = newScheduler();
     ts.run(({ expectObservable }) => {
-      const lists = [["A", "B"], ["A", "B"], ["B", "C"]];
+      const [A, B, C] = ["D100000000001", "D100000000002", "D100000000003"].map(parseDeviceId);
+      const lists = [[A, B], [A, B], [B, C]];
       let i = 0;
-      const client: Pick<RxClient, "listDevices"> = { listDevices: () => Effect.sync(() => lists[Math.min(i++, 2)]!) };
+      const client = fakeClient({ listDevices: () => Effect.sync(() => lists[Math.min(i++, 2)]!) });
       expectObservable(fleet$(client, { every: 100, scheduler: ts }), "^ 250ms !").toBe("a 199ms b", {
-        a: { type: "fleet", devices: ["A", "B"], added: ["A", "B"], removed: [] },
-        b: { type: "fleet", devices: ["B", "C"], added: ["C"], removed: ["A"] },
+        a: { type: "fleet", devices: [A, B], added: [A, B], removed: [] },
+        b: { type: "fleet", devices: [B, C], added: [C], removed: [A] },
       });
     });
   });
@@ -199,7 +202,7 @@ describe("fleet$", () => {
   it("ends with Unauthorized, a fatal error", () => {
     const ts = newScheduler();
     ts.run(({ expectObservable }) => {
-      const client: Pick<RxClient, "listDevices"> = { listDevices: () => Effect.fail(tagged("Unauthorized")) };
+      const client = fakeClient({ listDevices: () => Effect.fail(tagged("Unauthorized")) });
       expectObservable(fleet$(client, { scheduler: ts })).toBe("#", undefined, tagged("Unauthorized"));
     });
   });

@@ -3,14 +3,14 @@
 // Before the fix, `result[key] = value` with key `__proto__` gave the snapshot the payload's object as prototype.
 import { describe, expect, it } from "vitest";
 import { diffDevice, replaceEqualDeep } from "../src/index.js";
-import type { DeviceLike } from "../src/index.js";
+import type { Device } from "@wattstream/core";
 
 const ID = "D123456789012";
 const EVIL = `"__proto__": {"polluted": "yes", "label": "inherited?"}, "constructor": {"prototype": {"polluted": "yes"}}, "prototype": {"polluted": "yes"}`;
 const obj = (fields: string, evil: boolean) => (evil ? `{${fields}, ${EVIL}}` : `{${fields}}`);
 
 /** A device as JSON.parse gives it, the hostile keys at every level when `evil`; `v` varies a leaf everywhere. */
-const device = (evil: boolean, v: string): DeviceLike =>
+const device = (evil: boolean, v: string): Device =>
   JSON.parse(
     obj(
       [
@@ -24,7 +24,7 @@ const device = (evil: boolean, v: string): DeviceLike =>
       ].join(", "),
       evil,
     ),
-  ) as DeviceLike;
+  ) as Device;
 
 const everyObject = (value: unknown, path = "$", out: Array<[string, object]> = []): Array<[string, object]> => {
   if (value === null || typeof value !== "object") return out;
@@ -81,7 +81,7 @@ describe("the keyed diff and structural sharing are prototype-safe", () => {
     const a = device(true, "1");
     expect(diffDevice(a, device(true, "1")).snapshot).toBe(a);
     // JSON.stringify writes the own __proto__ keys back, so b carries them too, with their label changed.
-    const b = JSON.parse(JSON.stringify(a).replaceAll('"inherited?"', '"changed"')) as DeviceLike;
+    const b = JSON.parse(JSON.stringify(a).replaceAll('"inherited?"', '"changed"')) as Device;
     const { snapshot, events } = diffDevice(a, b);
     expectNoPoison(snapshot);
     expect(events).toEqual(

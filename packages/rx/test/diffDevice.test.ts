@@ -1,30 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { diffDevice, replaceEqualDeep } from "../src/index.js";
-import type { DeviceEvent } from "../src/index.js";
-import { DEVICE_ID, makeDevice } from "./fixtures/device.js";
+import type { DeviceEvent, DiffOptions } from "../src/index.js";
+import { asDevice, DEVICE_ID, makeDevice } from "./fixtures/device.js";
+import { switchId } from "./helpers.js";
 import type { MutableDevice } from "./fixtures/device.js";
 
 type Mutable = MutableDevice;
 const fresh = (): Mutable => makeDevice();
+/** diffDevice over hand-built JSON records, as core's `Device`s. */
+const diff = (a: object | undefined, b: object, options?: DiffOptions) => diffDevice(a === undefined ? undefined : asDevice(a), asDevice(b), options);
 
 describe("diffDevice", () => {
   it("returns the previous snapshot itself when nothing changed", () => {
     const a = fresh();
-    const { snapshot, events } = diffDevice(a, fresh());
+    const { snapshot, events } = diff(a, fresh());
     expect(snapshot).toBe(a);
     expect(events).toEqual([]);
   });
 
   it("has no events and no previous on the first snapshot", () => {
     const b = fresh();
-    expect(diffDevice(undefined, b)).toEqual({ snapshot: b, events: [] });
+    expect(diff(undefined, b)).toEqual({ snapshot: b, events: [] });
   });
 
   it("keeps unchanged sub-objects by reference and replaces changed ones", () => {
     const a = fresh();
     const b = fresh();
     b.switches[1]!.state = "open";
-    const { snapshot } = diffDevice(a, b);
+    const { snapshot } = diff(a, b);
     expect(snapshot).not.toBe(a);
     expect(snapshot.channels).toBe(a.channels);
     expect(snapshot.switches).not.toBe(a.switches);
@@ -38,7 +41,7 @@ describe("diffDevice", () => {
     const a = fresh();
     const b = fresh();
     b.switches.reverse();
-    const { events, snapshot } = diffDevice(a, b);
+    const { events, snapshot } = diff(a, b);
     expect(events).toEqual([]);
     expect(snapshot.switches![0]).toBe(a.switches[2]);
   });
@@ -48,11 +51,11 @@ describe("diffDevice", () => {
     const b = fresh();
     b.switches.reverse();
     b.switches[0]!.state = "open"; // S3 after the reverse
-    expect(diffDevice(a, b).events).toEqual<Array<DeviceEvent>>([
+    expect(diff(a, b).events).toEqual<Array<DeviceEvent>>([
       {
         type: "switchChanged",
         deviceId: DEVICE_ID,
-        switchId: `${DEVICE_ID}_S3`,
+        switchId: switchId(`${DEVICE_ID}_S3`),
         field: "state",
         path: `/switches/${DEVICE_ID}_S3/state`,
         from: "closed",
@@ -67,16 +70,16 @@ describe("diffDevice", () => {
     b.channels[4]!.label = "Pool pump";
     b.label = "Warehouse 2";
     b.firmwareVersion = "50.0.0";
-    const types = diffDevice(a, b).events.map((e) => e.type).sort();
+    const types = diff(a, b).events.map((e) => e.type).sort();
     expect(types).toEqual(["channelChanged", "firmwareChanged", "labelChanged"]);
-    const ch = diffDevice(a, b).events.find((e) => e.type === "channelChanged");
+    const ch = diff(a, b).events.find((e) => e.type === "channelChanged");
     expect(ch).toMatchObject({ channelId: `${DEVICE_ID}_C5`, field: "label", from: "Channel 5", to: "Pool pump" });
   });
 
   it("reports pending writes as pendingSet, then pendingApplied when the live value took it", () => {
     const a = fresh();
     const b = { ...fresh(), pending: { label: "New", switches: [{ id: `${DEVICE_ID}_S1`, state: "open" }] } };
-    const set = diffDevice(a, b).events;
+    const set = diff(a, b).events;
     expect(set).toEqual([
       { type: "pendingSet", deviceId: DEVICE_ID, path: "/pending/label", value: "New" },
       { type: "pendingSet", deviceId: DEVICE_ID, path: `/pending/switches/${DEVICE_ID}_S1/state`, value: "open" },
@@ -84,13 +87,13 @@ describe("diffDevice", () => {
     const c = fresh();
     c.label = "New";
     c.switches[0]!.state = "open";
-    const applied = diffDevice(b, c).events.filter((e) => e.type === "pendingApplied");
+    const applied = diff(b, c).events.filter((e) => e.type === "pendingApplied");
     expect(applied).toEqual([
       { type: "pendingApplied", deviceId: DEVICE_ID, path: "/pending/label", value: "New", applied: true },
       { type: "pendingApplied", deviceId: DEVICE_ID, path: `/pending/switches/${DEVICE_ID}_S1/state`, value: "open", applied: true },
     ]);
     const d = fresh(); // pending dropped without the value taking effect
-    expect(diffDevice(b, d).events.filter((e) => e.type === "pendingApplied").map((e) => "applied" in e && e.applied)).toEqual([false, false]);
+    expect(diff(b, d).events.filter((e) => e.type === "pendingApplied").map((e) => "applied" in e && e.applied)).toEqual([false, false]);
   });
 
   it("reports unknown fields and added/removed entities as generic changes with JSON pointers", () => {
@@ -98,7 +101,7 @@ describe("diffDevice", () => {
     const b: Record<string, unknown> & Mutable = fresh();
     b["futureField"] = { nested: [1, 3], "a/b": true };
     b.switches.pop();
-    const events = diffDevice(a, b).events;
+    const events = diff(a, b).events;
     expect(events).toContainEqual({ type: "changed", deviceId: DEVICE_ID, path: "/futureField/nested/1", op: "replace", from: 2, to: 3 });
     expect(events).toContainEqual({ type: "changed", deviceId: DEVICE_ID, path: "/futureField/a~1b", op: "add", to: true });
     expect(events).toContainEqual(expect.objectContaining({ type: "changed", path: `/switches/${DEVICE_ID}_S3`, op: "remove" }));
@@ -108,11 +111,11 @@ describe("diffDevice", () => {
     const a = fresh();
     const b = fresh();
     b.comms.lastHeardAt += 30;
-    const quiet = diffDevice(a, b);
+    const quiet = diff(a, b);
     expect(quiet.events).toEqual([]);
     expect(quiet.snapshot).not.toBe(a); // the snapshot still carries the new value
     expect(quiet.snapshot.channels).toBe(a.channels);
-    expect(diffDevice(a, b, { includeHeartbeat: true }).events).toEqual([
+    expect(diff(a, b, { includeHeartbeat: true }).events).toEqual([
       { type: "changed", deviceId: DEVICE_ID, path: "/comms/lastHeardAt", op: "replace", from: 1_700_000_000.25, to: 1_700_000_030.25 },
     ]);
   });

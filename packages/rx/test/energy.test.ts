@@ -4,10 +4,12 @@ import type { Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
-import type { CheckpointStore, EnergyEvent, EnergyStreamOptions, PointLike } from "../src/index.js";
-import { tagged } from "./helpers.js";
+import type { CheckpointStore, EnergyClient, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
+import { parseChannelId, parseDeviceId } from "@wattstream/core";
+import type { ShortEnergyPoint } from "@wattstream/core";
+import { fakeClient, tagged } from "./helpers.js";
 
-const ID = "D123456789012";
+const ID = parseDeviceId("D123456789012");
 const STEP = 30;
 
 interface FakeOptions {
@@ -38,13 +40,13 @@ const fakeDevice = (ts: TestScheduler, o: FakeOptions = {}) => {
     if (upload < from || upload >= to) return true;
     return now() >= to && t + STEP <= from - lag + (now() - to) * 60;
   };
-  const point = (t: number): PointLike & { readonly eReal: ReadonlyArray<number> } => {
+  const point = (t: number): ShortEnergyPoint & { readonly eReal: ReadonlyArray<number> } => {
     const revisedAt = o.revisions?.get(t);
     return { timestamp: t, duration: STEP, eReal: [t % 7, revisedAt !== undefined && now() >= revisedAt ? 99 : 1] };
   };
   const windows: Array<readonly [number, number]> = [];
   const counts = { read: 0, latest: 0, device: 0 };
-  const client = {
+  const client = fakeClient({
     getDevice: (id: string) =>
       Effect.sync(() => {
         counts.device++;
@@ -67,7 +69,7 @@ const fakeDevice = (ts: TestScheduler, o: FakeOptions = {}) => {
         for (let t = Math.floor(now() / STEP) * STEP; t >= 0; t -= STEP) if (available(t)) return { timestamp: t };
         return { _tag: "NoData" as const };
       }),
-  };
+  });
   /** When interval `t` became readable, seconds. */
   const availableAt = (t: number): number => t + STEP + lag;
   return { client, counts, windows, availableAt };
@@ -76,7 +78,7 @@ const fakeDevice = (ts: TestScheduler, o: FakeOptions = {}) => {
 /** Runs the stream in virtual time until `untilS` and returns what it emitted, with emission times. */
 const run = (
   ts: TestScheduler,
-  client: Parameters<typeof shortEnergy$>[0],
+  client: EnergyClient<"short">,
   options: EnergyStreamOptions,
   untilS: number,
   out: Array<{ readonly at: number; readonly e: EnergyEvent }> = [],
@@ -309,11 +311,11 @@ describe("shortEnergy$ channel layout", () => {
     const ts = newScheduler();
     const dev = fakeDevice(ts);
     // The first read of the device is stale (one channel); the energy arrays have two.
-    const client = {
+    const client = fakeClient({
       ...dev.client,
       getDevice: (id: string) =>
         Effect.sync(() => ({ id, channels: dev.counts.device++ === 0 ? [{ id: `${id}_C1` }] : [{ id: `${id}_C1` }, { id: `${id}_C2` }] })),
-    };
+    });
     const first = run(ts, client, { fromTs: 0 }, 600);
     first.sub.unsubscribe();
     expect(dev.counts.device).toBe(2);
@@ -325,7 +327,7 @@ describe("shortEnergy$ channel layout", () => {
     const ts = newScheduler();
     const dev = fakeDevice(ts);
     // The layout arrives 10 minutes after the stream starts, long after the first energy reply (catching up from 0).
-    const layout$ = timer(600_000, ts).pipe(map(() => [{ id: `${ID}_C1` }, { id: `${ID}_C2` }]));
+    const layout$ = timer(600_000, ts).pipe(map(() => [{ id: parseChannelId(`${ID}_C1`) }, { id: parseChannelId(`${ID}_C2`) }]));
     const { out, sub } = run(ts, dev.client, { fromTs: 0, layout$ }, 1_200);
     sub.unsubscribe();
     const emitted = out.filter(({ e }) => e.type === "interval");

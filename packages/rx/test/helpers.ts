@@ -17,6 +17,26 @@ import {
   Unprocessable,
 } from "@wattstream/resilience";
 import type { RateLimitScope, WattwatchersError } from "@wattstream/resilience";
+import type { WattwatchersClient } from "@wattstream/transport";
+import { parseChannelId, parseSwitchId } from "@wattstream/core";
+
+/** A channel ID from its canonical spelling (core's parser: a typo fails the test at once). */
+export const channelId = parseChannelId;
+
+/** A switch ID from its canonical spelling. */
+export const switchId = parseSwitchId;
+
+/** The methods of a fake client, with the plain signatures a test writes by hand. */
+export type FakeMethods<K extends keyof WattwatchersClient> = { readonly [M in K]: (...args: never[]) => Effect.Effect<unknown, unknown> };
+
+/**
+ * A fake client for the operations `K`, typed as transport's `WattwatchersClient` narrowed with `Pick` (what the
+ * streams ask for). The real operations are generic over their options (the point type follows `convert` and
+ * `fields`), which a hand-written fake cannot spell, hence the one cast here; the values the fakes return are built
+ * as core's types (`asDevice`, typed points).
+ */
+export const fakeClient = <K extends keyof WattwatchersClient>(methods: FakeMethods<K>): Pick<WattwatchersClient, K> =>
+  methods as unknown as Pick<WattwatchersClient, K>;
 
 /** An Effect backed by an Observable (e.g. a TestScheduler timer), interrupted by unsubscribing it. */
 export const effectFrom = <A>(source: Observable<A>, onInterrupt?: () => void): Effect.Effect<A, unknown> =>

@@ -1,6 +1,7 @@
 // rx over small hostile servers of the test's own (real HTTP on 127.0.0.1, transport's real client, virtual
 // time): contract-valid but odd answers end up as typed events, never as corrupted streams, and nothing escapes
 // as an unhandled rejection or uncaught exception.
+import { parseDeviceId } from "@wattstream/core";
 import { DecodeError, WAIT_LIMITS } from "@wattstream/resilience";
 import { afterEach, describe, expect, it } from "vitest";
 import { device$, fleet$, shortEnergy$ } from "../src/index.js";
@@ -9,7 +10,7 @@ import { startHostile } from "./hostileHarness.js";
 import type { Answer, HostileHarness, HostileRequest } from "./hostileHarness.js";
 
 const T0 = 1_796_083_200;
-const ID = "D123456789012";
+const ID = parseDeviceId("D123456789012");
 const OTHER = "E999999999999";
 const record = (id: string, channelOwner = id) => ({
   id,

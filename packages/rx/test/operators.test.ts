@@ -1,8 +1,10 @@
 import { map } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { offlineFor, perChannel, rate, sustained, threshold } from "../src/index.js";
+import { meanPower, offlineFor, perChannel, sustained, threshold } from "../src/index.js";
+import { channelId } from "./helpers.js";
 import type { Alert, EnergyEvent } from "../src/index.js";
+import type { ShortEnergyPoint } from "@wattstream/core";
 import { DEVICE_ID, heardAt } from "./fixtures/device.js";
 
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
@@ -59,16 +61,16 @@ describe("offlineFor", () => {
   });
 });
 
-describe("perChannel and rate", () => {
+describe("perChannel and meanPower", () => {
   const channels = [
-    { id: `${DEVICE_ID}_C1`, label: "Grid" },
-    { id: `${DEVICE_ID}_C2`, label: "Solar" },
+    { id: channelId(`${DEVICE_ID}_C1`), label: "Grid" },
+    { id: channelId(`${DEVICE_ID}_C2`), label: "Solar" },
   ];
-  const interval: EnergyEvent = {
+  const interval: EnergyEvent<ShortEnergyPoint> = {
     type: "interval",
     deviceId: DEVICE_ID,
     stream: "short",
-    point: { timestamp: 60, duration: 30, eReal: [30_000, -15_000], vRMS: [240, 241] } as never,
+    point: { timestamp: 60, duration: 30, eReal: [30_000, -15_000], vRMS: [240, 241] },
     channels,
   };
 
@@ -76,7 +78,7 @@ describe("perChannel and rate", () => {
     newScheduler().run(({ cold, expectObservable }) => {
       const gap: EnergyEvent = { type: "gap", deviceId: DEVICE_ID, stream: "short", fromTs: 0, toTs: 30 };
       const src = cold("a-g|", { a: interval, g: gap });
-      expectObservable(src.pipe(perChannel(), rate())).toBe("a--|", {
+      expectObservable(src.pipe(perChannel(), meanPower())).toBe("a--|", {
         a: {
           deviceId: DEVICE_ID,
           timestamp: 60,
@@ -93,7 +95,7 @@ describe("perChannel and rate", () => {
 
   it("errors on a stale layout rather than mislabelling", () => {
     newScheduler().run(({ cold, expectObservable }) => {
-      const stale = { ...interval, channels: channels.slice(0, 1) } as EnergyEvent;
+      const stale: EnergyEvent<ShortEnergyPoint> = { ...interval, channels: channels.slice(0, 1) };
       expectObservable(cold("a|", { a: stale }).pipe(perChannel(), map(() => 0))).toBe(
         "#",
         undefined,

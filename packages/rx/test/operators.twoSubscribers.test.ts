@@ -5,8 +5,10 @@ import type { Observable } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import type { RunHelpers } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { offlineFor, perChannel, rate, sustained, threshold } from "../src/index.js";
+import { meanPower, offlineFor, perChannel, sustained, threshold } from "../src/index.js";
+import { channelId } from "./helpers.js";
 import type { Alert, EnergyEvent } from "../src/index.js";
+import type { ShortEnergyPoint } from "@wattstream/core";
 import { DEVICE_ID, heardAt } from "./fixtures/device.js";
 
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
@@ -64,18 +66,18 @@ describe("two subscribers of one piped stream", () => {
     });
   });
 
-  it("perChannel and rate: stateless, both subscribers get every reading", () => {
-    const interval: EnergyEvent = {
+  it("perChannel and meanPower: stateless, both subscribers get every reading", () => {
+    const interval: EnergyEvent<ShortEnergyPoint> = {
       type: "interval",
       deviceId: DEVICE_ID,
       stream: "short",
-      point: { timestamp: 60, duration: 30, eReal: [30_000], vRMS: [240] } as never,
-      channels: [{ id: `${DEVICE_ID}_C1`, label: "Grid" }],
+      point: { timestamp: 60, duration: 30, eReal: [30_000], vRMS: [240] },
+      channels: [{ id: channelId(`${DEVICE_ID}_C1`), label: "Grid" }],
     };
     newScheduler().run(({ cold, expectObservable }) => {
       const piped = cold("a-a|", { a: interval }).pipe(
         perChannel(),
-        rate(),
+        meanPower(),
         map((p) => String(p.channels[0]?.watts)),
       );
       expectObservable(piped).toBe("a-a|", { a: "1000" });

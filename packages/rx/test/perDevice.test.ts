@@ -4,10 +4,17 @@ import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { fleet$, perDevice } from "../src/index.js";
 import type { FleetUpdate } from "../src/index.js";
-import { tagged } from "./helpers.js";
+import { fakeClient, tagged } from "./helpers.js";
+import type { DeviceId } from "@wattstream/core";
 
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
-const fleet = (added: Array<string>, removed: Array<string> = []): FleetUpdate => ({ type: "fleet", devices: [], added, removed });
+// Short names stand in for device IDs here (perDevice only keys on them), hence the casts.
+const fleet = (added: Array<string>, removed: Array<string> = []): FleetUpdate => ({
+  type: "fleet",
+  devices: [],
+  added: added as Array<DeviceId>,
+  removed: removed as Array<DeviceId>,
+});
 
 describe("perDevice", () => {
   it("starts a stream per added device, stops it on removal, and turns a device's error into deviceLost", () => {
@@ -42,7 +49,7 @@ describe("duplicate device IDs", () => {
   it("fleet$ lists a device the answer repeats once, and perDevice starts one poller for it", () => {
     const ts = newScheduler();
     const answer = ["D123456789012", "D123456789012", "E123456789012", "D123456789012"];
-    const client = { listDevices: () => Effect.succeed(answer) };
+    const client = fakeClient({ listDevices: () => Effect.succeed(answer) });
     const updates: Array<FleetUpdate> = [];
     const started: Array<string> = [];
     const sub = fleet$(client, { scheduler: ts, every: 60_000 }).subscribe((u) => updates.push(u));

@@ -1,9 +1,11 @@
 import { Effect } from "effect";
+import { parseDeviceId } from "@wattstream/core";
 import { Observable, share, Subject } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { cachedCount, sharedBy } from "../src/internal/sharedBy.js";
 import { shortEnergy$ } from "../src/index.js";
+import { fakeClient } from "./helpers.js";
 
 /** A shared source that counts how often it is really subscribed. */
 const counted = () => {
@@ -76,13 +78,13 @@ describe("sharedBy", () => {
 describe("energy streams leave nothing cached", () => {
   it("one call per fromTs (as a dashboard makes per selection) leaves no entry once unsubscribed", () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const client = {
+    const client = fakeClient({
       getDevice: (id: string) => Effect.succeed({ id, channels: [] }),
       getShortEnergyData: () => Effect.never,
       getLatestShortEnergyData: () => Effect.never,
-    };
+    });
     for (let fromTs = 0; fromTs < 3_000; fromTs += 30) {
-      const sub = shortEnergy$(client, "D123456789012", { fromTs, scheduler: ts }).subscribe();
+      const sub = shortEnergy$(client, parseDeviceId("D123456789012"), { fromTs, scheduler: ts }).subscribe();
       expect(cachedCount(client)).toBe(1);
       sub.unsubscribe();
     }

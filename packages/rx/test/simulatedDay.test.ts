@@ -10,7 +10,9 @@ import type { Subscription } from "rxjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isNoData } from "@wattstream/transport";
 import { device$, fleet$, longEnergy$, setSwitch, shortEnergy$ } from "../src/index.js";
-import type { CheckpointStore, DeviceUpdate, EnergyEvent, FleetUpdate, RxClient, SwitchConfirmed } from "../src/index.js";
+import type { CheckpointStore, DeviceUpdate, EnergyEvent, FleetUpdate, SwitchConfirmed } from "../src/index.js";
+import { parseDeviceId, parseSwitchId } from "@wattstream/core";
+import type { DeviceId, SwitchId } from "@wattstream/core";
 import { fileCheckpointStore } from "../src/node.js";
 import { startHarness } from "./simHarness.js";
 import type { Harness } from "./simHarness.js";
@@ -27,7 +29,7 @@ interface Seen<E> {
 let h: Harness;
 let dir: string;
 let start: number;
-let ids: ReadonlyArray<string>;
+let ids: ReadonlyArray<DeviceId>;
 const energy = new Map<string, Array<Seen<EnergyEvent>>>();
 const devices = new Map<string, Array<Seen<DeviceUpdate>>>();
 const errors = new Map<string, unknown>();
@@ -36,7 +38,7 @@ let confirmed: SwitchConfirmed | undefined;
 let removedAt = 0;
 let killedAt = 0;
 let restartedAt = 0;
-let switchId = "";
+let switchId: SwitchId | undefined;
 let targetState: "open" | "closed" = "open";
 let firmwareAt = 0;
 let reviseTs = 0;
@@ -67,11 +69,11 @@ const truth = async (id: string, from: number, to: number): Promise<Array<number
 beforeAll(async () => {
   h = await startHarness({ seed: 3, devices: 4, rateLimits: { tps: Infinity } });
   dir = await mkdtemp(join(tmpdir(), "rx-day-"));
-  // Transport's client is the port rx codes against.
-  const client: RxClient = h.client;
-  ids = h.sim.fleet.ids().slice(0, 4);
+  // rx takes transport's client as it is.
+  const client = h.client;
+  ids = h.sim.fleet.ids().slice(0, 4).map(parseDeviceId);
   start = h.now();
-  const [a, b, , s] = ids as [string, string, string, string];
+  const [a, b, , s] = ids as [DeviceId, DeviceId, DeviceId, DeviceId];
   const scheduler = h.scheduler;
   const files = fileCheckpointStore(dir);
   // File I/O is real: let virtual time wait for it as it waits for HTTP.
@@ -80,7 +82,7 @@ beforeAll(async () => {
     save: (key, c) => h.track(files.save(key, c)),
   };
   const subs: Array<Subscription> = [];
-  const watch = (id: string, withCheckpoints = false): Subscription => {
+  const watch = (id: DeviceId, withCheckpoints = false): Subscription => {
     const sub = shortEnergy$(client, id, { scheduler, fromTs: start, ...(withCheckpoints ? { checkpoints, checkpointEvery: 15 * 60_000 } : {}) }).subscribe(
       record(energy, `short:${id}`),
     );
@@ -109,9 +111,10 @@ beforeAll(async () => {
 
   await h.runUntil(start + 5 * HOUR);
   const sw = (h.sim.fleet.get(s)?.["switches"] as ReadonlyArray<{ id: string; state: string }>)[0]!;
-  switchId = sw.id;
+  const target = parseSwitchId(sw.id);
+  switchId = target;
   targetState = sw.state === "open" ? "closed" : "open";
-  subs.push(setSwitch(client, switchId, targetState, { scheduler }).subscribe({ next: (c) => (confirmed = c) }));
+  subs.push(setSwitch(client, target, targetState, { scheduler }).subscribe({ next: (c) => (confirmed = c) }));
 
   await h.runUntil(start + 12 * HOUR);
   killedAt = h.now();
@@ -141,7 +144,7 @@ afterAll(async () => {
 
 describe("a simulated day", () => {
   it("emits every short interval exactly once, in order, with no gap left after the outage's back-fill", async () => {
-    const [a, b, , s] = ids as [string, string, string, string];
+    const [a, b, , s] = ids as [DeviceId, DeviceId, DeviceId, DeviceId];
     for (const [id, until] of [
       [a, removedAt],
       [b, start + DAY],

@@ -6,9 +6,9 @@ import { setSwitch, switchState$, SwitchTimeout } from "../src/index.js";
 import { DEVICE_ID, makeDevice } from "./fixtures/device.js";
 import type { WattwatchersError } from "@wattstream/resilience";
 import type { MutableDevice } from "./fixtures/device.js";
-import { tagged } from "./helpers.js";
+import { fakeClient, switchId, tagged } from "./helpers.js";
 
-const S1 = `${DEVICE_ID}_S1`;
+const S1 = switchId(`${DEVICE_ID}_S1`);
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
 
 /**
@@ -28,7 +28,7 @@ const device = (ts: TestScheduler, o: { readonly applyAt?: number; readonly patc
     if (requested !== undefined) copy.switches[0]!["pending"] = { state: requested };
     return copy;
   };
-  const client = {
+  const client = fakeClient({
     getDevice: () => Effect.sync(() => (calls.read++, view())),
     updateDevice: (_id: string, body: { readonly switches?: ReadonlyArray<{ readonly id: string; readonly state: string }> }) =>
       Effect.suspend(() => {
@@ -36,7 +36,7 @@ const device = (ts: TestScheduler, o: { readonly applyAt?: number; readonly patc
         requested = body.switches?.[0]?.state;
         return o.patchFails ? Effect.fail(tagged(o.patchFails)) : Effect.succeed(view());
       }),
-  };
+  });
   return { client, calls };
 };
 
@@ -84,6 +84,7 @@ describe("setSwitch", () => {
       expectObservable(setSwitch(client, S1, "open", { scheduler: ts })).toBe("#", undefined, tagged("Forbidden"));
     });
     let caught: unknown;
+    // @ts-expect-error a channel ID where a switch ID belongs: refused by the types, and at run time too.
     setSwitch(client, `${DEVICE_ID}_C1`, "open").subscribe({ error: (e: unknown) => (caught = e) });
     expect(caught).toMatchObject({ name: "InvalidIdError" });
   });
@@ -107,7 +108,7 @@ describe("switchState$", () => {
       })(),
     ];
     let i = 0;
-    const client = { getDevice: () => Effect.sync(() => states[Math.min(i++, 2)]!) };
+    const client = fakeClient({ getDevice: () => Effect.sync(() => states[Math.min(i++, 2)]!) });
     ts.run(({ expectObservable }) => {
       expectObservable(switchState$(client, S1, { every: 100, pendingEvery: 10, scheduler: ts }), "^ 200ms !").toBe("a 99ms b 9ms c", {
         a: { switchId: S1, state: "closed", pending: undefined },

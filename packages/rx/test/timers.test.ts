@@ -3,15 +3,16 @@
 // (`rateLimitWaitMs`: capped by WAIT_LIMITS, 60 s for TPS, 25 h for TPD), and rx clamps its own timers anyway.
 import { WAIT_LIMITS } from "@wattstream/resilience";
 import { Effect } from "effect";
+import { parseDeviceId } from "@wattstream/core";
 import type { SchedulerAction, SchedulerLike, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { device$, fleet$, scaledScheduler, shortEnergy$ } from "../src/index.js";
 import type { EnergyEvent } from "../src/index.js";
 import { MAX_TIMER_MS, timerDelay } from "../src/internal/timerDelay.js";
-import { tagged } from "./helpers.js";
+import { fakeClient, tagged } from "./helpers.js";
 
-const ID = "D123456789012";
+const ID = parseDeviceId("D123456789012");
 
 /** A TestScheduler that records every delay it is handed. */
 const recording = () => {
@@ -47,7 +48,7 @@ describe("timer delays", () => {
     it(`energy: ${name} on a TPD 429 waits the capped daily reset (25 h), never a 1-ms busy loop`, () => {
       const { ts, delays, scheduler } = recording();
       let reads = 0;
-      const client = {
+      const client = fakeClient({
         getDevice: (id: string) => Effect.succeed({ id, channels: [] }),
         getShortEnergyData: () =>
           Effect.suspend(() => {
@@ -55,7 +56,7 @@ describe("timer delays", () => {
             return Effect.fail(tagged("RateLimited", { scope: "tpd", ...hint }));
           }),
         getLatestShortEnergyData: () => Effect.succeed({ _tag: "NoData" as const }),
-      };
+      });
       const out: Array<EnergyEvent> = [];
       let error: unknown;
       const sub = shortEnergy$(client, ID, { scheduler, fromTs: 0 }).subscribe({ next: (e) => out.push(e), error: (e: unknown) => (error = e) });
@@ -78,7 +79,7 @@ describe("timer delays", () => {
         calls++;
         return Effect.fail(tagged("RateLimited", { scope: "tps", retryAfter: 1e12 }));
       });
-    const client = { getDevice: fail, listDevices: fail };
+    const client = fakeClient({ getDevice: fail, listDevices: fail });
     const subs = [device$(client, ID, { scheduler }).subscribe({ error: () => undefined }), fleet$(client, { scheduler }).subscribe({ error: () => undefined })];
     ts.maxFrames = 3_600_000;
     ts.flush();
@@ -101,9 +102,9 @@ describe("timer delays", () => {
 describe("retryAt of a clamped wait", () => {
   it("says when polling really resumes, never Infinity", () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const client = {
+    const client = fakeClient({
       getDevice: () => Effect.fail(tagged("RateLimited", { scope: "tps", retryAfter: Number.POSITIVE_INFINITY })),
-    };
+    });
     const got: Array<unknown> = [];
     const sub = device$(client, ID, { scheduler: ts }).subscribe((u) => got.push(u));
     ts.maxFrames = 1000;

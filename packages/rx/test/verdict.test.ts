@@ -1,7 +1,11 @@
 import { isTransient, WATTWATCHERS_ERROR_TAGS } from "@wattstream/resilience";
 import { describe, expect, it } from "vitest";
 import { Health, verdictOf } from "../src/internal/verdict.js";
-import { tagged } from "./helpers.js";
+import { Effect } from "effect";
+import { TestScheduler } from "rxjs/testing";
+import { device$ } from "../src/index.js";
+import { DEVICE_ID } from "./fixtures/device.js";
+import { fakeClient, tagged } from "./helpers.js";
 
 describe("verdictOf: rx's error policy on resilience's model", () => {
   it("never disagrees with isTransient: transient errors are retried, never fatal or degraded at once", () => {
@@ -33,9 +37,6 @@ describe("verdictOf: rx's error policy on resilience's model", () => {
       DecodeError: "degraded",
       InvalidRequest: "fatal",
     });
-    // Something that is not a transport error at all (a bug, a plain object) does not kill the stream.
-    expect(verdictOf(new TypeError("x"), 0).kind).toBe("degraded");
-    expect(verdictOf({ _tag: "NotFound" }, 0).kind).toBe("degraded");
   });
 
   it("waits for the daily reset after a TPD 429, for Retry-After after a TPS one", () => {
@@ -48,5 +49,13 @@ describe("verdictOf: rx's error policy on resilience's model", () => {
     expect(h.fail(verdictOf(tagged("ServerError"), 0))).toEqual({ status: "retrying", delayMs: 100 });
     const d = new Health(100, 1_000);
     expect(d.fail(verdictOf(tagged("DecodeError"), 0))).toEqual({ status: "degraded", delayMs: 100 });
+  });
+
+  it("is only asked about client failures: anything else (a defect, a plain object) ends the stream with it", () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const bug = new TypeError("x");
+    ts.run(({ expectObservable }) => {
+      expectObservable(device$(fakeClient({ getDevice: () => Effect.fail(bug) }), DEVICE_ID, { scheduler: ts })).toBe("#", undefined, bug);
+    });
   });
 });

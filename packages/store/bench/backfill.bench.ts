@@ -17,6 +17,8 @@ import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { parseDeviceId } from "@wattstream/core";
+import type { DeviceId } from "@wattstream/core";
 import { Effect, Stream } from "effect";
 import { makeClient } from "@wattstream/transport";
 import type { WattwatchersClient } from "@wattstream/transport";
@@ -36,7 +38,7 @@ interface Sim {
   readonly child: ChildProcessWithoutNullStreams;
   readonly baseUrl: string;
   readonly demoKey: string;
-  readonly ids: ReadonlyArray<string>;
+  readonly ids: ReadonlyArray<DeviceId>;
   readonly lines: AsyncIterator<string>;
 }
 
@@ -56,7 +58,9 @@ const startChild = async (): Promise<Sim> => {
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.done === true) throw new Error("the simulator child exited before listening");
-  const { baseUrl, demoKey, ids } = JSON.parse(first.value) as { baseUrl: string; demoKey: string; ids: Array<string> };
+  const parsed = JSON.parse(first.value) as { baseUrl: string; demoKey: string; ids: Array<string> };
+  const { baseUrl, demoKey } = parsed;
+  const ids = parsed.ids.map((id) => parseDeviceId(id));
   return { child, baseUrl, demoKey, ids, lines };
 };
 

@@ -1,18 +1,19 @@
 import { Effect, Fiber, Semaphore, Stream } from "effect";
-import type { ChannelLayout, EnergyCheckpoint, PointLike } from "@wattstream/rx";
+import type { DeviceId, LongEnergyPoint } from "@wattstream/core";
+import type { ChannelLayout, EnergyCheckpoint } from "@wattstream/rx";
 import type { EnergyStore } from "./EnergyStore.js";
 import type { StoreWriteError } from "./StoreError.js";
 import type { StorableEvent } from "./StoreEvent.js";
 
 /** One device's part of a {@link backfill}: the intervals of `[fromTs, toTs)`, oldest first. @category models */
 export interface BackfillDevice<E> {
-  readonly deviceId: string;
+  readonly deviceId: DeviceId;
   /** Start of the window (the checkpoint's watermark until the first batch commits), Unix seconds. */
   readonly fromTs: number;
   /** End of the window: the checkpoint's watermark once every interval is written, Unix seconds. */
   readonly toTs: number;
   /** The device's long-energy intervals in the window, oldest first (transport's `longEnergyRange`). */
-  readonly points: Stream.Stream<PointLike, E>;
+  readonly points: Stream.Stream<LongEnergyPoint, E>;
   /** The device's channel layout, stored with each interval (per-channel rows). @default [] */
   readonly channels?: ChannelLayout;
   /** The `lag` kept in the checkpoint. @default 0 */

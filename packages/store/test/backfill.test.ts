@@ -3,7 +3,8 @@
 // the back-fill without writing a checkpoint past its data, and an interrupted one keeps what arrived.
 import { afterAll, describe, expect, it } from "vitest";
 import { Deferred, Effect, Fiber, Stream } from "effect";
-import type { PointLike } from "@wattstream/rx";
+import { parseDeviceId } from "@wattstream/core";
+import type { DeviceId, LongEnergyPoint } from "@wattstream/core";
 import { backfill, openStore } from "../src/index.js";
 import type { BackfillDevice, EnergyStore, Store } from "../src/index.js";
 import { drivers } from "./drivers.js";
@@ -15,10 +16,10 @@ afterAll(async () => {
 });
 
 const T0 = 1_700_000_100 - (1_700_000_100 % 300);
-const ids = ["D100000000001", "D100000000002", "D100000000003"];
-const pointsOf = (id: string, from: number, n: number): Array<PointLike> =>
-  Array.from({ length: n }, (_, k) => (interval(from + k * 300, 0, id) as { point: PointLike }).point);
-const device = (id: string, n: number, points: Stream.Stream<PointLike, string> = Stream.fromIterable(pointsOf(id, T0, n))): BackfillDevice<string> => ({
+const ids = ["D100000000001", "D100000000002", "D100000000003"].map((id) => parseDeviceId(id));
+const pointsOf = (id: DeviceId, from: number, n: number): Array<LongEnergyPoint> =>
+  Array.from({ length: n }, (_, k) => (interval(from + k * 300, 0, id) as { point: LongEnergyPoint }).point);
+const device = (id: DeviceId, n: number, points: Stream.Stream<LongEnergyPoint, string> = Stream.fromIterable(pointsOf(id, T0, n))): BackfillDevice<string> => ({
   deviceId: id,
   fromTs: T0,
   toTs: T0 + n * 300,

@@ -1,7 +1,7 @@
 // Type-level checks, run by the typecheck target (`tsc -p tsconfig.json` includes test/; vitest does not collect
 // *.test-d.ts, so there are no runtime no-op assertions here): the decoders
-// accept everything core's domain types describe, the decoded type follows the options, and the client fits
-// the structural port that @wattstream/rx codes against.
+// accept everything core's domain types describe, and the decoded type follows the options. (@wattstream/rx takes
+// this client's type itself, so there is no port to check against here.)
 import { Effect } from "effect";
 import type { Layer } from "effect";
 import type { InvalidRequest } from "@wattstream/resilience";
@@ -28,8 +28,6 @@ import type {
   ShortPointSchema,
 } from "../src/internal/energySchemas.js";
 import type { NoData, WattwatchersClient } from "../src/index.js";
-
-type Op<A> = Effect.Effect<A, unknown>;
 
 describe("types", () => {
   it("core's domain types fit the decoders' schemas", () => {
@@ -81,23 +79,6 @@ describe("types", () => {
     expectTypeOf<Effect.Success<R["stamps"]>>().toEqualTypeOf<TimestampPoint | NoData>();
     expectTypeOf<Awaited<R["kw"]>>().toEqualTypeOf<ReadonlyArray<LongEnergyPointKw> | NoData>();
     expectTypeOf<Awaited<R["modbus"]>>().toEqualTypeOf<ModbusPoint | NoData>();
-  });
-
-  it("the client satisfies @wattstream/rx's structural port", () => {
-    // A copy of rx's RxClient shape (transport may not import rx: dependencies point one way).
-    interface PointLike {
-      readonly timestamp: number;
-      readonly duration?: number;
-    }
-    interface Port {
-      listDevices(): Op<ReadonlyArray<string>>;
-      getDevice(id: string): Op<{ readonly id: string }>;
-      updateDevice(id: string, body: { readonly switches?: ReadonlyArray<{ readonly id: string; readonly state: "open" | "closed" }> }): Op<{ readonly id: string }>;
-      getShortEnergyData(id: string, query: { readonly fromTs: number; readonly toTs: number }): Op<ReadonlyArray<PointLike> | { readonly _tag: "NoData" }>;
-      getLatestShortEnergyData(id: string, query: { readonly fields: ReadonlyArray<"timestamp"> }): Op<PointLike | { readonly _tag: "NoData" }>;
-      getLatestModbusData(id: string): Op<PointLike | { readonly _tag: "NoData" }>;
-    }
-    expectTypeOf<WattwatchersClient>().toExtend<Port>();
   });
 
   it("every operation takes the per-call retry option, and the client is its own service key", () => {

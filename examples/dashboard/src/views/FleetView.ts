@@ -1,4 +1,4 @@
-import type { Device } from "@wattstream/core";
+import type { DeviceId } from "@wattstream/core";
 import type { DeviceSnapshot } from "@wattstream/rx";
 import { countRender, el } from "./dom.js";
 
@@ -20,12 +20,12 @@ interface Row {
  */
 export class FleetView {
   readonly root = el("ul", { className: "fleet", data: { testid: "fleet" } });
-  private readonly rows = new Map<string, Row>();
-  private selected: string | undefined;
+  private readonly rows = new Map<DeviceId, Row>();
+  private selected: DeviceId | undefined;
 
-  constructor(private readonly onSelect: (id: string) => void) {}
+  constructor(private readonly onSelect: (id: DeviceId) => void) {}
 
-  add(id: string): void {
+  add(id: DeviceId): void {
     if (this.rows.has(id)) return;
     const li = el("li", { className: "device", data: { deviceId: id, online: "unknown", renders: "0" } });
     const name = el("span", { className: "label", text: id });
@@ -41,12 +41,12 @@ export class FleetView {
     if (id === this.selected) li.classList.add("selected");
   }
 
-  remove(id: string): void {
+  remove(id: DeviceId): void {
     this.rows.get(id)?.li.remove();
     this.rows.delete(id);
   }
 
-  update(snapshot: DeviceSnapshot<Device>): void {
+  update(snapshot: DeviceSnapshot): void {
     const row = this.rows.get(snapshot.deviceId);
     if (row === undefined) return;
     const d = snapshot.device;
@@ -76,20 +76,20 @@ export class FleetView {
     countRender(li);
   }
 
-  failed(id: string, message: string): void {
+  failed(id: DeviceId, message: string): void {
     const row = this.rows.get(id);
     if (row === undefined) return;
     row.li.dataset["online"] = "error";
     row.meta.textContent = message;
   }
 
-  select(id: string | undefined): void {
+  select(id: DeviceId | undefined): void {
     this.selected = id;
     for (const [rowId, row] of this.rows) row.li.classList.toggle("selected", rowId === id);
   }
 
   /** Device IDs in list order. */
-  ids(): ReadonlyArray<string> {
+  ids(): ReadonlyArray<DeviceId> {
     return [...this.rows.keys()];
   }
 }

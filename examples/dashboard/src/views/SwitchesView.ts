@@ -1,8 +1,8 @@
-import type { Device, Switch } from "@wattstream/core";
+import type { Device, Switch, SwitchId, SwitchState } from "@wattstream/core";
 import { readSwitch } from "@wattstream/rx";
 import { countRender, el } from "./dom.js";
 
-type Position = "open" | "closed";
+type Position = SwitchState;
 
 const position = (u: unknown): Position | undefined => (u === "open" || u === "closed" ? u : undefined);
 const other = (p: Position | undefined): Position => (p === "closed" ? "open" : "closed");
@@ -33,17 +33,17 @@ interface Row {
 export class SwitchesView {
   readonly root = el("section", { className: "switches", data: { testid: "switches" } });
   private readonly list = el("ul");
-  private readonly rows = new Map<string, Row>();
+  private readonly rows = new Map<SwitchId, Row>();
 
-  constructor(private readonly request: (switchId: string, target: Position) => void) {
+  constructor(private readonly request: (switchId: SwitchId, target: Position) => void) {
     this.root.append(el("h3", { text: "Switches" }), this.list);
   }
 
   /** Shows the switches of a new device snapshot (same objects as before for unchanged switches). */
   setDevice(device: Device): void {
-    const switches = (device.switches ?? []) as ReadonlyArray<Switch>;
+    const switches: ReadonlyArray<Switch> = device.switches ?? [];
     this.root.hidden = switches.length === 0;
-    const seen = new Set<string>();
+    const seen = new Set<SwitchId>();
     for (const sw of switches) {
       seen.add(sw.id);
       let row = this.rows.get(sw.id);
@@ -68,7 +68,7 @@ export class SwitchesView {
   }
 
   /** `setSwitch` saw the new state live with nothing pending. */
-  confirmed(switchId: string, state: Position): void {
+  confirmed(switchId: SwitchId, state: Position): void {
     const row = this.rows.get(switchId);
     if (row === undefined) return;
     row.confirmed = state;
@@ -76,7 +76,7 @@ export class SwitchesView {
     this.render(row);
   }
 
-  failed(switchId: string, message: string): void {
+  failed(switchId: SwitchId, message: string): void {
     const row = this.rows.get(switchId);
     if (row === undefined) return;
     row.phase = { kind: "failed", message };

@@ -1,23 +1,5 @@
+import type { Device } from "@wattstream/core";
 import { readSwitch } from "@wattstream/rx";
-
-/**
- * The parts of a device record the CLI shows. Every field is optional except `id`: the service omits
- * properties that have no value (api-facts: conventions), and new fields may appear at any time.
- */
-export interface DeviceView {
-  readonly id: string;
-  readonly label?: string | undefined;
-  readonly model?: string | undefined;
-  readonly timezone?: string | undefined;
-  readonly latestStatus?: number | undefined;
-  readonly comms?: { readonly type?: string; readonly mode?: string; readonly lastHeardAt?: number | undefined; readonly [key: string]: unknown } | undefined;
-  readonly channels?: ReadonlyArray<{ readonly id: string; readonly label?: string; readonly [key: string]: unknown }> | undefined;
-  readonly switches?:
-    | ReadonlyArray<{ readonly id: string; readonly label?: string; readonly state?: string; readonly [key: string]: unknown }>
-    | undefined;
-  readonly pending?: unknown;
-  readonly [key: string]: unknown;
-}
 
 // When the device last spoke and whether it is online (600 s) are core's rules, shared with rx's device$.
 export { isOnline, lastHeard } from "@wattstream/core";
@@ -44,7 +26,7 @@ export const shortId = (id: string): string => id.slice(id.lastIndexOf("_") + 1)
  * with rx's `readSwitch`: the contract puts them under the switch's own `pending`, and the device-level
  * `pending.switches[]` spelling is accepted too (api-facts: writes are eventually consistent).
  */
-export const switchSummary = (d: DeviceView): string => {
+export const switchSummary = (d: Device): string => {
   const parts = (d.switches ?? []).map((s) => {
     const { pending } = readSwitch(d, s.id);
     return `${shortId(s.id)} ${s.state ?? "?"}${pending !== undefined && pending !== s.state ? `→${pending}` : ""}`;

@@ -1,6 +1,12 @@
 import type { EnergyCheckpoint } from "../CheckpointStore.js";
 import type { AnomalyReason } from "../EnergyAnomaly.js";
-import type { PointLike } from "../RxClient.js";
+
+/** What the ledger reads of any energy or Modbus point (core's point types): its start and, if any, its length. */
+interface TimedPoint {
+  readonly timestamp: number;
+  /** Core's Modbus reads have none (their open index signature types it `unknown`): the ledger checks it. */
+  readonly duration?: unknown;
+}
 
 /** FNV-1a over the point's JSON: a cheap fingerprint to tell a revision from a re-read of the same values. */
 export const fingerprint = (point: unknown): number => {
@@ -32,7 +38,7 @@ const isWholeNumber = (n: unknown): n is number => typeof n === "number" && Numb
  * long points carry one (a missing one is an anomaly); Modbus reads carry none and take the interval.
  */
 export const checkPoint = (
-  point: PointLike,
+  point: TimedPoint,
   window: ReadWindow,
   interval: number,
   durationRequired: boolean,
@@ -148,7 +154,7 @@ export class EnergyLedger {
    * order): the first point of a timestamp is the interval, a later one with other values a `revised`, an
    * identical one nothing — never an interval twice.
    */
-  apply<P extends PointLike>(points: ReadonlyArray<P>, nowS: number, window: ReadWindow, durationRequired = true): ApplyResult<P> {
+  apply<P extends TimedPoint>(points: ReadonlyArray<P>, nowS: number, window: ReadWindow, durationRequired = true): ApplyResult<P> {
     const events: Array<LedgerEvent<P>> = [];
     const valid: Array<{ readonly point: P; readonly duration: number }> = [];
     for (const point of points) {

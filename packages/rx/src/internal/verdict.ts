@@ -1,55 +1,46 @@
-import { classify, isTransient, isWattwatchersError } from "@wattstream/resilience";
+import { classify } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
 import { timerDelay } from "./timerDelay.js";
 
 /**
- * How a stream reacts to a failed poll. Built on resilience's error model (`isTransient` and the error tags), so
- * rx and the retry policy cannot disagree about what is worth retrying. The policy, in one table (also in the
- * README):
+ * How a stream reacts to a failed poll: a switch on resilience's `classify(...).kind`, so rx, the retry policy,
+ * the pacer and the CLI cannot disagree about what is worth retrying or how long a 429 lasts. The policy, in one
+ * table (also in the README):
  *
- * | error | `isTransient` | reaction | status event |
+ * | `classify` kind | errors | reaction | status event |
  * |---|---|---|---|
- * | `ServerError`, `Timeout`, `NetworkError` | yes | back off, poll again | `retrying`, `degraded` from the 3rd in a row |
- * | `RateLimited` (tps, edge) | yes | wait `Retry-After` (else back off) | `rateLimited` |
- * | `RateLimited` (tpd) | no | wait until the daily reset (`resetAt`) | `rateLimited` |
- * | `Unprocessable` (422) | no | energy: halve the window and read again at once; device/fleet: fatal | — |
- * | `Unauthorized`, `Forbidden`, `NotPermitted` | no | fatal: the stream errors with it | — |
- * | `NotFound` | no | fatal: the device left the key (api-facts: 404 also for a device the key may not see) | — |
- * | `BadRequest`, `InvalidRequest` | no | fatal: the request itself is wrong, repeating it cannot help | — |
- * | `DecodeError`, anything else | no | back off, keep polling (the stream is not killed) | `degraded` at once |
+ * | `transient`, `ambiguous` | `ServerError`, `Timeout`, `NetworkError` | back off, poll again | `retrying`, `degraded` from the 3rd in a row |
+ * | `rateLimited` | `RateLimited` (tps, edge: `Retry-After`; tpd: the daily reset) | wait `waitMs` | `rateLimited` |
+ * | `fatal` (`unprocessable`) | `Unprocessable` (422) | energy: halve the window and read again at once; device/fleet: fatal | — |
+ * | `fatal` (other reasons) | `Unauthorized`, `Forbidden`, `NotPermitted`, `NotFound`, `BadRequest`, `InvalidRequest` | the stream errors with it | — |
+ * | `badResponse` | `DecodeError`, `ResponseTooLarge`, `UnexpectedRedirect` | back off, keep polling (the stream is not killed) | `degraded` at once |
+ *
+ * Anything that is not a `WattwatchersError` (a defect, a checkpoint store's failure) is not a poll verdict: the
+ * streams end with it.
  */
 export type Verdict =
   | { readonly kind: "fatal" }
   | { readonly kind: "split" }
-  | { readonly kind: "rateLimited"; readonly retryInMs: number | undefined }
-  /** Transient (`isTransient`): retrying, degraded after several in a row. */
+  | { readonly kind: "rateLimited"; readonly retryInMs: number }
+  /** Transient or ambiguous: retrying, degraded after several in a row. */
   | { readonly kind: "retry" }
-  /** Not transient, not fatal: degraded at once, polling goes on with back-off. */
+  /** A bad response: degraded at once, polling goes on with back-off. */
   | { readonly kind: "degraded" };
 
-/** Errors that end a stream: no later poll can succeed while they hold (a key or permission problem, a device gone, a wrong request). */
-const FATAL: ReadonlySet<WattwatchersError["_tag"]> = new Set<WattwatchersError["_tag"]>([
-  "Unauthorized",
-  "Forbidden",
-  "NotPermitted",
-  "NotFound",
-  "BadRequest",
-  "InvalidRequest",
-]);
-
-export const verdictOf = (error: unknown, nowMs: number): Verdict => {
-  if (!isWattwatchersError(error)) return { kind: "degraded" };
-  if (error._tag === "RateLimited") {
-    // How long a 429 lasts is resilience's one answer (`classify`: `resetAt` computed when the error was built,
-    // capped by WAIT_LIMITS; TPD until the UTC reset), never the raw `Retry-After`.
-    const c = classify(error, { now: nowMs });
-    return { kind: "rateLimited", retryInMs: c.kind === "rateLimited" ? c.waitMs : undefined };
+export const verdictOf = (error: WattwatchersError, nowMs: number): Verdict => {
+  const c = classify(error, { now: nowMs });
+  switch (c.kind) {
+    case "fatal":
+      // A window over the maximum is a 422, not truncated (api-facts): split it further rather than fail.
+      return c.reason === "unprocessable" ? { kind: "split" } : { kind: "fatal" };
+    case "transient":
+    case "ambiguous":
+      return { kind: "retry" };
+    case "rateLimited":
+      return { kind: "rateLimited", retryInMs: c.waitMs };
+    case "badResponse":
+      return { kind: "degraded" };
   }
-  if (isTransient(error)) return { kind: "retry" };
-  if (FATAL.has(error._tag)) return { kind: "fatal" };
-  // A window over the maximum is a 422, not truncated (api-facts): split it further rather than fail.
-  if (error._tag === "Unprocessable") return { kind: "split" };
-  return { kind: "degraded" };
 };
 
 /** Tracks consecutive failures and turns them into status events and back-off delays. */
@@ -77,7 +68,7 @@ export class Health {
       this.reported = "rateLimited";
       // A server's hint can be anything (days, Infinity, NaN): never more than a timer can hold, so `retryAt` is
       // when polling really resumes (and re-evaluates).
-      return { status: "rateLimited", delayMs: timerDelay(verdict.retryInMs ?? backoff) };
+      return { status: "rateLimited", delayMs: timerDelay(verdict.retryInMs) };
     }
     this.reported = verdict.kind === "degraded" || this.failures >= 3 ? "degraded" : "retrying";
     return { status: this.reported, delayMs: backoff };

@@ -23,8 +23,9 @@ export interface OfflineAlert {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { device$, offlineFor } from "@wattstream/rx";
- * device$(client, "D123456789012").pipe(offlineFor(15 * 60_000)).subscribe((a) => console.log(a.type));
+ * device$(client, parseDeviceId("D123456789012")).pipe(offlineFor(15 * 60_000)).subscribe((a) => console.log(a.type));
  * ```
  * @category operators
  */

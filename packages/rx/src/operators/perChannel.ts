@@ -1,5 +1,5 @@
 import { zipChannels } from "@wattstream/core";
-import type { Channel, ZippedChannel } from "@wattstream/core";
+import type { DeviceId, LongEnergyPoint, PositionalKeys, ShortEnergyPoint, ZippedChannel } from "@wattstream/core";
 import { mergeMap } from "rxjs";
 import type { OperatorFunction } from "rxjs";
 import type { EnergyEvent } from "../energy$.js";
@@ -9,13 +9,14 @@ import type { EnergyEvent } from "../energy$.js";
  *
  * @category models
  */
-export interface ChannelReadings {
-  readonly deviceId: string;
+export interface ChannelReadings<K extends string = string> {
+  readonly deviceId: DeviceId;
   readonly timestamp: number;
   readonly duration: number | undefined;
   /** True for a `revised` event (the interval was emitted before with other values). */
   readonly revised: boolean;
-  readonly channels: ReadonlyArray<ZippedChannel>;
+  /** The point's positional fields (`eReal`, `eReactive`, …) paired with each channel. */
+  readonly channels: ReadonlyArray<ZippedChannel<K>>;
 }
 
 /**
@@ -25,18 +26,18 @@ export interface ChannelReadings {
  *
  * @example
  * ```ts
+ * import { parseDeviceId } from "@wattstream/core";
  * import { perChannel, shortEnergy$ } from "@wattstream/rx";
- * shortEnergy$(client, "D123456789012").pipe(perChannel()).subscribe((r) => {
+ * shortEnergy$(client, parseDeviceId("D123456789012")).pipe(perChannel()).subscribe((r) => {
  *   for (const c of r.channels) console.log(c.id, c.label, c.values.eReal);
  * });
  * ```
  * @category operators
  */
-export const perChannel = (): OperatorFunction<EnergyEvent, ChannelReadings> =>
-  mergeMap((e: EnergyEvent): Array<ChannelReadings> => {
+export const perChannel = <P extends ShortEnergyPoint | LongEnergyPoint>(): OperatorFunction<EnergyEvent<P>, ChannelReadings<PositionalKeys<P>>> =>
+  mergeMap((e: EnergyEvent<P>): Array<ChannelReadings<PositionalKeys<P>>> => {
     if (e.type !== "interval" && e.type !== "revised") return [];
-    // The layout came from the API's device record, whose channel IDs are canonical.
-    const zipped = zipChannels(e.channels as ReadonlyArray<Channel>, e.point);
+    const zipped = zipChannels(e.channels, e.point);
     // core returns the mismatch rather than throwing; here it stays the stream's error, as documented above.
     if (!zipped.ok) throw zipped.error;
     return [{ deviceId: e.deviceId, timestamp: e.point.timestamp, duration: e.point.duration, revised: e.type === "revised", channels: zipped.channels }];

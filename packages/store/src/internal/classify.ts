@@ -109,7 +109,9 @@ export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: 
   const batch: Batch = { intervals: new Map(), devices: new Map(), layouts: new Map(), gaps: [], anomalies: [], ignored: 0 };
   for (const e of events) {
     if (isInterval(e)) {
-      const granularity = e.point.duration ?? DEFAULT_GRANULARITY[e.stream] ?? 0;
+      // Modbus reads carry no duration (core's ModbusPoint types unknown fields as `unknown`).
+      const duration = e.point.duration;
+      const granularity = typeof duration === "number" ? duration : (DEFAULT_GRANULARITY[e.stream] ?? 0);
       const key = `${e.deviceId}|${e.stream}|${granularity}|${e.point.timestamp}`;
       batch.intervals.set(key, {
         key,

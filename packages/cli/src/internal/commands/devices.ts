@@ -1,6 +1,6 @@
+import type { Device } from "@wattstream/core";
 import { connect } from "../connect.js";
 import { ago, isOnline, iso, lastHeard, switchSummary } from "../deviceView.js";
-import type { DeviceView } from "../deviceView.js";
 import { makeOutput } from "../Output.js";
 import { COMPACT, fitTable } from "../watch/liveView.js";
 import { deviceIdArg } from "../parsers.js";
@@ -22,7 +22,7 @@ const pool = async <A, B>(items: ReadonlyArray<A>, limit: number, work: (a: A) =
 };
 
 /** `6: Grid, Solar, Lights & power, …`: the count and as many labels as fit in a narrow column. */
-const channelSummary = (d: DeviceView): string => {
+const channelSummary = (d: Device): string => {
   const labels = (d.channels ?? []).map((c) => c.label).filter((l): l is string => typeof l === "string" && l !== "");
   let text = "";
   for (const l of labels) {
@@ -45,7 +45,7 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>): Pro
   try {
     const list = wanted.length > 0 ? wanted : await conn.client.promise.listDevices();
     // The client paces requests to the key's TPS budget; a few in flight keep latency out of the total.
-    const devices = (await pool(list, 4, (id) => conn.client.promise.getDevice(id))) as unknown as ReadonlyArray<DeviceView>;
+    const devices = await pool(list, 4, (id) => conn.client.promise.getDevice(id));
     if (out.json) {
       for (const d of devices) out.record(d);
       return ExitCode.ok;

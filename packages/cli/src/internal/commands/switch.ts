@@ -1,11 +1,10 @@
 import { parseSubEntityId } from "@wattstream/core";
 import { readSwitch, scaledScheduler, setSwitch, SwitchTimeout } from "@wattstream/rx";
-import type { SwitchPosition } from "@wattstream/rx";
+import type { WattwatchersClient } from "@wattstream/transport";
 import { Effect } from "effect";
 import { asyncScheduler } from "rxjs";
 import { confirm } from "../confirm.js";
 import { connect } from "../connect.js";
-import type { DeviceView } from "../deviceView.js";
 import { shortId } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { switchIdArg } from "../parsers.js";
@@ -52,7 +51,7 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
   const interrupt = onInterrupt();
   const conn = await connect(ctx.options, out);
   try {
-    const device = (await conn.client.promise.getDevice(deviceId, { signal: interrupt.signal })) as unknown as DeviceView;
+    const device = await conn.client.promise.getDevice(deviceId, { signal: interrupt.signal });
     const sw = ((device as { readonly switches?: ReadonlyArray<SwitchView> }).switches ?? []).find((s) => s.id === switchId);
     if (sw === undefined) {
       const has = (device.switches ?? []).map((s) => shortId(s.id));
@@ -107,10 +106,9 @@ export const main = async (ctx: CommandContext, rawId: string, target: string, o
     // rx's setSwitch sends one PATCH (after an ambiguous failure it reads the device before re-sending: there is
     // no idempotency key, api-facts) and completes only when a later read shows the state live with nothing
     // pending, since a 200 only means "accepted". The wrapped client tells the user when the PATCH was accepted.
-    const client = {
-      getDevice: (id: string) => conn.client.getDevice(id),
-      updateDevice: (id: string, body: { readonly switches?: ReadonlyArray<{ readonly id: string; readonly state: SwitchPosition }> }) =>
-        conn.client.updateDevice(id, body).pipe(Effect.tap(() => Effect.sync(accepted))),
+    const client: Pick<WattwatchersClient, "getDevice" | "updateDevice"> = {
+      getDevice: (id, options) => conn.client.getDevice(id, options),
+      updateDevice: (id, body, options) => conn.client.updateDevice(id, body, options).pipe(Effect.tap(() => Effect.sync(accepted))),
     };
     const result = await new Promise<"confirmed" | "pending" | "interrupted">((resolve, reject) => {
       const sub = setSwitch(client, switchId, target, { timeout: timeoutS * 1000, every: everyS * 1000, scheduler }).subscribe({

@@ -1,10 +1,11 @@
+import type { Device } from "@wattstream/core";
 import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { Effect, Stream } from "effect";
 import type { Granularity, TimeWindow } from "@wattstream/core";
 import { chunkWindow, granularitySeconds, requiresTimezone, timeWindow } from "@wattstream/core";
+import { Unprocessable } from "@wattstream/resilience";
 import { isNoData } from "@wattstream/transport";
 import { connect } from "../connect.js";
-import type { DeviceView } from "../deviceView.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { formatError } from "../formatError.js";
@@ -36,7 +37,7 @@ const SAVE_EVERY_MS = 250;
 /** A window as the user reads it. */
 const span = (w: TimeWindow): string => `${iso(w.fromTs)} – ${iso(w.toTs)}`;
 
-const isUnprocessable = (e: unknown): boolean => typeof e === "object" && e !== null && (e as { readonly _tag?: unknown })._tag === "Unprocessable";
+const isUnprocessable = (e: unknown): e is Unprocessable => e instanceof Unprocessable;
 
 /**
  * `wattstream sync ID... --from --to`: long energy over any window, chunked with core's `chunkWindow` (the
@@ -74,8 +75,8 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
   let fd: number | undefined;
   try {
     // Channel layouts (CSV columns, api-facts: arrays are positional) and time zones, read once up front.
-    const records = new Map<string, DeviceView>();
-    for (const id of devices) records.set(id, (await conn.client.promise.getDevice(id, { signal: interrupt.signal })) as unknown as DeviceView);
+    const records = new Map<string, Device>();
+    for (const id of devices) records.set(id, await conn.client.promise.getDevice(id, { signal: interrupt.signal }));
     const zoneOf = (id: string): string | undefined => {
       if (!requiresTimezone(opts.granularity)) return undefined;
       const zone = opts.timezone ?? records.get(id)?.timezone;

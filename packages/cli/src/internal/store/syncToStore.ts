@@ -4,7 +4,6 @@ import type { WattwatchersError } from "@wattstream/resilience";
 import { backfill } from "@wattstream/store";
 import type { BackfillDevice, Store } from "@wattstream/store";
 import { connect } from "../connect.js";
-import type { DeviceView } from "../deviceView.js";
 import { iso } from "../deviceView.js";
 import { onInterrupt } from "../interrupt.js";
 import { makeOutput } from "../Output.js";
@@ -46,7 +45,7 @@ export const syncToStore = async (ctx: CommandContext, ids: ReadonlyArray<string
           const saved = await store.checkpoints.load({ deviceId: id, stream: "long" });
           const start = Math.max(window.fromTs, Math.min(window.toTs, saved?.watermark ?? window.fromTs));
           if (saved !== undefined && start > window.fromTs) out.note(`${id}: resuming at ${iso(start)} from the database's checkpoint`);
-          const device = (await conn.client.promise.getDevice(id, { signal: interrupt.signal })) as unknown as DeviceView;
+          const device = await conn.client.promise.getDevice(id, { signal: interrupt.signal });
           progress.update(id, start - window.fromTs, 0);
           return { id, start, lag: saved?.lag ?? 0, channels: device.channels ?? [] };
         }),

@@ -35,7 +35,7 @@ export const syncProgress = (
   const total = devices.reduce((sum, d) => sum + d.seconds, 0);
   const multi = new cliProgress.MultiBar(
     {
-      stream: out.io.stderr as NodeJS.WritableStream as never,
+      stream: out.io.stderr,
       format: "{name} {bar} {percentage}% | {points} intervals | ETA {eta_formatted} | {rate} req/s",
       hideCursor: true,
       clearOnComplete: false,

@@ -1,19 +1,19 @@
 import { ChannelLayoutMismatchError, meanPowerW, siteBalance, zipChannels } from "@wattstream/core";
-import type { Channel } from "@wattstream/core";
-import { describeAnomaly, device$, fleet$, longEnergy$, readSwitch, shortEnergy$ } from "@wattstream/rx";
-import type { ChannelLayout, CheckpointStore, DeviceUpdate, EnergyEvent, RxClient, StatusEvent } from "@wattstream/rx";
+import type { DeviceId, LongEnergyPoint, ShortEnergyPoint } from "@wattstream/core";
+import { CheckpointCorrupt, describeAnomaly, device$, fleet$, longEnergy$, readSwitch, shortEnergy$ } from "@wattstream/rx";
+import type { CheckpointStore, DeviceClient, DeviceUpdate, EnergyClient, EnergyEvent, FleetStatusEvent, StatusEvent } from "@wattstream/rx";
+import type { WattwatchersClient } from "@wattstream/transport";
 import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs";
 import type { SchedulerLike, Subscription } from "rxjs";
-import type { DeviceView } from "../deviceView.js";
 import { lastHeard } from "../deviceView.js";
-import { classify, isWattwatchersError, redactText as redact } from "@wattstream/resilience";
+import { classify, isWattwatchersError, NotPermitted, redactText as redact, Unauthorized } from "@wattstream/resilience";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
 import type { StoreSink } from "@wattstream/store";
 
 /** Options of {@link watchEvents$}. */
 export interface WatchOptions {
   /** Devices to follow; empty = every device on the key, following additions and removals. */
-  readonly ids: ReadonlyArray<string>;
+  readonly ids: ReadonlyArray<DeviceId>;
   readonly energy: "short" | "long" | "none";
   /** Device poll period, ms on the scheduler's clock. @default rx's (5 min) */
   readonly every?: number;
@@ -26,15 +26,16 @@ export interface WatchOptions {
   readonly store?: StoreSink;
 }
 
+/** `Tag: message`: a client failure or rx's `CheckpointCorrupt` by its tag, any other `Error` by its name. */
 const errorText = (error: unknown, secrets: ReadonlyArray<string>): string => {
-  const e = error as { readonly _tag?: unknown; readonly message?: unknown } | null;
-  const tag = typeof e?._tag === "string" ? e._tag : "Error";
-  return redact(`${tag}: ${typeof e?.message === "string" ? e.message : String(error)}`, secrets);
+  const tag = isWattwatchersError(error) || error instanceof CheckpointCorrupt ? error._tag : error instanceof Error ? error.name : "Error";
+  return redact(`${tag}: ${error instanceof Error ? error.message : String(error)}`, secrets);
 };
 
-const status = (s: StatusEvent, secrets: ReadonlyArray<string>): WatchEvent => ({
+/** A stream's status as a watch event; the key's device-list poller (rx's fleet-level status) is reported as `"*"`. */
+const status = (s: StatusEvent | FleetStatusEvent, secrets: ReadonlyArray<string>): WatchEvent => ({
   type: "status",
-  deviceId: s.deviceId,
+  deviceId: "deviceId" in s ? s.deviceId : "*",
   status: s.status,
   ...(s.attempt === undefined ? {} : { attempt: s.attempt }),
   ...(s.retryAt === undefined ? {} : { retryAt: Math.round(s.retryAt / 1000) }),
@@ -47,12 +48,15 @@ const status = (s: StatusEvent, secrets: ReadonlyArray<string>): WatchEvent => (
  * `meanPowerW` over the point's own `duration`. Without a duration (or with a layout that does not fit) the
  * power is unknown and left out, never reported as 0 W: offline ≠ zero watts (api-facts).
  */
-export const intervalEvent = (e: Extract<EnergyEvent, { readonly type: "interval" | "revised" }>, stream: "short" | "long"): WatchEvent => {
-  const point = e.point as { readonly timestamp: number; readonly duration?: number; readonly eReal?: ReadonlyArray<number> };
+export const intervalEvent = (
+  e: Extract<EnergyEvent<ShortEnergyPoint | LongEnergyPoint>, { readonly type: "interval" | "revised" }>,
+  stream: "short" | "long",
+): WatchEvent => {
+  const point = e.point;
   const seconds = point.duration;
   let channels: Array<ChannelPower> = [];
   try {
-    const zipped = zipChannels(e.channels as ReadonlyArray<Channel>, { eReal: point.eReal ?? [] });
+    const zipped = zipChannels(e.channels, { eReal: point.eReal ?? [] });
     if (!zipped.ok) throw zipped.error;
     channels = zipped.channels.map((c) => {
       const joules = c.values.eReal;
@@ -79,7 +83,7 @@ export const intervalEvent = (e: Extract<EnergyEvent, { readonly type: "interval
   };
 };
 
-const fromEnergy = (e: EnergyEvent, stream: "short" | "long", secrets: ReadonlyArray<string>): WatchEvent => {
+const fromEnergy = (e: EnergyEvent<ShortEnergyPoint | LongEnergyPoint>, stream: "short" | "long", secrets: ReadonlyArray<string>): WatchEvent => {
   switch (e.type) {
     case "status":
       return status(e, secrets);
@@ -95,15 +99,18 @@ const fromEnergy = (e: EnergyEvent, stream: "short" | "long", secrets: ReadonlyA
 };
 
 /** The events of one device: its snapshots turned into `device` / change / heartbeat events, plus energy. */
-const deviceStream = (client: RxClient, id: string, options: WatchOptions): Observable<WatchEvent> => {
+/** What the watch command calls: the device, the device list, and both energy kinds. */
+export type WatchClient = DeviceClient & EnergyClient<"short"> & EnergyClient<"long"> & Pick<WattwatchersClient, "listDevices">;
+
+const deviceStream = (client: WatchClient, id: DeviceId, options: WatchOptions): Observable<WatchEvent> => {
   const { scheduler, secrets } = options;
-  const updates = device$<DeviceView>(client, id, {
+  const updates = device$(client, id, {
     scheduler,
     ...(options.every === undefined ? {} : { every: options.every }),
   }).pipe(share());
   let heard: number | undefined;
   const deviceEvents = (options.store === undefined ? updates : updates.pipe(options.store.write())).pipe(
-    mergeMap((u: DeviceUpdate<DeviceView>): ReadonlyArray<WatchEvent> => {
+    mergeMap((u: DeviceUpdate): ReadonlyArray<WatchEvent> => {
       if (u.type === "status") return [status(u, secrets)];
       const d = u.device;
       const out: Array<WatchEvent> = [];
@@ -127,23 +134,23 @@ const deviceStream = (client: RxClient, id: string, options: WatchOptions): Obse
     }),
   );
   if (options.energy === "none") return deviceEvents;
-  const snapshots = updates.pipe(filter((u): u is Extract<DeviceUpdate<DeviceView>, { type: "snapshot" }> => u.type === "snapshot"));
-  const layout$ = snapshots.pipe(map((u) => (u.device.channels ?? []) as ChannelLayout));
+  const snapshots = updates.pipe(filter((u): u is Extract<DeviceUpdate, { type: "snapshot" }> => u.type === "snapshot"));
+  const layout$ = snapshots.pipe(map((u) => u.device.channels ?? []));
   // lastHeardAt jumping after a silence means the device reconnected and will back-fill (api-facts): rx then
   // re-checks the settle window promptly instead of at its hourly pace.
   const heartbeat$ = snapshots.pipe(map((u) => u.device.comms?.lastHeardAt));
-  const energy = (options.energy === "short" ? shortEnergy$ : longEnergy$)(client, id, {
+  const energyOptions = {
     scheduler,
     layout$,
     heartbeat$,
     ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
-  });
+  };
+  const energy: Observable<EnergyEvent<ShortEnergyPoint | LongEnergyPoint>> =
+    options.energy === "short" ? shortEnergy$(client, id, energyOptions) : longEnergy$(client, id, energyOptions);
   const stored = options.store === undefined ? energy : energy.pipe(options.store.write());
   return merge(deviceEvents, stored.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };
 
-const isTag = (error: unknown, ...tags: ReadonlyArray<string>): boolean =>
-  typeof error === "object" && error !== null && tags.includes(String((error as { readonly _tag?: unknown })._tag));
 /** A device the key no longer sees (api-facts: 404 for both), by resilience's classification. */
 const leftTheKey = (error: unknown): boolean => {
   if (!isWattwatchersError(error)) return false;
@@ -157,33 +164,33 @@ const leftTheKey = (error: unknown): boolean => {
  * on. What ends everything: a refused key (Unauthorized, NotPermitted: exit 3), an explicitly named device
  * that does not exist (NotFound: exit 4), or the last named device failing (its error decides the exit code).
  */
-export const watchEvents$ = (client: RxClient, options: WatchOptions): Observable<WatchEvent> =>
+export const watchEvents$ = (client: WatchClient, options: WatchOptions): Observable<WatchEvent> =>
   new Observable<WatchEvent>((subscriber) => {
-    const running = new Map<string, Subscription>();
+    const running = new Map<DeviceId, Subscription>();
     const follow = options.ids.length === 0;
     const named = new Set(options.ids);
-    const failed = new Set<string>();
-    const start = (id: string): void => {
+    const failed = new Set<DeviceId>();
+    const start = (id: DeviceId): void => {
       if (running.has(id)) return;
       const sub = deviceStream(client, id, options).subscribe({
         next: (e) => subscriber.next(e),
         error: (error: unknown) => {
           running.delete(id);
           // The key itself was refused: every device would fail the same way.
-          if (isTag(error, "Unauthorized", "NotPermitted")) return subscriber.error(error);
+          if (error instanceof Unauthorized || error instanceof NotPermitted) return subscriber.error(error);
           if (follow && leftTheKey(error)) return subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
           // A device named on the command line that does not exist is a mistake to report, not to watch around.
           if (!follow && leftTheKey(error)) return subscriber.error(error);
           failed.add(id);
           // A corrupt energy checkpoint (rx's CheckpointCorrupt names the file): say how to go on.
-          const hint = isTag(error, "CheckpointCorrupt") ? "; delete that file to start this device over" : "";
+          const hint = error instanceof CheckpointCorrupt ? "; delete that file to start this device over" : "";
           subscriber.next({ type: "failed", deviceId: id, error: `${errorText(error, options.secrets)}${hint}` });
           if (!follow && failed.size === named.size) subscriber.error(error);
         },
       });
       if (!sub.closed) running.set(id, sub);
     };
-    const stop = (id: string): void => {
+    const stop = (id: DeviceId): void => {
       running.get(id)?.unsubscribe();
       running.delete(id);
     };

@@ -1,11 +1,12 @@
 import { meanPowerW } from "@wattstream/core";
+import type { ChannelId, DeviceId } from "@wattstream/core";
 import { map } from "rxjs";
 import type { OperatorFunction } from "rxjs";
 import type { ChannelReadings } from "./perChannel.js";
 
 /** Mean power of one channel over one interval. @category models */
 export interface ChannelPower {
-  readonly id: string;
+  readonly id: ChannelId;
   readonly label: string | undefined;
   /** Watts; NaN when the channel carried no value for the field. */
   readonly watts: number;
@@ -13,7 +14,7 @@ export interface ChannelPower {
 
 /** One interval's mean power per channel. @category models */
 export interface PowerReadings {
-  readonly deviceId: string;
+  readonly deviceId: DeviceId;
   readonly timestamp: number;
   readonly duration: number;
   readonly revised: boolean;
@@ -26,12 +27,12 @@ export interface PowerReadings {
  *
  * @example
  * ```ts
- * import { perChannel, rate, shortEnergy$ } from "@wattstream/rx";
- * shortEnergy$(client, "D123456789012").pipe(perChannel(), rate()).subscribe((p) => console.log(p.channels[0]?.watts));
+ * import { meanPower, perChannel, shortEnergy$ } from "@wattstream/rx";
+ * shortEnergy$(client, deviceId).pipe(perChannel(), meanPower()).subscribe((p) => console.log(p.channels[0]?.watts));
  * ```
  * @category operators
  */
-export const rate = (field = "eReal", fallbackDuration = 30): OperatorFunction<ChannelReadings, PowerReadings> =>
+export const meanPower = <K extends string>(field?: K, fallbackDuration = 30): OperatorFunction<ChannelReadings<K>, PowerReadings> =>
   map((r) => {
     const duration = r.duration ?? fallbackDuration;
     return {
@@ -40,7 +41,9 @@ export const rate = (field = "eReal", fallbackDuration = 30): OperatorFunction<C
       duration,
       revised: r.revised,
       channels: r.channels.map((c) => {
-        const joules = (c.values as Readonly<Record<string, number | undefined>>)[field];
+        // The field named (default `eReal`), read by name: a layout may lack it, then the power is unknown.
+        const values: { readonly [name: string]: number | undefined } = c.values;
+        const joules = values[field ?? "eReal"];
         return { id: c.id, label: c.label, watts: joules === undefined ? Number.NaN : meanPowerW(joules, duration) };
       }),
     };
