@@ -66,7 +66,9 @@ try {
   const closure = (name, seen = new Set()) => {
     if (seen.has(name)) return seen;
     seen.add(name);
-    for (const dep of Object.keys(manifestOf(name).dependencies ?? {})) if (byName.has(dep)) closure(dep, seen);
+    // A @wattstream peer (rx's type-only transport) comes as its tarball too, as a consumer installs it beside.
+    const m = manifestOf(name);
+    for (const dep of [...Object.keys(m.dependencies ?? {}), ...Object.keys(m.peerDependencies ?? {})]) if (byName.has(dep)) closure(dep, seen);
     return seen;
   };
   for (const { name, version } of tarballs) {
@@ -74,7 +76,7 @@ try {
     mkdirSync(consumer);
     writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
     const own = [...closure(name)];
-    const peers = [...new Set(own.flatMap((n) => Object.keys(manifestOf(n).peerDependencies ?? {})))].map(
+    const peers = [...new Set(own.flatMap((n) => Object.keys(manifestOf(n).peerDependencies ?? {})))].filter((peer) => !byName.has(peer)).map(
       (peer) => `${peer}@${rootManifest.devDependencies[peer]}`,
     );
     run(`install ${name}`, "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...own.map((n) => byName.get(n).file), ...peers], {
