@@ -10,7 +10,8 @@ import type { DeviceEvent } from "./diffDevice.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
-import { keyPart, sharedBy } from "./internal/sharedBy.js";
+import { optionKey, sharedBy } from "./internal/sharedBy.js";
+import type { OptionKeys } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
@@ -51,6 +52,16 @@ export interface DeviceStreamOptions {
   /** Time source for every timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
+
+/** Every device-stream option is part of the shared poller's key (see `OptionKeys`). */
+const DEVICE_OPTION_KEYS: OptionKeys<DeviceStreamOptions> = {
+  every: "key",
+  pendingEvery: "key",
+  maxEvery: "key",
+  offlineAfter: "key",
+  active$: "key",
+  scheduler: "key",
+};
 
 const nonEmpty = (u: unknown): boolean => u !== undefined && u !== null && typeof u === "object" && Object.keys(u).length > 0;
 
@@ -147,9 +158,7 @@ const makeDevice$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOp
 export const device$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOptions = {}): Observable<DeviceUpdate> =>
   sharedBy(
     client,
-    ["device", id, options.every, options.pendingEvery, options.maxEvery, options.offlineAfter, options.active$, options.scheduler]
-      .map(keyPart)
-      .join("|"),
+    optionKey(DEVICE_OPTION_KEYS, ["device", id], options),
     () => makeDevice$(client, id, options),
   );
 

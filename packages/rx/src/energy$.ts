@@ -12,7 +12,8 @@ import { EnergyLedger } from "./internal/EnergyLedger.js";
 import type { LedgerEvent } from "./internal/EnergyLedger.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
-import { keyPart, sharedBy } from "./internal/sharedBy.js";
+import { optionKey, sharedBy } from "./internal/sharedBy.js";
+import type { OptionKeys } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
@@ -445,33 +446,33 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
   );
 };
 
+/** Every energy-stream option is part of the shared poller's key (see `OptionKeys`). */
+const ENERGY_OPTION_KEYS: OptionKeys<EnergyStreamOptions> = {
+  fromTs: "key",
+  interval: "key",
+  settle: "key",
+  recheckEvery: "key",
+  promptRecheckEvery: "key",
+  lag: "key",
+  maxBackoffMs: "key",
+  maxWindow: "key",
+  checkpoints: "key",
+  checkpointEvery: "key",
+  restartFrom: "key",
+  maxLookBack: "key",
+  layout$: "key",
+  heartbeat$: "key",
+  active$: "key",
+  scheduler: "key",
+};
+
 const energy$ = <K extends EnergyStreamKind>(kind: K) => {
   const name = `${kind}Energy$`;
   const reader: (client: EnergyClient<K>, id: DeviceId) => Reader<EnergyPointOf<K>> = readers[kind];
   return (client: EnergyClient<K>, id: DeviceId, options: EnergyStreamOptions = {}): Observable<EnergyEvent<EnergyPointOf<K>>> =>
     sharedBy(
       client,
-      [
-        name,
-        id,
-        options.fromTs,
-        options.interval,
-        options.settle,
-        options.recheckEvery,
-        options.promptRecheckEvery,
-        options.lag,
-        options.maxBackoffMs,
-        options.maxWindow,
-        options.checkpoints,
-        options.restartFrom,
-        options.maxLookBack,
-        options.layout$,
-        options.heartbeat$,
-        options.active$,
-        options.scheduler,
-      ]
-        .map(keyPart)
-        .join("|"),
+      optionKey(ENERGY_OPTION_KEYS, [name, id], options),
       () => makeEnergy$(client, id, kind, reader(client, id), options).pipe(share({ resetOnRefCountZero: true })),
     );
 };

@@ -6,7 +6,8 @@ import type { WattwatchersClient } from "@wattstream/transport";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
-import { keyPart, sharedBy } from "./internal/sharedBy.js";
+import { optionKey, sharedBy } from "./internal/sharedBy.js";
+import type { OptionKeys } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
 import type { FleetStatusEvent } from "./StatusEvent.js";
 
@@ -35,6 +36,9 @@ export interface FleetStreamOptions {
   readonly scheduler?: SchedulerLike;
 }
 
+/** Every fleet-stream option is part of the shared poller's key (see `OptionKeys`). */
+const FLEET_OPTION_KEYS: OptionKeys<FleetStreamOptions> = { every: "key", active$: "key", scheduler: "key" };
+
 /**
  * Polls the key's device list and emits a {@link FleetChange} whenever it changes (the first one lists every
  * device as added). One shared poller per client. A device ID the answer repeats is listed once.
@@ -47,7 +51,7 @@ export interface FleetStreamOptions {
  * @category streams
  */
 export const fleet$ = (client: Pick<WattwatchersClient, "listDevices">, options: FleetStreamOptions = {}): Observable<FleetUpdate> =>
-  sharedBy(client, ["fleet", options.every, options.active$, options.scheduler].map(keyPart).join("|"), () => {
+  sharedBy(client, optionKey(FLEET_OPTION_KEYS, ["fleet"], options), () => {
     const scheduler = options.scheduler ?? asyncScheduler;
     const every = options.every ?? 300_000;
     let latest: FleetChange | undefined;

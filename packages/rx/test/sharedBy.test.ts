@@ -91,3 +91,22 @@ describe("energy streams leave nothing cached", () => {
     expect(cachedCount(client)).toBe(0);
   });
 });
+
+describe("shared pollers are keyed by every option", () => {
+  it("two shortEnergy$ calls that differ only in checkpointEvery get their own pollers; identical calls share one", () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const client = fakeClient({
+      getDevice: (id: string) => Effect.succeed({ id, channels: [] }),
+      getShortEnergyData: () => Effect.never,
+      getLatestShortEnergyData: () => Effect.never,
+    });
+    const id = parseDeviceId("D123456789012");
+    const a = shortEnergy$(client, id, { fromTs: 0, scheduler: ts, checkpointEvery: 60 }).subscribe();
+    const b = shortEnergy$(client, id, { fromTs: 0, scheduler: ts, checkpointEvery: 900 }).subscribe();
+    expect(cachedCount(client)).toBe(2);
+    const c = shortEnergy$(client, id, { fromTs: 0, scheduler: ts, checkpointEvery: 900 }).subscribe();
+    expect(cachedCount(client)).toBe(2);
+    for (const s of [a, b, c]) s.unsubscribe();
+    expect(cachedCount(client)).toBe(0);
+  });
+});

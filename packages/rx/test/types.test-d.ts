@@ -105,3 +105,13 @@ describe("rx's types", () => {
     shortEnergy$(client, id).pipe(perChannel(), meanPower("eReactive"));
   });
 });
+
+// The shared-poller key registry: an option without a decided role does not compile.
+import type { OptionKeys } from "../src/internal/sharedBy.js";
+interface TwoOptions {
+  readonly every?: number;
+  readonly added?: string;
+}
+export const complete: OptionKeys<TwoOptions> = { every: "key", added: "key" };
+// @ts-expect-error `added` has no entry: a new option must be registered before it can be used.
+export const missing: OptionKeys<TwoOptions> = { every: "key" };

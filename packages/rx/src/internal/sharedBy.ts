@@ -17,6 +17,18 @@ export const keyPart = (u: unknown): string => {
   return JSON.stringify(u);
 };
 
+/**
+ * Every option of a stream, each with a decision: it is part of the shared poller's key, so two calls that differ
+ * in it get their own poller. Typed as a mapped type over the options (ky's `KyOptionsRegistry` idea): an option
+ * added to the options interface without an entry here fails to compile, so no option can be silently shared
+ * (a second caller's `checkpointEvery` used to be ignored).
+ */
+export type OptionKeys<O> = { readonly [K in keyof Required<O>]: "key" };
+
+/** The key of a shared poller: the stream's name and resource, then every registered option's value. */
+export const optionKey = <O extends object>(registry: OptionKeys<O>, parts: ReadonlyArray<unknown>, options: O): string =>
+  [...parts, ...(Object.keys(registry) as Array<keyof O>).map((k) => options[k])].map(keyPart).join("|");
+
 /** How many shared streams a client's cache holds (for tests: nothing leaks). */
 export const cachedCount = (client: object): number => caches.get(client)?.size ?? 0;
 
