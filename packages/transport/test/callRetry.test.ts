@@ -3,10 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
-import { isWattwatchersError } from "@wattstream/resilience";
-import type { WattwatchersError } from "@wattstream/resilience";
 import { makeClient } from "../src/index.js";
 import type { ClientOptions } from "../src/index.js";
+import { failure } from "./failure.js";
 
 let sim: Simulator;
 let id: string;
@@ -27,16 +26,6 @@ const retrying = () =>
     retry: { baseDelay: "1 millis", maxDelay: "5 millis", maxRetries: 3 },
     pacing: false,
   });
-
-const failure = async (p: Promise<unknown>): Promise<WattwatchersError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (!isWattwatchersError(e)) throw e;
-    return e;
-  }
-  throw new Error("expected a failure");
-};
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 11, rateLimits: { tps: Infinity } });

@@ -3,10 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
-import { isWattwatchersError } from "@wattstream/resilience";
-import type { WattwatchersError } from "@wattstream/resilience";
 import { makeClient } from "../src/index.js";
 import type { ClientOptions } from "../src/index.js";
+import { failure } from "./failure.js";
 
 let sim: Simulator;
 let ids: ReadonlyArray<string>;
@@ -22,16 +21,6 @@ const counting: ClientOptions["fetch"] = (input, init) => {
 
 const client = (options: Partial<ClientOptions> = {}) =>
   makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, retry: false, fetch: counting, ...options });
-
-const failure = async (p: Promise<unknown>): Promise<WattwatchersError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (!isWattwatchersError(e)) throw e;
-    return e;
-  }
-  throw new Error("expected a failure");
-};
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 5, rateLimits: { tps: Infinity } });

@@ -6,10 +6,9 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isWattwatchersError } from "@wattstream/resilience";
-import type { WattwatchersError } from "@wattstream/resilience";
 import { isNoData, makeClient } from "../src/index.js";
 import type { WattwatchersClient } from "../src/index.js";
+import { failure } from "./failure.js";
 
 const ID = "D123456789012";
 const OTHER = "E000000000001";
@@ -60,16 +59,6 @@ afterAll(async () => {
   process.off("unhandledRejection", onUnhandled);
   expect(unhandled).toEqual([]);
 });
-
-const failure = async (p: Promise<unknown>): Promise<WattwatchersError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (!isWattwatchersError(e)) throw e;
-    return e;
-  }
-  throw new Error("expected a failure");
-};
 
 describe("convert[energy] answered with raw joule fields: the client converts", () => {
   it("kW: J / duration / 1000, renamed to pRealKw…, other fields kept", async () => {
