@@ -3,10 +3,12 @@ import type { WattwatchersError } from "@wattstream/resilience";
 
 /**
  * The health fields shared by a device stream's {@link StatusEvent} and the fleet's {@link FleetStatusEvent}.
+ * `E` is the error the client's calls fail with: resilience's `WattwatchersError` union, or the narrower union of
+ * a client typed to fail with less (a stream owner, `makeStreams`, infers it from the client).
  *
  * @category models
  */
-export interface StreamStatus {
+export interface StreamStatus<E extends WattwatchersError = WattwatchersError> {
   readonly type: "status";
   /**
    * `retrying` after a transient failure (resilience's `classify`: `transient` or `ambiguous`), `degraded` after
@@ -17,7 +19,7 @@ export interface StreamStatus {
    */
   readonly status: "ok" | "retrying" | "degraded" | "rateLimited";
   /** The failure that caused a non-`ok` status: what the client's call failed with. */
-  readonly error?: WattwatchersError;
+  readonly error?: E;
   /** Consecutive failed polls. */
   readonly attempt?: number;
   /**
@@ -33,7 +35,7 @@ export interface StreamStatus {
  *
  * @category models
  */
-export interface StatusEvent extends StreamStatus {
+export interface StatusEvent<E extends WattwatchersError = WattwatchersError> extends StreamStatus<E> {
   readonly deviceId: DeviceId;
 }
 
@@ -43,6 +45,6 @@ export interface StatusEvent extends StreamStatus {
  *
  * @category models
  */
-export interface FleetStatusEvent extends StreamStatus {
+export interface FleetStatusEvent<E extends WattwatchersError = WattwatchersError> extends StreamStatus<E> {
   readonly scope: "fleet";
 }

@@ -2,6 +2,7 @@
 import { isOnline, OFFLINE_AFTER_SECONDS } from "@wattstream/core";
 import type { Device, DeviceId } from "@wattstream/core";
 import { isWattwatchersError } from "@wattstream/resilience";
+import type { WattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersClient } from "@wattstream/transport";
 import { asyncScheduler, catchError, defer, map, mergeMap, of, share, startWith, tap, throwError } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
@@ -10,8 +11,8 @@ import type { DeviceEvent } from "./diffDevice.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
-import { optionKey, sharedBy } from "./internal/sharedBy.js";
-import type { OptionKeys } from "./internal/sharedBy.js";
+import { defaultCache } from "./internal/sharedBy.js";
+import type { OptionKeys, PollerCache } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
@@ -31,8 +32,12 @@ export interface DeviceSnapshot {
   readonly online: boolean;
 }
 
-/** What {@link device$} emits. @category models */
-export type DeviceUpdate = DeviceSnapshot | StatusEvent;
+/**
+ * What {@link device$} emits; `E` is the client's error type (see `StreamStatus`).
+ *
+ * @category models
+ */
+export type DeviceUpdate<E extends WattwatchersError = WattwatchersError> = DeviceSnapshot | StatusEvent<E>;
 
 /** The client operation the device streams call: transport's `WattwatchersClient`, narrowed with `Pick`. @category services */
 export type DeviceClient = Pick<WattwatchersClient, "getDevice">;
@@ -156,11 +161,11 @@ const makeDevice$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOp
  * @category streams
  */
 export const device$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOptions = {}): Observable<DeviceUpdate> =>
-  sharedBy(
-    client,
-    optionKey(DEVICE_OPTION_KEYS, ["device", id], options),
-    () => makeDevice$(client, id, options),
-  );
+  sharedDevice$(defaultCache(client), client, id, options);
+
+/** {@link device$} with its shared poller kept in `cache` (a stream owner's, or the client's default one). */
+export const sharedDevice$ = (cache: PollerCache, client: DeviceClient, id: DeviceId, options: DeviceStreamOptions): Observable<DeviceUpdate> =>
+  cache.shared(cache.key(DEVICE_OPTION_KEYS, ["device", id], options), () => makeDevice$(client, id, options));
 
 /**
  * Only the change events of {@link device$}, flattened.
@@ -177,5 +182,8 @@ export const deviceEvents$ = (
   client: DeviceClient,
   id: DeviceId,
   options: DeviceStreamOptions = {},
-): Observable<DeviceEvent> =>
-  device$(client, id, options).pipe(mergeMap((u) => (u.type === "snapshot" ? u.events : [])));
+): Observable<DeviceEvent> => changesOf(device$(client, id, options));
+
+/** The change events of a device stream, flattened. */
+export const changesOf = (updates: Observable<DeviceUpdate>): Observable<DeviceEvent> =>
+  updates.pipe(mergeMap((u) => (u.type === "snapshot" ? u.events : [])));

@@ -12,8 +12,8 @@ import { EnergyLedger } from "./internal/EnergyLedger.js";
 import type { LedgerEvent } from "./internal/EnergyLedger.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
-import { optionKey, sharedBy } from "./internal/sharedBy.js";
-import type { OptionKeys } from "./internal/sharedBy.js";
+import { defaultCache } from "./internal/sharedBy.js";
+import type { OptionKeys, PollerCache } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
@@ -466,13 +466,13 @@ const ENERGY_OPTION_KEYS: OptionKeys<EnergyStreamOptions> = {
   scheduler: "key",
 };
 
-const energy$ = <K extends EnergyStreamKind>(kind: K) => {
+/** The energy stream of kind `K`, its shared poller kept in `cache` (a stream owner's; the client's default one). */
+export const energy$ = <K extends EnergyStreamKind>(kind: K) => {
   const name = `${kind}Energy$`;
   const reader: (client: EnergyClient<K>, id: DeviceId) => Reader<EnergyPointOf<K>> = readers[kind];
-  return (client: EnergyClient<K>, id: DeviceId, options: EnergyStreamOptions = {}): Observable<EnergyEvent<EnergyPointOf<K>>> =>
-    sharedBy(
-      client,
-      optionKey(ENERGY_OPTION_KEYS, [name, id], options),
+  return (client: EnergyClient<K>, id: DeviceId, options: EnergyStreamOptions = {}, cache: PollerCache = defaultCache(client)): Observable<EnergyEvent<EnergyPointOf<K>>> =>
+    cache.shared(
+      cache.key(ENERGY_OPTION_KEYS, [name, id], options),
       () => makeEnergy$(client, id, kind, reader(client, id), options).pipe(share({ resetOnRefCountZero: true })),
     );
 };

@@ -2,12 +2,13 @@ import { asyncScheduler, catchError, defer, finalize, map, of, share, startWith,
 import type { Observable, SchedulerLike } from "rxjs";
 import type { DeviceId } from "@wattstream/core";
 import { isWattwatchersError } from "@wattstream/resilience";
+import type { WattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersClient } from "@wattstream/transport";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
-import { optionKey, sharedBy } from "./internal/sharedBy.js";
-import type { OptionKeys } from "./internal/sharedBy.js";
+import { defaultCache } from "./internal/sharedBy.js";
+import type { OptionKeys, PollerCache } from "./internal/sharedBy.js";
 import { Health, verdictOf } from "./internal/verdict.js";
 import type { FleetStatusEvent } from "./StatusEvent.js";
 
@@ -24,13 +25,19 @@ export interface FleetChange {
   readonly removed: ReadonlyArray<DeviceId>;
 }
 
-/** What {@link fleet$} emits: device-list changes and the list poller's health (a fleet-level status). @category models */
-export type FleetUpdate = FleetChange | FleetStatusEvent;
+/**
+ * What {@link fleet$} emits: device-list changes and the list poller's health (a fleet-level status); `E` is the
+ * client's error type (see `StreamStatus`).
+ *
+ * @category models
+ */
+export type FleetUpdate<E extends WattwatchersError = WattwatchersError> = FleetChange | FleetStatusEvent<E>;
 
 /** Options of {@link fleet$}. @category models */
 export interface FleetStreamOptions {
   /** Poll period of `GET /devices`, ms. @default 300000 */
   readonly every?: number;
+  /** Polls only while the latest value is `true` (see `pauseController`). @default always active */
   readonly active$?: Observable<boolean>;
   /** @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
@@ -50,8 +57,15 @@ const FLEET_OPTION_KEYS: OptionKeys<FleetStreamOptions> = { every: "key", active
  * ```
  * @category streams
  */
-export const fleet$ = (client: Pick<WattwatchersClient, "listDevices">, options: FleetStreamOptions = {}): Observable<FleetUpdate> =>
-  sharedBy(client, optionKey(FLEET_OPTION_KEYS, ["fleet"], options), () => {
+export const fleet$ = (client: FleetClient, options: FleetStreamOptions = {}): Observable<FleetUpdate> =>
+  sharedFleet$(defaultCache(client), client, options);
+
+/** The client operation {@link fleet$} calls: transport's `WattwatchersClient`, narrowed with `Pick`. @category services */
+export type FleetClient = Pick<WattwatchersClient, "listDevices">;
+
+/** {@link fleet$} with its shared poller kept in `cache` (a stream owner's, or the client's default one). */
+export const sharedFleet$ = (cache: PollerCache, client: FleetClient, options: FleetStreamOptions): Observable<FleetUpdate> =>
+  cache.shared(cache.key(FLEET_OPTION_KEYS, ["fleet"], options), () => {
     const scheduler = options.scheduler ?? asyncScheduler;
     const every = options.every ?? 300_000;
     let latest: FleetChange | undefined;

@@ -29,3 +29,6 @@ export { perDevice } from "./perDevice.js";
 export { scaledScheduler } from "./scaledScheduler.js";
 export type { ScaledSchedulerOptions } from "./scaledScheduler.js";
 export type { DeviceLost } from "./perDevice.js";
+export { makeStreams } from "./makeStreams.js";
+export type { EachDeviceOptions, EnergyEventOf, StreamDefaults, Streams, StreamsClient, StreamsErrorOf, StreamsOptions } from "./makeStreams.js";
+export type { FleetClient } from "./fleet$.js";

@@ -16,7 +16,7 @@ import {
 } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
 import { device$ } from "./device$.js";
-import type { DeviceStreamOptions } from "./device$.js";
+import type { DeviceStreamOptions, DeviceUpdate } from "./device$.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
@@ -102,8 +102,11 @@ export const switchState$ = (
   client: Pick<WattwatchersClient, "getDevice">,
   switchId: SwitchId,
   options: DeviceStreamOptions = {},
-): Observable<SwitchReading> =>
-  defer(() => device$(client, deviceOf(switchId), options)).pipe(
+): Observable<SwitchReading> => readingsOf((deviceId) => device$(client, deviceId, options), switchId);
+
+/** The readings of one switch from the device stream `updates` gives for its device (a stream owner's, or the default). */
+export const readingsOf = (updates: (deviceId: DeviceId) => Observable<DeviceUpdate>, switchId: SwitchId): Observable<SwitchReading> =>
+  defer(() => updates(deviceOf(switchId))).pipe(
     filter((u) => u.type === "snapshot"),
     map((u) => readSwitch(u.device, switchId)),
     distinctUntilChanged((a, b) => a.state === b.state && a.pending === b.pending),

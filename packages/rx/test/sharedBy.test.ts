@@ -3,7 +3,7 @@ import { parseDeviceId } from "@wattstream/core";
 import { Observable, share, Subject } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { cachedCount, sharedBy } from "../src/internal/sharedBy.js";
+import { defaultCache, PollerCache } from "../src/internal/sharedBy.js";
 import { shortEnergy$ } from "../src/index.js";
 import { fakeClient } from "./helpers.js";
 
@@ -19,59 +19,59 @@ const counted = () => {
   return { c, create };
 };
 
-describe("sharedBy", () => {
+describe("PollerCache", () => {
   it("shares one source per key while subscribed and drops the entry when the last subscriber leaves", () => {
-    const client = {};
+    const cache = new PollerCache();
     const { c, create } = counted();
-    const a = sharedBy(client, "k", create).subscribe();
-    const b = sharedBy(client, "k", create).subscribe();
+    const a = cache.shared("k", create).subscribe();
+    const b = cache.shared("k", create).subscribe();
     expect(c).toEqual({ made: 1, subscribed: 1 });
-    expect(cachedCount(client)).toBe(1);
+    expect(cache.size).toBe(1);
     a.unsubscribe();
-    expect(cachedCount(client)).toBe(1);
+    expect(cache.size).toBe(1);
     b.unsubscribe();
-    expect(cachedCount(client)).toBe(0);
+    expect(cache.size).toBe(0);
   });
 
   it("drops the entry when the shared stream errors", () => {
-    const client = {};
+    const cache = new PollerCache();
     const failing = new Subject<number>();
     let error: unknown;
-    sharedBy(client, "k", () => failing.pipe(share())).subscribe({ error: (e: unknown) => (error = e) });
-    expect(cachedCount(client)).toBe(1);
+    cache.shared("k", () => failing.pipe(share())).subscribe({ error: (e: unknown) => (error = e) });
+    expect(cache.size).toBe(1);
     failing.error(new Error("boom"));
     expect(error).toBeInstanceOf(Error);
-    expect(cachedCount(client)).toBe(0);
+    expect(cache.size).toBe(0);
   });
 
   it("a handle subscribed again after its entry was dropped registers itself, so later calls share it", () => {
-    const client = {};
+    const cache = new PollerCache();
     const { c, create } = counted();
-    const handle = sharedBy(client, "k", create);
+    const handle = cache.shared("k", create);
     handle.subscribe().unsubscribe();
-    expect(cachedCount(client)).toBe(0);
+    expect(cache.size).toBe(0);
     const again = handle.subscribe();
-    expect(cachedCount(client)).toBe(1);
-    const other = sharedBy(client, "k", create).subscribe();
+    expect(cache.size).toBe(1);
+    const other = cache.shared("k", create).subscribe();
     expect(c.made).toBe(1);
     expect(c.subscribed).toBe(2); // once per live period, never two at a time
     again.unsubscribe();
     other.unsubscribe();
-    expect(cachedCount(client)).toBe(0);
+    expect(cache.size).toBe(0);
   });
 
   it("an old handle joins the stream cached under its key meanwhile instead of starting a second one", () => {
-    const client = {};
+    const cache = new PollerCache();
     const { c, create } = counted();
-    const old = sharedBy(client, "k", create);
+    const old = cache.shared("k", create);
     old.subscribe().unsubscribe();
-    const fresh = sharedBy(client, "k", create).subscribe();
+    const fresh = cache.shared("k", create).subscribe();
     const joined = old.subscribe();
     expect(c.made).toBe(2);
     expect(c.subscribed).toBe(2); // the old one's first period, then the fresh one only
     fresh.unsubscribe();
     joined.unsubscribe();
-    expect(cachedCount(client)).toBe(0);
+    expect(cache.size).toBe(0);
   });
 });
 
@@ -85,10 +85,10 @@ describe("energy streams leave nothing cached", () => {
     });
     for (let fromTs = 0; fromTs < 3_000; fromTs += 30) {
       const sub = shortEnergy$(client, parseDeviceId("D123456789012"), { fromTs, scheduler: ts }).subscribe();
-      expect(cachedCount(client)).toBe(1);
+      expect(defaultCache(client).size).toBe(1);
       sub.unsubscribe();
     }
-    expect(cachedCount(client)).toBe(0);
+    expect(defaultCache(client).size).toBe(0);
   });
 });
 
@@ -103,10 +103,10 @@ describe("shared pollers are keyed by every option", () => {
     const id = parseDeviceId("D123456789012");
     const a = shortEnergy$(client, id, { fromTs: 0, scheduler: ts, checkpointEvery: 60 }).subscribe();
     const b = shortEnergy$(client, id, { fromTs: 0, scheduler: ts, checkpointEvery: 900 }).subscribe();
-    expect(cachedCount(client)).toBe(2);
+    expect(defaultCache(client).size).toBe(2);
     const c = shortEnergy$(client, id, { fromTs: 0, scheduler: ts, checkpointEvery: 900 }).subscribe();
-    expect(cachedCount(client)).toBe(2);
+    expect(defaultCache(client).size).toBe(2);
     for (const s of [a, b, c]) s.unsubscribe();
-    expect(cachedCount(client)).toBe(0);
+    expect(defaultCache(client).size).toBe(0);
   });
 });

@@ -1,21 +1,4 @@
-import { Observable } from "rxjs";
-
-/** Per-client caches of shared pollers: one poller per resource however many subscribers (no module singleton
- * state beyond a WeakMap keyed by the client, so it dies with the client). */
-const caches = new WeakMap<object, Map<string, Observable<unknown>>>();
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 0;
-
-/** A stable key part for an option value (objects by identity). */
-export const keyPart = (u: unknown): string => {
-  if (u === undefined) return "";
-  if (u !== null && (typeof u === "object" || typeof u === "function")) {
-    let id = objectIds.get(u);
-    if (id === undefined) objectIds.set(u, (id = ++nextObjectId));
-    return `#${id}`;
-  }
-  return JSON.stringify(u);
-};
+import { Observable, Subject, takeUntil } from "rxjs";
 
 /**
  * Every option of a stream, each with a decision: it is part of the shared poller's key, so two calls that differ
@@ -25,44 +8,99 @@ export const keyPart = (u: unknown): string => {
  */
 export type OptionKeys<O> = { readonly [K in keyof Required<O>]: "key" };
 
-/** The key of a shared poller: the stream's name and resource, then every registered option's value. */
-export const optionKey = <O extends object>(registry: OptionKeys<O>, parts: ReadonlyArray<unknown>, options: O): string =>
-  [...parts, ...(Object.keys(registry) as Array<keyof O>).map((k) => options[k])].map(keyPart).join("|");
+/**
+ * The shared pollers of one stream owner (`makeStreams`), keyed by stream, resource and every registered option:
+ * one poller per key however many subscribers. An entry lives only while someone is subscribed: keys include
+ * option values such as `fromTs`, so keeping them forever would leak one entry per distinct call. A handle kept
+ * past that and subscribed again registers itself anew, or joins the stream cached under its key meanwhile, so
+ * there is still one poller per resource. `dispose()` completes every subscriber, which stops every poller.
+ */
+export class PollerCache {
+  private readonly entries = new Map<string, Observable<unknown>>();
+  /** Option values that are objects (a scheduler, a store, an `active$`) key by identity: a number per object. */
+  private readonly objectIds = new WeakMap<object, number>();
+  private nextObjectId = 0;
+  private readonly disposed$ = new Subject<void>();
+  private isDisposed = false;
 
-/** How many shared streams a client's cache holds (for tests: nothing leaks). */
-export const cachedCount = (client: object): number => caches.get(client)?.size ?? 0;
+  /** How many shared streams are live (for tests and leak checks). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Whether {@link dispose} ran. */
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** A stable key part for an option value (objects by identity). */
+  private keyPart(u: unknown): string {
+    if (u === undefined) return "";
+    if (u !== null && (typeof u === "object" || typeof u === "function")) {
+      let id = this.objectIds.get(u);
+      if (id === undefined) this.objectIds.set(u, (id = ++this.nextObjectId));
+      return `#${id}`;
+    }
+    return JSON.stringify(u);
+  }
+
+  /** The key of a shared poller: the stream's name and resource, then every registered option's value. */
+  key<O extends object>(registry: OptionKeys<O>, parts: ReadonlyArray<unknown>, options: O): string {
+    return [...parts, ...(Object.keys(registry) as Array<keyof O>).map((k) => options[k])].map((u) => this.keyPart(u)).join("|");
+  }
+
+  /**
+   * The stream cached under `key`, made by `create` (which must share its source) when absent. After
+   * {@link dispose} every stream completes at once, without starting a poller.
+   */
+  shared<T>(key: string, create: () => Observable<T>): Observable<T> {
+    const found = this.entries.get(key);
+    // The map holds only entries made here for this key, so the element type is the caller's `T`.
+    if (found !== undefined) return found as Observable<T>;
+    const made = create().pipe(takeUntil(this.disposed$));
+    let refs = 0;
+    const entry: Observable<T> = new Observable<T>((subscriber) => {
+      if (this.isDisposed) return subscriber.complete();
+      const current = this.entries.get(key);
+      if (current !== undefined && current !== entry) return (current as Observable<T>).subscribe(subscriber);
+      this.entries.set(key, entry);
+      refs++;
+      const sub = made.subscribe(subscriber);
+      return () => {
+        sub.unsubscribe();
+        if (--refs === 0 && this.entries.get(key) === entry) this.entries.delete(key);
+      };
+    });
+    if (!this.isDisposed) this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Any stream `source` that should end with the owner (a one-off write's confirmation loop). */
+  owned<T>(source: Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => (this.isDisposed ? subscriber.complete() : source.pipe(takeUntil(this.disposed$)).subscribe(subscriber)));
+  }
+
+  /** Completes every subscriber of every stream (each poller stops: timers and requests in flight are cancelled). */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.disposed$.next();
+    this.disposed$.complete();
+    this.entries.clear();
+  }
+}
 
 /**
- * The stream cached under `key` for `client`, made by `create` (which must share its source) when absent. The
- * entry lives only while someone is subscribed: keys include option values such as `fromTs`, so keeping them
- * forever would leak one entry per distinct call. A handle kept past that and subscribed again registers itself
- * anew, or joins the stream cached under its key meanwhile, so there is still one poller per resource.
+ * The shared pollers of the standalone stream functions (`device$(client, id)`, ...), one cache per client: the
+ * one module-level table left, because a standalone call has nothing but the client to find the poller an
+ * earlier call started. A `WeakMap`, so the cache dies with the client. The stream owner (`makeStreams`) keeps
+ * its own cache instead.
  */
-export const sharedBy = <T>(client: object, key: string, create: () => Observable<T>): Observable<T> => {
-  const cacheOf = (): Map<string, Observable<unknown>> => {
-    let cache = caches.get(client);
-    if (cache === undefined) caches.set(client, (cache = new Map()));
-    return cache;
-  };
-  const found = caches.get(client)?.get(key);
-  if (found !== undefined) return found as Observable<T>;
-  const made = create();
-  let refs = 0;
-  const entry: Observable<T> = new Observable<T>((subscriber) => {
-    const cache = cacheOf();
-    const current = cache.get(key);
-    if (current !== undefined && current !== entry) return (current as Observable<T>).subscribe(subscriber);
-    cache.set(key, entry);
-    refs++;
-    const sub = made.subscribe(subscriber);
-    return () => {
-      sub.unsubscribe();
-      if (--refs === 0 && caches.get(client)?.get(key) === entry) {
-        cache.delete(key);
-        if (cache.size === 0) caches.delete(client);
-      }
-    };
-  });
-  cacheOf().set(key, entry);
-  return entry;
+const defaults = new WeakMap<object, PollerCache>();
+
+/** The default cache of `client`: what the standalone stream functions share pollers through. */
+export const defaultCache = (client: object): PollerCache => {
+  let cache = defaults.get(client);
+  if (cache === undefined) defaults.set(client, (cache = new PollerCache()));
+  return cache;
 };
