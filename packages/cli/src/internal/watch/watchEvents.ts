@@ -1,10 +1,9 @@
 import { ChannelLayoutMismatchError, meanPowerW, siteBalance, zipChannels } from "@wattstream/core";
 import type { DeviceId, LongEnergyPoint, ShortEnergyPoint } from "@wattstream/core";
-import { CheckpointCorrupt, describeAnomaly, device$, fleet$, longEnergy$, readSwitch, shortEnergy$ } from "@wattstream/rx";
-import type { CheckpointStore, DeviceClient, DeviceUpdate, EnergyClient, EnergyEvent, FleetStatusEvent, StatusEvent } from "@wattstream/rx";
-import type { WattwatchersClient } from "@wattstream/transport";
-import { EMPTY, Observable, filter, map, merge, mergeMap, of, share } from "rxjs";
-import type { SchedulerLike, Subscription } from "rxjs";
+import { CheckpointCorrupt, describeAnomaly, makeStreams, readSwitch } from "@wattstream/rx";
+import type { CheckpointStore, DeviceLost, DeviceUpdate, EnergyEvent, FleetStatusEvent, StatusEvent, Streams, StreamsClient } from "@wattstream/rx";
+import { concat, defer, filter, finalize, map, merge, mergeMap, of, share, throwError } from "rxjs";
+import type { Observable, SchedulerLike } from "rxjs";
 import { lastHeard } from "../deviceView.js";
 import { classify, isWattwatchersError, NotPermitted, redactText as redact, Unauthorized } from "@wattstream/resilience";
 import type { ChannelPower, WatchEvent } from "./WatchEvent.js";
@@ -98,16 +97,13 @@ const fromEnergy = (e: EnergyEvent<ShortEnergyPoint | LongEnergyPoint>, stream: 
   }
 };
 
-/** The events of one device: its snapshots turned into `device` / change / heartbeat events, plus energy. */
-/** What the watch command calls: the device, the device list, and both energy kinds. */
-export type WatchClient = DeviceClient & EnergyClient<"short"> & EnergyClient<"long"> & Pick<WattwatchersClient, "listDevices">;
+/** What the watch command calls: rx's stream owner's client (the device, the device list, the energy reads). */
+export type WatchClient = StreamsClient;
 
-const deviceStream = (client: WatchClient, id: DeviceId, options: WatchOptions): Observable<WatchEvent> => {
-  const { scheduler, secrets } = options;
-  const updates = device$(client, id, {
-    scheduler,
-    ...(options.every === undefined ? {} : { every: options.every }),
-  }).pipe(share());
+/** The events of one device: its snapshots turned into `device` / change / heartbeat events, plus energy. */
+const deviceStream = (streams: Streams, id: DeviceId, options: WatchOptions): Observable<WatchEvent> => {
+  const { secrets } = options;
+  const updates = streams.device$(id).pipe(share());
   let heard: number | undefined;
   const deviceEvents = (options.store === undefined ? updates : updates.pipe(options.store.write())).pipe(
     mergeMap((u: DeviceUpdate): ReadonlyArray<WatchEvent> => {
@@ -139,14 +135,8 @@ const deviceStream = (client: WatchClient, id: DeviceId, options: WatchOptions):
   // lastHeardAt jumping after a silence means the device reconnected and will back-fill (api-facts): rx then
   // re-checks the settle window promptly instead of at its hourly pace.
   const heartbeat$ = snapshots.pipe(map((u) => u.device.comms?.lastHeardAt));
-  const energyOptions = {
-    scheduler,
-    layout$,
-    heartbeat$,
-    ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
-  };
   const energy: Observable<EnergyEvent<ShortEnergyPoint | LongEnergyPoint>> =
-    options.energy === "short" ? shortEnergy$(client, id, energyOptions) : longEnergy$(client, id, energyOptions);
+    options.energy === "short" ? streams.shortEnergy$(id, { layout$, heartbeat$ }) : streams.longEnergy$(id, { layout$, heartbeat$ });
   const stored = options.store === undefined ? energy : energy.pipe(options.store.write());
   return merge(deviceEvents, stored.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };
@@ -159,58 +149,44 @@ const leftTheKey = (error: unknown): boolean => {
 };
 
 /**
- * Every watch event of the chosen devices, merged. One device's failure degrades that device only: its error
- * becomes a `failed` event (a device that left the key, following the fleet: `removed`) and the other devices go
- * on. What ends everything: a refused key (Unauthorized, NotPermitted: exit 3), an explicitly named device
- * that does not exist (NotFound: exit 4), or the last named device failing (its error decides the exit code).
+ * Every watch event of the chosen devices, merged: rx's stream owner (`makeStreams`) runs the fleet (or the named
+ * devices) and one stream per device (`eachDevice$`, rx's `perDevice`). One device's failure degrades that
+ * device only: its error becomes a `failed` event (a device that left the key, following the fleet: `removed`)
+ * and the other devices go on. What ends everything: a refused key (Unauthorized, NotPermitted: exit 3), an
+ * explicitly named device that does not exist (NotFound: exit 4), or the last named device failing (its error
+ * decides the exit code).
  */
 export const watchEvents$ = (client: WatchClient, options: WatchOptions): Observable<WatchEvent> =>
-  new Observable<WatchEvent>((subscriber) => {
-    const running = new Map<DeviceId, Subscription>();
+  defer(() => {
+    const streams = makeStreams(client, {
+      scheduler: options.scheduler,
+      ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
+      defaults: { device: options.every === undefined ? {} : { every: options.every } },
+    });
     const follow = options.ids.length === 0;
     const named = new Set(options.ids);
     const failed = new Set<DeviceId>();
-    const start = (id: DeviceId): void => {
-      if (running.has(id)) return;
-      const sub = deviceStream(client, id, options).subscribe({
-        next: (e) => subscriber.next(e),
-        error: (error: unknown) => {
-          running.delete(id);
-          // The key itself was refused: every device would fail the same way.
-          if (error instanceof Unauthorized || error instanceof NotPermitted) return subscriber.error(error);
-          if (follow && leftTheKey(error)) return subscriber.next({ type: "removed", deviceId: id, reason: "no longer visible to the key (404)" });
-          // A device named on the command line that does not exist is a mistake to report, not to watch around.
-          if (!follow && leftTheKey(error)) return subscriber.error(error);
-          failed.add(id);
-          // A corrupt energy checkpoint (rx's CheckpointCorrupt names the file): say how to go on.
-          const hint = error instanceof CheckpointCorrupt ? "; delete that file to start this device over" : "";
-          subscriber.next({ type: "failed", deviceId: id, error: `${errorText(error, options.secrets)}${hint}` });
-          if (!follow && failed.size === named.size) subscriber.error(error);
-        },
-      });
-      if (!sub.closed) running.set(id, sub);
+    /** A device's stream ended with an error: a watch event, or the end of everything. */
+    const lost = ({ deviceId, error }: DeviceLost): Observable<WatchEvent> => {
+      // The key itself was refused: every device would fail the same way.
+      if (error instanceof Unauthorized || error instanceof NotPermitted) return throwError(() => error);
+      if (leftTheKey(error))
+        // A device named on the command line that does not exist is a mistake to report, not to watch around.
+        return follow ? of({ type: "removed", deviceId, reason: "no longer visible to the key (404)" }) : throwError(() => error);
+      failed.add(deviceId);
+      // A corrupt energy checkpoint (rx's CheckpointCorrupt names the file): say how to go on.
+      const hint = error instanceof CheckpointCorrupt ? "; delete that file to start this device over" : "";
+      const event: WatchEvent = { type: "failed", deviceId, error: `${errorText(error, options.secrets)}${hint}` };
+      return !follow && failed.size === named.size ? concat(of(event), throwError(() => error)) : of(event);
     };
-    const stop = (id: DeviceId): void => {
-      running.get(id)?.unsubscribe();
-      running.delete(id);
-    };
-    const devices$: Observable<WatchEvent> = follow
-      ? fleet$(client, { scheduler: options.scheduler }).pipe(
-          mergeMap((u): Observable<WatchEvent> => {
-            if (u.type === "status") return of(status(u, options.secrets));
-            for (const id of u.removed) stop(id);
-            const event: WatchEvent = { type: "fleet", devices: u.devices, added: u.added, removed: u.removed };
-            subscriber.next(event);
-            for (const id of u.added) start(id);
-            return EMPTY;
-          }),
-        )
-      : EMPTY;
-    const fleetSub = devices$.subscribe({ next: (e) => subscriber.next(e), error: (e: unknown) => subscriber.error(e) });
-    if (!follow) for (const id of named) start(id);
-    return () => {
-      fleetSub.unsubscribe();
-      for (const sub of running.values()) sub.unsubscribe();
-      running.clear();
-    };
+    return streams.eachDevice$((id) => deviceStream(streams, id, options), follow ? {} : { ids: options.ids }).pipe(
+      mergeMap((e): Observable<WatchEvent> => {
+        if (e.type === "deviceLost") return lost(e);
+        // The key's device-list poller's own health (rx's fleet-level status).
+        if (e.type === "status" && "scope" in e) return of(status(e, options.secrets));
+        if (e.type === "fleet") return of({ type: "fleet", devices: e.devices, added: e.added, removed: e.removed });
+        return of(e);
+      }),
+      finalize(() => streams.dispose()),
+    );
   });
