@@ -1,4 +1,5 @@
 import { lastHeard } from "@wattstream/core";
+import type { DeviceId } from "@wattstream/core";
 import { asyncScheduler, EMPTY, filter, map, Observable, switchMap, timer } from "rxjs";
 import { timerDelay } from "../internal/timerDelay.js";
 import type { OperatorFunction, SchedulerLike } from "rxjs";
@@ -11,7 +12,7 @@ import type { DeviceUpdate } from "../device$.js";
  */
 export interface OfflineAlert {
   readonly type: "raised" | "cleared";
-  readonly deviceId: string;
+  readonly deviceId: DeviceId;
   /** `comms.lastHeardAt` (or `latestStatus`), Unix seconds. */
   readonly lastHeardAt: number | undefined;
 }
