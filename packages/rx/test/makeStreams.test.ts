@@ -215,4 +215,27 @@ describe("makeStreams: eachDevice$", () => {
     expect(streams.pollers).toBe(1);
     sub.unsubscribe();
   });
+
+  it("two subscribers of one eachDevice$ share the owner's pollers, and a late one first gets the current fleet and snapshot", () => {
+    const ts = newScheduler();
+    const { client, calls } = stub(ts);
+    const streams = makeStreams(client, { scheduler: ts, defaults: { fleet: { every: 1_000 }, device: { every: 1_000 } } });
+    const each = streams.eachDevice$((id) => streams.device$(id).pipe(map((u) => `${u.type}:${id}`)));
+    const name = (e: unknown) => (typeof e === "string" ? e : (e as { readonly type: string }).type);
+    const first: Array<string> = [];
+    const second: Array<string> = [];
+    const a = each.subscribe((e) => first.push(name(e)));
+    ts.maxFrames = 500;
+    ts.flush();
+    const b = each.subscribe((e) => second.push(name(e)));
+    ts.flush();
+    expect(first).toEqual(["fleet", `snapshot:${DEVICE_ID}`]);
+    expect(second).toEqual(["fleet", `snapshot:${DEVICE_ID}`]);
+    expect(streams.pollers).toBe(2);
+    expect([calls["listDevices"], calls["getDevice"]]).toEqual([1, 1]);
+    a.unsubscribe();
+    expect(streams.pollers).toBe(2);
+    b.unsubscribe();
+    expect(streams.pollers).toBe(0);
+  });
 });

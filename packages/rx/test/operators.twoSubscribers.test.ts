@@ -5,9 +5,9 @@ import type { Observable } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import type { RunHelpers } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { meanPower, offlineFor, perChannel, sustained, threshold } from "../src/index.js";
+import { meanPower, offlineFor, perChannel, perDevice, sustained, threshold } from "../src/index.js";
 import { channelId } from "./helpers.js";
-import type { Alert, EnergyEvent } from "../src/index.js";
+import type { Alert, EnergyEvent, FleetUpdate } from "../src/index.js";
 import type { ShortEnergyPoint } from "@wattstream/core";
 import { DEVICE_ID, heardAt } from "./fixtures/device.js";
 
@@ -82,6 +82,20 @@ describe("two subscribers of one piped stream", () => {
       );
       expectObservable(piped).toBe("a-a|", { a: "1000" });
       expectObservable(piped, "-^").toBe("-a-a|", { a: "1000" });
+    });
+  });
+
+  it("perDevice: each subscriber runs its own device streams (the running set is not shared through pipe())", () => {
+    const added: FleetUpdate = { type: "fleet", devices: [DEVICE_ID], added: [DEVICE_ID], removed: [] };
+    const removed: FleetUpdate = { type: "fleet", devices: [], added: [], removed: [DEVICE_ID] };
+    newScheduler().run(({ cold, expectObservable }) => {
+      const piped = cold<FleetUpdate>("a---r|", { a: added, r: removed }).pipe(
+        perDevice(() => cold("-x-x-x-x")),
+        map(() => "x"),
+      );
+      expectObservable(piped).toBe("-x-x-|");
+      // Subscribed at 2, while the first subscriber's device stream runs: its own `added` starts its own stream.
+      expectObservable(piped, "--^").toBe("---x-x-|");
     });
   });
 });
