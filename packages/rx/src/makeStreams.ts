@@ -2,7 +2,7 @@ import type { DeviceId, LongEnergyPoint, ModbusPoint, ShortEnergyPoint, SwitchId
 import type { WattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersClient } from "@wattstream/transport";
 import type { Effect } from "effect";
-import { connect, concat, merge, NEVER, of } from "rxjs";
+import { connect, concat, defer, EMPTY, merge, NEVER, of, Subject, takeUntil } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
 import type { CheckpointStore } from "./CheckpointStore.js";
 import { changesOf, sharedDevice$ } from "./device$.js";
@@ -167,6 +167,11 @@ export interface Streams<E extends WattwatchersError = WattwatchersError> {
  */
 export const makeStreams = <C extends StreamsClient>(client: C, options: StreamsOptions = {}): Streams<StreamsErrorOf<C>> => {
   const cache = new PollerCache();
+  // Disposal completes the subscribers of every stream the owner handed out; the last subscriber of a shared
+  // poller leaving stops it and drops its cache entry, as any unsubscribe does.
+  const disposed$ = new Subject<void>();
+  let disposed = false;
+  const own = <T>(source: Observable<T>): Observable<T> => defer(() => (disposed ? EMPTY : source.pipe(takeUntil(disposed$))));
   const { defaults = {} } = options;
   const timing = {
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
@@ -183,18 +188,18 @@ export const makeStreams = <C extends StreamsClient>(client: C, options: Streams
   const short = energy$("short");
   const long = energy$("long");
   const modbus = energy$("modbus");
-  const device = (id: DeviceId, o?: DeviceStreamOptions): Observable<DeviceUpdate> => sharedDevice$(cache, client, id, deviceOptions(o));
-  const fleet = (o?: FleetStreamOptions): Observable<FleetUpdate> => sharedFleet$(cache, client, fleetOptions(o));
+  const device = (id: DeviceId, o?: DeviceStreamOptions): Observable<DeviceUpdate> => own(sharedDevice$(cache, client, id, deviceOptions(o)));
+  const fleet = (o?: FleetStreamOptions): Observable<FleetUpdate> => own(sharedFleet$(cache, client, fleetOptions(o)));
   const streams: Streams = {
     fleet$: fleet,
     device$: device,
     deviceEvents$: (id, o) => changesOf(device(id, o)),
-    shortEnergy$: (id, o) => short(client, id, energyOptions(o), cache),
-    longEnergy$: (id, o) => long(client, id, energyOptions(o), cache),
-    modbus$: (id, o) => modbus(client, id, energyOptions(o), cache),
+    shortEnergy$: (id, o) => own(short(client, id, energyOptions(o), cache)),
+    longEnergy$: (id, o) => own(long(client, id, energyOptions(o), cache)),
+    modbus$: (id, o) => own(modbus(client, id, energyOptions(o), cache)),
     switchState$: (switchId, o) => readingsOf((id) => device(id, o), switchId),
     setSwitch: (switchId, state, o) =>
-      cache.owned(
+      own(
         setSwitch(client, switchId, state, {
           ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
           ...defaults.setSwitch,
@@ -209,12 +214,15 @@ export const makeStreams = <C extends StreamsClient>(client: C, options: Streams
       const named = [...new Set(ids)];
       const fixed: FleetChange = { type: "fleet", devices: named, added: named, removed: [] };
       // A fixed fleet never ends by itself (perDevice stops its device streams when its source completes).
-      return cache.owned(concat(of(fixed), NEVER).pipe(perDevice(project)));
+      return own(concat(of(fixed), NEVER).pipe(perDevice(project)));
     },
     get pollers() {
       return cache.size;
     },
-    dispose: () => cache.dispose(),
+    dispose: () => {
+      disposed = true;
+      disposed$.next();
+    },
   };
   // The one narrowing cast: the errors a status event carries are what the client's calls failed with, and the
   // client's type says those are `StreamsErrorOf<C>` (the implementation above is written once, for the full union).

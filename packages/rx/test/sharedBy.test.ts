@@ -33,6 +33,14 @@ describe("PollerCache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("holds no entry for a handle nobody subscribed to", () => {
+    const cache = new PollerCache();
+    const { c, create } = counted();
+    cache.shared("k", create);
+    expect(cache.size).toBe(0);
+    expect(c.subscribed).toBe(0);
+  });
+
   it("drops the entry when the shared stream errors", () => {
     const cache = new PollerCache();
     const failing = new Subject<number>();

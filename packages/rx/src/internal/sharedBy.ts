@@ -1,4 +1,4 @@
-import { Observable, Subject, takeUntil } from "rxjs";
+import { Observable } from "rxjs";
 
 /**
  * Every option of a stream, each with a decision: it is part of the shared poller's key, so two calls that differ
@@ -13,24 +13,18 @@ export type OptionKeys<O> = { readonly [K in keyof Required<O>]: "key" };
  * one poller per key however many subscribers. An entry lives only while someone is subscribed: keys include
  * option values such as `fromTs`, so keeping them forever would leak one entry per distinct call. A handle kept
  * past that and subscribed again registers itself anew, or joins the stream cached under its key meanwhile, so
- * there is still one poller per resource. `dispose()` completes every subscriber, which stops every poller.
+ * there is still one poller per resource. (Disposal is the owner's: it completes its streams' subscribers, and
+ * the last one leaving stops the poller and drops the entry.)
  */
 export class PollerCache {
   private readonly entries = new Map<string, Observable<unknown>>();
   /** Option values that are objects (a scheduler, a store, an `active$`) key by identity: a number per object. */
   private readonly objectIds = new WeakMap<object, number>();
   private nextObjectId = 0;
-  private readonly disposed$ = new Subject<void>();
-  private isDisposed = false;
 
-  /** How many shared streams are live (for tests and leak checks). */
+  /** How many shared streams have subscribers now (for tests and leak checks). */
   get size(): number {
     return this.entries.size;
-  }
-
-  /** Whether {@link dispose} ran. */
-  get disposed(): boolean {
-    return this.isDisposed;
   }
 
   /** A stable key part for an option value (objects by identity). */
@@ -49,18 +43,14 @@ export class PollerCache {
     return [...parts, ...(Object.keys(registry) as Array<keyof O>).map((k) => options[k])].map((u) => this.keyPart(u)).join("|");
   }
 
-  /**
-   * The stream cached under `key`, made by `create` (which must share its source) when absent. After
-   * {@link dispose} every stream completes at once, without starting a poller.
-   */
+  /** The stream cached under `key`, made by `create` (which must share its source) when absent. */
   shared<T>(key: string, create: () => Observable<T>): Observable<T> {
     const found = this.entries.get(key);
     // The map holds only entries made here for this key, so the element type is the caller's `T`.
     if (found !== undefined) return found as Observable<T>;
-    const made = create().pipe(takeUntil(this.disposed$));
+    const made = create();
     let refs = 0;
     const entry: Observable<T> = new Observable<T>((subscriber) => {
-      if (this.isDisposed) return subscriber.complete();
       const current = this.entries.get(key);
       if (current !== undefined && current !== entry) return (current as Observable<T>).subscribe(subscriber);
       this.entries.set(key, entry);
@@ -71,22 +61,8 @@ export class PollerCache {
         if (--refs === 0 && this.entries.get(key) === entry) this.entries.delete(key);
       };
     });
-    if (!this.isDisposed) this.entries.set(key, entry);
+    // Registered when subscribed, not here: a handle nobody subscribes to holds no entry.
     return entry;
-  }
-
-  /** Any stream `source` that should end with the owner (a one-off write's confirmation loop). */
-  owned<T>(source: Observable<T>): Observable<T> {
-    return new Observable<T>((subscriber) => (this.isDisposed ? subscriber.complete() : source.pipe(takeUntil(this.disposed$)).subscribe(subscriber)));
-  }
-
-  /** Completes every subscriber of every stream (each poller stops: timers and requests in flight are cancelled). */
-  dispose(): void {
-    if (this.isDisposed) return;
-    this.isDisposed = true;
-    this.disposed$.next();
-    this.disposed$.complete();
-    this.entries.clear();
   }
 }
 
