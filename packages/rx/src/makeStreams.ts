@@ -36,6 +36,12 @@ export type StreamsClient = DeviceClient &
  * The error the client's calls fail with: the union of the error channels of its operations (resilience's
  * `WattwatchersError` for transport's client, narrower for a client typed to fail with less).
  *
+ * @example
+ * ```ts
+ * import type { WattwatchersClient } from "@wattstream/transport";
+ * import type { StreamsErrorOf } from "@wattstream/rx";
+ * type E = StreamsErrorOf<WattwatchersClient>; // WattwatchersError
+ * ```
  * @category models
  */
 export type StreamsErrorOf<C extends StreamsClient> = {
@@ -45,6 +51,13 @@ export type StreamsErrorOf<C extends StreamsClient> = {
 /**
  * An energy event whose `status` errors are `E`: exactly `EnergyEvent<P>` for the full `WattwatchersError` union.
  *
+ * @example
+ * ```ts
+ * import type { ShortEnergyPoint } from "@wattstream/core";
+ * import type { NotFound, ServerError } from "@wattstream/resilience";
+ * import type { EnergyEventOf } from "@wattstream/rx";
+ * const onEvent = (e: EnergyEventOf<ShortEnergyPoint, NotFound | ServerError>) => e.type === "status" && console.log(e.error?._tag);
+ * ```
  * @category models
  */
 export type EnergyEventOf<P extends ShortEnergyPoint | LongEnergyPoint | ModbusPoint, E extends WattwatchersError = WattwatchersError> = [
@@ -73,6 +86,15 @@ export interface StreamDefaults {
  * Options of {@link makeStreams}: what every stream of the owner shares, then per-family defaults. Precedence, from
  * weakest: these shared options, then `defaults.<family>`, then the call's own options.
  *
+ * @example
+ * ```ts
+ * import { makeStreams, pauseController } from "@wattstream/rx";
+ * import type { StreamsOptions } from "@wattstream/rx";
+ * const visible = pauseController();
+ * const options: StreamsOptions = { active$: visible.active$, defaults: { device: { every: 60_000 }, energy: { settle: 3 * 3600 } } };
+ * const streams = makeStreams(client, options);
+ * streams.device$(id); // every 60 s; streams.device$(id, { every: 15_000 }) overrides it for that call
+ * ```
  * @category models
  */
 export interface StreamsOptions {
