@@ -5,7 +5,7 @@ import { map } from "rxjs";
 import type { Observable } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { device$, makeStreams, memoryCheckpointStore } from "../src/index.js";
+import { device$, makeStreams, memoryCheckpointStore, pauseController, SwitchTimeout } from "../src/index.js";
 import type { StreamsClient } from "../src/index.js";
 import { defaultCache } from "../src/internal/sharedBy.js";
 import { asDevice, DEVICE_ID, makeDevice } from "./fixtures/device.js";
@@ -70,6 +70,33 @@ describe("makeStreams: the owner's defaults", () => {
     a.unsubscribe();
     b.unsubscribe();
     expect(streams.pollers).toBe(0);
+  });
+
+  it("pauses every poller with the owner's active$, and gives setSwitch the owner's scheduler and defaults", () => {
+    const ts = newScheduler();
+    const { client, calls } = stub(ts);
+    const visible = pauseController();
+    const streams = makeStreams(client, { scheduler: ts, active$: visible.active$, defaults: { device: { every: 100, maxEvery: 100 }, fleet: { every: 100 }, setSwitch: { timeout: 1_000 } } });
+    const subs = [streams.device$(DEVICE_ID).subscribe(), streams.fleet$().subscribe()];
+    ts.maxFrames = 450;
+    ts.flush();
+    expect([calls["getDevice"], calls["listDevices"]]).toEqual([5, 5]);
+    visible.pause();
+    ts.maxFrames = 2_000;
+    ts.flush();
+    expect([calls["getDevice"], calls["listDevices"]]).toEqual([5, 5]);
+    for (const s of subs) s.unsubscribe();
+    // The stub's device never shows the switch open: the owner's 1-s timeout ends the wait, on the owner's clock.
+    let error: unknown;
+    const t0 = ts.now();
+    streams.setSwitch(parseSwitchId(`${DEVICE_ID}_S1`), "open").subscribe({ error: (e: unknown) => (error = e) });
+    ts.maxFrames = t0 + 999;
+    ts.flush();
+    expect(error).toBeUndefined();
+    ts.maxFrames = t0 + 1_000;
+    ts.flush();
+    expect(error).toBeInstanceOf(SwitchTimeout);
+    expect(error).toMatchObject({ timeoutMs: 1_000 });
   });
 
   it("shares one poller per resource and options, apart from the standalone functions' pollers and other owners'", () => {
