@@ -148,7 +148,8 @@ const makeDevice$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOp
  * Polls one device and emits structurally shared snapshots with keyed change events (`switchChanged`,
  * `pendingSet`, `wentOffline`, ...), plus `status` events for transient failures. One shared poller per client
  * and device however many subscribers; fatal errors (`NotFound` when the device left the key, `Unauthorized`)
- * end the stream with the typed error.
+ * end the stream with the typed error. The standalone form of a stream owner's `device$` (`makeStreams`): it
+ * shares pollers with the other standalone calls for this client, not with an owner's.
  *
  * @example
  * ```ts

@@ -48,7 +48,8 @@ const FLEET_OPTION_KEYS: OptionKeys<FleetStreamOptions> = { every: "key", active
 
 /**
  * Polls the key's device list and emits a {@link FleetChange} whenever it changes (the first one lists every
- * device as added). One shared poller per client. A device ID the answer repeats is listed once.
+ * device as added). One shared poller per client. A device ID the answer repeats is listed once. The standalone
+ * form of a stream owner's `fleet$` (`makeStreams`), sharing pollers with the other standalone calls for this client.
  *
  * @example
  * ```ts
