@@ -64,6 +64,23 @@ export interface ApplyResult<P> {
 }
 
 /**
+ * Everything a ledger keeps, as plain data (JSON-safe: numbers, strings and arrays), so a planner's state can hold
+ * it and another runtime can persist it.
+ */
+export interface LedgerData {
+  readonly watermark: number;
+  readonly lag: number;
+  /** Timestamps of emitted intervals inside the settle window, ascending. */
+  readonly ts: ReadonlyArray<number>;
+  /** Their fingerprints, parallel to `ts`. */
+  readonly fp: ReadonlyArray<number>;
+  /** `[from, to, deadline]` ascending by from. */
+  readonly holes: ReadonlyArray<readonly [number, number, number]>;
+  /** Anomalies already reported: `[key, when]`. */
+  readonly reported: ReadonlyArray<readonly [string, number]>;
+}
+
+/**
  * The per-device, per-stream bookkeeping behind "every interval exactly once, then revisions, then gaps"
  * (api-facts: sync forward from a watermark, re-read a trailing settle window, treat changed values as
  * revisions). Pure: no I/O, time passed in.
@@ -94,6 +111,30 @@ export class EnergyLedger {
       }
       this.holes = checkpoint.holes.map(([a, b, c]) => [a, b, c]);
     }
+  }
+
+  /** A ledger holding a copy of `data` (the data itself is never changed). */
+  static fromData(data: LedgerData, interval: number, settle: number): EnergyLedger {
+    const ledger = new EnergyLedger(data.watermark, interval, settle);
+    ledger.watermark = data.watermark;
+    ledger.lag = data.lag;
+    ledger.ts = [...data.ts];
+    ledger.fp = [...data.fp];
+    ledger.holes = data.holes.map(([a, b, c]) => [a, b, c]);
+    ledger.reported = new Map(data.reported);
+    return ledger;
+  }
+
+  /** The ledger's state as plain data (copies: later changes to the ledger do not show in it). */
+  toData(): LedgerData {
+    return {
+      watermark: this.watermark,
+      lag: this.lag,
+      ts: [...this.ts],
+      fp: [...this.fp],
+      holes: this.holes.map(([a, b, c]) => [a, b, c] as const),
+      reported: [...this.reported],
+    };
   }
 
   get oldestHole(): number | undefined {
