@@ -12,36 +12,34 @@
  * @example
  * ```ts
  * import { parseDeviceId } from "@wattstream/core";
+ * import type { WattwatchersError } from "@wattstream/resilience";
  * import { EnergyPlanner } from "@wattstream/rx/planner";
+ * import type { EnergyRequest, EnergyResult } from "@wattstream/rx/planner";
  * import type { WattwatchersClient } from "@wattstream/transport";
  * import { Effect } from "effect";
  *
  * declare const client: Pick<WattwatchersClient, "getShortEnergyData" | "getLatestShortEnergyData">;
- * const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
- * // Reads: the transport answer, its failure as a value (never thrown).
- * const call = (request: EnergyPlanner.EnergyRequest) =>
- *   Effect.runPromise(
- *     Effect.match(
- *       request.kind === "latest"
- *         ? client.getLatestShortEnergyData(id, { fields: ["timestamp"], retry: false })
- *         : client.getShortEnergyData(id, { fromTs: request.fromTs, toTs: request.toTs, retry: false }),
- *       { onFailure: (error) => error, onSuccess: (answer) => answer },
- *     ),
- *   );
- *
  * const id = parseDeviceId("D123456789012");
- * let plan = EnergyPlanner.initialState({ kind: "short", deviceId: id, channels: [] }, Date.now());
+ * const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+ * const read = (request: EnergyRequest): Effect.Effect<EnergyResult<"short">, WattwatchersError> =>
+ *   request.kind === "latest"
+ *     ? client.getLatestShortEnergyData(id, { fields: ["timestamp"], retry: false })
+ *     : client.getShortEnergyData(id, { fromTs: request.fromTs, toTs: request.toTs, retry: false });
+ * // The answer or the failure, as a value: the planner decides what it means (and is the only retry layer).
+ * const call = (request: EnergyRequest) => Effect.runPromise(Effect.catch(read(request), Effect.succeed));
+ *
+ * let state = EnergyPlanner.initialState({ kind: "short", deviceId: id }, Date.now());
  * for (;;) {
- *   const next = EnergyPlanner.next(plan, Date.now());
+ *   const next = EnergyPlanner.next(state, Date.now());
  *   if (next.kind === "wait") {
  *     await sleep(next.delay);
  *     continue;
  *   }
  *   const step = EnergyPlanner.onResult(next.state, Date.now(), await call(next.request));
- *   plan = step.state;
+ *   state = step.state;
  *   for (const event of step.events) console.log(event);
  *   if (step.fatal !== undefined) throw step.fatal;
- *   // step.checkpoint: save it (e.g. with a CheckpointStore) to resume after a restart
+ *   // if (step.checkpoint) await store.save(key, step.checkpoint);
  *   await sleep(step.delay);
  * }
  * ```
