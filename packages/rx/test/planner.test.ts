@@ -285,6 +285,25 @@ describe("EnergyPlanner: checkpoints, heartbeats, plain data", () => {
     expect(EnergyPlanner.next(copy, ms(at))).toEqual(EnergyPlanner.next(state, ms(at)));
   });
 
+  it("never changes a state it was given (deep-frozen states plan, revise, forget and back-fill without throwing)", () => {
+    const deepFreeze = <T>(value: T): T => {
+      if (typeof value === "object" && value !== null) {
+        for (const v of Object.values(value)) deepFreeze(v);
+        Object.freeze(value);
+      }
+      return value;
+    };
+    const opened = poll(fresh(), T0 + 91, [point(T0 + 60)]).state;
+    const frozen = deepFreeze(structuredClone(opened));
+    const before = JSON.stringify(frozen);
+    // A re-check that back-fills, revises, and (a settle period later) forgets old fingerprints.
+    const step = poll({ ...frozen, dueAt: 0, lastRecheck: 0 }, T0 + 121, [point(T0), point(T0 + 60, 5), point(T0 + 90)]);
+    expect(step.events.map((e) => e.type)).toEqual(["interval", "revised", "interval"]);
+    const later = poll(deepFreeze({ ...step.state, dueAt: 0 }), T0 + 30_000, []);
+    expect(later.state.ledger.ts.length).toBeLessThan(step.state.ledger.ts.length);
+    expect(JSON.stringify(frozen)).toBe(before);
+  });
+
   it("abandoning a request commits nothing: the same state plans the same request again", () => {
     const state = fresh();
     const first = EnergyPlanner.next(state, ms(T0 + 31));

@@ -410,7 +410,8 @@ export const next = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: numb
   const s = state.settings;
   const nowS = now / 1000;
   const ledger = EnergyLedger.fromData(state.ledger, s.interval, s.settle);
-  const expired = toEvents(state, ledger.expire<EnergyPointOf<K>>(nowS));
+  // Fingerprints are forgotten in `onResult`, right before the answer is applied: one copy of them per poll.
+  const expired = toEvents(state, ledger.expireHoles<EnergyPointOf<K>>(nowS));
   const recheckDue = state.cursor === undefined && nowS - state.lastRecheck >= (nowS < state.promptUntil ? s.promptRecheckEvery : s.recheckEvery);
   let fromTs = state.cursor ?? ledger.watermark;
   if (recheckDue) fromTs = Math.min(ledger.watermark, Math.floor(nowS - s.settle), ledger.oldestHole ?? Infinity);
@@ -462,17 +463,25 @@ export const onResult = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: 
   if (flight === undefined) throw new Error("EnergyPlanner.onResult: no request in flight; pass the state that EnergyPlanner.next returned with its request");
   const s = state.settings;
   const settled = { ...state, inFlight: undefined };
-  const step = (next: EnergyPlan<K>, events: ReadonlyArray<EnergyEvent<EnergyPointOf<K>>>, delay: number, checkpoint?: EnergyCheckpoint, fatal?: WattwatchersError): EnergyStep<K> => ({
-    state: { ...next, dueAt: now + delay },
-    events,
-    delay,
-    checkpoint,
-    fatal,
-  });
+  const step = (next: EnergyPlan<K>, events: ReadonlyArray<EnergyEvent<EnergyPointOf<K>>>, delay: number, changed = false, fatal?: WattwatchersError): EnergyStep<K> => {
+    const after = { ...next, dueAt: now + delay };
+    let checkpoint: EnergyCheckpoint | undefined;
+    return {
+      state: after,
+      events,
+      delay,
+      // Built when asked for (a driver without a store never pays for it), once.
+      get checkpoint() {
+        if (changed) checkpoint ??= checkpointOf(after);
+        return checkpoint;
+      },
+      fatal,
+    };
+  };
 
   if (isWattwatchersError(result)) {
     const verdict = verdictOf(result, now);
-    if (verdict.kind === "fatal") return step(settled, flight.expired, 0, undefined, result);
+    if (verdict.kind === "fatal") return step(settled, flight.expired, 0, false, result);
     if (verdict.kind === "split" && flight.toTs - flight.fromTs > s.interval)
       // A window over the maximum is a 422, not truncated (api-facts): halve it and read again at once.
       return step({ ...settled, windowLimit: Math.max(s.interval, Math.floor((flight.toTs - flight.fromTs) / 2)), cursor: flight.fromTs }, flight.expired, 0);
@@ -495,6 +504,7 @@ export const onResult = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: 
 
   const nowS = flight.startedAt;
   const ledger = EnergyLedger.fromData(state.ledger, s.interval, s.settle);
+  ledger.forget(nowS);
   const wm = ledger.watermark;
   // Modbus reads carry no duration (they take the interval); short and long points must.
   const applied = ledger.apply(points, nowS, flight, state.kind !== "modbus");
@@ -528,5 +538,5 @@ export const onResult = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: 
   ledger.lag = lag;
   const next: EnergyPlan<K> = { ...settled, ledger: ledger.toData(), cursor, lag, misses, promptUntil, lastMissLate, health: ok.health };
   const changed = events.length > 0 || ledger.watermark !== wm;
-  return step(next, events, delay, changed ? checkpointOf(next) : undefined);
+  return step(next, events, delay, changed);
 };
