@@ -307,7 +307,8 @@ const energy$ = <K extends EnergyStreamKind>(kind: K) => {
  * Short-energy intervals (30 s) of one device, each exactly once, then revisions and gaps, driven by a
  * watermark: catches up forward in windows of at most 12 h after outages of any length, re-checks the trailing
  * settle window (6 h) slowly in steady state and promptly after an outage, polls just after data is due, and
- * asks `/latest?fields[energy]=timestamp` before a full read once a poll came up empty.
+ * asks `/latest?fields[energy]=timestamp` before a full read once a poll came up empty. Every decision is
+ * {@link EnergyPlanner}'s (drive it yourself for another runtime); this stream is its rx driver.
  *
  * @example
  * ```ts
