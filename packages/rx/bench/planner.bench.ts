@@ -1,6 +1,6 @@
 // One steady-state poll of a short-energy stream with a full settle window (6 h = 720 intervals tracked): the pure
 // planner (`EnergyPlanner.next` + `onResult` on immutable, JSON-safe state, which copies the ledger's arrays per
-// step) against the mutable ledger the stream used in place before the split (`expire` + `apply`, no copies).
+// step) against the mutable ledger the stream used in place before the split (`expireHoles` + `forget` + `apply`, no copies).
 // Target: a planner step at most 100 µs, so 10,000 devices polled every 30 s cost ≤ 3.4 % of one core.
 import { parseDeviceId } from "@wattstream/core";
 import type { ShortEnergyPoint } from "@wattstream/core";
@@ -44,7 +44,8 @@ export default defineBench({
       fn: () => {
         for (let i = 0; i < BATCH; i++) {
           const t = ledger.watermark;
-          ledger.expire(ledgerAt);
+          ledger.expireHoles(ledgerAt);
+          ledger.forget(ledgerAt);
           ledger.apply([point(t)], ledgerAt, { fromTs: t, toTs: ledgerAt + 1 });
           ledgerAt += STEP;
         }

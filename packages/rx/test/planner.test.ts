@@ -230,7 +230,7 @@ describe("EnergyPlanner: what an answer means", () => {
     expect(() => EnergyPlanner.onResult(fresh(), ms(T0 + 31), [])).toThrow(/no request in flight/);
     const next = EnergyPlanner.next(fresh(), ms(T0 + 31));
     if (next.kind !== "request") throw new Error("due");
-    expect(() => EnergyPlanner.onResult(next.state, ms(T0 + 31), { timestamp: T0 })).toThrow(/range read answers with points or NoData/);
+    expect(() => EnergyPlanner.onResult(next.state, ms(T0 + 31), { timestamp: T0 })).toThrow(/a range read answers with points or NoData, not one point/);
   });
 });
 

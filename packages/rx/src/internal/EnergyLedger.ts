@@ -158,14 +158,6 @@ export class EnergyLedger {
     return this.holes[0]?.[0];
   }
 
-  get tracked(): number {
-    return this.ts.length;
-  }
-
-  checkpoint(): EnergyCheckpoint {
-    return { watermark: this.watermark, seen: this.ts.map((t, i) => [t, this.fp[i] ?? 0] as const), holes: this.holes, lag: this.lag };
-  }
-
   private indexOf(t: number): number {
     // Binary search: `ts` is ascending.
     let lo = 0;
@@ -265,13 +257,6 @@ export class EnergyLedger {
       // Otherwise older than anything tracked (before the stream's start): not ours to emit.
     }
     return { events, advanced, holeOpened };
-  }
-
-  /** Reports holes whose settle period ran out as gaps and forgets fingerprints older than the settle window. */
-  expire<P>(nowS: number): Array<LedgerEvent<P>> {
-    const events = this.expireHoles<P>(nowS);
-    this.forget(nowS);
-    return events;
   }
 
   /** Reports holes whose settle period ran out as gaps (and forgets anomaly reports older than twice the settle). */

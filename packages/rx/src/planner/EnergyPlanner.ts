@@ -460,7 +460,7 @@ const isPoints = <K extends EnergyStreamKind>(r: EnergyResult<K>): r is Readonly
  */
 export const onResult = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: number, result: EnergyResult<K>): EnergyStep<K> => {
   const flight = state.inFlight;
-  if (flight === undefined) throw new Error("EnergyPlanner.onResult: no request in flight; pass the state that EnergyPlanner.next returned with its request");
+  if (flight === undefined) throw new Error("EnergyPlanner.onResult: no request in flight (pass next's state)");
   const s = state.settings;
   const settled = { ...state, inFlight: undefined };
   const step = (next: EnergyPlan<K>, events: ReadonlyArray<EnergyEvent<EnergyPointOf<K>>>, delay: number, changed = false, fatal?: WattwatchersError): EnergyStep<K> => {
@@ -494,7 +494,7 @@ export const onResult = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: 
   if (isPoints(result)) points = result;
   else if (!isNoData(result)) {
     if (flight.request.kind !== "latest")
-      throw new Error(`EnergyPlanner.onResult: a range read answers with points or NoData, got a single point (timestamp ${String(result.timestamp)})`);
+      throw new Error("EnergyPlanner.onResult: a range read answers with points or NoData, not one point");
     // The probe: read the range only if the newest timestamp is at or after the watermark.
     if (result.timestamp >= state.ledger.watermark) {
       const request: EnergyRequest = { kind: "range", fromTs: flight.fromTs, toTs: flight.toTs };
