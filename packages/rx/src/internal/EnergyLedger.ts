@@ -64,8 +64,11 @@ export interface ApplyResult<P> {
 }
 
 /**
- * Everything a ledger keeps, as plain data (JSON-safe: numbers, strings and arrays), so a planner's state can hold
- * it and another runtime can persist it.
+ * Everything an energy stream's ledger keeps (watermark, fingerprints of the settle window, holes, reported
+ * anomalies), as plain data (JSON-safe: numbers, strings and arrays), so the planner's state can hold it and another
+ * runtime can persist it. Public as `EnergyLedgerData`.
+ *
+ * @category models
  */
 export interface LedgerData {
   readonly watermark: number;

@@ -43,7 +43,12 @@ export const verdictOf = (error: WattwatchersError, nowMs: number): Verdict => {
   }
 };
 
-/** The health a stream last reported and its failures in a row: plain data, so a planner's state can hold it. */
+/**
+ * The health a stream last reported and its failures in a row: plain data, so the planner's state can hold it.
+ * Public as `StreamHealth`.
+ *
+ * @category models
+ */
 export interface HealthState {
   readonly failures: number;
   readonly reported: "ok" | "retrying" | "degraded" | "rateLimited";

@@ -11,5 +11,7 @@ export type {
 } from "./EnergyPlanner.js";
 export type { AnyEnergyPoint, ChannelLayout, EnergyEvent, EnergyPlanOptions, EnergyPointOf, EnergyStreamKind } from "../EnergyEvent.js";
 export type { EnergyCheckpoint } from "../CheckpointStore.js";
+export type { LedgerData as EnergyLedgerData } from "../internal/EnergyLedger.js";
+export type { HealthState as StreamHealth } from "../internal/verdict.js";
 export type { AnomalyReason } from "../EnergyAnomaly.js";
 export type { StatusEvent } from "../StatusEvent.js";
