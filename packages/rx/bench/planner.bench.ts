@@ -65,17 +65,22 @@ export default defineBench({
   },
   metrics: () => {
     planner = steady();
-    const n = 2_000;
-    const start = performance.now();
+    const n = 5_000;
+    // CPU time, not wall time: the figure should not depend on what else the machine runs.
+    const cpu = (): number => {
+      const u = process.cpuUsage();
+      return u.user + u.system;
+    };
+    const start = cpu();
     for (let i = 0; i < n; i++) {
       const next = EnergyPlanner.next({ ...planner.plan, dueAt: 0 }, planner.at * 1000);
       if (next.kind !== "request") throw new Error("not due");
       const step = EnergyPlanner.onResult(next.state, planner.at * 1000, [point(planner.plan.ledger.watermark)]);
       planner = { plan: step.state, at: planner.at + STEP };
     }
-    const us = ((performance.now() - start) * 1000) / n;
+    const us = (cpu() - start) / n;
     return [
-      { metric: "planner step (next + onResult), µs", value: Math.round(us * 10) / 10, unit: "µs", target: "≤ 100 µs", ok: us <= 100 },
+      { metric: "planner step (next + onResult), CPU µs", value: Math.round(us * 10) / 10, unit: "µs", target: "≤ 100 µs", ok: us <= 100 },
       { metric: "tracked intervals after the run", value: planner.plan.ledger.ts.length, unit: "intervals", target: `≈ ${TRACKED}`, ok: Math.abs(planner.plan.ledger.ts.length - TRACKED) <= 2 },
     ];
   },
