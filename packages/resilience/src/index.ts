@@ -59,3 +59,7 @@ export {
   RateLimitStateSchema,
 } from "./BudgetLessor.js";
 export type { BudgetLessor } from "./BudgetLessor.js";
+export { lessorOf, makeBudgetLedger } from "./BudgetLedger.js";
+export type { BudgetLedger, BudgetLedgerOptions, BudgetSnapshot } from "./BudgetLedger.js";
+export { makeLeasedPacer } from "./LeasedPacer.js";
+export type { LeasedPacerOptions } from "./LeasedPacer.js";
