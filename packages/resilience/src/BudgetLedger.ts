@@ -109,7 +109,10 @@ export interface BudgetSnapshot {
 export interface BudgetLedger {
   /** Decides at once: a lease of 1…`wanted` slots, or `BudgetUnavailable` (`busy` with a hint, or `spent`). */
   readonly grant: (runnerId: string, request: LeaseRequest) => Effect.Effect<Lease, BudgetUnavailable>;
-  /** Like `grant`, but waits (first come, first served) while the budget is busy; fails only when the day is spent. */
+  /**
+   * Like `grant`, but waits (first come, first served) while the budget is busy; fails only when the day is spent.
+   * A `prefetch` request does not wait: it is answered like `grant`.
+   */
   readonly acquire: (runnerId: string, request: LeaseRequest) => Effect.Effect<Lease, BudgetUnavailable>;
   /** Ends a lease: its slots are free again and its unused ones go back to the day. Unknown ids are ignored. */
   readonly giveBack: (done: LeaseReturn) => Effect.Effect<void>;
@@ -133,8 +136,8 @@ const WINDOW_MS = 1000;
 const MAX_TPS = 10_000;
 /** How often a waiting `grant` caller is told to ask again when only a give-back can free a slot. */
 const BUSY_POLL_MS = 100;
-/** A daily report whose reset lies this far before the current day's is from the previous day: ignored. */
-const STALE_DAY_MS = 3_600_000;
+/** A daily report whose reset lies within this of the last rollover is from the previous day: ignored. */
+const STALE_DAY_MS = 12 * 3_600_000;
 const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 const millis = (input: Duration.Input | undefined, fallback: number): number =>
@@ -202,6 +205,8 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
     let tpdLimit = tpd;
     let tpdRemaining = takeover ? undefined : tpd;
     let tpdResetAt = tpd === undefined ? undefined : nextMidnight(start);
+    /** When the day last rolled over here, if it has. */
+    let lastRollover: number | undefined;
     let held = 0;
     let counter = 0;
     let granted = 0;
@@ -243,6 +248,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         // Slots still out may be spent in the new day: they are taken from it (unused ones come back with them).
         tpdRemaining = tpdLimit === undefined ? undefined : Math.max(0, tpdLimit - held);
         tpdResetAt = tpdLimit === undefined ? undefined : nextMidnight(now);
+        lastRollover = now;
       }
     };
 
@@ -261,8 +267,9 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
       const day = state.tpd;
       if (day !== undefined) {
         const resetAt = now + clampDelayMs(Math.ceil(day.resetSeconds * 1000), WAIT_LIMITS.maxDailyResetMs);
-        // A report from before the last daily reset (runners forward headers late) says nothing about today.
-        if (tpdResetAt !== undefined && dayKnown && resetAt < tpdResetAt - STALE_DAY_MS) return;
+        // A report from before the last daily reset (runners forward headers late) says nothing about today: its
+        // reset lies at that rollover (plus the forwarding delay), where a current one's lies about a day later.
+        if (lastRollover !== undefined && resetAt - lastRollover < STALE_DAY_MS) return;
         const limit = positive(day.limit) ?? tpdLimit;
         // The limit grows with the devices on the key: the growth is new budget for today too.
         if (limit !== undefined && tpdLimit !== undefined && limit > tpdLimit && tpdRemaining !== undefined) {
@@ -361,7 +368,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
       );
 
     const acquire = (runnerId: string, request: LeaseRequest): Effect.Effect<Lease, BudgetUnavailable> =>
-      Effect.andThen(
+      request.prefetch === true ? grant(runnerId, request) : Effect.andThen(
         withNow((now) => adoptRequest(request, now)),
         lock.withPermit(
           Effect.suspend(function loop(): Effect.Effect<Lease, BudgetUnavailable> {
@@ -382,12 +389,14 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
 
     const giveBack = (done: LeaseReturn): Effect.Effect<void> =>
       withNow((now) => {
-        adoptRequest(done, now);
         const entry = open.get(done.leaseId);
-        if (entry === undefined) return;
-        close(entry);
-        returned++;
-        if (tpdRemaining !== undefined) tpdRemaining += Math.min(entry.slots, Math.max(0, Math.floor(done.unused)));
+        if (entry !== undefined) {
+          close(entry);
+          returned++;
+          if (tpdRemaining !== undefined) tpdRemaining += Math.min(entry.slots, Math.max(0, Math.floor(done.unused)));
+        }
+        // After the close: the service's count already includes every request of this lease.
+        adoptRequest(done, now);
         notify();
       });
 

@@ -71,6 +71,11 @@ export const LeaseRequest = Schema.Struct({
   wanted: Count,
   /** The newest rate-limit headers the runner saw since its last call to the owner. */
   rateLimit: Schema.optionalKey(RateLimitStateSchema),
+  /**
+   * The runner still has slots in hand and asks ahead: the owner grants only slots that are free now and answers
+   * `busy` at once instead of queueing the call, so runners that have run dry are served first.
+   */
+  prefetch: Schema.optionalKey(Schema.Boolean),
 });
 /** @category models */
 export type LeaseRequest = typeof LeaseRequest.Type;

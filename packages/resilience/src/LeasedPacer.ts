@@ -144,6 +144,8 @@ export const makeLeasedPacer = (
     const leases: Array<Held> = [];
     let lastTake = 0;
     let blockedUntil = 0;
+    /** After asking ahead found nothing free, no asking ahead before this (local ms). */
+    let noPrefetchUntil = 0;
     let unavailable: Unavailable | undefined;
     /** The lease call in flight, if any: done (whatever its outcome) when it ends. */
     let call: Deferred.Deferred<void> | undefined;
@@ -224,9 +226,9 @@ export const makeLeasedPacer = (
     };
 
     // One call to the owner at a time; everybody who needs a lease waits for its outcome.
-    const leaseCall = (done: Deferred.Deferred<void>): Effect.Effect<void> =>
+    const leaseCall = (done: Deferred.Deferred<void>, prefetch: boolean): Effect.Effect<void> =>
       Effect.flatMap(Clock.currentTimeMillis, (askedAt) =>
-        lessor.lease({ wanted: leaseSize, ...takeUnsent() }).pipe(
+        lessor.lease({ wanted: leaseSize, ...takeUnsent(), ...(prefetch ? { prefetch } : {}) }).pipe(
           Effect.matchEffect({
             onSuccess: (lease) =>
               Effect.flatMap(
@@ -238,6 +240,12 @@ export const makeLeasedPacer = (
               ),
             onFailure: (error) =>
               withNow((now) => {
+                // Asking ahead found nothing free: whoever runs dry asks again, and waits its turn then.
+                // Slots come back on a cycle of about a second: asking ahead again sooner would only cost calls.
+                if (prefetch && error.reason === "busy") {
+                  noPrefetchUntil = now + windowMs;
+                  return;
+                }
                 const floor = error.reason === "unreachable" ? unreachableMs : 0;
                 unavailable = { reason: error.reason, until: now + Math.max(floor, error.retryAfterMs) };
               }),
@@ -250,12 +258,13 @@ export const makeLeasedPacer = (
           ),
         ),
       );
-    const ensureCall: Effect.Effect<Deferred.Deferred<void>> = Effect.suspend(() => {
-      if (call !== undefined) return Effect.succeed(call);
-      const done = Deferred.makeUnsafe<void>();
-      call = done;
-      return Effect.as(Effect.forkIn(leaseCall(done), scope), done);
-    });
+    const ensureCall = (prefetch: boolean): Effect.Effect<Deferred.Deferred<void>> =>
+      Effect.suspend(() => {
+        if (call !== undefined) return Effect.succeed(call);
+        const done = Deferred.makeUnsafe<void>();
+        call = done;
+        return Effect.as(Effect.forkIn(leaseCall(done, prefetch), scope), done);
+      });
 
     type Step =
       | { readonly _tag: "taken"; readonly prefetch: boolean }
@@ -287,7 +296,8 @@ export const makeLeasedPacer = (
       }
       ticket.lease = taken;
       lastTake = now;
-      const asking = call !== undefined || (unavailable !== undefined && now < unavailable.until);
+      const asking =
+        call !== undefined || now < noPrefetchUntil || (unavailable !== undefined && now < unavailable.until);
       return { _tag: "taken", prefetch: left <= prefetchAt && !asking };
     };
 
@@ -311,11 +321,11 @@ export const makeLeasedPacer = (
     ): Effect.Effect<void, RateLimited> => {
       switch (s._tag) {
         case "taken":
-          return s.prefetch ? Effect.asVoid(ensureCall) : Effect.void;
+          return s.prefetch ? Effect.asVoid(ensureCall(true)) : Effect.void;
         case "wait":
           return Effect.andThen(Effect.sleep(Duration.millis(clampDelayMs(s.ms))), again);
         case "ask":
-          return Effect.andThen(Effect.flatMap(ensureCall, Deferred.await), again);
+          return Effect.andThen(Effect.flatMap(ensureCall(false), Deferred.await), again);
         case "spent":
           return waitForDailyReset
             ? Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, clampDelayMs(s.until - now)))), again)
