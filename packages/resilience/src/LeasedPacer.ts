@@ -29,13 +29,14 @@ import type { RequestContext } from "./WattwatchersError.js";
  */
 export interface LeasedPacerOptions {
   /**
-   * Slots asked for in one call to the owner (it may grant fewer): one call per this many requests.
+   * Slots asked for in one call to the owner (it may grant fewer): one call per this many requests. When more
+   * requests are waiting than that, the call asks for all of them (the owner caps every lease at its own size).
    * @default 10
    */
   readonly leaseSize?: number | undefined;
   /**
    * When this many slots (or fewer) are left in hand, the next lease is asked for in the background, so a busy
-   * runner rarely waits for the owner.
+   * runner rarely waits for the owner. (When more were used during the last call to the owner, that many.)
    * @default Math.ceil(leaseSize / 2)
    */
   readonly prefetchAt?: number | undefined;
@@ -142,7 +143,16 @@ export const makeLeasedPacer = (
     const waitForDailyReset = options.waitForDailyReset ?? false;
 
     const leases: Array<Held> = [];
+    // Takers that had to wait go one at a time, in arrival order; while any wait, newcomers queue too.
+    const lock = Semaphore.makeUnsafe(1);
+    let queued = 0;
     let lastTake = 0;
+    /**
+     * Slots asked for (taken or waited for) while the current call to the owner was under way, and while the last
+     * successful one was: the demand one round trip has to cover.
+     */
+    let askedDuringCall = 0;
+    let perRoundTrip = 0;
     let blockedUntil = 0;
     /** After asking ahead found nothing free, no asking ahead before this (local ms). */
     let noPrefetchUntil = 0;
@@ -228,12 +238,15 @@ export const makeLeasedPacer = (
     // One call to the owner at a time; everybody who needs a lease waits for its outcome.
     const leaseCall = (done: Deferred.Deferred<void>, prefetch: boolean): Effect.Effect<void> =>
       Effect.flatMap(Clock.currentTimeMillis, (askedAt) =>
-        lessor.lease({ wanted: leaseSize, ...takeUnsent(), ...(prefetch ? { prefetch } : {}) }).pipe(
+        // Ask for enough to last two round trips at the current pace, and for every request already waiting (the
+        // owner caps it at its own leaseSize): a burst costs one call, not one per `leaseSize` requests.
+        lessor.lease({ wanted: Math.max(leaseSize, queued, 2 * perRoundTrip), ...takeUnsent(), ...(prefetch ? { prefetch } : {}) }).pipe(
           Effect.matchEffect({
             onSuccess: (lease) =>
               Effect.flatMap(
                 withNow((now) => {
                   unavailable = undefined;
+                  perRoundTrip = askedDuringCall;
                   return arrived(lease, askedAt, now);
                 }),
                 (held) => Effect.asVoid(Effect.forkIn(settle(held), scope)),
@@ -263,6 +276,7 @@ export const makeLeasedPacer = (
         if (call !== undefined) return Effect.succeed(call);
         const done = Deferred.makeUnsafe<void>();
         call = done;
+        askedDuringCall = 0;
         return Effect.as(Effect.forkIn(leaseCall(done, prefetch), scope), done);
       });
 
@@ -298,7 +312,8 @@ export const makeLeasedPacer = (
       lastTake = now;
       const asking =
         call !== undefined || now < noPrefetchUntil || (unavailable !== undefined && now < unavailable.until);
-      return { _tag: "taken", prefetch: left <= prefetchAt && !asking };
+      // Ask ahead early enough that the next lease arrives before this one runs dry, at the pace of the last call.
+      return { _tag: "taken", prefetch: left <= Math.max(prefetchAt, perRoundTrip) && !asking };
     };
 
     const spentError = (request: RequestContext, until: number) =>
@@ -310,9 +325,6 @@ export const makeLeasedPacer = (
         resetAt: Math.ceil(until / 1000),
       });
 
-    // Takers that had to wait go one at a time, in arrival order; while any wait, newcomers queue too.
-    const lock = Semaphore.makeUnsafe(1);
-    let queued = 0;
     const react = (
       s: Step,
       now: number,
@@ -341,8 +353,9 @@ export const makeLeasedPacer = (
         return lock.withPermit(loop).pipe(Effect.ensuring(Effect.sync(() => queued--)));
       });
     const acquire = (request: RequestContext, ticket: Ticket): Effect.Effect<void, RateLimited> =>
-      Effect.suspend(() =>
-        queued > 0
+      Effect.suspend(() => {
+        askedDuringCall++;
+        return queued > 0
           ? waitTurn(request, ticket)
           : // Fast path: nobody is waiting and a slot is in hand: no lock.
             Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -350,8 +363,8 @@ export const makeLeasedPacer = (
               return s._tag === "taken" || s._tag === "spent"
                 ? react(s, now, request, Effect.void)
                 : waitTurn(request, ticket);
-            }),
-      );
+            });
+      });
 
     const release = (ticket: Ticket): Effect.Effect<void> => {
       const lease = ticket.lease;
@@ -360,7 +373,8 @@ export const makeLeasedPacer = (
       return withNow((now) => {
         lease.inFlight--;
         lease.coolUntil = Math.max(lease.coolUntil, now + windowMs);
-        signal(lease);
+        // Only the last answer of a closed lease concerns its give-back fiber (waking it per answer costs a timer).
+        if (lease.closed && lease.inFlight === 0) signal(lease);
       });
     };
 

@@ -95,7 +95,7 @@ describe("makeLeasedPacer", () => {
         yield* Fiber.join(fiber);
         expect(calls.giveBacks).toEqual([{ at: 1351, done: { leaseId: calls.giveBacks[0]?.done.leaseId, unused: 0, rateLimit: headers } }]);
         // Only the lease asked ahead when the first ran dry is still out.
-        expect((yield* ledger.snapshot).held).toBe(3);
+        expect((yield* ledger.snapshot).leases).toBe(1);
       }),
     ),
   );
