@@ -73,6 +73,22 @@ describe("makeLeasedPacer", () => {
     ),
   );
 
+  it.effect("a burst asks for every waiting request in one call (the owner caps it), not one call per leaseSize", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const ledger = yield* makeBudgetLedger({ ...fresh, tps: 100, leaseSize: 25 });
+        const { lessor, calls } = recording(ledger);
+        const pacer = yield* makeLeasedPacer(lessor, { leaseSize: 5 });
+        const fiber = yield* burst(pacer, 40, 10);
+        yield* TestClock.adjust(100);
+        expect(yield* Fiber.join(fiber)).toEqual(Array.from({ length: 40 }, () => 1));
+        // The first call finds 40 waiting (granted 25), the next asks for the rest ahead of need.
+        expect(calls.leases.map((c) => c.request.wanted).slice(0, 1)).toEqual([40]);
+        expect(calls.leases.length).toBeLessThanOrEqual(3);
+      }),
+    ),
+  );
+
   it.effect("gives a spent lease back once its last answer is a second and the margin old, with the newest headers", () =>
     Effect.scoped(
       Effect.gen(function* () {
