@@ -1,6 +1,7 @@
 import { Clock, Deferred, Duration, Effect, Random, Semaphore } from "effect";
 import { BudgetUnavailable } from "./BudgetLessor.js";
 import type { BudgetLessor, BudgetReport, Lease, LeaseRequest, LeaseReturn } from "./BudgetLessor.js";
+import { millisOf, slotHoldMs } from "./internal/slotHold.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
@@ -131,7 +132,6 @@ interface Entry {
   open: boolean;
 }
 
-const WINDOW_MS = 1000;
 /** A per-second budget above this is treated as none, as in `makePacer`. */
 const MAX_TPS = 10_000;
 /** How often a waiting `grant` caller is told to ask again when only a give-back can free a slot. */
@@ -140,8 +140,6 @@ const BUSY_POLL_MS = 100;
 const STALE_DAY_MS = 12 * 3_600_000;
 const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
-const millis = (input: Duration.Input | undefined, fallback: number): number =>
-  input === undefined ? fallback : Duration.toMillis(Duration.fromInputUnsafe(input));
 const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
 
 type Decision =
@@ -187,9 +185,9 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
   Effect.gen(function* () {
     const start = yield* Clock.currentTimeMillis;
     const epoch = (yield* Random.nextInt).toString(36);
-    const windowMs = WINDOW_MS + millis(options.safetyMargin, 50);
-    const ttlMs = millis(options.leaseTtl, 30_000);
-    const maxLatencyMs = millis(options.maxLatency, 10_000);
+    const windowMs = slotHoldMs(options.safetyMargin);
+    const ttlMs = millisOf(options.leaseTtl, 30_000);
+    const maxLatencyMs = millisOf(options.maxLatency, 10_000);
     const leaseSize = Math.max(1, Math.floor(positive(options.leaseSize) ?? 10));
     const lifetimeMs = ttlMs + maxLatencyMs + windowMs;
     const takeover = options.takeover ?? true;

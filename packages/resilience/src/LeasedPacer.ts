@@ -2,6 +2,7 @@ import { Clock, Deferred, Duration, Effect, Semaphore } from "effect";
 import type { Scope } from "effect";
 import type { BudgetLessor, BudgetUnavailable, Lease } from "./BudgetLessor.js";
 import { classify } from "./classify.js";
+import { millisOf, slotHoldMs } from "./internal/slotHold.js";
 import type { Pacer, PacerSnapshot } from "./Pacer.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
@@ -95,10 +96,7 @@ interface Unavailable {
   readonly until: number;
 }
 
-const WINDOW_MS = 1000;
 const PACER_CONTEXT: RequestContext = { operation: "pacer", method: "-", path: "-" };
-const millis = (input: Duration.Input | undefined, fallback: number): number =>
-  input === undefined ? fallback : Duration.toMillis(Duration.fromInputUnsafe(input));
 const wakeUnsafe = (d: Deferred.Deferred<void> | undefined): void => {
   if (d !== undefined) Deferred.doneUnsafe(d, Effect.void);
 };
@@ -137,9 +135,9 @@ export const makeLeasedPacer = (
     const scope = yield* Effect.scope;
     const leaseSize = Math.max(1, Math.floor(options.leaseSize ?? 10));
     const prefetchAt = Math.max(0, Math.floor(options.prefetchAt ?? Math.ceil(leaseSize / 2)));
-    const windowMs = WINDOW_MS + millis(options.safetyMargin, 50);
-    const idleMs = millis(options.idleGiveBack, 1000);
-    const unreachableMs = millis(options.retryUnreachable, 1000);
+    const windowMs = slotHoldMs(options.safetyMargin);
+    const idleMs = millisOf(options.idleGiveBack, 1000);
+    const unreachableMs = millisOf(options.retryUnreachable, 1000);
     const waitForDailyReset = options.waitForDailyReset ?? false;
 
     const leases: Array<Held> = [];
