@@ -51,3 +51,17 @@ export { redactText, redactValue } from "./redact.js";
 export { describeError } from "./describeError.js";
 export type { DescribeErrorOptions } from "./describeError.js";
 export type { Pacer, PacerOptions, PacerSnapshot } from "./Pacer.js";
+export {
+  BUDGET_LESSOR,
+  BudgetReport,
+  BudgetUnavailable,
+  Lease,
+  LeaseRequest,
+  LeaseReturn,
+  RateLimitStateSchema,
+} from "./BudgetLessor.js";
+export type { BudgetLessor } from "./BudgetLessor.js";
+export { lessorOf, makeBudgetLedger } from "./BudgetLedger.js";
+export type { BudgetLedger, BudgetLedgerOptions, BudgetSnapshot } from "./BudgetLedger.js";
+export { makeLeasedPacer } from "./LeasedPacer.js";
+export type { LeasedPacerOptions } from "./LeasedPacer.js";

@@ -1,0 +1,462 @@
+import { Clock, Deferred, Duration, Effect, Semaphore } from "effect";
+import type { Scope } from "effect";
+import type { BudgetLessor, BudgetUnavailable, Lease } from "./BudgetLessor.js";
+import { classify } from "./classify.js";
+import { millisOf, slotHoldMs } from "./internal/slotHold.js";
+import type { Pacer, PacerSnapshot } from "./Pacer.js";
+import type { RateLimitState } from "./RateLimit.js";
+import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
+import { isWattwatchersError, RateLimited } from "./WattwatchersError.js";
+import type { RequestContext } from "./WattwatchersError.js";
+
+/**
+ * Options of {@link makeLeasedPacer}. Defaults:
+ *
+ * | option | default | meaning |
+ * |---|---|---|
+ * | `leaseSize` | 10 | slots asked for in one call to the owner |
+ * | `prefetchAt` | half of `leaseSize` | ask for the next lease when this many slots are left |
+ * | `safetyMargin` | 50 ms | added to the second a slot is held after its answer, before its lease goes back |
+ * | `idleGiveBack` | 1 s | give a lease back once the pacer has granted nothing for this long |
+ * | `retryUnreachable` | 1 s | wait before asking again when the owner could not be reached |
+ * | `waitForDailyReset` | `false` | when the day's budget is spent, wait for the reset instead of failing |
+ *
+ * @example
+ * ```ts
+ * import type { LeasedPacerOptions } from "@wattstream/resilience"
+ * const options: LeasedPacerOptions = { leaseSize: 20, prefetchAt: 10 }
+ * ```
+ * @category models
+ */
+export interface LeasedPacerOptions {
+  /**
+   * Slots asked for in one call to the owner (it may grant fewer): one call per this many requests. When more
+   * requests are waiting than that, the call asks for all of them (the owner caps every lease at its own size).
+   * @default 10
+   */
+  readonly leaseSize?: number | undefined;
+  /**
+   * When this many slots (or fewer) are left in hand, the next lease is asked for in the background, so a busy
+   * runner rarely waits for the owner. (When more were used during the last call to the owner, that many.)
+   * @default Math.ceil(leaseSize / 2)
+   */
+  readonly prefetchAt?: number | undefined;
+  /**
+   * Extra time a slot is held beyond the one second after its answer: a lease goes back only when every used slot
+   * has been held that long. Use the owner's `safetyMargin`.
+   * @default "50 millis"
+   */
+  readonly safetyMargin?: Duration.Input | undefined;
+  /**
+   * A lease is given back (its unused slots to other runners) once the pacer has granted nothing for this long.
+   * @default "1 second"
+   */
+  readonly idleGiveBack?: Duration.Input | undefined;
+  /**
+   * How long to wait before asking again after the owner could not be reached (`BudgetUnavailable` `unreachable`
+   * with a shorter hint).
+   * @default "1 second"
+   */
+  readonly retryUnreachable?: Duration.Input | undefined;
+  /**
+   * When the owner says the day's budget is spent, sleep until it resets instead of failing with `RateLimited`
+   * (scope `tpd`).
+   * @default false
+   */
+  readonly waitForDailyReset?: boolean | undefined;
+}
+
+/** One lease in the runner's hands, from its arrival until it is given back. */
+interface Held {
+  readonly id: string;
+  readonly slots: number;
+  /** Slots not used yet. */
+  unused: number;
+  /** Requests sent under it through `pace` and not answered yet. */
+  inFlight: number;
+  /** Local time after which nothing may be sent under it. */
+  readonly usableUntil: number;
+  readonly receivedAt: number;
+  /** When the last used slot has been held one second (plus the margin) after its answer. */
+  coolUntil: number;
+  /** Nothing more is taken from it (spent, expired or idle); it goes back once its used slots have cooled. */
+  closed: boolean;
+  /** Wakes its give-back fiber (closed, or a request under it ended). */
+  signal: Deferred.Deferred<void> | undefined;
+}
+
+interface Ticket {
+  readonly hold: boolean;
+  lease: Held | undefined;
+}
+
+/** Why no lease can be had now, until when (local ms). */
+interface Unavailable {
+  readonly reason: BudgetUnavailable["reason"];
+  readonly until: number;
+}
+
+const PACER_CONTEXT: RequestContext = { operation: "pacer", method: "-", path: "-" };
+const wakeUnsafe = (d: Deferred.Deferred<void> | undefined): void => {
+  if (d !== undefined) Deferred.doneUnsafe(d, Effect.void);
+};
+
+/**
+ * Creates a {@link Pacer} that paces one runner's requests with slots leased from the owner of the key's shared
+ * budget (a `BudgetLedger`, through `lessor`), so that every runner together stays within the key's TPS and TPD.
+ * Each request takes one slot of its current lease (slots are one-shot); the next lease is asked for in the
+ * background when `prefetchAt` slots are left; a lease goes back — with its unused slots and the newest rate-limit
+ * headers — once it is spent, expired or idle and every request sent under it was answered one second (plus the
+ * margin) ago. A 429 is reported to the owner at once, which stops every runner's grants until it has passed.
+ * Give the transport client this pacer through its `pacing` option. Its background fibers live in the `Scope`:
+ * closing it gives back the leases whose slots have cooled (the owner reclaims the others when they expire).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { lessorOf, makeBudgetLedger, makeLeasedPacer } from "@wattstream/resilience"
+ * const program = Effect.scoped(
+ *   Effect.gen(function* () {
+ *     const ledger = yield* makeBudgetLedger({ tps: 5, tpd: 10_000, takeover: false })
+ *     // Two runners sharing one key: together at most 5 requests in any second.
+ *     const a = yield* makeLeasedPacer(lessorOf(ledger, "a"), { leaseSize: 2 })
+ *     const b = yield* makeLeasedPacer(lessorOf(ledger, "b"), { leaseSize: 2 })
+ *     yield* Effect.all([a.pace(Effect.succeed(1)), b.pace(Effect.succeed(2))], { concurrency: "unbounded" })
+ *   }),
+ * )
+ * ```
+ * @category constructors
+ */
+export const makeLeasedPacer = (
+  lessor: BudgetLessor,
+  options: LeasedPacerOptions = {},
+): Effect.Effect<Pacer, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope;
+    const leaseSize = Math.max(1, Math.floor(options.leaseSize ?? 10));
+    const prefetchAt = Math.max(0, Math.floor(options.prefetchAt ?? Math.ceil(leaseSize / 2)));
+    const windowMs = slotHoldMs(options.safetyMargin);
+    const idleMs = millisOf(options.idleGiveBack, 1000);
+    const unreachableMs = millisOf(options.retryUnreachable, 1000);
+    const waitForDailyReset = options.waitForDailyReset ?? false;
+
+    const leases: Array<Held> = [];
+    // Takers that had to wait go one at a time, in arrival order; while any wait, newcomers queue too.
+    const lock = Semaphore.makeUnsafe(1);
+    let queued = 0;
+    let lastTake = 0;
+    /**
+     * Slots asked for (taken or waited for) while the current call to the owner was under way, and while the last
+     * successful one was: the demand one round trip has to cover.
+     */
+    let askedDuringCall = 0;
+    let perRoundTrip = 0;
+    let blockedUntil = 0;
+    /** After asking ahead found nothing free, no asking ahead before this (local ms). */
+    let noPrefetchUntil = 0;
+    let unavailable: Unavailable | undefined;
+    /** The lease call in flight, if any: done (whatever its outcome) when it ends. */
+    let call: Deferred.Deferred<void> | undefined;
+    /** The newest headers, until they have been forwarded to the owner. */
+    let unsent: RateLimitState | undefined;
+    let latest: { readonly state: RateLimitState; readonly at: number } | undefined;
+
+    const withNow = <A>(f: (now: number) => A): Effect.Effect<A> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => f(now)));
+    const takeUnsent = (): { readonly rateLimit?: RateLimitState } => {
+      const state = unsent;
+      unsent = undefined;
+      return state === undefined ? {} : { rateLimit: state };
+    };
+    const signal = (lease: Held): void => {
+      const s = lease.signal;
+      lease.signal = undefined;
+      wakeUnsafe(s);
+    };
+    const close = (lease: Held): void => {
+      lease.closed = true;
+      signal(lease);
+    };
+    const usable = (lease: Held, now: number): boolean => !lease.closed && lease.unused > 0 && now < lease.usableUntil;
+    const spentAt = (now: number): number | undefined =>
+      unavailable !== undefined && unavailable.reason === "spent" && now < unavailable.until
+        ? unavailable.until
+        : undefined;
+
+    // Gives `lease` back once it is closed (spent, expired or idle) and its used slots have cooled.
+    const settle = (lease: Held): Effect.Effect<void> =>
+      Effect.suspend(function loop(): Effect.Effect<void> {
+        return Effect.flatMap(
+          withNow((now): Effect.Effect<void> | number | undefined => {
+            // The signal is armed in the same synchronous step as the decision, so no wake-up can slip between.
+            const wait = (ms: number | undefined): number | undefined => {
+              lease.signal ??= Deferred.makeUnsafe<void>();
+              return ms;
+            };
+            if (!lease.closed) {
+              const deadline = Math.min(lease.usableUntil, Math.max(lastTake, lease.receivedAt) + idleMs);
+              if (now < deadline) return wait(deadline - now);
+              close(lease);
+            }
+            if (lease.inFlight > 0) return wait(undefined);
+            if (now < lease.coolUntil) return wait(lease.coolUntil - now);
+            const i = leases.indexOf(lease);
+            if (i >= 0) leases.splice(i, 1);
+            return lessor.giveBack({ leaseId: lease.id, unused: lease.unused, ...takeUnsent() });
+          }),
+          (next) => {
+            if (Effect.isEffect(next)) return next;
+            const woken = lease.signal === undefined ? Effect.void : Deferred.await(lease.signal);
+            return Effect.andThen(
+              next === undefined ? woken : Effect.raceFirst(Effect.sleep(Duration.millis(clampDelayMs(next))), woken),
+              Effect.suspend(loop),
+            );
+          },
+        );
+      });
+
+    const arrived = (lease: Lease, askedAt: number, now: number): Held => {
+      const held: Held = {
+        id: lease.id,
+        slots: lease.slots,
+        unused: lease.slots,
+        inFlight: 0,
+        // The owner's clock may differ from ours: the lease's time is counted from when we asked, which is
+        // before the owner granted it, so we stop sending no later than the owner expects.
+        usableUntil: askedAt + lease.ttlMs,
+        receivedAt: now,
+        coolUntil: 0,
+        closed: lease.slots < 1,
+        signal: undefined,
+      };
+      leases.push(held);
+      return held;
+    };
+
+    // One call to the owner at a time; everybody who needs a lease waits for its outcome.
+    const leaseCall = (done: Deferred.Deferred<void>, prefetch: boolean): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (askedAt) =>
+        // Ask for enough to last two round trips at the current pace, and for every request already waiting (the
+        // owner caps it at its own leaseSize): a burst costs one call, not one per `leaseSize` requests.
+        lessor.lease({ wanted: Math.max(leaseSize, queued, 2 * perRoundTrip), ...takeUnsent(), ...(prefetch ? { prefetch } : {}) }).pipe(
+          Effect.matchEffect({
+            onSuccess: (lease) =>
+              Effect.flatMap(
+                withNow((now) => {
+                  unavailable = undefined;
+                  perRoundTrip = askedDuringCall;
+                  return arrived(lease, askedAt, now);
+                }),
+                (held) => Effect.asVoid(Effect.forkIn(settle(held), scope)),
+              ),
+            onFailure: (error) =>
+              withNow((now) => {
+                // Asking ahead found nothing free: whoever runs dry asks again, and waits its turn then.
+                // Slots come back on a cycle of about a second: asking ahead again sooner would only cost calls.
+                if (prefetch && error.reason === "busy") {
+                  noPrefetchUntil = now + windowMs;
+                  return;
+                }
+                const floor = error.reason === "unreachable" ? unreachableMs : 0;
+                unavailable = { reason: error.reason, until: now + Math.max(floor, error.retryAfterMs) };
+              }),
+          }),
+          Effect.ensuring(
+            Effect.sync(() => {
+              call = undefined;
+              wakeUnsafe(done);
+            }),
+          ),
+        ),
+      );
+    const ensureCall = (prefetch: boolean): Effect.Effect<Deferred.Deferred<void>> =>
+      Effect.suspend(() => {
+        if (call !== undefined) return Effect.succeed(call);
+        const done = Deferred.makeUnsafe<void>();
+        call = done;
+        askedDuringCall = 0;
+        return Effect.as(Effect.forkIn(leaseCall(done, prefetch), scope), done);
+      });
+
+    type Step =
+      | { readonly _tag: "taken"; readonly prefetch: boolean }
+      | { readonly _tag: "wait"; readonly ms: number }
+      | { readonly _tag: "ask" }
+      | { readonly _tag: "spent"; readonly until: number };
+
+    // One synchronous decision: take a slot (booked on the ticket), or say what to wait for.
+    const step = (now: number, ticket: Ticket): Step => {
+      const spent = spentAt(now);
+      if (spent !== undefined) return { _tag: "spent", until: spent };
+      if (blockedUntil > now) return { _tag: "wait", ms: blockedUntil - now };
+      let left = 0;
+      let taken: Held | undefined;
+      for (const lease of leases) {
+        if (!usable(lease, now)) continue;
+        if (taken === undefined) {
+          taken = lease;
+          lease.unused--;
+          if (ticket.hold) lease.inFlight++;
+          else lease.coolUntil = Math.max(lease.coolUntil, now + windowMs);
+          if (lease.unused === 0) close(lease);
+        }
+        left += lease.unused;
+      }
+      if (taken === undefined) {
+        if (unavailable !== undefined && now < unavailable.until) return { _tag: "wait", ms: unavailable.until - now };
+        return { _tag: "ask" };
+      }
+      ticket.lease = taken;
+      lastTake = now;
+      const asking =
+        call !== undefined || now < noPrefetchUntil || (unavailable !== undefined && now < unavailable.until);
+      // Ask ahead early enough that the next lease arrives before this one runs dry, at the pace of the last call.
+      return { _tag: "taken", prefetch: left <= Math.max(prefetchAt, perRoundTrip) && !asking };
+    };
+
+    const spentError = (request: RequestContext, until: number) =>
+      new RateLimited({
+        ...request,
+        scope: "tpd",
+        code: "TOO_MANY_REQUESTS_TPD",
+        serverMessage: "refused client-side: the key's shared daily request budget is spent",
+        resetAt: Math.ceil(until / 1000),
+      });
+
+    const react = (
+      s: Step,
+      now: number,
+      request: RequestContext,
+      again: Effect.Effect<void, RateLimited>,
+    ): Effect.Effect<void, RateLimited> => {
+      switch (s._tag) {
+        case "taken":
+          return s.prefetch ? Effect.asVoid(ensureCall(true)) : Effect.void;
+        case "wait":
+          return Effect.andThen(Effect.sleep(Duration.millis(clampDelayMs(s.ms))), again);
+        case "ask":
+          return Effect.andThen(Effect.flatMap(ensureCall(false), Deferred.await), again);
+        case "spent":
+          return waitForDailyReset
+            ? Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, clampDelayMs(s.until - now)))), again)
+            : Effect.fail(spentError(request, s.until));
+      }
+    };
+    const waitTurn = (request: RequestContext, ticket: Ticket): Effect.Effect<void, RateLimited> =>
+      Effect.suspend(() => {
+        queued++;
+        const loop: Effect.Effect<void, RateLimited> = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          react(step(now, ticket), now, request, Effect.suspend(() => loop)),
+        );
+        return lock.withPermit(loop).pipe(Effect.ensuring(Effect.sync(() => queued--)));
+      });
+    const acquire = (request: RequestContext, ticket: Ticket): Effect.Effect<void, RateLimited> =>
+      Effect.suspend(() => {
+        askedDuringCall++;
+        return queued > 0
+          ? waitTurn(request, ticket)
+          : // Fast path: nobody is waiting and a slot is in hand: no lock.
+            Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              const s = step(now, ticket);
+              return s._tag === "taken" || s._tag === "spent"
+                ? react(s, now, request, Effect.void)
+                : waitTurn(request, ticket);
+            });
+      });
+
+    const release = (ticket: Ticket): Effect.Effect<void> => {
+      const lease = ticket.lease;
+      if (lease === undefined || !ticket.hold) return Effect.void;
+      ticket.lease = undefined;
+      return withNow((now) => {
+        lease.inFlight--;
+        lease.coolUntil = Math.max(lease.coolUntil, now + windowMs);
+        // Only the last answer of a closed lease concerns its give-back fiber (waking it per answer costs a timer).
+        if (lease.closed && lease.inFlight === 0) signal(lease);
+      });
+    };
+
+    const take = (cost = 1, request: RequestContext = PACER_CONTEXT): Effect.Effect<void, RateLimited> =>
+      Effect.suspend(function more(): Effect.Effect<void, RateLimited> {
+        return cost-- <= 0 ? Effect.void : Effect.andThen(acquire(request, { hold: false, lease: undefined }), more);
+      });
+
+    const update = (rateLimit: RateLimitState | undefined): Effect.Effect<void> =>
+      withNow((now) => {
+        // An answer without headers is news too: the key has no budget the service reports.
+        const state = rateLimit ?? {};
+        unsent = state;
+        latest = { state, at: now };
+        const tps = state.tps;
+        if (tps !== undefined && tps.remaining <= 0) {
+          const block = clampDelayMs(Math.ceil(tps.resetSeconds * 1000), WAIT_LIMITS.maxTpsResetMs);
+          blockedUntil = Math.max(blockedUntil, now + block);
+        }
+        const tpd = state.tpd;
+        if (tpd !== undefined && tpd.remaining <= 0) {
+          const reset = clampDelayMs(Math.ceil(tpd.resetSeconds * 1000), WAIT_LIMITS.maxDailyResetMs);
+          unavailable = { reason: "spent", until: now + reset };
+        }
+      });
+
+    const observe = (error: unknown): Effect.Effect<void> => {
+      if (!isWattwatchersError(error) || error._tag !== "RateLimited") return Effect.void;
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const c = classify(error, { now });
+        if (c.kind !== "rateLimited") return Effect.void;
+        if (c.scope === "tpd") unavailable = { reason: "spent", until: now + c.waitMs };
+        else blockedUntil = Math.max(blockedUntil, now + Math.ceil(c.waitMs));
+        return lessor.report({
+          _tag: "TooManyRequests",
+          scope: c.scope,
+          retryAfterMs: c.waitMs,
+          ...(error.rateLimit === undefined ? {} : { rateLimit: error.rateLimit }),
+        });
+      });
+    };
+
+    const pace = <A, E, R>(effect: Effect.Effect<A, E, R>, request: RequestContext = PACER_CONTEXT) =>
+      Effect.suspend(() => {
+        const ticket: Ticket = { hold: true, lease: undefined };
+        return Effect.onExit(Effect.andThen(acquire(request, ticket), Effect.tapError(effect, observe)), () =>
+          release(ticket),
+        );
+      });
+
+    const snapshot = withNow((now): PacerSnapshot => {
+      let slots = 0;
+      let inFlight = 0;
+      let cooling = 0;
+      for (const lease of leases) {
+        if (usable(lease, now)) slots += lease.unused;
+        inFlight += lease.inFlight;
+        cooling += lease.slots - lease.unused - lease.inFlight;
+      }
+      const state = latest?.state;
+      const at = latest?.at ?? now;
+      const spent = spentAt(now);
+      return {
+        tpsLimit: state?.tps?.limit,
+        tpsSlots: slots + inFlight + cooling,
+        inFlight,
+        recentGrants: cooling,
+        blockedUntil,
+        tpdLimit: state?.tpd?.limit,
+        tpdRemaining: spent === undefined ? state?.tpd?.remaining : 0,
+        tpdResetAt: spent ?? (state?.tpd === undefined ? undefined : at + state.tpd.resetSeconds * 1000),
+      };
+    });
+
+    // On close, leases with nothing in flight and nothing cooling go back at once; the owner reclaims the rest.
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.forEach(
+          leases.splice(0).filter((lease) => lease.inFlight === 0 && lease.coolUntil <= now),
+          (lease) => lessor.giveBack({ leaseId: lease.id, unused: lease.unused }),
+          { discard: true },
+        ),
+      ),
+    );
+
+    return { take, update, observe, pace, snapshot } satisfies Pacer;
+  });
