@@ -101,6 +101,8 @@ export interface EnergyStreamOptions {
    *
    * @example
    * ```ts
+   * import { shortEnergy$ } from "@wattstream/rx";
+   * import { fileCheckpointStore } from "@wattstream/rx/node";
    * shortEnergy$(client, id, { checkpoints: fileCheckpointStore(".checkpoints") });
    * ```
    */
@@ -119,6 +121,9 @@ export interface EnergyStreamOptions {
    * @default undefined (fail)
    * @example
    * ```ts
+   * import { shortEnergy$ } from "@wattstream/rx";
+   * import { fileCheckpointStore } from "@wattstream/rx/node";
+   * const checkpoints = fileCheckpointStore(".checkpoints");
    * shortEnergy$(client, id, { checkpoints, restartFrom: Math.floor(Date.now() / 1000) - 3600 });
    * ```
    */

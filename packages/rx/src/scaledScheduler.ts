@@ -9,7 +9,10 @@ export interface ScaledSchedulerOptions {
    *
    * @example
    * ```ts
+   * import { startSimulator } from "@wattstream/simulator";
+   * const sim = await startSimulator({ clock: "real", speed: 60 });
    * const now = () => sim.clock.now() * 1000;
+   * await sim.close();
    * ```
    */
   readonly now: () => number;
@@ -27,7 +30,10 @@ export interface ScaledSchedulerOptions {
  * ```ts
  * import { parseDeviceId } from "@wattstream/core";
  * import { device$, scaledScheduler } from "@wattstream/rx";
+ * import { startSimulator } from "@wattstream/simulator";
+ * import { makeClient } from "@wattstream/transport";
  * const sim = await startSimulator({ clock: "real", speed: 60 });
+ * const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl });
  * const scheduler = scaledScheduler(60, { now: () => sim.clock.now() * 1000 });
  * device$(client, parseDeviceId("D123456789012"), { scheduler }).subscribe(console.log);
  * ```
