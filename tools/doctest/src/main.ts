@@ -50,8 +50,18 @@ const names = (code: string): { readonly declared: Set<string>; readonly used: S
     } else if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bind(d.name);
     else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) declared.add(s.name.text);
   }
+  // A name read as a value or type, not a property's name (`sim.clock.now()` does not read `now`).
+  const isPropertyName = (node: ts.Identifier): boolean => {
+    const parent = node.parent;
+    return (
+      (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+      (ts.isQualifiedName(parent) && parent.right === node) ||
+      ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent)) &&
+        parent.name === node)
+    );
+  };
   const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node)) used.add(node.text);
+    if (ts.isIdentifier(node) && !isPropertyName(node)) used.add(node.text);
     ts.forEachChild(node, visit);
   };
   visit(file);
