@@ -1,4 +1,5 @@
-// `npm test`: every check of every project — `nx run-many -t lint typecheck test build check-package` — then the
+// `npm test`: every check of every project — `nx run-many -t lint typecheck test build check-package doctest` (doctest:
+// the READMEs' and rx's and transport's TSDoc examples type-checked and run, tools/doctest) — then the
 // API reference (`npm run docs`, TypeDoc) and the release dry-run (tools/release-dry-run.mjs), with their output
 // shown as it comes; then one closing line with the totals of every vitest run (`vitest: N passed, M failed`;
 // cached Nx tasks replay their output, so they count). Steps stop at the first failure, whose exit status is
@@ -50,7 +51,7 @@ const main = async () => {
     override >= 0
       ? [process.argv.slice(override + 1)]
       : [
-          ["npx", "nx", "run-many", "-t", "lint", "typecheck", "test", "build", "check-package", "--outputStyle=static"],
+          ["npx", "nx", "run-many", "-t", "lint", "typecheck", "test", "build", "check-package", "doctest", "--outputStyle=static"],
           // The API reference (TypeDoc, typedoc.json): fails on an undocumented public export or a broken link.
           ["npx", "typedoc", "--logLevel", "Warn"],
           [process.execPath, "tools/release-dry-run.mjs"],

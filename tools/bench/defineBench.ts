@@ -21,6 +21,11 @@ export interface BenchMetric {
   readonly ok?: boolean;
   /** Value of the named baseline for this metric, when there is one. */
   readonly baseline?: number;
+  /**
+   * Which way is better, for `--baseline` runs (before/after): `none` for a count that is neither. @default read
+   * from the unit: `…/s` higher; ns, µs, ms, s, B, KB, MB (also per something, `µs/request`) lower; else none
+   */
+  readonly better?: "lower" | "higher" | "none";
 }
 
 export interface BenchDefinition<Ctx = void> {

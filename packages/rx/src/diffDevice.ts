@@ -139,6 +139,8 @@ const classify = (
  * @example
  * ```ts
  * import { diffDevice } from "@wattstream/rx";
+ * const previous = await client.promise.getDevice(deviceId);
+ * const fresh = await client.promise.getDevice(deviceId);
  * const { snapshot, events } = diffDevice(previous, fresh);
  * // snapshot.channels === previous.channels when no channel changed
  * for (const e of events) if (e.type === "switchChanged") console.log(e.switchId, e.from, "→", e.to);

@@ -30,6 +30,8 @@ export interface EnergyStreamOptions extends EnergyPlanOptions {
    *
    * @example
    * ```ts
+   * import { shortEnergy$ } from "@wattstream/rx";
+   * import { fileCheckpointStore } from "@wattstream/rx/node";
    * shortEnergy$(client, id, { checkpoints: fileCheckpointStore(".checkpoints") });
    * ```
    */
@@ -48,6 +50,9 @@ export interface EnergyStreamOptions extends EnergyPlanOptions {
    * @default undefined (fail)
    * @example
    * ```ts
+   * import { shortEnergy$ } from "@wattstream/rx";
+   * import { fileCheckpointStore } from "@wattstream/rx/node";
+   * const checkpoints = fileCheckpointStore(".checkpoints");
    * shortEnergy$(client, id, { checkpoints, restartFrom: Math.floor(Date.now() / 1000) - 3600 });
    * ```
    */

@@ -18,7 +18,7 @@ export interface PauseController {
  * Creates a {@link PauseController}; several streams may share one (e.g. driven by page visibility).
  *
  * @example
- * ```ts
+ * ```ts no-run: needs a browser (document)
  * import { parseDeviceId } from "@wattstream/core";
  * import { pauseController, device$ } from "@wattstream/rx";
  * const ctl = pauseController();

@@ -45,6 +45,24 @@ describe("scaledScheduler", () => {
     expect(fired).toBe(false);
   });
 
+  it("a work's own action is the real one for unsubscribe, closed and add (only schedule is scaled)", () => {
+    const base = virtual();
+    const s = scaledScheduler(10, { now: () => base.now() * 10, scheduler: base });
+    const seen: Array<boolean> = [];
+    let finalized = 0;
+    const outer = s.schedule(function () {
+      this.add(() => finalized++);
+      seen.push(this.closed);
+      this.unsubscribe();
+      seen.push(this.closed);
+      this.schedule(undefined, 1_000); // after unsubscribe: never runs
+    }, 1_000);
+    base.flush();
+    expect(seen).toEqual([false, true]);
+    expect(finalized).toBe(1);
+    expect(outer.closed).toBe(true);
+  });
+
   it("rejects a speed that is not a positive number", () => {
     expect(() => scaledScheduler(0, { now: () => 0 })).toThrow(RangeError);
     expect(() => scaledScheduler(Number.NaN, { now: () => 0 })).toThrow(RangeError);

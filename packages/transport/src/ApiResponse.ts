@@ -9,7 +9,7 @@ import type { RateLimitState } from "@wattstream/resilience";
  * import { Effect } from "effect";
  * import { makeClient } from "@wattstream/transport";
  *
- * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY! });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL });
  * const { data, status, rateLimit } = await Effect.runPromise(client.withResponse.getDevice("D123456789012"));
  * console.log(data.label, status, rateLimit?.tps?.remaining);
  * ```

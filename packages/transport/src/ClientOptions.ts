@@ -53,7 +53,8 @@ export interface ClientOptions {
    * @default 16777216 (16 MiB)
    * @example
    * ```ts
-   * makeClient({ apiKey, maxResponseBytes: 64 * 1024 * 1024 });
+   * import { makeClient } from "@wattstream/transport";
+   * makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, maxResponseBytes: 64 * 1024 * 1024 });
    * ```
    */
   readonly maxResponseBytes?: number | undefined;

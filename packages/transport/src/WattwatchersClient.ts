@@ -34,7 +34,7 @@ import type {
  * import { Effect } from "effect";
  * import { makeClient } from "@wattstream/transport";
  *
- * const client = makeClient({ apiKey: process.env.WW_API_KEY! });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL });
  * // A poller with its own back-off sends each read once: a 500 costs one request, and the poller decides.
  * const once = client.getDevice("D123456789012", { retry: false });
  * // A patient one-off read: more retries than the client's default, for this call only.
@@ -78,6 +78,7 @@ export type FieldsOption<F extends string> = F | ReadonlyArray<F>;
  *
  * @example
  * ```ts
+ * import type { EnergyPointOptions } from "@wattstream/transport";
  * const latest = { convert: "kW", fields: "+pf" } as const satisfies EnergyPointOptions;
  * ```
  * @category models
@@ -104,6 +105,7 @@ export interface EnergyPointOptions extends RequestOptions {
  *
  * @example
  * ```ts
+ * import type { ShortEnergyOptions } from "@wattstream/transport";
  * const lastHour = { fromTs: now - 3600, toTs: now } satisfies ShortEnergyOptions;
  * ```
  * @category models
@@ -120,6 +122,7 @@ export interface ShortEnergyOptions extends EnergyPointOptions {
  *
  * @example
  * ```ts
+ * import type { LongEnergyOptions } from "@wattstream/transport";
  * const daily = { fromTs, toTs, granularity: "day", timezone: "Australia/Sydney" } satisfies LongEnergyOptions;
  * ```
  * @category models
@@ -308,7 +311,7 @@ export type Apply<R extends OperationResult, A> = R extends "effect"
  * import { Effect } from "effect";
  * import { makeClient } from "@wattstream/transport";
  *
- * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY! });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL });
  * const ids = await client.promise.listDevices();
  * const device = await Effect.runPromise(client.getDevice(ids[0]!));
  * ```
@@ -368,7 +371,7 @@ export interface WattwatchersClientService extends Context.Service<WattwatchersC
  *   return yield* client.listDevices();
  * });
  * const ids = await Effect.runPromise(
- *   program.pipe(Effect.provide(WattwatchersClient.layer({ apiKey: process.env.WW_API_KEY! }))),
+ *   program.pipe(Effect.provide(WattwatchersClient.layer({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL }))),
  * );
  * ```
  * @category services

@@ -64,7 +64,8 @@ const configError = (input: string, rule: string, detail: string): InvalidReques
  * import { Effect } from "effect";
  * import { isNoData, makeClient } from "@wattstream/transport";
  *
- * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY! });
+ * // WATTSTREAM_API_URL unset: the real API
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL });
  * const program = Effect.gen(function* () {
  *   const [first] = yield* client.listDevices();
  *   const points = yield* client.getLongEnergyData(first!, { convert: "kWh" });

@@ -1,7 +1,7 @@
 // `npm run bench` (tools/bench/run.ts): a progress line per benchmark, every missed target named, and a non-zero
 // exit status when one was missed.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "./workspace.ts";
 
@@ -54,4 +54,26 @@ describe("npm run bench", () => {
     expect(r.stdout).toContain("- slow: a task far slower than its baseline › heap per device: 25.00 KB, target ≤ 20 KB");
     expect(r.stdout).not.toMatch(/- met: 3 items/);
   });
+});
+
+describe("npm run bench -- --baseline <ref>", () => {
+  it("runs the same file on the ref's checkout and here, prints before/after side by side and removes the checkout", () => {
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "tools/bench/run.ts", "--baseline", "HEAD", "--noise", "10000", "packages/core/bench/ids.bench.ts"],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_TIME: "20" } },
+    );
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.status).toBe(0);
+    const checkout = /checked out in (\S+);/.exec(r.stdout)?.[1];
+    expect(checkout).toBeDefined();
+    expect(r.stdout).toMatch(/===== before, round 1\/1: packages\/core\/bench\/ids\.bench\.ts =====/);
+    expect(r.stdout).toMatch(/===== after, round 1\/1: packages\/core\/bench\/ids\.bench\.ts =====/);
+    expect(r.stdout).toMatch(/# Before \(HEAD, [0-9a-f]{12}\) \/ after \(this work tree\), noise band ±10000 %/);
+    expect(r.stdout).toContain("after ÷ before");
+    expect(r.stdout).toMatch(/within noise/);
+    expect(r.stdout).toContain("No figure regressed beyond the ±10000 % noise band against HEAD.");
+    expect(existsSync(checkout ?? "")).toBe(false);
+    expect(spawnSync("git", ["worktree", "list"], { cwd: ROOT, encoding: "utf8" }).stdout).not.toContain(checkout);
+  }, 120_000);
 });
