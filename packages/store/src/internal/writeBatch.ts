@@ -190,25 +190,26 @@ const pgWrite = (
     // One row per checkpoint key (an upsert cannot touch a row twice in one statement); the last save wins.
     const cps = [...new Map(checkpoints.map(([key, cp]) => [`${key.deviceId}|${key.stream}`, [key, cp] as const])).values()];
     const { text, int4, float8 } = PgTypes.OID;
-    const existing = yield* sql.unsafe<{ k: number | string | bigint }>(PG_WRITE, [
-      yield* arrayParam(d, text),
-      yield* arrayParam(s, text),
-      yield* arrayParam(g, int4),
-      yield* arrayParam(t, float8),
-      yield* arrayParam(p, text),
-      yield* arrayParam(ck, int4),
-      yield* arrayParam(cc, int4),
-      yield* arrayParam(ci, text),
-      yield* arrayParam(er, float8),
-      yield* arrayParam(eq, float8),
-      yield* arrayParam(ep, float8),
-      yield* arrayParam(en, float8),
-      yield* arrayParam(cps.map(([key]) => key.deviceId), text),
-      yield* arrayParam(cps.map(([key]) => key.stream), text),
-      yield* arrayParam(cps.map(([, cp]) => cp.watermark), float8),
-      yield* arrayParam(cps.map(([, cp]) => JSON.stringify(cp)), text),
-      now,
-    ]);
+    const columns: ReadonlyArray<readonly [ReadonlyArray<string | number | null>, number]> = [
+      [d, text],
+      [s, text],
+      [g, int4],
+      [t, float8],
+      [p, text],
+      [ck, int4],
+      [cc, int4],
+      [ci, text],
+      [er, float8],
+      [eq, float8],
+      [ep, float8],
+      [en, float8],
+      [cps.map(([key]) => key.deviceId), text],
+      [cps.map(([key]) => key.stream), text],
+      [cps.map(([, cp]) => cp.watermark), float8],
+      [cps.map(([, cp]) => JSON.stringify(cp)), text],
+    ];
+    const params = yield* Effect.forEach(columns, ([values, oid]) => arrayParam(values, oid));
+    const existing = yield* sql.unsafe<{ k: number | string | bigint }>(PG_WRITE, [...params, now]);
     const inserted = new Set(intervals.map((i) => i.key));
     for (const r of existing) {
       const row = intervals[Number(r.k) - 1];
