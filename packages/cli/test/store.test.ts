@@ -94,14 +94,16 @@ const sync = (url: string): Promise<{ code: number | null; stdout: string; stder
   const to = Math.floor(sim.clock.now() / 300) * 300 - DAY;
   return cli(["sync", devices[0]!, "--from", String(to - DAY), "--to", String(to), "--out", url, ...api()]);
 };
+const watch = (url: string) => cli(["watch", devices[0]!, "--json", "--store", url, ...api()]);
+const commands = [
+  ["sync --out", sync],
+  ["watch --store", watch],
+  ["query", (url: string) => cli(["query", url])],
+] as const;
 const oneLine = (stderr: string): Array<string> => stderr.trim().split("\n");
 
 describe("a malformed database URL is a usage error (exit 2) naming the flag and the rule", () => {
-  it.each([
-    ["sync --out", (url: string) => sync(url)],
-    ["watch --store", (url: string) => cli(["watch", devices[0]!, "--json", "--store", url, ...api()])],
-    ["query", (url: string) => cli(["query", url])],
-  ] as const)("%s", async (_name, run) => {
+  it.each(commands)("%s", async (_name, run) => {
     for (const [url, rule] of [
       ["postgres://", "postgres:// needs a host"],
       ["postgres://db:port/energy", "not a valid URL"],
@@ -115,11 +117,7 @@ describe("a malformed database URL is a usage error (exit 2) naming the flag and
 });
 
 describe("an unreachable database (exit 1), without the password", () => {
-  it.each([
-    ["sync --out", (url: string) => sync(url)],
-    ["watch --store", (url: string) => cli(["watch", devices[0]!, "--json", "--store", url, ...api()])],
-    ["query", (url: string) => cli(["query", url])],
-  ] as const)("%s", async (_name, run) => {
+  it.each(commands)("%s", async (_name, run) => {
     const r = await run("postgres://me:s3cret@127.0.0.1:1/energy");
     expect(r.code).toBe(1);
     expect(oneLine(r.stderr)).toEqual([expect.stringContaining("cannot open store postgres://me:***@127.0.0.1:1/energy")]);
@@ -138,7 +136,7 @@ describe("a database with a newer schema version (exit 1): one line, nothing wri
     const store = await openStore(url);
     await store.query("update wattstream_schema set version = 99");
     await store.close();
-    for (const r of [await sync(url), await cli(["watch", devices[0]!, "--json", "--store", url, ...api()])]) {
+    for (const r of [await sync(url), await watch(url)]) {
       expect(r.code).toBe(1);
       expect(oneLine(r.stderr)).toEqual([expect.stringContaining("schema version 99")]);
     }
