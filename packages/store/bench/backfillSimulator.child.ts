@@ -8,7 +8,9 @@ import { startSimulator } from "@wattstream/simulator";
 const devices = Number(process.argv[2] ?? 100);
 // Days of history before now (the simulator's default is 10): the bench asks for its window plus a day.
 const historyDays = Number(process.argv[3] ?? 10);
-const sim = await startSimulator({ clock: "real", devices, historyDays });
+// Points the simulator's response cache may hold (its default: 100,000).
+const pointCacheLimit = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+const sim = await startSimulator({ clock: "real", devices, historyDays, ...(pointCacheLimit === undefined ? {} : { pointCacheLimit }) });
 console.log(JSON.stringify({ baseUrl: sim.baseUrl, demoKey: sim.demoKey, ids: sim.fleet.ids().slice(0, devices) }));
 const input = createInterface({ input: process.stdin });
 input.on("line", (line) => {
