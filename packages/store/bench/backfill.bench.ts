@@ -252,8 +252,11 @@ export default defineBench<Ctx>({
     // itself and perfectly parallel, the run cannot take less than cpuAll ÷ 2, which caps its share of TPS.
     const cpuAll = fillCpu.sim + fillCpu.own + fillCpu.pg;
     const cpuBoundShare = b.stats.requests / tps / (cpuAll / 2000);
+    // The fetch-only rate bounds the back-fill only when both see a cold simulator (a warm one serves it faster).
     const bounds: ReadonlyArray<readonly [number, string]> = [
-      [fetchBoundShare, `fetch (client + simulator): ${fetchRps.toFixed(1)} req/s = ${(fetchBoundShare * 100).toFixed(0)} % of TPS`],
+      ...(SIM_CACHE > 0
+        ? []
+        : [[fetchBoundShare, `fetch (client + simulator): ${fetchRps.toFixed(1)} req/s = ${(fetchBoundShare * 100).toFixed(0)} % of TPS`] as const]),
       [
         dbBoundShare,
         `PostgreSQL writes: ${Math.round(dbRate)} intervals/s ÷ ${Math.round(perRequest)} per request = ${(dbRate / perRequest).toFixed(1)} req/s = ${(dbBoundShare * 100).toFixed(0)} % of TPS`,
@@ -265,7 +268,7 @@ export default defineBench<Ctx>({
     ];
     const tightest = bounds.reduce((a, c) => (c[0] < a[0] ? c : a));
     const bottleneck =
-      tightest[0] >= 0.9 ? `neither fetch, PostgreSQL nor CPU (all ≥ 90 %): the start and the tail of the run, when fewer requests are in flight` : tightest[1];
+      tightest[0] >= 0.9 ? `none of the bounds (all ≥ 90 %): the start and the tail of the run, when fewer requests are in flight` : tightest[1];
     const ok = share >= 0.9;
     return [
       { metric: `fetch only (baseline): ${f.stats.requests} requests, ${fetched} intervals, no database`, value: fetchSeconds, unit: "s" },
