@@ -55,19 +55,19 @@ const runner = (asUser: string | undefined) => (bin: string, args: ReadonlyArray
 
 /**
  * Runs one statement (e.g. `create database …`) on `url` through @effect/sql-pg, so a given
- * WATTSTREAM_TEST_PG_URL needs no psql on the machine.
+ * WATTSTREAM_TEST_PG_URL needs no psql on the machine; resolves with the rows it returned.
  */
-export const psql = async (url: string, statement: string): Promise<void> => {
+export const psql = async (url: string, statement: string): Promise<ReadonlyArray<Record<string, unknown>>> => {
   const [{ Effect, Redacted }, PgClient, Reactivity] = await Promise.all([
     import("effect"),
     import("@effect/sql-pg/PgClient"),
     import("effect/reactivity/Reactivity"),
   ]);
-  await Effect.runPromise(
+  return Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
         const sql = yield* PgClient.make({ url: Redacted.make(url), maxConnections: 1 });
-        yield* sql.unsafe(statement);
+        return yield* sql.unsafe<Record<string, unknown>>(statement);
       }),
     ).pipe(Effect.provide(Reactivity.layer)),
   );

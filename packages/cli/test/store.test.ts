@@ -1,15 +1,18 @@
 // `sync --out <database>` and `query`: long energy into SQLite and a real PostgreSQL, resumable from the
-// database's own checkpoints, and one clear line with a non-zero exit for a bad, unreachable or too-new database.
+// database's own checkpoints; and issue 13's bad-input proof for every command that takes a database (`sync --out`,
+// `watch --store`, `query`): a malformed URL, an unreachable server, and a database with a newer schema version
+// (SQLite and PostgreSQL) each give one clear line and a non-zero exit, and nothing is written.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 // The CLI loads the simulator lazily (only `--simulate` needs it); tests start one in-process.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { openStore } from "@wattstream/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
+import { psql, startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import type { TestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import { cli, KEY_PATTERN, ndjson, start } from "./helpers.js";
 
@@ -87,31 +90,70 @@ describe("wattstream watch --store", () => {
   }, 30_000);
 });
 
-describe("a database that cannot be used: one line, non-zero exit, nothing written", () => {
-  it("a malformed URL is a usage error (exit 2)", async () => {
-    const [from, to] = window(1);
-    const r = await cli(["sync", devices[0]!, "--from", String(from), "--to", String(to), "--out", "postgres://", ...api()]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringContaining("postgres:// needs a host")]);
-  });
+const sync = (url: string): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+  const to = Math.floor(sim.clock.now() / 300) * 300 - DAY;
+  return cli(["sync", devices[0]!, "--from", String(to - DAY), "--to", String(to), "--out", url, ...api()]);
+};
+const watch = (url: string) => cli(["watch", devices[0]!, "--json", "--store", url, ...api()]);
+const commands = [
+  ["sync --out", sync],
+  ["watch --store", watch],
+  ["query", (url: string) => cli(["query", url])],
+] as const;
+const oneLine = (stderr: string): Array<string> => stderr.trim().split("\n");
 
-  it("an unreachable PostgreSQL (exit 1), without the password", async () => {
-    const r = await cli(["query", "postgres://me:s3cret@127.0.0.1:1/energy"]);
+describe("a malformed database URL is a usage error (exit 2) naming the flag and the rule", () => {
+  it.each(commands)("%s", async (_name, run) => {
+    for (const [url, rule] of [
+      ["postgres://", "postgres:// needs a host"],
+      ["postgres://db:port/energy", "not a valid URL"],
+      ["sqlite:", "sqlite: needs a file path"],
+    ] as const) {
+      const r = await run(url);
+      expect({ url, code: r.code }).toEqual({ url, code: 2 });
+      expect(oneLine(r.stderr)).toEqual([expect.stringContaining(rule)]);
+    }
+  });
+});
+
+describe("an unreachable database (exit 1), without the password", () => {
+  it.each(commands)("%s", async (_name, run) => {
+    const r = await run("postgres://me:s3cret@127.0.0.1:1/energy");
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringContaining("cannot open store postgres://me:***@127.0.0.1:1/energy")]);
-    expect(r.stderr).not.toContain("s3cret");
+    expect(oneLine(r.stderr)).toEqual([expect.stringContaining("cannot open store postgres://me:***@127.0.0.1:1/energy")]);
+    expect(r.stdout).toBe("");
+    expect(r.stdout + r.stderr).not.toMatch(/s3cret/);
+    expect(r.stdout + r.stderr).not.toMatch(KEY_PATTERN);
   });
+});
 
-  it("a database with a newer schema (exit 1)", async () => {
-    const url = `sqlite:${join(dir, "newer.db")}`;
+describe("a database with a newer schema version (exit 1): one line, nothing written", () => {
+  it.each([
+    ["sqlite", async () => `sqlite:${join(dir, "newer.db")}`],
+    ["postgres", () => pg.createDatabase("cli_newer_schema")],
+  ] as const)("%s", async (name, makeUrl) => {
+    const url = await makeUrl();
     const store = await openStore(url);
     await store.query("update wattstream_schema set version = 99");
     await store.close();
-    const [from, to] = window(1);
-    const r = await cli(["sync", devices[0]!, "--from", String(from), "--to", String(to), "--out", url, ...api()]);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringContaining("schema version 99")]);
-    const again = await openStore(url).catch((e: unknown) => e);
-    expect(again).toMatchObject({ _tag: "SchemaTooNewError" });
+    for (const r of [await sync(url), await watch(url)]) {
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toEqual([expect.stringContaining("schema version 99")]);
+    }
+    // Nothing written: the tables are as the older release left them (read without the store, which refuses).
+    const counts = async (): Promise<Array<number>> => {
+      const tables = ["intervals", "interval_channels", "devices", "checkpoints"];
+      if (name === "sqlite") {
+        const db = new DatabaseSync(url.slice("sqlite:".length), { readOnly: true });
+        try {
+          return tables.map((t) => Number((db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n));
+        } finally {
+          db.close();
+        }
+      }
+      const [row] = await psql(url, `select ${tables.map((t) => `(select count(*) from ${t}) as ${t}`).join(", ")}`);
+      return tables.map((t) => Number(row?.[t]));
+    };
+    expect(await counts()).toEqual([0, 0, 0, 0]);
   });
 });

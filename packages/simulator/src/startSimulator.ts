@@ -63,6 +63,11 @@ export interface SimulatorOptions {
    * @default {}
    */
   readonly rateLimits?: RateLimitOverride;
+  /**
+   * Days of history each device has before the clock's start (plus 0–23 hours, drawn per device from the seed),
+   * e.g. 31 for a 30-day back-fill. @default 10
+   */
+  readonly historyDays?: number;
   /** Back-fill speed after an outage, in seconds of data per second of clock time. @default 60 */
   readonly backfillRate?: number;
   /** Fleet-wide bound on cached serialized points (0 = effectively no cache; for benchmarks). @internal */
@@ -132,12 +137,14 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
   const seed = options.seed ?? 1;
   const count = options.devices ?? DEFAULT_DEVICE_COUNT;
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`devices must be a non-negative integer`);
+  const historyDays = options.historyDays ?? 10;
+  if (!Number.isFinite(historyDays) || historyDays < 0) throw new RangeError(`historyDays must be a non-negative number of days`);
   const kind = options.clock ?? "virtual";
   const clock =
     kind === "virtual"
       ? makeVirtualClock(options.startTime ?? DEFAULT_START_TIME)
       : makeRealClock(options.startTime ?? Date.now() / 1000, options.speed ?? 1);
-  const devices = buildFleet({ seed, count, now: clock.now() });
+  const devices = buildFleet({ seed, count, now: clock.now(), historyDays });
   const byId = new Map<string, (typeof devices)[number]>(devices.map((d) => [d.id, d]));
   const ids = devices.map((d) => d.id);
   const keyRng = makeRng(seed ^ 0x6b657973);

@@ -107,6 +107,32 @@ describe("determinism", () => {
     expect(c[3]).not.toEqual(a[3]);
   });
 
+  it("historyDays sets how far back every device's data reaches (10 days by default); a negative one is refused", async () => {
+    const DAY = 86_400;
+    const firsts = async (historyDays?: number): Promise<number[]> => {
+      const sim = await startSimulator({ rateLimits: { tps: Infinity }, ...(historyDays === undefined ? {} : { historyDays }) });
+      try {
+        const auth = { headers: { Authorization: `Bearer ${sim.demoKey}` } };
+        const ids = sim.fleet.ids().slice(0, 3);
+        return await Promise.all(
+          ids.map(async (id) => ((await (await fetch(`${sim.baseUrl}/long-energy/${id}/first`, auth)).json()) as { timestamp: number }).timestamp),
+        );
+      } finally {
+        await sim.close();
+      }
+    };
+    for (const [days, ts] of [
+      [10, await firsts()],
+      [31, await firsts(31)],
+    ] as const) {
+      for (const t of ts) {
+        expect(t).toBeLessThanOrEqual(DEFAULT_START_TIME - days * DAY);
+        expect(t).toBeGreaterThan(DEFAULT_START_TIME - (days + 1) * DAY);
+      }
+    }
+    await expect(startSimulator({ historyDays: -1 })).rejects.toThrow(/historyDays/);
+  });
+
   it("close() stops the server", async () => {
     const sim = await startSimulator();
     await sim.close();

@@ -1,7 +1,12 @@
 // Shared by store-sqlite.bench.ts and store-postgres.bench.ts: intervals per second written into one database by
 // the sink (6-channel devices, batches of BATCH intervals, idempotent upsert + checkpoint) next to the same rows
-// (1 interval row + 6 channel rows each) written by a plain prepared statement per row, and by the driver's best
-// bulk path (multi-row INSERT). Target: the sink within 1.2× of the bulk path (ratio ≥ 0.83).
+// (1 interval row + 6 channel rows each) written by a plain prepared statement per row, and by the driver's bulk
+// paths: a multi-row INSERT, and on PostgreSQL `INSERT … SELECT FROM unnest(column arrays)` (the fastest there).
+// COPY is not among them: @effect/sql-pg 4.0.5 speaks the wire protocol itself (no `pg` underneath) and fails a
+// `CopyInResponse` with "COPY is not supported", so no COPY path is reachable through the store's driver. Every
+// path writes the same rows into the same tables over the same connection pool and server settings (durability
+// included); the sink also does its extra work (conflict handling, revision detection, checkpoint upsert).
+// Target: the sink within 1.2× of the best plain path (ratio ≥ 0.83), on median rounds.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -208,8 +213,8 @@ export const storeBench = (dialect: "sqlite" | "postgres"): BenchDefinition<Ctx>
     },
     metrics: async (ctx) => {
       // The machine is shared: tinybench runs one task after the other, so a change of load between tasks skews
-      // their ratio. Here the three paths take turns, ROUNDS times, and each one's fastest round (the one least
-      // disturbed by other processes) is compared.
+      // their ratio. Here the paths take turns, ROUNDS times, and their median rounds are compared (their fastest
+      // rounds, the ones least disturbed by other processes, are printed too).
       const paths: ReadonlyArray<readonly [string, (c: Ctx) => Promise<void>]> = [
         [SINK, sinkTask],
         [ROW, rowTask],
@@ -217,31 +222,40 @@ export const storeBench = (dialect: "sqlite" | "postgres"): BenchDefinition<Ctx>
         ...(dialect === "postgres" ? [[UNNEST, unnestTask] as const] : []),
       ];
       const times = new Map<string, Array<number>>(paths.map(([name]) => [name, []]));
+      // Each round starts at the next path, so no path always runs right after the same other one (the statement
+      // per row leaves the server the most to flush, and its successor would pay for it every round).
       for (let round = 0; round < ROUNDS; round++)
-        for (const [name, fn] of paths) {
+        for (let k = 0; k < paths.length; k++) {
+          const [name, fn] = paths[(round + k) % paths.length]!;
           const t = performance.now();
           await fn(ctx);
           times.get(name)!.push(performance.now() - t);
         }
-      const rate = (name: string): number => {
-        const sorted = [...times.get(name)!].sort((a, b) => a - b);
-        return (BATCH / sorted[0]!) * 1000;
-      };
-      const [sink, row, bulk] = [rate(SINK), rate(ROW), rate(BULK)];
-      const unnest = dialect === "postgres" ? rate(UNNEST) : 0;
-      const best = Math.max(row, bulk, unnest);
-      const bestName = best === row ? "statement per row" : best === bulk ? "multi-row INSERT" : "unnest arrays";
+      const sorted = (name: string): Array<number> => [...times.get(name)!].sort((a, b) => a - b);
+      // The fastest round is the one least disturbed by other processes; the median is the typical round.
+      const fastest = (name: string): number => (BATCH / sorted(name)[0]!) * 1000;
+      const median = (name: string): number => (BATCH / sorted(name)[Math.floor(ROUNDS / 2)]!) * 1000;
+      const bulkPaths = [ROW, BULK, ...(dialect === "postgres" ? [UNNEST] : [])];
+      const label: Record<string, string> = { [ROW]: "statement per row", [BULK]: "multi-row INSERT", [UNNEST]: "unnest arrays" };
+      const best = (rate: (name: string) => number): readonly [string, number] =>
+        bulkPaths.map((name) => [label[name]!, rate(name)] as const).reduce((a, b) => (b[1] > a[1] ? b : a));
+      const [bestFastName, bestFast] = best(fastest);
+      const [bestMedianName, bestMedian] = best(median);
+      const ratio = median(SINK) / bestMedian;
       return [
-        { metric: `sink, fastest of ${ROUNDS} interleaved rounds`, value: sink, unit: "intervals/s" },
-        { metric: "prepared statement per row, fastest round", value: row, unit: "intervals/s" },
-        { metric: "multi-row INSERT, fastest round", value: bulk, unit: "intervals/s" },
-        ...(dialect === "postgres" ? [{ metric: "INSERT … SELECT FROM unnest(arrays), fastest round", value: unnest, unit: "intervals/s" }] : []),
+        { metric: `sink, median of ${ROUNDS} interleaved rounds`, value: median(SINK), unit: "intervals/s" },
+        { metric: "prepared statement per row, median round", value: median(ROW), unit: "intervals/s" },
+        { metric: "multi-row INSERT, median round", value: median(BULK), unit: "intervals/s" },
+        ...(dialect === "postgres" ? [{ metric: "INSERT … SELECT FROM unnest(arrays), median round", value: median(UNNEST), unit: "intervals/s" }] : []),
+        { metric: `sink, fastest of ${ROUNDS} rounds`, value: fastest(SINK), unit: "intervals/s" },
+        { metric: `best plain path, fastest round (${bestFastName})`, value: bestFast, unit: "intervals/s" },
+        { metric: `sink ÷ best plain path, fastest rounds (${bestFastName})`, value: fastest(SINK) / bestFast, unit: "×" },
         {
-          metric: `sink ÷ best plain path (${bestName})`,
-          value: sink / best,
+          metric: `sink ÷ best plain path, median rounds (${bestMedianName})`,
+          value: ratio,
           unit: "×",
           target: "≥ 0.83 (within 1.2×)",
-          ok: sink / best >= 1 / 1.2,
+          ok: ratio >= 1 / 1.2,
         },
       ];
     },

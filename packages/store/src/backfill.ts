@@ -1,4 +1,4 @@
-import { Effect, Fiber, Semaphore, Stream } from "effect";
+import { Effect, Exit, Fiber, Semaphore, Stream } from "effect";
 import type { DeviceId, LongEnergyPoint } from "@wattstream/core";
 import type { ChannelLayout, EnergyCheckpoint } from "@wattstream/rx";
 import type { EnergyStore } from "./EnergyStore.js";
@@ -35,6 +35,12 @@ export interface BackfillOptions {
   readonly writeConcurrency?: number;
   /** Intervals per transaction. @default 2016 (one 7-day request of 5-minute data) */
   readonly batchSize?: number;
+  /**
+   * Batches received and not yet committed, across all devices: fetching goes on while the database catches up
+   * until this many wait, so memory stays within `(fetchConcurrency + maxPendingBatches) × batchSize` intervals.
+   * @default 2 × fetchConcurrency
+   */
+  readonly maxPendingBatches?: number;
   /** Called after each batch commits: the device's new watermark and its intervals written so far. */
   readonly onCommit?: (deviceId: string, watermark: number, points: number) => void;
 }
@@ -48,11 +54,12 @@ export interface BackfillResult {
 
 /**
  * Back-fills long energy into the store as a pipeline: up to `fetchConcurrency` devices are fetched at once, and
- * while a device's batch commits (with its checkpoint, in one transaction) its next batch is already being
- * fetched; at most one batch per device waits, so memory stays bounded by `fetchConcurrency × 2 × batchSize`
- * intervals. When interrupted or when a device's source fails, what arrived is written with a checkpoint at the
- * last interval received before the back-fill ends; the rest is fetched again on resume from the checkpoints,
- * which are never ahead of the data.
+ * fetching never waits for the database until `maxPendingBatches` batches wait to commit (each batch commits with
+ * its device's checkpoint in one transaction; a device's batches commit in order, one at a time; a device whose
+ * last request has arrived frees its fetch slot for the next device while its batches commit). When interrupted or
+ * when a device's source fails, what arrived is written with a checkpoint at the last interval received before the
+ * back-fill ends; the rest is fetched again on resume from the checkpoints, which are never ahead of the data. A
+ * failed write stops its device's fetching and fails the back-fill.
  *
  * @example
  * ```ts
@@ -75,56 +82,72 @@ export const backfill = <E>(
   devices: ReadonlyArray<BackfillDevice<E>>,
   options: BackfillOptions = {},
 ): Effect.Effect<BackfillResult, E | StoreWriteError> =>
-  Effect.gen(function* () {
-    const batchSize = options.batchSize ?? 2016;
-    const writes = yield* Semaphore.make(options.writeConcurrency ?? 2);
-    let points = 0;
-    let transactions = 0;
-    const one = (device: BackfillDevice<E>) =>
-      Effect.gen(function* () {
-        const key = { deviceId: device.deviceId, stream: "long" };
-        const channels = device.channels ?? [];
-        let buffer: Array<StorableEvent> = [];
-        let watermark = device.fromTs;
-        let count = 0;
-        let pending: Fiber.Fiber<void, StoreWriteError> | undefined;
-        // Hands the buffer to a writer fiber once the previous batch of this device has committed; a commit,
-        // once started, finishes even if the back-fill is interrupted (nothing half-written, checkpoint exact).
-        const flush = Effect.gen(function* () {
-          const events = buffer;
-          buffer = [];
-          const checkpoint: EnergyCheckpoint = { watermark, seen: [], holes: [], lag: device.lag ?? 0 };
-          const written = count;
-          if (pending !== undefined) yield* Fiber.join(pending);
-          pending = yield* Effect.forkChild(
-            Effect.uninterruptible(
-              writes.withPermit(store.write(events, [[key, checkpoint]])).pipe(
-                Effect.tap(() =>
-                  Effect.sync(() => {
-                    transactions++;
-                    options.onCommit?.(device.deviceId, checkpoint.watermark, written);
-                  }),
+  Effect.scoped(
+    Effect.gen(function* () {
+      const batchSize = options.batchSize ?? 2016;
+      const fetchConcurrency = options.fetchConcurrency ?? 8;
+      const writes = yield* Semaphore.make(options.writeConcurrency ?? 2);
+      const pendingSlots = yield* Semaphore.make(options.maxPendingBatches ?? 2 * fetchConcurrency);
+      // Commits outlive their device's fetch (forked into this scope, not the device's fiber); the back-fill waits
+      // for every device's last one before it returns.
+      const scope = yield* Effect.scope;
+      const lastCommits: Array<Fiber.Fiber<void, StoreWriteError>> = [];
+      let points = 0;
+      let transactions = 0;
+      const one = (device: BackfillDevice<E>) =>
+        Effect.gen(function* () {
+          const key = { deviceId: device.deviceId, stream: "long" };
+          const channels = device.channels ?? [];
+          let buffer: Array<StorableEvent> = [];
+          let watermark = device.fromTs;
+          let count = 0;
+          let previous: Fiber.Fiber<void, StoreWriteError> | undefined;
+          // Hands the buffer to a commit that runs after the device's previous one; waits only while
+          // maxPendingBatches batches wait. A commit, once handed over, finishes even if the back-fill is
+          // interrupted (nothing half-written, checkpoint exact); one that failed stops this device here.
+          const flush = Effect.gen(function* () {
+            const before = previous;
+            const done = before?.pollUnsafe();
+            if (before !== undefined && done !== undefined && Exit.isFailure(done)) return yield* Fiber.join(before);
+            const events = buffer;
+            buffer = [];
+            const checkpoint: EnergyCheckpoint = { watermark, seen: [], holes: [], lag: device.lag ?? 0 };
+            const written = count;
+            yield* pendingSlots.take(1);
+            previous = yield* Effect.forkIn(
+              Effect.uninterruptible(
+                (before === undefined ? Effect.void : Fiber.join(before)).pipe(
+                  Effect.andThen(writes.withPermit(store.write(events, [[key, checkpoint]]))),
+                  Effect.tap(() =>
+                    Effect.sync(() => {
+                      transactions++;
+                      options.onCommit?.(device.deviceId, checkpoint.watermark, written);
+                    }),
+                  ),
+                  Effect.asVoid,
+                  Effect.ensuring(pendingSlots.release(1)),
                 ),
-                Effect.asVoid,
               ),
-            ),
+              scope,
+            );
+          });
+          yield* Stream.runForEach(device.points, (point) => {
+            buffer.push({ type: "interval", deviceId: device.deviceId, stream: "long", point, channels });
+            watermark = point.timestamp + (point.duration ?? 300);
+            count++;
+            points++;
+            return buffer.length >= batchSize ? flush : Effect.void;
+          }).pipe(
+            // Interrupted, or the source failed: what arrived is written, with a checkpoint at the last interval
+            // received, before the back-fill ends (a write that fails here leaves it to be fetched again on resume).
+            Effect.onError(() => Effect.ignore(Effect.andThen(flush, () => (previous === undefined ? Effect.void : Fiber.join(previous))))),
           );
+          watermark = Math.max(watermark, device.toTs);
+          yield* flush;
+          if (previous !== undefined) lastCommits.push(previous);
         });
-        yield* Stream.runForEach(device.points, (point) => {
-          buffer.push({ type: "interval", deviceId: device.deviceId, stream: "long", point, channels });
-          watermark = point.timestamp + (point.duration ?? 300);
-          count++;
-          points++;
-          return buffer.length >= batchSize ? flush : Effect.void;
-        }).pipe(
-          // Interrupted, or the source failed: what arrived is written, with a checkpoint at the last interval
-          // received, before the back-fill ends (a write that fails here leaves it to be fetched again on resume).
-          Effect.onError(() => Effect.ignore(Effect.andThen(flush, () => (pending === undefined ? Effect.void : Fiber.join(pending))))),
-        );
-        watermark = Math.max(watermark, device.toTs);
-        yield* flush;
-        if (pending !== undefined) yield* Fiber.join(pending);
-      });
-    yield* Effect.forEach(devices, one, { concurrency: options.fetchConcurrency ?? 8, discard: true });
-    return { points, transactions };
-  });
+      yield* Effect.forEach(devices, one, { concurrency: fetchConcurrency, discard: true });
+      yield* Fiber.joinAll(lastCommits);
+      return { points, transactions };
+    }),
+  );

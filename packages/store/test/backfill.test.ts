@@ -1,6 +1,7 @@
 // store's back-fill pipeline on both drivers: every interval once with its channel rows, each device's checkpoint
-// at the window's end, batches of a device committed in order with at most one waiting, a failing source fails
-// the back-fill without writing a checkpoint past its data, and an interrupted one keeps what arrived.
+// at the window's end, batches of a device committed in order one at a time, fetching that goes on while the
+// database is slow (up to maxPendingBatches), a failing source fails the back-fill without writing a checkpoint
+// past its data, and an interrupted one keeps what arrived.
 import { afterAll, describe, expect, it } from "vitest";
 import { Deferred, Effect, Fiber, Stream } from "effect";
 import { parseDeviceId } from "@wattstream/core";
@@ -57,7 +58,7 @@ describe.each(all)("$name", (driver) => {
     });
   });
 
-  it("commits a device's batches in order, at most one waiting per device, while its next batch is fetched", async () => {
+  it("commits a device's batches in order, one at a time, while its next batches are fetched", async () => {
     await withStore(async (store) => {
       const log: Array<string> = [];
       let inFlight = 0;
@@ -87,6 +88,56 @@ describe.each(all)("$name", (driver) => {
         `${ids[0]}@${T0 + 90 * 300}:90`,
         `${ids[0]}@${T0 + 90 * 300}:90`,
       ]);
+    });
+  });
+
+  it("fetching does not wait for the database until maxPendingBatches batches wait; a fetched device frees its slot", async () => {
+    await withStore(async (store) => {
+      const program = Effect.gen(function* () {
+        // Every commit waits for the gate; it opens once the back-fill has pulled `until` points without one.
+        const gate = yield* Deferred.make<void>();
+        let pulled = 0;
+        let commits = 0;
+        let pulledWithoutSlot = false;
+        const gated: EnergyStore = { ...store.effect, write: (events, checkpoints) => Effect.andThen(Deferred.await(gate), store.effect.write(events, checkpoints)) };
+        const counted = (id: DeviceId, n: number, until: number, bound?: number): BackfillDevice<string> =>
+          device(
+            id,
+            n,
+            Stream.fromIterable(pointsOf(id, T0, n)).pipe(
+              Stream.tap(() =>
+                Effect.suspend(() => {
+                  pulled++;
+                  // The point after `bound` can only be pulled once a batch has committed and freed its slot.
+                  if (bound !== undefined && pulled === bound + 1 && commits === 0) pulledWithoutSlot = true;
+                  return pulled === until ? Deferred.succeed(gate, undefined) : Effect.void;
+                }),
+              ),
+            ),
+          );
+        const onCommit = () => void commits++;
+        // One device, 3 batches may wait: 3 handed over + a 4th full one waiting for a slot = 40 points pulled.
+        yield* backfill(gated, [counted(ids[0]!, 100, 40, 40)], { batchSize: 10, maxPendingBatches: 3, onCommit });
+        expect(pulledWithoutSlot).toBe(false);
+        expect(commits).toBe(11);
+        // One fetch slot, two devices: the first device's commits still wait when the second one's points arrive.
+        pulled = 0;
+        commits = 0;
+        const again = yield* Deferred.make<void>();
+        const gated2: EnergyStore = { ...store.effect, write: (events, checkpoints) => Effect.andThen(Deferred.await(again), store.effect.write(events, checkpoints)) };
+        const two = [ids[1]!, ids[2]!].map((id) =>
+          device(
+            id,
+            20,
+            Stream.fromIterable(pointsOf(id, T0, 20)).pipe(Stream.tap(() => Effect.suspend(() => (++pulled === 40 ? Deferred.succeed(again, undefined) : Effect.void)))),
+          ),
+        );
+        yield* backfill(gated2, two, { batchSize: 10, fetchConcurrency: 1, maxPendingBatches: 8, onCommit });
+        expect(commits).toBe(6);
+      });
+      await Effect.runPromise(program);
+      expect(await scalar(store, "select count(*) as n from intervals")).toBe(140);
+      expect(await watermarks(store)).toEqual({ [ids[0]!]: T0 + 100 * 300, [ids[1]!]: T0 + 20 * 300, [ids[2]!]: T0 + 20 * 300 });
     });
   });
 

@@ -61,4 +61,31 @@ describe("two writers on one PostgreSQL database", () => {
     expect([num(i!.n), num(c!.n), num(r!.n)]).toEqual([600 * DEVICES.length, 600 * DEVICES.length * 6, 0]);
     await Promise.all([a.close(), b.close()]);
   }, 30_000);
+  it("two writers of different values for the same intervals, with checkpoints: the second value of each interval is one revision of the first", async () => {
+    const url = await all.find((d) => d.name === "postgres")!.fresh();
+    const [a, b] = await Promise.all([openStore(url), openStore(url)]);
+    const cps = (w: number) => DEVICES.map((deviceId) => [{ deviceId, stream: "long" }, { watermark: w, seen: [], holes: [], lag: 0 }] as const);
+    const write = async (store: typeof a, salt: number, size: number, reverse: boolean) => {
+      const starts = Array.from({ length: 300 / size }, (_, k) => k * size);
+      for (const t of reverse ? starts.reverse() : starts)
+        await store.write(
+          DEVICES.flatMap((d) => Array.from({ length: size }, (_, k) => interval(T0 + (t + k) * 300, salt, d))),
+          cps(T0 + (t + size) * 300),
+        );
+    };
+    await Promise.all([write(a, 0, 20, false), write(b, 1, 30, true)]);
+    const n = 300 * DEVICES.length;
+    const [i] = await a.query<{ n: number; once: number }>("select count(*) as n, count(*) filter (where revision_count = 1) as once from intervals");
+    const [c] = await a.query<{ n: number }>("select count(*) as n from interval_channels");
+    // Each revision's `current` is the stored value and its `previous` the other writer's (they differ by 1 in eReal).
+    const [r] = await a.query<{ n: number; matching: number }>(`select count(*) as n, count(*) filter (where r.current = i.point
+      and abs((r.current->'eReal'->>0)::float8 - (r.previous->'eReal'->>0)::float8) = 1) as matching
+      from revisions r join intervals i using (device_id, stream, granularity, ts)`);
+    // Channel rows follow the stored value.
+    const [stale] = await a.query<{ n: number }>(`select count(*) as n from interval_channels c join intervals i using (device_id, stream, granularity, ts)
+      where c.e_real <> (i.point->'eReal'->>(c.channel - 1))::float8`);
+    const [k] = await a.query<{ n: number }>("select count(*) as n from checkpoints");
+    expect([num(i!.n), num(i!.once), num(c!.n), num(r!.n), num(r!.matching), num(stale!.n), num(k!.n)]).toEqual([n, n, n * 6, n, n, 0, DEVICES.length]);
+    await Promise.all([a.close(), b.close()]);
+  }, 30_000);
 });

@@ -106,6 +106,27 @@ describe.each(all)("$name", (driver) => {
     });
   });
 
+  it("one write mixing new, re-delivered and changed intervals with the same checkpoint key twice: the last checkpoint wins", async () => {
+    await withStore(async (store) => {
+      await store.write([interval(T0), interval(T0 + 300)], [[key, cp(T0 + 600)]]);
+      const result = await store.write(
+        [interval(T0 + 300, 7, DEVICE, "revised"), interval(T0 + 900), interval(T0), interval(T0 + 600)],
+        [
+          [key, cp(T0 + 900)],
+          [key, cp(T0 + 1200)],
+        ],
+      );
+      expect(result).toMatchObject({ inserted: 2, revised: 1, unchanged: 1, checkpoints: 2 });
+      expect(await store.checkpoints.load(key)).toEqual(cp(T0 + 1200));
+      expect(await count(store, "intervals")).toBe(4);
+      expect(await count(store, "interval_channels")).toBe(24);
+      expect(await count(store, "revisions")).toBe(1);
+      // A write of checkpoints alone.
+      expect(await store.write([], [[{ deviceId: "D000000000002", stream: "long" }, cp(T0)]])).toMatchObject({ inserted: 0, checkpoints: 1 });
+      expect(await store.checkpoints.load({ deviceId: "D000000000002", stream: "long" })).toEqual(cp(T0));
+    });
+  });
+
   it("a sink writes buffered events and the checkpoint in one transaction when the stream saves", async () => {
     await withStore(async (store) => {
       const sink = store.sink({ batchSize: 1_000, flushAfterMs: 60_000 });

@@ -107,6 +107,8 @@ const channelsOf = (layout: ChannelLayout): DeviceRow["channels"] =>
 
 export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: unknown) => string): Batch => {
   const batch: Batch = { intervals: new Map(), devices: new Map(), layouts: new Map(), gaps: [], anomalies: [], ignored: 0 };
+  // The layout each device's energy events carried last; converted once per device at the end, not per event.
+  const layouts = new Map<string, ChannelLayout>();
   for (const e of events) {
     if (isInterval(e)) {
       // Modbus reads carry no duration (core's ModbusPoint types unknown fields as `unknown`).
@@ -125,7 +127,7 @@ export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: 
         json: JSON.stringify(e.point),
         channels: channelRows(e, granularity, e.channels),
       });
-      if (e.channels.length > 0) batch.layouts.set(e.deviceId, channelsOf(e.channels));
+      if (e.channels.length > 0) layouts.set(e.deviceId, e.channels);
     } else if (isGap(e)) {
       batch.gaps.push({ deviceId: e.deviceId, stream: e.stream, fromTs: e.fromTs, toTs: e.toTs });
     } else if (isSnapshot(e)) {
@@ -143,5 +145,6 @@ export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: 
       batch.ignored++;
     }
   }
+  for (const [deviceId, layout] of layouts) batch.layouts.set(deviceId, channelsOf(layout));
   return batch;
 };

@@ -14,7 +14,7 @@ import type { Fragment } from "effect/sql/Statement";
 import type { CheckpointKey, EnergyCheckpoint } from "@wattstream/rx";
 import type { Dialect } from "./schema.js";
 import { classify } from "./classify.js";
-import type { Batch, ChannelRow, DeviceRow, IntervalRow } from "./classify.js";
+import type { Batch, DeviceRow, IntervalRow } from "./classify.js";
 import type { StorableEvent, WriteResult } from "../StoreEvent.js";
 
 const isFlat = (v: object): boolean => {
@@ -114,53 +114,106 @@ const arrayParam = (values: ReadonlyArray<string | number | null>, oid: number):
       : Effect.fail(new SqlError({ reason: new UnknownError({ cause: r.failure, message: `array parameter: ${r.failure.message}` }) }));
   });
 
-const INTERVALS_UNNEST = `insert into intervals (device_id, stream, granularity, ts, point)
-  select d, s, g, t::int8, p::jsonb from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) as r(d, s, g, t, p)
-  on conflict do nothing returning device_id, stream, granularity, ts`;
-const CHANNELS_UNNEST = `insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
-  select d, s, g, t::int8, c, i, er, eq, ep, en from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::int4[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::float8[]) as r(d, s, g, t, c, i, er, eq, ep, en)`;
+/**
+ * PostgreSQL's write of a batch's intervals, their channel rows and the checkpoints: ONE statement, whose parts
+ * are data-modifying CTEs over column arrays (`unnest`, each column one binary-encoded array parameter, so a
+ * batch of any size has 18 parameters and no per-row placeholders to parse):
+ * - `ins` inserts the intervals, `on conflict do nothing`, and returns the keys it inserted;
+ * - `ch` inserts the channel rows of exactly those intervals (joined on the interval's ordinal);
+ * - `cp` upserts the checkpoints (same statement, so same transaction as the data);
+ * - the statement returns the ordinals of intervals that already existed: usually none, so nothing comes back.
+ * A batch of new intervals thus costs one round trip between `begin` and `commit`.
+ */
+const PG_WRITE = `with r as (
+    select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) with ordinality as r(d, s, g, t, p, k)
+  ),
+  ins as (
+    insert into intervals (device_id, stream, granularity, ts, point)
+    select d, s, g, t::int8, p::jsonb from r order by k
+    on conflict do nothing
+    returning device_id, stream, granularity, ts
+  ),
+  ch as (
+    insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
+    select ins.device_id, ins.stream, ins.granularity, ins.ts, c.c, c.i, c.er, c.eq, c.ep, c.en
+    from unnest($6::int4[], $7::int4[], $8::text[], $9::float8[], $10::float8[], $11::float8[], $12::float8[]) as c(k, c, i, er, eq, ep, en)
+    join r on r.k = c.k
+    join ins on ins.device_id = r.d and ins.stream = r.s and ins.granularity = r.g and ins.ts = r.t::int8
+  ),
+  cp as (
+    insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
+    select d, s, w::int8, p::jsonb, $17::int8 from unnest($13::text[], $14::text[], $15::float8[], $16::text[]) as x(d, s, w, p)
+    on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at
+  )
+  select r.k from r where not exists (
+    select 1 from ins where ins.device_id = r.d and ins.stream = r.s and ins.granularity = r.g and ins.ts = r.t::int8
+  )`;
 
 /**
- * PostgreSQL's bulk path: one `insert … select from unnest(…)` per table, each column one binary-encoded array
- * parameter, so a batch of any size is two statements with 5 and 10 parameters (no 32767-parameter split, no
- * per-row placeholders to parse). Returns which intervals were new; channel rows are written only for those.
+ * PostgreSQL's bulk path ({@link PG_WRITE}): writes the new intervals with their channel rows, and the checkpoints
+ * (last one per key wins); returns which intervals were new.
  */
-const pgInsert = (sql: SqlClient, intervals: ReadonlyArray<IntervalRow>): Effect.Effect<Set<string>, SqlError> =>
+const pgWrite = (
+  sql: SqlClient,
+  intervals: ReadonlyArray<IntervalRow>,
+  checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
+  now: number,
+): Effect.Effect<Set<string>, SqlError> =>
   Effect.gen(function* () {
     const n = intervals.length;
     const [d, s, g, t, p] = [new Array<string>(n), new Array<string>(n), new Array<number>(n), new Array<number>(n), new Array<string>(n)];
+    const [ck, cc, ci, er, eq, ep, en] = [[], [], [], [], [], [], []] as [
+      Array<number>,
+      Array<number>,
+      Array<string | null>,
+      Array<number | null>,
+      Array<number | null>,
+      Array<number | null>,
+      Array<number | null>,
+    ];
     intervals.forEach((i, k) => {
       d[k] = i.deviceId;
       s[k] = i.stream;
       g[k] = i.granularity;
       t[k] = i.ts;
       p[k] = i.json;
+      for (const c of i.channels) {
+        ck.push(k + 1);
+        cc.push(c.c);
+        ci.push(c.i);
+        er.push(c.er);
+        eq.push(c.eq);
+        ep.push(c.ep);
+        en.push(c.en);
+      }
     });
-    const rows = yield* sql.unsafe<{ device_id: string; stream: string; granularity: number; ts: number | string | bigint }>(INTERVALS_UNNEST, [
-      yield* arrayParam(d, PgTypes.OID.text),
-      yield* arrayParam(s, PgTypes.OID.text),
-      yield* arrayParam(g, PgTypes.OID.int4),
-      yield* arrayParam(t, PgTypes.OID.float8),
-      yield* arrayParam(p, PgTypes.OID.text),
-    ]);
-    const inserted = new Set<string>();
-    for (const r of rows) inserted.add(keyOf(r.device_id, r.stream, Number(r.granularity), Number(r.ts)));
-    const channels: Array<ChannelRow> = [];
-    for (const i of intervals) if (inserted.has(i.key)) for (const c of i.channels) channels.push(c);
-    if (channels.length > 0) {
-      const col = <K extends keyof ChannelRow>(k: K) => channels.map((c) => c[k]);
-      yield* sql.unsafe(CHANNELS_UNNEST, [
-        yield* arrayParam(col("d"), PgTypes.OID.text),
-        yield* arrayParam(col("s"), PgTypes.OID.text),
-        yield* arrayParam(col("g"), PgTypes.OID.int4),
-        yield* arrayParam(col("t"), PgTypes.OID.float8),
-        yield* arrayParam(col("c"), PgTypes.OID.int4),
-        yield* arrayParam(col("i"), PgTypes.OID.text),
-        yield* arrayParam(col("er"), PgTypes.OID.float8),
-        yield* arrayParam(col("eq"), PgTypes.OID.float8),
-        yield* arrayParam(col("ep"), PgTypes.OID.float8),
-        yield* arrayParam(col("en"), PgTypes.OID.float8),
-      ]);
+    // One row per checkpoint key (an upsert cannot touch a row twice in one statement); the last save wins.
+    const cps = [...new Map(checkpoints.map(([key, cp]) => [`${key.deviceId}|${key.stream}`, [key, cp] as const])).values()];
+    const { text, int4, float8 } = PgTypes.OID;
+    const columns: ReadonlyArray<readonly [ReadonlyArray<string | number | null>, number]> = [
+      [d, text],
+      [s, text],
+      [g, int4],
+      [t, float8],
+      [p, text],
+      [ck, int4],
+      [cc, int4],
+      [ci, text],
+      [er, float8],
+      [eq, float8],
+      [ep, float8],
+      [en, float8],
+      [cps.map(([key]) => key.deviceId), text],
+      [cps.map(([key]) => key.stream), text],
+      [cps.map(([, cp]) => cp.watermark), float8],
+      [cps.map(([, cp]) => JSON.stringify(cp)), text],
+    ];
+    const params = yield* Effect.forEach(columns, ([values, oid]) => arrayParam(values, oid));
+    const existing = yield* sql.unsafe<{ k: number | string | bigint }>(PG_WRITE, [...params, now]);
+    const inserted = new Set(intervals.map((i) => i.key));
+    for (const r of existing) {
+      const row = intervals[Number(r.k) - 1];
+      if (row !== undefined) inserted.delete(row.key);
     }
     return inserted;
   });
@@ -184,13 +237,11 @@ export const writeBatch = (
     Effect.gen(function* () {
       written.clear();
       const result = { inserted: 0, revised: 0, unchanged: 0, devices: 0, gaps: 0, anomalies: 0, checkpoints: 0, ignored: batch.ignored };
-      if (intervals.length > 0) {
-        let inserted: Set<string>;
-        if (withDatabase !== undefined) {
-          inserted = yield* withDatabase((db) => sqliteInsert(db, intervals));
-        } else {
-          inserted = yield* pgInsert(sql, intervals);
-        }
+      // PostgreSQL writes the checkpoints in the intervals' statement (same transaction; see PG_WRITE).
+      const pgCheckpoints = withDatabase === undefined && checkpoints.length > 0;
+      if (intervals.length > 0 || pgCheckpoints) {
+        const inserted =
+          withDatabase !== undefined ? yield* withDatabase((db) => sqliteInsert(db, intervals)) : yield* pgWrite(sql, intervals, checkpoints, now);
         result.inserted = inserted.size;
         const revised: Array<IntervalRow> = [];
         const existing = intervals.filter((i) => !inserted.has(i.key));
@@ -257,11 +308,12 @@ export const writeBatch = (
           on conflict do nothing returning device_id`;
         result.anomalies += r.length;
       }
+      result.checkpoints = checkpoints.length;
+      if (pgCheckpoints) return result;
       for (const [key, checkpoint] of checkpoints) {
         yield* sql`insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
           values (${key.deviceId}, ${key.stream}, ${checkpoint.watermark}, ${jsonParam(sql, dialect, checkpoint)}, ${now})
           on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
-        result.checkpoints++;
       }
       return result;
     }),
