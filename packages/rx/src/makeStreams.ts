@@ -178,7 +178,7 @@ export interface Streams<E extends WattwatchersError = WattwatchersError> {
  * import { makeClient } from "@wattstream/transport";
  * import { makeStreams, memoryCheckpointStore, pauseController } from "@wattstream/rx";
  *
- * const client = makeClient({ apiKey: process.env.WW_API_KEY! });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL });
  * const visible = pauseController();
  * const streams = makeStreams(client, { active$: visible.active$, checkpoints: memoryCheckpointStore(), defaults: { device: { every: 60_000 } } });
  * const sub = streams.eachDevice$((id) => streams.shortEnergy$(id)).subscribe((e) => console.log(e.type));

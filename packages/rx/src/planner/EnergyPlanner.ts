@@ -15,12 +15,18 @@
  * import type { WattwatchersError } from "@wattstream/resilience";
  * import { EnergyPlanner } from "@wattstream/rx/planner";
  * import type { EnergyRequest, EnergyResult } from "@wattstream/rx/planner";
- * import type { WattwatchersClient } from "@wattstream/transport";
+ * import { makeClient } from "@wattstream/transport";
  * import { Effect } from "effect";
  *
- * declare const client: Pick<WattwatchersClient, "getShortEnergyData" | "getLatestShortEnergyData">;
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL });
  * const id = parseDeviceId("D123456789012");
- * const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+ * // The driver stops when `stop` aborts (here after 3 s); a sleep ends early then.
+ * const stop = AbortSignal.timeout(3_000);
+ * const sleep = (ms: number) =>
+ *   new Promise<void>((resolve) => {
+ *     const timer = setTimeout(resolve, ms);
+ *     stop.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+ *   });
  * const read = (request: EnergyRequest): Effect.Effect<EnergyResult<"short">, WattwatchersError> =>
  *   request.kind === "latest"
  *     ? client.getLatestShortEnergyData(id, { fields: ["timestamp"], retry: false })
@@ -29,7 +35,7 @@
  * const call = (request: EnergyRequest) => Effect.runPromise(Effect.catch(read(request), Effect.succeed));
  *
  * let state = EnergyPlanner.initialState({ kind: "short", deviceId: id }, Date.now());
- * for (;;) {
+ * while (!stop.aborted) {
  *   const next = EnergyPlanner.next(state, Date.now());
  *   if (next.kind === "wait") {
  *     await sleep(next.delay);
@@ -304,8 +310,8 @@ export const initialState = <K extends EnergyStreamKind>(options: EnergyPlannerO
  * @example
  * ```ts
  * import { EnergyPlanner } from "@wattstream/rx/planner";
- * declare const plan: EnergyPlanner.EnergyPlan<"short">;
- * declare const device: import("@wattstream/core").Device;
+ * // `id` and `device` stand for a device and its record.
+ * const plan = EnergyPlanner.initialState({ kind: "short", deviceId: id }, Date.now());
  * const labelled = EnergyPlanner.withChannels(plan, device.channels ?? []);
  * ```
  * @category combinators
@@ -339,7 +345,7 @@ export const channelsMismatch = (channels: ChannelLayout, points: ReadonlyArray<
  * @example
  * ```ts
  * import { EnergyPlanner } from "@wattstream/rx/planner";
- * declare const plan: EnergyPlanner.EnergyPlan<"short">;
+ * const plan = EnergyPlanner.initialState({ kind: "short", deviceId: id }, Date.now()); // `id`: a DeviceId
  * const updated = EnergyPlanner.onHeartbeat(plan, Date.now(), 1_700_000_000);
  * ```
  * @category combinators
@@ -359,7 +365,7 @@ export const onHeartbeat = <K extends EnergyStreamKind>(state: EnergyPlan<K>, no
  * @example
  * ```ts
  * import { EnergyPlanner } from "@wattstream/rx/planner";
- * declare const plan: EnergyPlanner.EnergyPlan<"short">;
+ * const plan = EnergyPlanner.initialState({ kind: "short", deviceId: id }, Date.now()); // `id`: a DeviceId
  * JSON.stringify(EnergyPlanner.checkpointOf(plan));
  * ```
  * @category getters
@@ -397,7 +403,7 @@ const toEvents = <K extends EnergyStreamKind>(state: EnergyPlan<K>, found: Reado
  * @example
  * ```ts
  * import { EnergyPlanner } from "@wattstream/rx/planner";
- * declare const plan: EnergyPlanner.EnergyPlan<"short">;
+ * const plan = EnergyPlanner.initialState({ kind: "short", deviceId: id }, Date.now()); // `id`: a DeviceId
  * const next = EnergyPlanner.next(plan, Date.now());
  * if (next.kind === "request" && next.request.kind === "range") console.log(next.request.fromTs, next.request.toTs);
  * ```
@@ -449,7 +455,7 @@ const isPoints = <K extends EnergyStreamKind>(r: EnergyResult<K>): r is Readonly
  * ```ts
  * import { EnergyPlanner } from "@wattstream/rx/planner";
  * import { NoData } from "@wattstream/transport";
- * declare const plan: EnergyPlanner.EnergyPlan<"short">;
+ * const plan = EnergyPlanner.initialState({ kind: "short", deviceId: id }, Date.now()); // `id`: a DeviceId
  * const next = EnergyPlanner.next(plan, Date.now());
  * if (next.kind === "request") {
  *   const step = EnergyPlanner.onResult(next.state, Date.now(), NoData);
