@@ -4,18 +4,21 @@ import type { Cause, Config } from "effect";
 import type * as SocketServer from "effect/socket/SocketServer";
 import * as Entity from "effect/cluster/Entity";
 import * as RunnerAddress from "effect/cluster/RunnerAddress";
-import type * as ShardingConfig from "effect/cluster/ShardingConfig";
+import * as ShardId from "effect/cluster/ShardId";
+import * as Sharding from "effect/cluster/Sharding";
+import * as ShardingConfig from "effect/cluster/ShardingConfig";
 import * as Singleton from "effect/cluster/Singleton";
 import { SqlClient } from "effect/sql/SqlClient";
 import type { SqlError } from "effect/sql/SqlError";
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket";
 import * as PgClient from "@effect/sql-pg/PgClient";
+import * as Reactivity from "effect/reactivity/Reactivity";
 import type { SchedulerLike } from "rxjs";
 import { isDeviceId } from "@wattstream/core";
 import type { DeviceId } from "@wattstream/core";
 import type { DeviceStreamOptions, EnergyStreamOptions } from "@wattstream/rx";
-import { InvalidStoreUrlError, openStore, parseStoreUrl } from "@wattstream/store";
-import type { SchemaTooNewError, Store, StoreSink, StoreUnavailableError } from "@wattstream/store";
+import { InvalidStoreUrlError, openStore, parseStoreUrl, StoreUnavailableError } from "@wattstream/store";
+import type { SchemaTooNewError, Store, StoreSink } from "@wattstream/store";
 import { makeClient } from "@wattstream/transport";
 import type { WattwatchersClient } from "@wattstream/transport";
 import { BudgetOwner, DeviceWatcher } from "./protocol.js";
@@ -249,7 +252,15 @@ const statsLayer = Layer.effectDiscard(
   Effect.gen(function* () {
     const rt = yield* RunnerRuntime;
     const sql = yield* SqlClient;
-    yield* Effect.suspend(() => writeRunnerStats(sql, rt)).pipe(
+    const sharding = yield* Sharding.Sharding;
+    const perGroup = rt.options.sharding?.shardsPerGroup ?? ShardingConfig.defaults.shardsPerGroup;
+    const groups = rt.options.sharding?.assignedShardGroups ?? ShardingConfig.defaults.assignedShardGroups;
+    const shards = () => {
+      let n = 0;
+      for (const group of groups) for (let i = 1; i <= perGroup; i++) if (sharding.hasShardId(ShardId.make(group, i))) n++;
+      return n;
+    };
+    yield* Effect.flatMap(Clock.currentTimeMillis, (at) => writeRunnerStats(sql, rt, shards(), at)).pipe(
       Effect.catchCause((cause) => Effect.logWarning("writing the runner's figures failed", cause)),
       Effect.andThen(Effect.sleep(Duration.seconds(1))),
       Effect.forever,
@@ -349,12 +360,22 @@ export const runnerLayer = (options: RunnerOptions): Layer.Layer<never, RunnerSt
       runnerAddress: Option.some(RunnerAddress.make(listen.host, listen.port)),
     },
   });
-  const pg: Layer.Layer<SqlClient, SqlError | InvalidStoreUrlError> = Layer.unwrap(
-    Effect.map(parseStoreUrl(options.postgres), (location): Layer.Layer<SqlClient, SqlError | InvalidStoreUrlError> =>
-      location.dialect === "postgres"
-        ? PgClient.layer({ url: location.connection, applicationName: "@wattstream/cluster", connectTimeout: Duration.seconds(10) })
-        : Layer.effect(SqlClient, Effect.fail(new InvalidStoreUrlError({ url: location.url, rule: "a cluster needs PostgreSQL: postgres://user:password@host:5432/db" }))),
-    ),
+  // Connect (and fail with the store's one-line error, password hidden) before Effect Cluster's storage would die
+  // on an unreachable database.
+  const pg: Layer.Layer<SqlClient, InvalidStoreUrlError | StoreUnavailableError> = Layer.effect(
+    SqlClient,
+    Effect.gen(function* () {
+      const location = yield* parseStoreUrl(options.postgres);
+      if (location.dialect !== "postgres")
+        return yield* Effect.fail(new InvalidStoreUrlError({ url: location.url, rule: "a cluster needs PostgreSQL: postgres://user:password@host:5432/db" }));
+      const unavailable = (e: SqlError) => new StoreUnavailableError({ url: location.url, reason: e.message, cause: e });
+      const sql = yield* PgClient.make({ url: location.connection, applicationName: "@wattstream/cluster", connectTimeout: Duration.seconds(10) }).pipe(
+        Effect.provide(Reactivity.layer),
+        Effect.mapError(unavailable),
+      );
+      yield* sql`select 1`.pipe(Effect.mapError(unavailable));
+      return sql;
+    }),
   );
   return app.pipe(Layer.provide(cluster), Layer.provide(pg));
 };

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
+import { addClusterCommand } from "./clusterCommand.js";
 import { FAULT_PROFILE_NAMES } from "./faultProfiles.js";
 import type { GlobalOptions, Io } from "./Output.js";
 import { duration, instant, port, positiveNumber, wholeNumber } from "./parsers.js";
@@ -234,6 +235,8 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
         return main(context(command), switchId as string, target as string, command.opts());
       }),
     );
+
+  addClusterCommand(program, bind, context);
 
   return program;
 };

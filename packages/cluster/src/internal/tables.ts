@@ -21,6 +21,7 @@ export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlErro
       runner text primary key,
       key_id text not null,
       devices integer not null,
+      shards integer not null,
       lease_tps integer not null,
       allowance integer not null,
       requests bigint not null,
@@ -68,11 +69,13 @@ export const writeBudgetRow = (sql: SqlClient, keyId: string, l: Ledger, at: num
 export const writeRunnerStats = (
   sql: SqlClient,
   rt: { readonly runner: string; readonly keyId: string; readonly watching: ReadonlySet<string>; readonly lease: () => LeaseView; readonly requests: () => number },
+  shards: number,
+  at: number,
 ): Effect.Effect<void, SqlError> => {
   const lease = rt.lease();
-  return sql`insert into wattstream_cluster_runner_stats (runner, key_id, devices, lease_tps, allowance, requests, failed_renewals, updated_at)
-    values (${rt.runner}, ${rt.keyId}, ${rt.watching.size}, ${lease.tps}, ${lease.allowance}, ${rt.requests()}, ${lease.failedRenewals}, ${Date.now()})
-    on conflict (runner) do update set key_id = excluded.key_id, devices = excluded.devices, lease_tps = excluded.lease_tps,
+  return sql`insert into wattstream_cluster_runner_stats (runner, key_id, devices, shards, lease_tps, allowance, requests, failed_renewals, updated_at)
+    values (${rt.runner}, ${rt.keyId}, ${rt.watching.size}, ${shards}, ${lease.tps}, ${lease.allowance}, ${rt.requests()}, ${lease.failedRenewals}, ${at})
+    on conflict (runner) do update set key_id = excluded.key_id, devices = excluded.devices, shards = excluded.shards, lease_tps = excluded.lease_tps,
       allowance = excluded.allowance, requests = excluded.requests, failed_renewals = excluded.failed_renewals, updated_at = excluded.updated_at`.pipe(
     Effect.asVoid,
   );
