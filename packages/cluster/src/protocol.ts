@@ -22,7 +22,7 @@ import * as Rpc from "effect/rpc/Rpc";
 export const DeviceWatcher = Entity.make("WattstreamDevice", [
   Rpc.make("Watch", { payload: { key: Schema.String } }),
   Rpc.make("Unwatch"),
-]).annotate(ClusterSchema.Persisted, true);
+]).annotateRpcs(ClusterSchema.Persisted, true);
 
 /** A lease of the key's budget, as the owner grants it (see `BudgetOwner`). @category models */
 export const LeaseGrantSchema = Schema.Struct({

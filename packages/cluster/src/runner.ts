@@ -100,6 +100,10 @@ export const keyFingerprint = (apiKey: string): string => createHash("sha256").u
 
 /** The Effect Cluster settings a runner uses unless told otherwise: a dead runner is noticed within seconds. */
 export const DEFAULT_SHARDING: Partial<ShardingConfig.ShardingConfig["Service"]> = {
+  // A runner that stops heartbeating (SIGKILL, a lost machine) leaves the runner list after shardLockExpiration
+  // and its shards go to the others; Effect's defaults (10 s / 35 s) make that ~35 s.
+  shardLockRefreshInterval: Duration.seconds(3),
+  shardLockExpiration: Duration.seconds(12),
   runnerHealthCheckInterval: Duration.seconds(2),
   entityMessagePollInterval: Duration.seconds(1),
   refreshAssignmentsInterval: Duration.seconds(1),
