@@ -20,25 +20,49 @@ import * as Rpc from "effect/rpc/Rpc";
  * @category entities
  */
 export const DeviceWatcher = Entity.make("WattstreamDevice", [
-  Rpc.make("Watch", { payload: { key: Schema.String } }),
+  Rpc.make("Watch", {
+    payload: {
+      /** The fingerprint of the key the device is watched under. */
+      key: Schema.String,
+    },
+  }),
   Rpc.make("Unwatch"),
 ]).annotateRpcs(ClusterSchema.Persisted, true);
 
 /** A lease of the key's budget, as the owner grants it (see `BudgetOwner`). @category models */
 export const LeaseGrantSchema = Schema.Struct({
+  /** TPS slots the runner may hold until the lease ends. */
   tps: Schema.Number,
+  /** Requests of the day's budget added to the runner's allowance. */
   daily: Schema.Number,
+  /** How long the lease lasts from the request, ms. */
   termMs: Schema.Number,
+  /** The key's daily budget, when known. */
   tpdLimit: Schema.NullOr(Schema.Number),
+  /** What is left of the day's budget after this grant, when known. */
   tpdLeft: Schema.NullOr(Schema.Number),
 });
 
 /** The owner's view of the key's budget, for `cluster status`. @category models */
 export const BudgetUsageSchema = Schema.Struct({
+  /** The key's TPS, when a runner reported it. */
   tpsLimit: Schema.NullOr(Schema.Number),
+  /** The key's TPD, when a runner reported it. */
   tpdLimit: Schema.NullOr(Schema.Number),
+  /** Daily requests handed out today (spent or not). */
   grantedToday: Schema.Number,
-  leases: Schema.Array(Schema.Struct({ runner: Schema.String, tps: Schema.Number, expiresInMs: Schema.Number })),
+  /** The runners' current TPS shares. */
+  leases: Schema.Array(
+    Schema.Struct({
+      /** The runner's address. */
+      runner: Schema.String,
+      /** Its share of the TPS. */
+      tps: Schema.Number,
+      /** Until its lease ends, ms. */
+      expiresInMs: Schema.Number,
+    }),
+  ),
+  /** TPS slots taken back and not yet leased again. */
   cooling: Schema.Number,
 });
 
@@ -53,13 +77,22 @@ export const BudgetUsageSchema = Schema.Struct({
 export const BudgetOwner = Entity.make("WattstreamBudget", [
   Rpc.make("Lease", {
     payload: {
+      /** The runner's address. */
       runner: Schema.String,
+      /** Daily requests it wants added to its allowance. */
       wantDaily: Schema.Number,
+      /** The key's TPS as the runner's last answer reported it. */
       tpsLimit: Schema.NullOr(Schema.Number),
+      /** The key's TPD as the runner's last answer reported it. */
       tpdLimit: Schema.NullOr(Schema.Number),
     },
     success: LeaseGrantSchema,
   }),
-  Rpc.make("Release", { payload: { runner: Schema.String } }),
+  Rpc.make("Release", {
+    payload: {
+      /** The runner's address. */
+      runner: Schema.String,
+    },
+  }),
   Rpc.make("Usage", { success: BudgetUsageSchema }),
 ]);

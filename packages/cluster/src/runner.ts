@@ -43,7 +43,14 @@ export interface RunnerOptions {
   /** The API's base URL. @default the production API */
   readonly baseUrl?: string | undefined;
   /** Where this runner listens for the other runners, and the address it is known by. @default 127.0.0.1:34431 */
-  readonly listen?: { readonly host: string; readonly port: number } | undefined;
+  readonly listen?:
+    | {
+        /** Host name or IP address (also what the other runners connect to). */
+        readonly host: string;
+        /** TCP port. */
+        readonly port: number;
+      }
+    | undefined;
   /** Timers of the rx streams (a `scaledScheduler` against a sped-up simulator). @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
   /** Options of every device's energy stream (`checkpoints` and `scheduler` are the runner's). */
@@ -58,9 +65,13 @@ export interface RunnerOptions {
    */
   readonly lease?:
     | {
+        /** How long a lease lasts unless renewed, ms. @default 3000 */
         readonly termMs?: number | undefined;
+        /** How often a runner renews its lease, ms. @default 1000 */
         readonly renewEveryMs?: number | undefined;
+        /** How long capacity taken back waits before it is leased again, ms. @default 2000 */
         readonly cooldownMs?: number | undefined;
+        /** Daily requests asked for at a time. @default 600 */
         readonly dailyBatch?: number | undefined;
       }
     | undefined;
@@ -98,7 +109,11 @@ const RunnerRuntime = Context.Service<RunnerRuntimeShape>("@wattstream/cluster/R
  */
 export const keyFingerprint = (apiKey: string): string => createHash("sha256").update(apiKey).digest("hex").slice(0, 16);
 
-/** The Effect Cluster settings a runner uses unless told otherwise: a dead runner is noticed within seconds. */
+/**
+ * The Effect Cluster settings a runner uses unless told otherwise: a dead runner is noticed within seconds.
+ *
+ * @category models
+ */
 export const DEFAULT_SHARDING: Partial<ShardingConfig.ShardingConfig["Service"]> = {
   // A runner that stops heartbeating (SIGKILL, a lost machine) leaves the runner list after shardLockExpiration
   // and its shards go to the others; Effect's defaults (10 s / 35 s) make that ~35 s.

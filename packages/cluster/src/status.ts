@@ -11,13 +11,19 @@ export interface RunnerStatus {
   readonly address: string;
   /** Effect Cluster's view: healthy and heard from in the last 35 s. */
   readonly healthy: boolean;
+  /** Since its last heartbeat, ms. */
   readonly lastHeartbeatAgoMs: number;
-  /** The runner's own figures, written every second (`undefined` until its first write). */
+  /** Devices it watches (its own figures, written every second; `undefined` until its first write). */
   readonly devices: number | undefined;
+  /** Shards it holds. */
   readonly shards: number | undefined;
+  /** Its share of the key's TPS. */
   readonly leaseTps: number | undefined;
+  /** Daily requests it holds and has not spent. */
   readonly allowance: number | undefined;
+  /** Requests it sent since it started. */
   readonly requests: number | undefined;
+  /** Since it last wrote these figures, ms. */
   readonly statsAgoMs: number | undefined;
 }
 
@@ -25,25 +31,42 @@ export interface RunnerStatus {
 export interface BudgetStatus {
   /** The key's fingerprint (never the key). */
   readonly keyId: string;
+  /** The key's TPS, when known. */
   readonly tpsLimit: number | undefined;
+  /** The key's TPD, when known. */
   readonly tpdLimit: number | undefined;
+  /** Daily requests handed out today. */
   readonly grantedToday: number;
-  readonly leases: ReadonlyArray<{ readonly runner: string; readonly tps: number }>;
+  /** The runners' TPS shares at the last grant. */
+  readonly leases: ReadonlyArray<{
+    /** The runner's address. */
+    readonly runner: string;
+    /** Its share of the TPS. */
+    readonly tps: number;
+  }>;
+  /** Since the owner's last grant, ms. */
   readonly lastGrantAgoMs: number;
 }
 
 /** How far behind the stored data of one stream is (now minus each device's watermark). @category models */
 export interface LagStatus {
+  /** `long`, `short` or `modbus`. */
   readonly stream: string;
+  /** Devices with a checkpoint on this stream. */
   readonly devices: number;
+  /** Median lag, seconds. */
   readonly p50Seconds: number;
+  /** Largest lag, seconds. */
   readonly maxSeconds: number;
 }
 
 /** What `wattstream cluster status` reports. @category models */
 export interface ClusterStatus {
+  /** Every runner Effect Cluster knows, with its own figures. */
   readonly runners: ReadonlyArray<RunnerStatus>;
+  /** Each key's budget. */
   readonly budgets: ReadonlyArray<BudgetStatus>;
+  /** Lag per stream. */
   readonly lag: ReadonlyArray<LagStatus>;
 }
 
@@ -57,7 +80,11 @@ export interface ClusterStatus {
  * ```
  * @category errors
  */
-export class NoClusterError extends Data.TaggedError("NoClusterError")<{ readonly url: string }> {
+export class NoClusterError extends Data.TaggedError("NoClusterError")<{
+  /** The database URL, password shown as `***`. */
+  readonly url: string;
+}> {
+  /** One line naming the database and what to do. */
   override get message(): string {
     return `no cluster in ${this.url}: no runner has started on this database (wattstream cluster run --postgres ${this.url})`;
   }

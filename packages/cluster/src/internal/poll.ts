@@ -18,9 +18,13 @@ import type { WattwatchersClient } from "@wattstream/transport";
  * @category errors
  */
 export class DevicePollFailed extends Data.TaggedError("DevicePollFailed")<{
+  /** The device whose polling stopped. */
   readonly deviceId: DeviceId;
+  /** The key no longer sees the device (403/404): no retry. */
   readonly gone: boolean;
+  /** One line: the device and what failed. */
   readonly message: string;
+  /** The API's typed error, the store's write error, or what the stream failed with. */
   readonly cause: unknown;
 }> {}
 
