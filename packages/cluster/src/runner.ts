@@ -18,7 +18,7 @@ import { isDeviceId } from "@wattstream/core";
 import type { DeviceId } from "@wattstream/core";
 import type { DeviceStreamOptions, EnergyStreamOptions } from "@wattstream/rx";
 import { InvalidStoreUrlError, openStore, parseStoreUrl, StoreUnavailableError } from "@wattstream/store";
-import type { SchemaTooNewError, Store, StoreSink } from "@wattstream/store";
+import type { SchemaTooNewError, StoreSink } from "@wattstream/store";
 import { makeClient } from "@wattstream/transport";
 import type { WattwatchersClient } from "@wattstream/transport";
 import { BudgetOwner, DeviceWatcher } from "./protocol.js";
@@ -77,6 +77,8 @@ export interface RunnerOptions {
     | undefined;
   /** Effect Cluster settings (see `ShardingConfig`); the runner's defaults detect a dead runner within seconds. */
   readonly sharding?: Partial<ShardingConfig.ShardingConfig["Service"]> | undefined;
+  /** Store handles (each its own connections and commit order); devices are spread over them. @default 4 */
+  readonly storeConnections?: number | undefined;
   /** Called with each device this runner starts or stops watching (logs, tests). */
   readonly onWatch?: ((event: { readonly deviceId: DeviceId; readonly watching: boolean }) => void) | undefined;
 }
@@ -86,8 +88,8 @@ interface RunnerRuntimeShape {
   readonly keyId: string;
   readonly runner: string;
   readonly client: WattwatchersClient;
-  readonly store: Store;
-  readonly sink: StoreSink;
+  /** The store sink a device writes through (always the same one for a device). */
+  readonly sinkOf: (id: DeviceId) => StoreSink;
   readonly options: RunnerOptions;
   readonly watching: Set<DeviceId>;
   readonly lease: () => LeaseView;
@@ -146,7 +148,7 @@ const deviceLayer = DeviceWatcher.toLayer(
     let fiber: Fiber.Fiber<void> | undefined;
     const poll = (id: DeviceId) =>
       pollDevice(
-        { client: rt.client, sink: rt.sink, scheduler: rt.options.scheduler, energy: rt.options.energy, device: rt.options.device },
+        { client: rt.client, sink: rt.sinkOf(id), scheduler: rt.options.scheduler, energy: rt.options.energy, device: rt.options.device },
         id,
       ).pipe(
         Effect.tapError((e) => Effect.logWarning(e.message)),
@@ -335,18 +337,30 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
           ),
       };
       const client = makeClient({ apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing });
-      const store = yield* Effect.acquireRelease(
-        Effect.tryPromise({ try: () => openStore(options.postgres), catch: (e) => e as RunnerStartError }),
-        (s) => Effect.promise(() => s.close()),
+      // A store handle commits its writes one after the other (so a checkpoint never overtakes its data), and each
+      // energy request ends in a checkpoint commit: several handles, each device on one of them, keep the
+      // database's round trips from bounding the request rate.
+      const stores = yield* Effect.forEach(Array.from({ length: options.storeConnections ?? 4 }), () =>
+        Effect.acquireRelease(
+          // openStore rejects only with the store's typed errors (InvalidStoreUrlError, StoreUnavailableError,
+          // SchemaTooNewError), all members of RunnerStartError.
+          Effect.tryPromise({ try: () => openStore(options.postgres), catch: (e) => e as RunnerStartError }),
+          (s) => Effect.promise(() => s.close()),
+        ),
       );
-      const sink = store.sink();
+      const sinks = stores.map((s) => s.sink());
       yield* Effect.addFinalizer(() =>
         Effect.andThen(
-          Effect.promise(() => sink.flush().catch(() => undefined)),
+          Effect.promise(() => Promise.all(sinks.map((s) => s.flush().catch(() => undefined)))),
           budget(keyId).Release({ runner }).pipe(Effect.timeout(Duration.seconds(1)), Effect.ignore),
         ),
       );
-      return { keyId, runner, client, store, sink, options, watching: new Set<DeviceId>(), lease: leased.view, requests: () => requests };
+      const sinkOf = (id: DeviceId): StoreSink => {
+        let h = 0;
+        for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+        return sinks[Math.abs(h) % sinks.length]!;
+      };
+      return { keyId, runner, client, sinkOf, options, watching: new Set<DeviceId>(), lease: leased.view, requests: () => requests };
     }),
   );
 
