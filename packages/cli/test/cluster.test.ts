@@ -1,10 +1,9 @@
 // `wattstream cluster run|status` as a user runs them: the built bin against a real PostgreSQL and the embedded
 // simulator; bad input is one line and a non-zero exit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
+import { freePort, startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import type { TestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import { baseEnv, cli, KEY_PATTERN, start } from "./helpers.js";
-import { createServer } from "node:net";
 
 let pg: TestPostgres;
 beforeAll(async () => {
@@ -12,16 +11,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => pg?.stop());
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 
 describe("wattstream cluster", () => {
   it("rejects a malformed --postgres URL in one line (exit 2), before starting anything", async () => {

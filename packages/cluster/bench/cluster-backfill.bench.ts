@@ -9,14 +9,13 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { join } from "node:path";
 import { startSimulator } from "@wattstream/simulator";
 import { openStore } from "@wattstream/store";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import type { BenchMetric } from "../../../tools/bench/defineBench.ts";
-import { psql, startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
+import { freePort, psql, startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
+import { bundleRunnerChild } from "../test/fixtures/bundle.ts";
 import { startProxy } from "../test/proxy.ts";
 import type { LoggedRequest } from "../test/proxy.ts";
 
@@ -25,16 +24,6 @@ const HOURS = Number(process.env["CLUSTER_BACKFILL_HOURS"] ?? 24);
 const WINDOW = Number(process.env["CLUSTER_BACKFILL_WINDOW"] ?? 14_400);
 const RUNNERS = Number(process.env["CLUSTER_BACKFILL_RUNNERS"] ?? 3);
 
-const freePort = async (): Promise<number> => {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const a = server.address();
-      server.close(() => resolve(typeof a === "object" && a !== null ? a.port : 0));
-    });
-  });
-};
 
 interface Run {
   readonly runners: number;
@@ -90,16 +79,7 @@ export default defineBench({
     const bundle = join(dir, "runner.mjs");
     const pg = await startTestPostgres();
     try {
-      await build({
-        entryPoints: [join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "runnerChild.ts")],
-        outfile: bundle,
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        conditions: ["@wattstream/source"],
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-        logLevel: "error",
-      });
+      await bundleRunnerChild(bundle);
       const single = await backfillWith(bundle, pg.url, 1);
       const cluster = await backfillWith(bundle, pg.url, RUNNERS);
       const share = (r: Run) => (r.requests / r.seconds / r.tps) * 100;

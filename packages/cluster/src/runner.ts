@@ -340,7 +340,7 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
       // A store handle commits its writes one after the other (so a checkpoint never overtakes its data), and each
       // energy request ends in a checkpoint commit: several handles, each device on one of them, keep the
       // database's round trips from bounding the request rate.
-      const stores = yield* Effect.forEach(Array.from({ length: options.storeConnections ?? 4 }), () =>
+      const stores = yield* Effect.forEach(Array.from({ length: Math.max(1, options.storeConnections ?? 4) }), () =>
         Effect.acquireRelease(
           // openStore rejects only with the store's typed errors (InvalidStoreUrlError, StoreUnavailableError,
           // SchemaTooNewError), all members of RunnerStartError.
@@ -348,7 +348,9 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
           (s) => Effect.promise(() => s.close()),
         ),
       );
-      const sinks = stores.map((s) => s.sink());
+      const [first, ...rest] = stores.map((s) => s.sink());
+      if (first === undefined) return yield* Effect.die(new RangeError("storeConnections must be at least 1"));
+      const sinks = [first, ...rest];
       yield* Effect.addFinalizer(() =>
         Effect.andThen(
           Effect.promise(() => Promise.all(sinks.map((s) => s.flush().catch(() => undefined)))),
@@ -358,7 +360,7 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
       const sinkOf = (id: DeviceId): StoreSink => {
         let h = 0;
         for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
-        return sinks[Math.abs(h) % sinks.length]!;
+        return sinks[Math.abs(h) % sinks.length] ?? first;
       };
       return { keyId, runner, client, sinkOf, options, watching: new Set<DeviceId>(), lease: leased.view, requests: () => requests };
     }),

@@ -1,7 +1,6 @@
 // Shared pieces of the cluster tests: a fresh database on the run's real PostgreSQL, free loopback ports, the
 // simulator's truth for a device, and waiting for a condition with a deadline (the runners are real processes or
 // fibers on the wall clock, so "until" is the only honest wait).
-import { createServer } from "node:net";
 import { inject } from "vitest";
 import { psql } from "../../../tools/postgres/testPostgres.ts";
 
@@ -16,16 +15,7 @@ export const freshDatabase = async (): Promise<{ readonly url: string; readonly 
   return { url: u.toString(), drop: () => psql(base, `drop database if exists ${name} with (force)`) };
 };
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+export { freePort } from "../../../tools/postgres/testPostgres.ts";
 
 /** Polls `check` every `everyMs` until it returns a value other than `undefined`, or fails after `timeoutMs`. */
 export const until = async <A>(what: string, check: () => Promise<A | undefined>, timeoutMs: number, everyMs = 250): Promise<A> => {

@@ -8,9 +8,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
@@ -18,6 +16,7 @@ import { openStore } from "@wattstream/store";
 import type { Store } from "@wattstream/store";
 import { makeClient } from "@wattstream/transport";
 import { freePort, freshDatabase, until } from "./harness.ts";
+import { bundleRunnerChild } from "./fixtures/bundle.ts";
 import { startProxy } from "./proxy.ts";
 import type { LoggedRequest, Proxy } from "./proxy.ts";
 
@@ -93,17 +92,7 @@ describe("the fleet over several runner processes", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "wattstream-cluster-proof-"));
     bundle = join(dir, "runner.mjs");
-    await build({
-      entryPoints: [join(dirname(fileURLToPath(import.meta.url)), "fixtures", "runnerChild.ts")],
-      outfile: bundle,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      conditions: ["@wattstream/source"],
-      // Some dependencies are CommonJS that require() Node built-ins.
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-      logLevel: "error",
-    });
+    await bundleRunnerChild(bundle);
     sim = await startSimulator({ clock: "real", speed: SPEED, devices: DEVICES });
     wall0 = Date.now();
     simAtWall0 = sim.clock.now();

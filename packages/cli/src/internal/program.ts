@@ -34,7 +34,7 @@ export interface RunState {
 
 type Action = (command: Command, args: ReadonlyArray<unknown>) => Promise<number>;
 
-const examples = (lines: ReadonlyArray<string>): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+export const examples = (lines: ReadonlyArray<string>): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
 /**
  * The command tree. Every action imports its module lazily, so `wattstream --version` or `--help` loads
