@@ -39,6 +39,8 @@ export { errorFromResponse } from "./errorFromResponse.js";
 export type { ResponseInput } from "./errorFromResponse.js";
 export { parseRateLimit, parseRetryAfter, secondsUntilUtcMidnight } from "./RateLimit.js";
 export type { HeadersInput, ParseRateLimitOptions, RateLimitBudget, RateLimitState } from "./RateLimit.js";
+export { backoffCeiling, backoffDelay } from "./backoff.js";
+export type { BackoffOptions } from "./backoff.js";
 export { RETRY_DEFAULTS, retryPolicy, withRetry } from "./retryPolicy.js";
 export type { RetryOptions, VerifyOutcome, WithRetryOptions } from "./retryPolicy.js";
 export { makePacer } from "./Pacer.js";

@@ -1,4 +1,5 @@
 import { Cause, Clock, Duration, Effect, Random, Schedule } from "effect";
+import { backoffDelay } from "./backoff.js";
 import { classify, isIdempotent } from "./classify.js";
 import { clampDelayMs } from "./waitLimits.js";
 import { isWattwatchersError } from "./WattwatchersError.js";
@@ -156,9 +157,10 @@ const makeSchedule = (
           return Cause.done(Duration.zero);
       }
       return Effect.flatMap(Random.next, (random) => {
-        const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * o.factor ** (meta.attempt - 1));
-        // Clamped so that no option (a huge baseDelay, an infinite maxElapsed) can hand a timer what it cannot hold.
-        const delayMs = clampDelayMs(Math.max(floor, Math.round(random * ceiling)));
+        // The back-off sequence has one home (`backoffDelay`, shared with rx's polling): full jitter from Effect's
+        // Random. Clamped so that no option (a huge baseDelay, an infinite maxElapsed) can hand a timer what it cannot hold.
+        const backoff = backoffDelay(meta.attempt, { baseMs: o.baseDelayMs, maxMs: o.maxDelayMs, factor: o.factor }, random);
+        const delayMs = clampDelayMs(Math.max(floor, backoff));
         const elapsed = meta.now - (startedAt ?? meta.start);
         if (elapsed + delayMs > o.maxElapsedMs) return Cause.done(Duration.zero);
         const delay = Duration.millis(delayMs);

@@ -14,6 +14,19 @@ export { longEnergy$, modbus$, shortEnergy$ } from "./energy$.js";
 export { describeAnomaly } from "./EnergyAnomaly.js";
 export type { AnomalyReason } from "./EnergyAnomaly.js";
 export type { AnyEnergyPoint, ChannelLayout, EnergyClient, EnergyEvent, EnergyPointOf, EnergyStreamKind, EnergyStreamOptions } from "./energy$.js";
+export { EnergyPlanner } from "./planner/index.js";
+export type {
+  EnergyLedgerData,
+  EnergyNext,
+  EnergyPlan,
+  EnergyPlannerOptions,
+  EnergyPlanOptions,
+  EnergyPlanSettings,
+  EnergyRequest,
+  EnergyResult,
+  EnergyStep,
+  StreamHealth,
+} from "./planner/index.js";
 export { CheckpointCorrupt, checkpointKey, decodeCheckpoint, memoryCheckpointStore, parseCheckpoint } from "./CheckpointStore.js";
 export type { CheckpointKey, CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
 export { threshold } from "./operators/threshold.js";

@@ -64,6 +64,26 @@ export interface ApplyResult<P> {
 }
 
 /**
+ * Everything an energy stream's ledger keeps (watermark, fingerprints of the settle window, holes, reported
+ * anomalies), as plain data (JSON-safe: numbers, strings and arrays), so the planner's state can hold it and another
+ * runtime can persist it. Public as `EnergyLedgerData`.
+ *
+ * @category models
+ */
+export interface LedgerData {
+  readonly watermark: number;
+  readonly lag: number;
+  /** Timestamps of emitted intervals inside the settle window, ascending. */
+  readonly ts: ReadonlyArray<number>;
+  /** Their fingerprints, parallel to `ts`. */
+  readonly fp: ReadonlyArray<number>;
+  /** `[from, to, deadline]` ascending by from. */
+  readonly holes: ReadonlyArray<readonly [number, number, number]>;
+  /** Anomalies already reported: `[key, when]`. */
+  readonly reported: ReadonlyArray<readonly [string, number]>;
+}
+
+/**
  * The per-device, per-stream bookkeeping behind "every interval exactly once, then revisions, then gaps"
  * (api-facts: sync forward from a watermark, re-read a trailing settle window, treat changed values as
  * revisions). Pure: no I/O, time passed in.
@@ -96,16 +116,49 @@ export class EnergyLedger {
     }
   }
 
+  /**
+   * A ledger over `data`, which is never changed: the fingerprint arrays are shared until the ledger first changes
+   * them (copy on write), so a poll that moves nothing copies nothing.
+   */
+  static fromData(data: LedgerData, interval: number, settle: number): EnergyLedger {
+    const ledger = new EnergyLedger(data.watermark, interval, settle);
+    ledger.watermark = data.watermark;
+    ledger.lag = data.lag;
+    // Shared, not copied: `own()` copies them before the first change (the casts only drop `readonly` for that).
+    ledger.ts = data.ts as Array<number>;
+    ledger.fp = data.fp as Array<number>;
+    ledger.owned = false;
+    ledger.holes = data.holes.map(([a, b, c]) => [a, b, c]);
+    if (data.reported.length > 0) ledger.reported = new Map(data.reported);
+    return ledger;
+  }
+
+  /** The ledger's state as plain data; later changes to the ledger do not show in it (copy on write). */
+  toData(): LedgerData {
+    this.owned = false;
+    return {
+      watermark: this.watermark,
+      lag: this.lag,
+      ts: this.ts,
+      fp: this.fp,
+      holes: this.holes.map(([a, b, c]) => [a, b, c] as const),
+      reported: this.reported.size === 0 ? [] : [...this.reported],
+    };
+  }
+
+  /** Whether `ts` and `fp` are this ledger's own (not shared with a {@link LedgerData}). */
+  private owned = true;
+
+  /** Copies the shared fingerprint arrays before their first change. */
+  private own(): void {
+    if (this.owned) return;
+    this.ts = this.ts.slice();
+    this.fp = this.fp.slice();
+    this.owned = true;
+  }
+
   get oldestHole(): number | undefined {
     return this.holes[0]?.[0];
-  }
-
-  get tracked(): number {
-    return this.ts.length;
-  }
-
-  checkpoint(): EnergyCheckpoint {
-    return { watermark: this.watermark, seen: this.ts.map((t, i) => [t, this.fp[i] ?? 0] as const), holes: this.holes, lag: this.lag };
   }
 
   private indexOf(t: number): number {
@@ -124,11 +177,18 @@ export class EnergyLedger {
 
   private remember(t: number, f: number): void {
     const i = this.indexOf(t);
+    this.own();
     if (i >= 0) this.fp[i] = f;
     else {
       const at = -i - 1;
-      this.ts.splice(at, 0, t);
-      this.fp.splice(at, 0, f);
+      // The common case, a new interval after the others: a push (splice's insertion path is much slower).
+      if (at === this.ts.length) {
+        this.ts.push(t);
+        this.fp.push(f);
+      } else {
+        this.ts.splice(at, 0, t);
+        this.fp.splice(at, 0, f);
+      }
     }
   }
 
@@ -189,6 +249,7 @@ export class EnergyLedger {
       const i = this.indexOf(t);
       if (i >= 0) {
         if (this.fp[i] !== f) {
+          this.own();
           this.fp[i] = f;
           events.push({ kind: "revised", point });
         }
@@ -201,22 +262,34 @@ export class EnergyLedger {
     return { events, advanced, holeOpened };
   }
 
-  /** Reports holes whose settle period ran out as gaps and forgets fingerprints older than the settle window. */
-  expire<P>(nowS: number): Array<LedgerEvent<P>> {
+  /** Reports holes whose settle period ran out as gaps (and forgets anomaly reports older than twice the settle). */
+  expireHoles<P>(nowS: number): Array<LedgerEvent<P>> {
     const events: Array<LedgerEvent<P>> = [];
-    this.holes = this.holes.filter(([a, b, deadline]) => {
-      if (deadline > nowS) return true;
-      events.push({ kind: "gap", fromTs: a, toTs: b });
-      return false;
-    });
-    for (const [key, at] of this.reported) if (nowS - at > 2 * this.settle) this.reported.delete(key);
+    if (this.holes.length > 0)
+      this.holes = this.holes.filter(([a, b, deadline]) => {
+        if (deadline > nowS) return true;
+        events.push({ kind: "gap", fromTs: a, toTs: b });
+        return false;
+      });
+    if (this.reported.size > 0) for (const [key, at] of this.reported) if (nowS - at > 2 * this.settle) this.reported.delete(key);
+    return events;
+  }
+
+  /** Forgets fingerprints older than the settle window and than the oldest hole: those intervals cannot change any more. */
+  forget(nowS: number): void {
     const horizon = Math.min(nowS - this.settle - this.interval, this.oldestHole ?? Infinity);
     let drop = 0;
     while (drop < this.ts.length && (this.ts[drop] ?? Infinity) < horizon) drop++;
-    if (drop > 0) {
+    if (drop === 0) return;
+    if (this.owned) {
       this.ts.splice(0, drop);
       this.fp.splice(0, drop);
+    } else {
+      // Shared arrays: one copy of what is kept (instead of a copy, then a splice).
+      this.ts = this.ts.slice(drop);
+      this.fp = this.fp.slice(drop);
+      this.owned = true;
     }
-    return events;
   }
+
 }

@@ -1,4 +1,4 @@
-import { classify } from "@wattstream/resilience";
+import { backoffDelay, classify } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
 import { timerDelay } from "./timerDelay.js";
 
@@ -43,34 +43,66 @@ export const verdictOf = (error: WattwatchersError, nowMs: number): Verdict => {
   }
 };
 
-/** Tracks consecutive failures and turns them into status events and back-off delays. */
+/**
+ * The health a stream last reported and its failures in a row: plain data, so the planner's state can hold it.
+ * Public as `StreamHealth`.
+ *
+ * @category models
+ */
+export interface HealthState {
+  readonly failures: number;
+  readonly reported: "ok" | "retrying" | "degraded" | "rateLimited";
+}
+
+export const HEALTHY: HealthState = { failures: 0, reported: "ok" };
+
+/** After a success: the reset health and an `ok` status if the stream had reported trouble. */
+export const healthOk = (health: HealthState): { readonly health: HealthState; readonly status: "ok" | undefined } =>
+  health.reported === "ok" && health.failures === 0 ? { health, status: undefined } : { health: HEALTHY, status: health.reported === "ok" ? undefined : "ok" };
+
+/**
+ * After a failure: the new health, the status to report and the delay before the next poll: resilience's
+ * `backoffDelay` (the back-off sequence's one home, without jitter: polls are spread by their devices' lags) from
+ * `baseMs` up to `maxMs`, or the 429's wait.
+ */
+export const healthFail = (
+  health: HealthState,
+  verdict: Verdict,
+  baseMs: number,
+  maxMs: number,
+): { readonly health: HealthState; readonly status: "retrying" | "degraded" | "rateLimited"; readonly delayMs: number } => {
+  const failures = health.failures + 1;
+  if (verdict.kind === "rateLimited")
+    // A server's hint can be anything (days, Infinity, NaN): never more than a timer can hold, so `retryAt` is
+    // when polling really resumes (and re-evaluates).
+    return { health: { failures, reported: "rateLimited" }, status: "rateLimited", delayMs: timerDelay(verdict.retryInMs) };
+  const status = verdict.kind === "degraded" || failures >= 3 ? "degraded" : "retrying";
+  return { health: { failures, reported: status }, status, delayMs: backoffDelay(failures, { baseMs, maxMs }) };
+};
+
+/** Tracks consecutive failures and turns them into status events and back-off delays ({@link healthFail}). */
 export class Health {
-  failures = 0;
-  private reported: "ok" | "retrying" | "degraded" | "rateLimited" = "ok";
+  private state: HealthState = HEALTHY;
   constructor(
     private readonly baseMs: number,
     private readonly maxMs: number,
   ) {}
 
+  get failures(): number {
+    return this.state.failures;
+  }
+
   /** After a success: an `ok` event if the stream had reported trouble. */
   ok(): "ok" | undefined {
-    this.failures = 0;
-    if (this.reported === "ok") return undefined;
-    this.reported = "ok";
-    return "ok";
+    const { health, status } = healthOk(this.state);
+    this.state = health;
+    return status;
   }
 
   /** After a failure: the status to report and the delay before the next poll. */
   fail(verdict: Verdict): { status: "retrying" | "degraded" | "rateLimited"; delayMs: number } {
-    this.failures++;
-    const backoff = Math.min(this.maxMs, this.baseMs * 2 ** (this.failures - 1));
-    if (verdict.kind === "rateLimited") {
-      this.reported = "rateLimited";
-      // A server's hint can be anything (days, Infinity, NaN): never more than a timer can hold, so `retryAt` is
-      // when polling really resumes (and re-evaluates).
-      return { status: "rateLimited", delayMs: timerDelay(verdict.retryInMs) };
-    }
-    this.reported = verdict.kind === "degraded" || this.failures >= 3 ? "degraded" : "retrying";
-    return { status: this.reported, delayMs: backoff };
+    const { health, status, delayMs } = healthFail(this.state, verdict, this.baseMs, this.maxMs);
+    this.state = health;
+    return { status, delayMs };
   }
 }
