@@ -14,6 +14,16 @@ describe("budget ledger", () => {
     expect(grant(l, { runner: "a", wantDaily: 0, observed }, opened + 1).tps).toBe(200);
   });
 
+  it("gives the probe slot to one runner when several ask before anyone knows the key's TPS", () => {
+    const l = makeLedger(options, 0, undefined);
+    const t = l.openAt;
+    const first = ["a", "b", "c"].map((r) => grant(l, { runner: r, wantDaily: 0 }, t).tps);
+    expect(first).toEqual([1, 0, 0]);
+    // Renewals keep it with its holder until the budget is known; then everyone gets a share.
+    expect(["b", "c", "a"].map((r) => grant(l, { runner: r, wantDaily: 0 }, t + 1000).tps)).toEqual([0, 0, 1]);
+    expect(grant(l, { runner: "a", wantDaily: 0, observed }, t + 2000).tps).toBe(66);
+  });
+
   it("never commits more than the key's TPS while runners join, shrink and die", () => {
     const l = makeLedger(options, 0, undefined);
     let t = l.openAt;

@@ -120,9 +120,13 @@ export const grant = (l: Ledger, req: LeaseRequest, now: number): LeaseGrant => 
   const current = l.leases.get(req.runner)?.tps ?? 0;
   l.seen.set(req.runner, now);
   let tps: number;
-  if (now >= l.openAt) {
-    // Until a runner reported the key's TPS: one slot for the whole cluster (a probe), as the local pacer does.
-    const limit = l.tpsLimit ?? 1;
+  if (now < l.openAt) tps = 0;
+  else if (l.tpsLimit === undefined) {
+    // Until a runner reported the key's TPS: one slot for the whole cluster (a probe, as the local pacer does),
+    // kept by whoever holds it, else given to the first to ask. (Divided fairly, it would be 0 for everyone.)
+    tps = current > 0 || sum(l.leases.values()) + sum(l.cooling) === 0 ? 1 : 0;
+  } else {
+    const limit = l.tpsLimit;
     const runners = Math.max(l.seen.size, l.leases.size);
     const fair = Math.floor(limit / runners);
     if (current > fair) {
@@ -132,7 +136,7 @@ export const grant = (l: Ledger, req: LeaseRequest, now: number): LeaseGrant => 
       const free = limit - sum(l.leases.values()) - sum(l.cooling);
       tps = current + Math.max(0, Math.min(free, fair - current));
     }
-  } else tps = 0;
+  }
   if (tps > 0) l.leases.set(req.runner, { tps, expiresAt: now + termMs });
   else if (current > 0) l.leases.delete(req.runner);
   const left = l.tpdLimit === undefined ? undefined : Math.max(0, l.tpdLimit - l.grantedToday);
