@@ -8,8 +8,9 @@ const layers = {
   "scope:transport": ["scope:core", "scope:resilience"],
   "scope:rx": ["scope:core", "scope:resilience", "scope:transport"],
   "scope:store": ["scope:core", "scope:resilience", "scope:transport", "scope:rx"],
+  "scope:cluster": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:store"],
   "scope:simulator": ["scope:core"],
-  "scope:cli": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:store", "scope:simulator"],
+  "scope:cli": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:store", "scope:cluster", "scope:simulator"],
   "scope:example": ["scope:core", "scope:resilience", "scope:transport", "scope:rx", "scope:store", "scope:simulator"],
 };
 

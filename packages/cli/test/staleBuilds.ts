@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** The packages whose dist/ the built bin loads, in dependency order. */
-export const NEEDED = ["core", "resilience", "transport", "simulator", "rx", "cli"] as const;
+export const NEEDED = ["core", "resilience", "transport", "simulator", "rx", "cluster", "cli"] as const;
 
 const newest = (dir: string): { readonly path: string; readonly mtimeMs: number } => {
   let best = { path: dir, mtimeMs: 0 };

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
+import { addClusterCommand } from "./clusterCommand.js";
 import { FAULT_PROFILE_NAMES } from "./faultProfiles.js";
 import type { GlobalOptions, Io } from "./Output.js";
 import { duration, instant, port, positiveNumber, wholeNumber } from "./parsers.js";
@@ -33,7 +34,7 @@ export interface RunState {
 
 type Action = (command: Command, args: ReadonlyArray<unknown>) => Promise<number>;
 
-const examples = (lines: ReadonlyArray<string>): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+export const examples = (lines: ReadonlyArray<string>): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
 /**
  * The command tree. Every action imports its module lazily, so `wattstream --version` or `--help` loads
@@ -234,6 +235,8 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
         return main(context(command), switchId as string, target as string, command.opts());
       }),
     );
+
+  addClusterCommand(program, bind, context);
 
   return program;
 };

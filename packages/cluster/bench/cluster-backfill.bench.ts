@@ -1,0 +1,98 @@
+// A back-fill of the fleet's history spread over cluster runners, as a share of the key's TPS (target ≥ 90 %,
+// zero 429s), with the single-runner figure next to it. The simulator (real clock, real limits: 600 devices →
+// TPS 200) runs in this process; each runner is a child process (the library, bundled) behind a logging proxy
+// that counts its requests and 429s. Every device back-fills CLUSTER_BACKFILL_HOURS (24) of long energy in
+// windows of CLUSTER_BACKFILL_WINDOW seconds (14,400: 48 intervals per request, so requests, not PostgreSQL's
+// write rate, are the bound; see the store README), then follows. Measured from the first request until every
+// device's checkpoint reached the present.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSimulator } from "@wattstream/simulator";
+import { openStore } from "@wattstream/store";
+import { defineBench } from "../../../tools/bench/defineBench.ts";
+import type { BenchMetric } from "../../../tools/bench/defineBench.ts";
+import { freePort, psql, startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
+import { bundleRunnerChild } from "../test/fixtures/bundle.ts";
+import { startProxy } from "../test/proxy.ts";
+import type { LoggedRequest } from "../test/proxy.ts";
+
+const DEVICES = Number(process.env["CLUSTER_BACKFILL_DEVICES"] ?? 600);
+const HOURS = Number(process.env["CLUSTER_BACKFILL_HOURS"] ?? 24);
+const WINDOW = Number(process.env["CLUSTER_BACKFILL_WINDOW"] ?? 14_400);
+const RUNNERS = Number(process.env["CLUSTER_BACKFILL_RUNNERS"] ?? 3);
+
+
+interface Run {
+  readonly runners: number;
+  readonly seconds: number;
+  readonly requests: number;
+  readonly tooMany: number;
+  readonly tps: number;
+}
+
+const backfillWith = async (bundle: string, pgBase: string, runners: number): Promise<Run> => {
+  const sim = await startSimulator({ clock: "real", devices: DEVICES });
+  const name = `cluster_bench_${process.pid}_${runners}`;
+  await psql(pgBase, `create database ${name}`);
+  const u = new URL(pgBase);
+  u.pathname = `/${name}`;
+  const store = await openStore(u.toString());
+  const log: Array<LoggedRequest> = [];
+  const children: Array<ChildProcess> = [];
+  const proxies = [];
+  try {
+    const now = sim.clock.now();
+    const fromTs = Math.floor(now / 300) * 300 - HOURS * 3600;
+    for (let i = 0; i < runners; i++) {
+      const proxy = await startProxy(sim.baseUrl, `r${i}`, log);
+      proxies.push(proxy);
+      const settings = { postgres: u.toString(), apiKey: sim.demoKey, baseUrl: proxy.baseUrl, port: await freePort(), speed: 1, simAtWall0: now, wall0: Date.now(), fromTs, listEveryMs: 60_000, maxWindow: WINDOW };
+      children.push(spawn(process.execPath, [bundle, JSON.stringify(settings)], { stdio: ["ignore", "ignore", "ignore"] }));
+    }
+    // Done when every device's long-energy checkpoint is within the last two intervals.
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const [row] = await store.query<{ n: string }>("select count(*) as n from checkpoints where stream = 'long' and watermark >= $1", [
+        Math.floor(sim.clock.now() / 300) * 300 - 900,
+      ]);
+      if (Number(row!.n) >= DEVICES - 1) break;
+    }
+    const first = log[0]!.at;
+    const seconds = (Date.now() - first) / 1000;
+    return { runners, seconds, requests: log.length, tooMany: log.filter((e) => e.status === 429).length, tps: Math.ceil(DEVICES / 3) };
+  } finally {
+    for (const c of children) c.kill("SIGKILL");
+    await Promise.all(proxies.map((p) => p.close()));
+    await store.close();
+    await sim.close();
+    await psql(pgBase, `drop database if exists ${name} with (force)`);
+  }
+};
+
+export default defineBench({
+  name: `cluster back-fill: ${DEVICES} devices × ${HOURS} h over ${RUNNERS} runner processes`,
+  metrics: async (): Promise<ReadonlyArray<BenchMetric>> => {
+    const dir = mkdtempSync(join(tmpdir(), "wattstream-cluster-bench-"));
+    const bundle = join(dir, "runner.mjs");
+    const pg = await startTestPostgres();
+    try {
+      await bundleRunnerChild(bundle);
+      const single = await backfillWith(bundle, pg.url, 1);
+      const cluster = await backfillWith(bundle, pg.url, RUNNERS);
+      const share = (r: Run) => (r.requests / r.seconds / r.tps) * 100;
+      return [
+        { metric: `share of TPS, ${RUNNERS} runners`, value: share(cluster), unit: "%", target: "≥ 90 %", ok: share(cluster) >= 90, baseline: share(single) },
+        { metric: `requests/s, ${RUNNERS} runners (TPS ${cluster.tps})`, value: cluster.requests / cluster.seconds, unit: "req/s", baseline: single.requests / single.seconds },
+        { metric: "requests", value: cluster.requests, unit: "", baseline: single.requests },
+        { metric: "wall time", value: cluster.seconds, unit: "s", baseline: single.seconds },
+        { metric: "429 responses", value: cluster.tooMany + single.tooMany, unit: "", target: "0", ok: cluster.tooMany + single.tooMany === 0 },
+      ];
+    } finally {
+      pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});

@@ -1,0 +1,82 @@
+// The cluster's own two tables next to Effect Cluster's (cluster_runners, cluster_locks, cluster_messages, …) and
+// the store's: the budget owner's books (read by the next owner) and each runner's figures (read by `status`).
+import { Effect } from "effect";
+import type { SqlClient } from "effect/sql/SqlClient";
+import type { SqlError } from "effect/sql/SqlError";
+import type { LeaseView } from "./leasedPacer.js";
+import type { Ledger } from "./ledger.js";
+
+export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlError> =>
+  Effect.andThen(
+    sql`create table if not exists wattstream_cluster_budget (
+      key_id text primary key,
+      day bigint not null,
+      granted_today bigint not null,
+      tps_limit integer,
+      tpd_limit bigint,
+      leases jsonb not null,
+      last_grant_at bigint not null
+    )`,
+    sql`create table if not exists wattstream_cluster_runner_stats (
+      runner text primary key,
+      key_id text not null,
+      devices integer not null,
+      shards integer not null,
+      lease_tps integer not null,
+      allowance integer not null,
+      requests bigint not null,
+      failed_renewals integer not null,
+      updated_at bigint not null
+    )`,
+  ).pipe(Effect.asVoid);
+
+export interface BudgetRow {
+  readonly day: number;
+  readonly grantedToday: number;
+  readonly tpsLimit: number | null;
+  readonly tpdLimit: number | null;
+  readonly lastGrantAt: number;
+}
+
+export const readBudgetRow = (sql: SqlClient, keyId: string): Effect.Effect<BudgetRow | undefined, SqlError> =>
+  Effect.map(
+    sql<{ day: string; granted_today: string; tps_limit: number | null; tpd_limit: string | null; last_grant_at: string }>`
+      select day, granted_today, tps_limit, tpd_limit, last_grant_at from wattstream_cluster_budget where key_id = ${keyId}`,
+    (rows) => {
+      const r = rows[0];
+      return r === undefined
+        ? undefined
+        : {
+            day: Number(r.day),
+            grantedToday: Number(r.granted_today),
+            tpsLimit: r.tps_limit,
+            tpdLimit: r.tpd_limit === null ? null : Number(r.tpd_limit),
+            lastGrantAt: Number(r.last_grant_at),
+          };
+    },
+  );
+
+export const writeBudgetRow = (sql: SqlClient, keyId: string, l: Ledger, at: number): Effect.Effect<void, SqlError> => {
+  const leases = JSON.stringify([...l.leases].map(([runner, lease]) => ({ runner, tps: lease.tps, expiresAt: lease.expiresAt })));
+  return sql`insert into wattstream_cluster_budget (key_id, day, granted_today, tps_limit, tpd_limit, leases, last_grant_at)
+    values (${keyId}, ${l.day}, ${l.grantedToday}, ${l.tpsLimit ?? null}, ${l.tpdLimit ?? null}, ${leases}::jsonb, ${at})
+    on conflict (key_id) do update set day = excluded.day, granted_today = excluded.granted_today,
+      tps_limit = excluded.tps_limit, tpd_limit = excluded.tpd_limit, leases = excluded.leases, last_grant_at = excluded.last_grant_at`.pipe(
+    Effect.asVoid,
+  );
+};
+
+export const writeRunnerStats = (
+  sql: SqlClient,
+  rt: { readonly runner: string; readonly keyId: string; readonly watching: ReadonlySet<string>; readonly lease: () => LeaseView; readonly requests: () => number },
+  shards: number,
+  at: number,
+): Effect.Effect<void, SqlError> => {
+  const lease = rt.lease();
+  return sql`insert into wattstream_cluster_runner_stats (runner, key_id, devices, shards, lease_tps, allowance, requests, failed_renewals, updated_at)
+    values (${rt.runner}, ${rt.keyId}, ${rt.watching.size}, ${shards}, ${lease.tps}, ${lease.allowance}, ${rt.requests()}, ${lease.failedRenewals}, ${at})
+    on conflict (runner) do update set key_id = excluded.key_id, devices = excluded.devices, shards = excluded.shards, lease_tps = excluded.lease_tps,
+      allowance = excluded.allowance, requests = excluded.requests, failed_renewals = excluded.failed_renewals, updated_at = excluded.updated_at`.pipe(
+    Effect.asVoid,
+  );
+};
