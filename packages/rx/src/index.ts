@@ -28,4 +28,4 @@ export type { ChannelPower, PowerReadings } from "./operators/meanPower.js";
 export { perDevice } from "./perDevice.js";
 export { scaledScheduler } from "./scaledScheduler.js";
 export type { ScaledSchedulerOptions } from "./scaledScheduler.js";
-export type { DeviceLost } from "./perDevice.js";
+export type { DeviceLost, PerDeviceOptions } from "./perDevice.js";
