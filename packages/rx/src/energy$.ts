@@ -8,7 +8,7 @@ import { CheckpointCorrupt, checkpointKey, decodeCheckpoint } from "./Checkpoint
 import type { CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
 import type { AnomalyReason } from "./EnergyAnomaly.js";
 import { fromEffect } from "./fromEffect.js";
-import { EnergyLedger } from "./internal/EnergyLedger.js";
+import { EnergyLedger, fingerprint } from "./internal/EnergyLedger.js";
 import type { LedgerEvent } from "./internal/EnergyLedger.js";
 import { pollLoop } from "./internal/pollLoop.js";
 import type { Step } from "./internal/pollLoop.js";
@@ -268,6 +268,10 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
       let lagLow = options.lag ?? ledger.lag;
       let lastMissLate = 0;
       const margin = Math.min(1, interval / 10);
+      // A fleet's devices share the interval grid: without a per-device phase, every device whose lag was learned
+      // to the same step polls in the same millisecond, and thousands of polls run back to back in one event-loop
+      // turn. A fixed phase in [0, margin) from the device ID keeps each device at its own instant.
+      const phase = (fingerprint(id) % 1000) / 1000 * margin;
       // First retry after a poll came up empty: short enough to keep data fresh, doubling while it stays empty.
       const missBaseMs = Math.max(500, (interval * 1000) / 30);
 
@@ -341,7 +345,7 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
           : readLayout();
 
       /** Next poll: just after the next interval is due (interval end + learned lag), never a blind timer. */
-      const dueDelay = (): number => Math.max(0, (ledger.watermark + interval + lagLow + margin - nowS()) * 1000);
+      const dueDelay = (): number => Math.max(0, (ledger.watermark + interval + lagLow + margin + phase - nowS()) * 1000);
 
       const tick = (): Observable<Step<EnergyEvent<P>>> => {
         const now = nowS();
