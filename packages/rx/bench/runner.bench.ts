@@ -11,7 +11,8 @@
 // Knobs: RUNNER_BENCH_DEVICES; RUNNER_BENCH_STEADY (seconds of steady state per phase, default 60);
 // RUNNER_BENCH_STARTS (perDevice's starts per second, or "all" for every device at once: the stampede; default
 // perDevice's own); RUNNER_BENCH_PROFILE=<dir> (a CPU profile per phase and a heap snapshot, for `node --cpu-prof`
-// style analysis); RUNNER_BENCH_BASELINE=off (skip the baseline while profiling).
+// style analysis); RUNNER_BENCH_BASELINE=off (skip the baseline while profiling); RUNNER_BENCH_NODE_FLAGS (V8/Node
+// flags for the measured process, e.g. "--max-semi-space-size=32").
 import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,7 +58,8 @@ const run = async (): Promise<Figures> => {
     ["nx", "run-many", "-t", "build", "-p", "@wattstream/rx", "@wattstream/transport", "--outputStyle=static"],
     { cwd: root, env: { ...process.env, NX_DAEMON: "false", NX_TUI: "false" }, maxBuffer: 16 * 2 ** 20 },
   );
-  const child = spawn(process.execPath, [path.join(here, "runner.child.ts")], { cwd: here, stdio: ["ignore", "pipe", "inherit"] });
+  const flags = (process.env["RUNNER_BENCH_NODE_FLAGS"] ?? "").split(" ").filter((f) => f !== "");
+  const child = spawn(process.execPath, [...flags, path.join(here, "runner.child.ts")], { cwd: here, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
