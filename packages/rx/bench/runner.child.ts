@@ -83,7 +83,8 @@ diagnostics.subscribe("undici:request:headers", (message) => {
   if ((message as { response: { statusCode: number } }).response.statusCode === 429) traffic.tooMany++;
 });
 
-/** The simulator in its own process (packages/simulator/bench/fleetServer.child.ts). */
+/** The simulator in its own process: store's bench child (real clock, default budgets, "cpu" on stdin answered with
+ * its CPU time so far), reused rather than copied. */
 interface Server {
   readonly baseUrl: string;
   readonly demoKey: string;
@@ -92,7 +93,7 @@ interface Server {
 }
 
 const startServer = async (devices: number): Promise<Server> => {
-  const child = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../simulator/bench/fleetServer.child.ts");
+  const child = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../store/bench/backfillSimulator.child.ts");
   const proc = spawn(
     process.execPath,
     ["--import", "tsx", "--conditions=@wattstream/source", child, String(devices)],
@@ -106,7 +107,7 @@ const startServer = async (devices: number): Promise<Server> => {
   return {
     ...hello,
     cpuMs: async () => {
-      proc.stdin.write("stats\n");
+      proc.stdin.write("cpu\n");
       return (JSON.parse(await nextLine()) as { cpuMs: number }).cpuMs;
     },
     close: async () => {
