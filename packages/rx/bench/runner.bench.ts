@@ -12,7 +12,8 @@
 // RUNNER_BENCH_STARTS (perDevice's starts per second, or "all" for every device at once: the stampede; default
 // perDevice's own); RUNNER_BENCH_PROFILE=<dir> (a CPU profile per phase and a heap snapshot, for `node --cpu-prof`
 // style analysis); RUNNER_BENCH_BASELINE=off (skip the baseline while profiling); RUNNER_BENCH_NODE_FLAGS (V8/Node
-// flags for the measured process, e.g. "--max-semi-space-size=32").
+// flags for the measured process, e.g. "--max-semi-space-size=32"); RUNNER_BENCH_POOL=<n> (fetch's connections per
+// origin bounded to n and kept alive 60 s: the connect-storm experiment in rx's README).
 import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

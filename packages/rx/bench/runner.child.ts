@@ -272,6 +272,16 @@ const plainPhase = async (server: Server, ids: ReadonlyArray<string>, requestsPe
   return phase;
 };
 
+// RUNNER_BENCH_POOL=<n>: fetch's connections per origin bounded to n, kept alive 60 s (an experiment on connect
+// storms; undici is the engine of Node's fetch, loaded here only when asked for).
+const pool = process.env["RUNNER_BENCH_POOL"];
+if (pool !== undefined) {
+  const undici = (await import("undici")) as {
+    Agent: new (o: object) => object;
+    setGlobalDispatcher: (d: object) => void;
+  };
+  undici.setGlobalDispatcher(new undici.Agent({ connections: Number(pool), keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 }));
+}
 const server = await startServer(DEVICES);
 try {
   const tooMany0 = traffic.tooMany;
