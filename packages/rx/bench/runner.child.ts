@@ -276,7 +276,10 @@ const plainPhase = async (server: Server, ids: ReadonlyArray<string>, requestsPe
 // storms; undici is the engine of Node's fetch, loaded here only when asked for).
 const pool = process.env["RUNNER_BENCH_POOL"];
 if (pool !== undefined) {
-  const undici = (await import("undici")) as {
+  // By a variable name: undici is no dependency of rx (Node's fetch embeds its own copy; the workspace has one
+  // through nx), so nothing resolves it at compile time.
+  const engine = "undici";
+  const undici = (await import(engine)) as {
     Agent: new (o: object) => object;
     setGlobalDispatcher: (d: object) => void;
   };
