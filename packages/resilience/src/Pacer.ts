@@ -1,5 +1,6 @@
-import { Clock, Deferred, Duration, Effect, Semaphore } from "effect";
+import { Clock, Deferred, Duration, Effect } from "effect";
 import { ReleaseLog } from "./internal/ReleaseLog.js";
+import { TurnQueue } from "./internal/TurnQueue.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
 import type { RateLimitState } from "./RateLimit.js";
@@ -193,7 +194,8 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
     const released = new ReleaseLog();
     // Waiting takers go one at a time, in arrival order; the one at the head waits for a release time, or for
     // `wake` (an answer arrived, or an update changed the budgets) and then decides again.
-    const lock = Semaphore.makeUnsafe(1);
+    // An O(1) FIFO lock rather than Effect's Semaphore, whose wake-ups scan every waiter (see TurnQueue).
+    const lock = new TurnQueue();
     let wake: Deferred.Deferred<void> | undefined;
     const notify = (): void => {
       if (wake === undefined) return;
@@ -272,7 +274,7 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
           if (!waitForDailyReset) return Effect.fail(spent(request, d.resetAt));
           return Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, clampDelayMs(d.resetAt - now)))), loop);
         });
-        return lock.withPermit(loop).pipe(Effect.ensuring(Effect.sync(() => queued--)));
+        return lock.withTurn(loop).pipe(Effect.ensuring(Effect.sync(() => queued--)));
       });
 
     const acquire = (cost: number, request: RequestContext, ticket: Ticket): Effect.Effect<void, RateLimited> =>

@@ -94,4 +94,10 @@ export interface EnergyPlanOptions {
    * @default 31622400 (366 days)
    */
   readonly maxLookBack?: number;
+  /**
+   * How far into the margin after an interval is due this device polls, as a fraction in [0, 1): spreads a
+   * fleet's polls, which would otherwise all fall due in the same millisecond.
+   * @default derived from the device ID (fixed per device)
+   */
+  readonly phase?: number;
 }

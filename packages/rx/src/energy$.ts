@@ -291,6 +291,7 @@ const ENERGY_OPTION_KEYS: OptionKeys<EnergyStreamOptions> = {
   checkpointEvery: "key",
   restartFrom: "key",
   maxLookBack: "key",
+  phase: "key",
   layout$: "key",
   heartbeat$: "key",
   active$: "key",

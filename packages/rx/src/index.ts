@@ -41,7 +41,7 @@ export type { ChannelPower, PowerReadings } from "./operators/meanPower.js";
 export { perDevice } from "./perDevice.js";
 export { scaledScheduler } from "./scaledScheduler.js";
 export type { ScaledSchedulerOptions } from "./scaledScheduler.js";
-export type { DeviceLost } from "./perDevice.js";
+export type { DeviceLost, PerDeviceOptions } from "./perDevice.js";
 export { makeStreams } from "./makeStreams.js";
 export type { EachDeviceOptions, EnergyEventOf, StreamDefaults, Streams, StreamsClient, StreamsErrorOf, StreamsOptions } from "./makeStreams.js";
 export type { FleetClient } from "./fleet$.js";

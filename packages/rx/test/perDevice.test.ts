@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { map, NEVER } from "rxjs";
+import { map, NEVER, of, startWith } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { fleet$, perDevice } from "../src/index.js";
@@ -76,5 +76,80 @@ describe("duplicate device IDs", () => {
       expectObservable(out, "^---!").toBe("-a-a");
       expectSubscriptions(a.subscriptions).toBe("^---!");
     });
+  });
+});
+
+describe("perDevice spreads starts out (no stampede)", () => {
+  const ids = (n: number, prefix = "D"): Array<string> => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+  it("starts `burst` devices at once, then `startsPerSecond`, in the fleet's order", () => {
+    const ts = newScheduler();
+    const startedAt = new Map<string, number>();
+    const sub = NEVER.pipe(startWith(fleet(ids(10))))
+      .pipe(
+        perDevice(
+          (id) => {
+            startedAt.set(id, ts.now());
+            return NEVER;
+          },
+          { burst: 3, startsPerSecond: 2, scheduler: ts },
+        ),
+      )
+      .subscribe();
+    ts.maxFrames = 60_000;
+    ts.flush();
+    sub.unsubscribe();
+    // 3 at once, then one every 500 ms.
+    expect([...startedAt]).toEqual(ids(10).map((id, k) => [id, k < 3 ? 0 : (k - 2) * 500]));
+  });
+
+  it("10,000 devices at the defaults: 100 at once, then 200 per second, never more in any second", () => {
+    const ts = newScheduler();
+    const perSecond = new Map<number, number>();
+    let started = 0;
+    const sub = NEVER.pipe(startWith(fleet(ids(10_000))))
+      .pipe(
+        perDevice(() => {
+          started++;
+          const s = Math.floor(ts.now() / 1000);
+          perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+          return NEVER;
+        }, { scheduler: ts }),
+      )
+      .subscribe();
+    ts.maxFrames = 60_000;
+    ts.flush();
+    sub.unsubscribe();
+    expect(started).toBe(10_000);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(100 + 200);
+    expect(Math.max(...perSecond.keys())).toBe(49); // (10,000 − 100) / 200 = 49.5 s
+  });
+
+  it("never starts a device removed before its turn, nor one queued twice; unsubscribing cancels the queue", () => {
+    newScheduler().run(({ hot, expectObservable }) => {
+      const started: Array<string> = [];
+      const source = hot<FleetUpdate>("a 1ms b 1ms c", {
+        a: fleet(["A", "B", "C", "D"]),
+        b: fleet(["D", "E"], ["C"]),
+        c: fleet([], []),
+      });
+      const out = source.pipe(
+        perDevice(
+          (id) => {
+            started.push(id);
+            return of(`${id}`);
+          },
+          { burst: 1, startsPerSecond: 1000 },
+        ),
+      );
+      // One per millisecond after the first; C is removed before its turn, D is added twice.
+      expectObservable(out, "^ 10ms !").toBe("A B D E", { A: "A", B: "B", D: "D", E: "E" });
+      return () => expect(started).toEqual(["A", "B", "D", "E"]);
+    });
+  });
+
+  it("refuses a rate or burst that is not positive", () => {
+    expect(() => perDevice(() => NEVER, { startsPerSecond: 0 })).toThrow(/startsPerSecond must be a positive number, got 0/);
+    expect(() => perDevice(() => NEVER, { burst: -1 })).toThrow(/burst must be a positive number, got -1/);
   });
 });

@@ -40,7 +40,7 @@ describe("rx back-off from resilience's backoffDelay, on the rx scheduler (TestS
     attach(ts);
     const events: Array<EnergyEvent> = [];
     ts.run(({ flush }) => {
-      const sub = shortEnergy$(client, ID, { scheduler: ts, maxBackoffMs: 20_000 }).subscribe((e) => events.push(e));
+      const sub = shortEnergy$(client, ID, { scheduler: ts, maxBackoffMs: 20_000, phase: 0 }).subscribe((e) => events.push(e));
       ts.schedule(() => sub.unsubscribe(), 100_000);
       flush();
     });
@@ -57,7 +57,7 @@ describe("rx back-off from resilience's backoffDelay, on the rx scheduler (TestS
     attach(ts);
     ts.run(({ flush }) => {
       // Starting at the latest complete interval: the first poll is due once the next one ends.
-      const sub = shortEnergy$(client, ID, { scheduler: ts, maxBackoffMs: 10_000 }).subscribe();
+      const sub = shortEnergy$(client, ID, { scheduler: ts, maxBackoffMs: 10_000, phase: 0 }).subscribe();
       ts.schedule(() => sub.unsubscribe(), 60_000);
       flush();
     });

@@ -23,7 +23,7 @@ const point = (t: number, value = 1): ShortEnergyPoint => ({ timestamp: t, durat
 
 /** A short stream that starts at T0, five seconds after it (the first poll is due at T0 + 30 + margin 1 s). */
 const fresh = (options: Partial<EnergyPlanner.EnergyPlannerOptions<"short">> = {}): EnergyPlan<"short"> =>
-  EnergyPlanner.initialState({ kind: "short", deviceId: ID, fromTs: T0, channels: CHANNELS, ...options }, ms(T0 + 5));
+  EnergyPlanner.initialState({ kind: "short", deviceId: ID, fromTs: T0, channels: CHANNELS, phase: 0, ...options }, ms(T0 + 5));
 
 /** Asks for the request at `at` (s) and answers it at the same time. */
 const poll = (state: EnergyPlan<"short">, at: number, answer: EnergyResult<"short">) => {
@@ -240,7 +240,7 @@ describe("EnergyPlanner: checkpoints, heartbeats, plain data", () => {
     const checkpoint = first.checkpoint;
     if (checkpoint === undefined) throw new Error("no checkpoint");
     expect(EnergyPlanner.checkpointOf(first.state)).toEqual(checkpoint);
-    const restarted = EnergyPlanner.initialState({ kind: "short", deviceId: ID, channels: CHANNELS, fromTs: T0 - 1_000 }, ms(T0 + 100), checkpoint);
+    const restarted = EnergyPlanner.initialState({ kind: "short", deviceId: ID, channels: CHANNELS, fromTs: T0 - 1_000, phase: 0 }, ms(T0 + 100), checkpoint);
     expect(restarted.ledger.watermark).toBe(T0 + 30);
     expect(restarted.promptUntil).toBe(T0 + 100 + 21_600);
     // The interval emitted before the restart is a duplicate now, not an interval.
@@ -337,5 +337,37 @@ describe("@wattstream/rx/planner", () => {
       "planner/index.ts",
     ]);
     expect([...bare].sort()).toEqual(["@wattstream/core", "@wattstream/resilience"]);
+  });
+});
+
+describe("EnergyPlanner: a fleet's polls are spread over the margin (phase)", () => {
+  const dueAfterStart = (options: Partial<EnergyPlanner.EnergyPlannerOptions<"short">>): number => {
+    const next = EnergyPlanner.next(EnergyPlanner.initialState({ kind: "short", deviceId: ID, fromTs: T0, channels: CHANNELS, ...options }, ms(T0 + 5)), ms(T0 + 5));
+    if (next.kind !== "wait") throw new Error("expected a wait before the first interval is due");
+    return next.delay;
+  };
+  // Due at T0 + 30 (interval end) + 1 s margin; the phase adds a fraction of the margin.
+  const base = ms(T0 + 30 + 1) - ms(T0 + 5);
+
+  it.each([
+    { phase: 0, delay: base },
+    { phase: 0.5, delay: base + 500 },
+    { phase: -1, delay: base },
+    { phase: 7, delay: base + 999 },
+  ])("phase $phase → first poll $delay ms after the start", ({ phase, delay }) => {
+    expect(dueAfterStart({ phase })).toBeCloseTo(delay, 6);
+  });
+
+  it("by default each device gets its own fixed phase within the margin, the same on every start", () => {
+    const delays = Array.from({ length: 40 }, (_, i) => {
+      const deviceId = parseDeviceId(`D${String(100_000_000_000 + i * 7919)}`);
+      return dueAfterStart({ deviceId });
+    });
+    for (const d of delays) {
+      expect(d).toBeGreaterThanOrEqual(base);
+      expect(d).toBeLessThan(base + 1000);
+    }
+    expect(new Set(delays).size).toBeGreaterThan(30);
+    expect(dueAfterStart({ deviceId: parseDeviceId("D100000007919") })).toBe(delays[1]);
   });
 });

@@ -58,7 +58,7 @@ import type { WattwatchersError } from "@wattstream/resilience";
 import type { NoData } from "@wattstream/transport";
 import type { EnergyCheckpoint } from "../CheckpointStore.js";
 import type { ChannelLayout, EnergyEvent, EnergyPlanOptions, EnergyPointOf, EnergyStreamKind } from "../EnergyEvent.js";
-import { EnergyLedger } from "../internal/EnergyLedger.js";
+import { EnergyLedger, fingerprint } from "../internal/EnergyLedger.js";
 import type { LedgerData, LedgerEvent } from "../internal/EnergyLedger.js";
 import { healthFail, healthOk, HEALTHY, verdictOf } from "../internal/verdict.js";
 import type { HealthState } from "../internal/verdict.js";
@@ -100,6 +100,8 @@ export interface EnergyPlanSettings {
   readonly maxLookBack: number;
   /** Polls go this long (s) after an interval is due, so they do not race its arrival. */
   readonly margin: number;
+  /** The option `phase` (fraction of the margin), when given; else one derived from the device ID. */
+  readonly phase?: number | undefined;
   /** First wait after an empty poll, ms (resilience's `backoffDelay`, flat for {@link LINEAR_MISSES} polls). */
   readonly missBaseMs: number;
   /** First wait after a failed poll, ms (resilience's `backoffDelay`). */
@@ -227,6 +229,7 @@ export const settingsOf = (kind: EnergyStreamKind, options: EnergyPlanOptions): 
     maxBackoffMs: options.maxBackoffMs ?? 300_000,
     maxLookBack: options.maxLookBack ?? 366 * 86_400,
     margin: Math.min(1, interval / 10),
+    ...(options.phase !== undefined && Number.isFinite(options.phase) ? { phase: Math.min(Math.max(options.phase, 0), 0.999) } : {}),
     // Short enough to keep data fresh, doubling once the linear steps are used up.
     missBaseMs: Math.max(500, (interval * 1000) / 30),
     failureBaseMs: Math.max(1_000, (interval * 1000) / 15),
@@ -257,9 +260,17 @@ export const checkpointProblem = (kind: EnergyStreamKind, options: EnergyPlanOpt
   return undefined;
 };
 
-/** Next poll: just after the next interval is due (interval end + learned lag), never a blind timer. */
-const dueDelay = (watermark: number, lag: number, s: EnergyPlanSettings, now: number): number =>
-  Math.max(0, (watermark + s.interval + lag + s.margin - now / 1000) * 1000);
+/**
+ * A device's fixed phase in [0, margin) s. A fleet's devices share the interval grid and learn their lag in the same
+ * steps: without a phase, every device polls in the same millisecond and thousands of polls run back to back in one
+ * event-loop turn.
+ */
+const phaseOf = (deviceId: DeviceId, s: EnergyPlanSettings): number =>
+  (s.phase ?? (fingerprint(deviceId) % 1000) / 1000) * s.margin;
+
+/** Next poll: just after the next interval is due (interval end + learned lag + the device's phase), never a blind timer. */
+const dueDelay = (deviceId: DeviceId, watermark: number, lag: number, s: EnergyPlanSettings, now: number): number =>
+  Math.max(0, (watermark + s.interval + lag + s.margin + phaseOf(deviceId, s) - now / 1000) * 1000);
 
 /**
  * The state of a stream that starts at `now` (epoch ms): from `checkpoint` when there is one (and then re-checking
@@ -298,7 +309,7 @@ export const initialState = <K extends EnergyStreamKind>(options: EnergyPlannerO
     health: HEALTHY,
     silent: false,
     // The first poll waits until the interval after the watermark is due (now, when catching up).
-    dueAt: now + dueDelay(ledger.watermark, lag, settings, now),
+    dueAt: now + dueDelay(options.deviceId, ledger.watermark, lag, settings, now),
     inFlight: undefined,
   };
 };
@@ -526,7 +537,7 @@ export const onResult = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: 
     if ((misses > 0 && upper >= 4 * s.interval) || applied.holeOpened) promptUntil = nowS + s.settle;
     misses = 0;
     lag *= 0.9995; // slowly forget, so a device whose lag shrinks is polled earlier again
-    delay = cursor !== undefined ? 0 : dueDelay(ledger.watermark, lag, s, now);
+    delay = cursor !== undefined ? 0 : dueDelay(state.deviceId, ledger.watermark, lag, s, now);
   } else if (cursor !== undefined) {
     delay = 0;
   } else {

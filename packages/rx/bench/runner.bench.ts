@@ -1,0 +1,128 @@
+// One runner, many devices: RUNNER_BENCH_DEVICES devices (default 2,000; 10,000 for the sizing table in rx's
+// README) watched by one process through the real client and rx streams (fleet$ + perDevice, each device's device$
+// and shortEnergy$ wired as `wattstream watch` wires them), against the simulator in its own process on its real
+// clock with the service's default budgets (TPS = devices ÷ 3), so the simulator's CPU never lands in the measured
+// event loop. Then the named baseline: a plain fetch + JSON.parse loop at the same request rate and mix, in the same
+// run. The measured process (runner.child.ts) runs on plain Node against the built packages (this file builds
+// them through nx first; cached when fresh).
+// Measured: the start (peak requests in one second, time until every device has its first snapshot and interval,
+// event-loop delay while starting); steady state: event-loop delay p99 and max per 10-s window
+// (perf_hooks.monitorEventLoopDelay); heap per watched device; CPU per request (the simulator's apart); 429s.
+// Knobs: RUNNER_BENCH_DEVICES; RUNNER_BENCH_STEADY (seconds of steady state per phase, default 60);
+// RUNNER_BENCH_STARTS (perDevice's starts per second, or "all" for every device at once: the stampede; default
+// perDevice's own); RUNNER_BENCH_PROFILE=<dir> (a CPU profile per phase and a heap snapshot, for `node --cpu-prof`
+// style analysis); RUNNER_BENCH_BASELINE=off (skip the baseline while profiling); RUNNER_BENCH_NODE_FLAGS (V8/Node
+// flags for the measured process, e.g. "--max-semi-space-size=32"); RUNNER_BENCH_POOL=<n> (fetch's connections per
+// origin bounded to n and kept alive 60 s: the connect-storm experiment in rx's README).
+import { execFile, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { defineBench } from "../../../tools/bench/defineBench.ts";
+import type { BenchMetric } from "../../../tools/bench/defineBench.ts";
+
+const DEVICES = Number(process.env["RUNNER_BENCH_DEVICES"] ?? 2_000);
+const P99_TARGET_MS = 50;
+const HEAP_TARGET_KB = 10;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../../..");
+
+interface Window {
+  readonly p99: number;
+  readonly max: number;
+}
+interface Phase {
+  readonly windows: ReadonlyArray<Window>;
+  readonly cpuPerRequestMs: number;
+  readonly serverCpuPerRequestMs: number;
+  readonly requestsPerSecond: number;
+}
+interface Figures {
+  readonly startMs: number;
+  readonly startRequests: number;
+  readonly peakPerSecond: number;
+  readonly startWindows: ReadonlyArray<Window>;
+  readonly phase: Phase;
+  readonly heapPerDevice: number;
+  readonly snapshots: number;
+  readonly reporting: number;
+  readonly intervals: number;
+  readonly tooMany: number;
+  readonly plain: Phase | undefined;
+  readonly cores: number;
+}
+
+const run = async (): Promise<Figures> => {
+  // The measured process imports the built packages: build them (nx replays its cache when nothing changed).
+  await promisify(execFile)(
+    "npx",
+    ["nx", "run-many", "-t", "build", "-p", "@wattstream/rx", "@wattstream/transport", "--outputStyle=static"],
+    { cwd: root, env: { ...process.env, NX_DAEMON: "false", NX_TUI: "false" }, maxBuffer: 16 * 2 ** 20 },
+  );
+  const flags = (process.env["RUNNER_BENCH_NODE_FLAGS"] ?? "").split(" ").filter((f) => f !== "");
+  const child = spawn(process.execPath, [...flags, path.join(here, "runner.child.ts")], { cwd: here, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`runner.child.ts exited with ${code}`);
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "") as Figures;
+};
+
+const worst = (ws: ReadonlyArray<Window>, f: (w: Window) => number): number => Math.max(...ws.map(f));
+const list = (ws: ReadonlyArray<Window>, f: (w: Window) => number): string => ws.map((w) => f(w).toFixed(0)).join(" / ");
+
+export default defineBench({
+  name: `rx: one runner, ${DEVICES.toLocaleString("en-US")} devices (device$ + shortEnergy$), simulator in its own process`,
+  metrics: async (): Promise<ReadonlyArray<BenchMetric>> => {
+    const r = await run();
+    const tps = Math.ceil(DEVICES / 3);
+    const startP99 = worst(r.startWindows, (w) => w.p99);
+    const p99 = worst(r.phase.windows, (w) => w.p99);
+    const heapKb = r.heapPerDevice / 1024;
+    return [
+      { metric: "start: time until every device has a snapshot and every reporting one an interval", value: r.startMs, unit: "ms" },
+      { metric: "start: requests sent meanwhile", value: r.startRequests, unit: "requests" },
+      { metric: "start: peak requests in one second", value: r.peakPerSecond, unit: "req/s", target: `≤ TPS ${tps}`, ok: r.peakPerSecond <= tps },
+      {
+        metric: `start: event-loop delay p99 per 10-s window (${list(r.startWindows, (w) => w.p99)} ms)`,
+        value: startP99,
+        unit: "ms",
+        target: `< ${P99_TARGET_MS} ms`,
+        ok: startP99 < P99_TARGET_MS,
+      },
+      { metric: "start: longest event-loop stall", value: worst(r.startWindows, (w) => w.max), unit: "ms" },
+      {
+        metric: `steady: event-loop delay p99, worst 10-s window (${list(r.phase.windows, (w) => w.p99)} ms)`,
+        value: p99,
+        unit: "ms",
+        ...(r.plain === undefined ? {} : { baseline: worst(r.plain.windows, (w) => w.p99) }),
+        target: `< ${P99_TARGET_MS} ms`,
+        ok: p99 < P99_TARGET_MS,
+      },
+      {
+        metric: `steady: event-loop delay max per window (${list(r.phase.windows, (w) => w.max)} ms)`,
+        value: worst(r.phase.windows, (w) => w.max),
+        unit: "ms",
+        ...(r.plain === undefined ? {} : { baseline: worst(r.plain.windows, (w) => w.max) }),
+      },
+      { metric: "steady: requests per second", value: r.phase.requestsPerSecond, unit: "req/s", ...(r.plain === undefined ? {} : { baseline: r.plain.requestsPerSecond }) },
+      {
+        metric: "steady: CPU per request, the runner (client + rx)",
+        value: r.phase.cpuPerRequestMs,
+        unit: "ms",
+        ...(r.plain === undefined ? {} : { baseline: r.plain.cpuPerRequestMs }),
+      },
+      {
+        metric: "steady: CPU per request, the simulator's process",
+        value: r.phase.serverCpuPerRequestMs,
+        unit: "ms",
+        ...(r.plain === undefined ? {} : { baseline: r.plain.serverCpuPerRequestMs }),
+      },
+      { metric: `steady: share of one core the runner uses (of ${r.cores})`, value: (r.phase.cpuPerRequestMs * r.phase.requestsPerSecond) / 10, unit: "%" },
+      { metric: "heap per watched device (device$ + shortEnergy$, client state included)", value: heapKb, unit: "KB", target: `≤ ${HEAP_TARGET_KB} KB`, ok: heapKb <= HEAP_TARGET_KB },
+      { metric: "429 answers", value: r.tooMany, unit: "", target: "0", ok: r.tooMany === 0 },
+      { metric: "devices with a snapshot", value: r.snapshots, unit: `of ${DEVICES}`, target: `${DEVICES}`, ok: r.snapshots === DEVICES },
+      { metric: "reporting devices with an interval", value: r.intervals, unit: `of ${r.reporting}`, target: `${r.reporting}`, ok: r.intervals === r.reporting },
+    ];
+  },
+});
