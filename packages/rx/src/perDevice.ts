@@ -27,7 +27,10 @@ export interface PerDeviceOptions {
    * @default 200
    * @example
    * ```ts
-   * perDevice(project, { startsPerSecond: 50 });
+   * import { device$, fleet$, perDevice } from "@wattstream/rx";
+   * import { take } from "rxjs";
+   * // A fleet of thousands starts 50 device streams a second once the first 100 have started.
+   * fleet$(client).pipe(perDevice((id) => device$(client, id), { startsPerSecond: 50 }), take(3)).subscribe(console.log);
    * ```
    */
   readonly startsPerSecond?: number;
