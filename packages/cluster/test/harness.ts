@@ -12,7 +12,10 @@ export const freshDatabase = async (): Promise<{ readonly url: string; readonly 
   await psql(base, `create database ${name}`);
   const u = new URL(base);
   u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => psql(base, `drop database if exists ${name} with (force)`) };
+  return { url: u.toString(), drop: async () => {
+      await psql(base, `drop database if exists ${name} with (force)`);
+    },
+  };
 };
 
 export { freePort } from "../../../tools/postgres/testPostgres.ts";
