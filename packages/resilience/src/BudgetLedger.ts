@@ -18,6 +18,7 @@ import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
  * | `maxLatency` | 10 s | how soon after its sending the service counts a request (runners' request timeout) |
  * | `safetyMargin` | 50 ms | added to the second a slot stays held after its request was counted |
  * | `takeover` | `true` | start as if a previous owner's leases were still out: no grants for one lease lifetime |
+ * | `previous` | none | a previous owner's stored last grant (and day's remainder): shortens the takeover pause |
  *
  * @example
  * ```ts
@@ -181,7 +182,8 @@ type Decision =
  * every request sent under one has been counted — and then probes with single-slot leases until a runner reports
  * the day's remaining budget from the service's headers. Persisting the books instead would cost a database write
  * per lease and still need fencing against a zombie owner; a pause of about 40 s (the defaults) per owner failover
- * is cheaper and cannot be wrong.
+ * is cheaper and cannot be wrong. An owner that stores its last grant time anyway passes it as `previous`, which
+ * ends the pause one lifetime after that grant.
  *
  * @example
  * ```ts
