@@ -1,4 +1,4 @@
-export { BudgetOwner, BudgetUsageSchema, DeviceWatcher, LeaseGrantSchema } from "./protocol.js";
+export { BudgetOwner, DeviceWatcher } from "./protocol.js";
 export { DEFAULT_SHARDING, keyFingerprint, runnerLayer } from "./runner.js";
 export type { RunnerOptions, RunnerStartError } from "./runner.js";
 export { DevicePollFailed } from "./internal/poll.js";

@@ -2,6 +2,7 @@ import { Schema } from "effect";
 import * as ClusterSchema from "effect/cluster/ClusterSchema";
 import * as Entity from "effect/cluster/Entity";
 import * as Rpc from "effect/rpc/Rpc";
+import { BudgetReport, BudgetUnavailable, Lease, LeaseRequest, LeaseReturn } from "@wattstream/resilience";
 
 /**
  * The entity of one device, keyed by its `DeviceId`: `Watch` (persisted, so a runner that dies leaves it
@@ -29,49 +30,22 @@ export const DeviceWatcher = Entity.make("WattstreamDevice", [
   Rpc.make("Unwatch"),
 ]).annotateRpcs(ClusterSchema.Persisted, true);
 
-/** A lease of the key's budget, as the owner grants it (see `BudgetOwner`). @category models */
-export const LeaseGrantSchema = Schema.Struct({
-  /** TPS slots the runner may hold until the lease ends. */
-  tps: Schema.Number,
-  /** Requests of the day's budget added to the runner's allowance. */
-  daily: Schema.Number,
-  /** How long the lease lasts from the request, ms. */
-  termMs: Schema.Number,
-  /** The key's daily budget, when known. */
-  tpdLimit: Schema.NullOr(Schema.Number),
-  /** What is left of the day's budget after this grant, when known. */
-  tpdLeft: Schema.NullOr(Schema.Number),
-});
-
-/** The owner's view of the key's budget, for `cluster status`. @category models */
-export const BudgetUsageSchema = Schema.Struct({
-  /** The key's TPS, when a runner reported it. */
-  tpsLimit: Schema.NullOr(Schema.Number),
-  /** The key's TPD, when a runner reported it. */
-  tpdLimit: Schema.NullOr(Schema.Number),
-  /** Daily requests handed out today (spent or not). */
-  grantedToday: Schema.Number,
-  /** The runners' current TPS shares. */
-  leases: Schema.Array(
-    Schema.Struct({
-      /** The runner's address. */
-      runner: Schema.String,
-      /** Its share of the TPS. */
-      tps: Schema.Number,
-      /** Until its lease ends, ms. */
-      expiresInMs: Schema.Number,
-    }),
-  ),
-  /** TPS slots taken back and not yet leased again. */
-  cooling: Schema.Number,
-});
-
 /**
  * The budget owner of one API key (entity ID: the key's fingerprint, never the key), one instance in the whole
- * cluster: `Lease` grants a runner its share of the key's TPS for a term plus a batch of the day's requests;
- * `Release` gives a share back on shutdown; `Usage` reports the books. Volatile: a lease asked of a dead owner is
- * asked again of the next one.
+ * cluster, wrapping `@wattstream/resilience`'s `makeBudgetLedger`: its RPCs are the `BudgetLessor` operations with
+ * resilience's schemas as payloads — `Lease` (a batch of one-shot request slots, or `BudgetUnavailable`),
+ * `GiveBack` and `Report`. Volatile: a lease asked of a dead owner is asked again of the next one, which waits out
+ * the leases of the one before (see the README).
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { BudgetOwner } from "@wattstream/cluster";
+ * const lease = Effect.gen(function* () {
+ *   const owner = yield* BudgetOwner.client;
+ *   return yield* owner("1a2b3c4d5e6f7a8b").Lease({ runner: "10.0.0.5:34431", request: { wanted: 20 } });
+ * });
+ * ```
  * @category entities
  */
 export const BudgetOwner = Entity.make("WattstreamBudget", [
@@ -79,20 +53,11 @@ export const BudgetOwner = Entity.make("WattstreamBudget", [
     payload: {
       /** The runner's address. */
       runner: Schema.String,
-      /** Daily requests it wants added to its allowance. */
-      wantDaily: Schema.Number,
-      /** The key's TPS as the runner's last answer reported it. */
-      tpsLimit: Schema.NullOr(Schema.Number),
-      /** The key's TPD as the runner's last answer reported it. */
-      tpdLimit: Schema.NullOr(Schema.Number),
+      request: LeaseRequest,
     },
-    success: LeaseGrantSchema,
+    success: Lease,
+    error: BudgetUnavailable,
   }),
-  Rpc.make("Release", {
-    payload: {
-      /** The runner's address. */
-      runner: Schema.String,
-    },
-  }),
-  Rpc.make("Usage", { success: BudgetUsageSchema }),
+  Rpc.make("GiveBack", { payload: LeaseReturn }),
+  Rpc.make("Report", { payload: BudgetReport }),
 ]);

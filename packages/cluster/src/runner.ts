@@ -21,13 +21,12 @@ import { InvalidStoreUrlError, openStore, parseStoreUrl, StoreUnavailableError }
 import type { SchemaTooNewError, StoreSink } from "@wattstream/store";
 import { makeClient } from "@wattstream/transport";
 import type { WattwatchersClient } from "@wattstream/transport";
+import { BudgetUnavailable, makeBudgetLedger, makeLeasedPacer } from "@wattstream/resilience";
+import type { BudgetLessor, PacerSnapshot } from "@wattstream/resilience";
 import { BudgetOwner, DeviceWatcher } from "./protocol.js";
-import { grant, makeLedger, release } from "./internal/ledger.js";
-import type { LeaseGrant } from "./internal/ledger.js";
-import { makeLeasedPacer } from "./internal/leasedPacer.js";
-import type { LeaseView } from "./internal/leasedPacer.js";
 import { pollDevice } from "./internal/poll.js";
 import { ensureClusterTables, readBudgetRow, writeBudgetRow, writeRunnerStats } from "./internal/tables.js";
+import type { LeaseFigures } from "./internal/tables.js";
 
 /**
  * Options of {@link runnerLayer}. Every runner of one cluster must use the same `postgres`, `apiKey`, `lease` and
@@ -60,19 +59,20 @@ export interface RunnerOptions {
   /** How often the fleet supervisor lists the key's devices, ms. @default 60000 */
   readonly listEveryMs?: number | undefined;
   /**
-   * The shared budget: a lease lasts `termMs` (default 3000) and is renewed every `renewEveryMs` (1000); capacity
-   * taken back is leased again after `cooldownMs` (2000); daily requests are handed out `dailyBatch` (600) at a time.
+   * The shared budget (`@wattstream/resilience`'s `makeBudgetLedger` in the owner, `makeLeasedPacer` in each
+   * runner): a lease is `size` one-shot request slots (default 20), usable for `ttlMs` (3000) after it was asked
+   * for; a runner that dies leaves its slots out until `ttlMs + maxLatencyMs + 1 s + 50 ms` after the grant, and
+   * a new owner waits that long after the previous owner's last grant. `maxLatencyMs` (10000) must not be below the
+   * transport's request timeout (10 s).
    */
   readonly lease?:
     | {
-        /** How long a lease lasts unless renewed, ms. @default 3000 */
-        readonly termMs?: number | undefined;
-        /** How often a runner renews its lease, ms. @default 1000 */
-        readonly renewEveryMs?: number | undefined;
-        /** How long capacity taken back waits before it is leased again, ms. @default 2000 */
-        readonly cooldownMs?: number | undefined;
-        /** Daily requests asked for at a time. @default 600 */
-        readonly dailyBatch?: number | undefined;
+        /** Most slots in one lease. @default 20 */
+        readonly size?: number | undefined;
+        /** How long a runner may start requests under a lease, ms. @default 3000 */
+        readonly ttlMs?: number | undefined;
+        /** The longest a request takes to be counted by the service after its sending, ms. @default 10000 */
+        readonly maxLatencyMs?: number | undefined;
       }
     | undefined;
   /** Effect Cluster settings (see `ShardingConfig`); the runner's defaults detect a dead runner within seconds. */
@@ -92,7 +92,10 @@ interface RunnerRuntimeShape {
   readonly sinkOf: (id: DeviceId) => StoreSink;
   readonly options: RunnerOptions;
   readonly watching: Set<DeviceId>;
-  readonly lease: () => LeaseView;
+  /** The runner's pacer's books (slots it holds). */
+  readonly pacing: () => PacerSnapshot | undefined;
+  /** Its calls to the budget owner. */
+  readonly leaseFigures: LeaseFigures;
   readonly requests: () => number;
 }
 
@@ -129,13 +132,19 @@ export const DEFAULT_SHARDING: Partial<ShardingConfig.ShardingConfig["Service"]>
 };
 
 const leaseDefaults = (options: RunnerOptions) => ({
-  termMs: options.lease?.termMs ?? 3000,
-  renewEveryMs: options.lease?.renewEveryMs ?? 1000,
-  cooldownMs: options.lease?.cooldownMs ?? 2000,
-  dailyBatch: options.lease?.dailyBatch ?? 600,
+  size: options.lease?.size ?? 20,
+  ttlMs: options.lease?.ttlMs ?? 3000,
+  maxLatencyMs: options.lease?.maxLatencyMs ?? 10_000,
 });
 
-const nullable = (n: number | undefined): number | null => (n === undefined ? null : n);
+/**
+ * The longest an owner tells a runner to wait before asking again while every slot is out. The ledger's own hint
+ * is when the oldest lease would be reclaimed (up to a lease lifetime), but give-backs free slots much sooner, and
+ * an RPC owner answers at once rather than holding the call open: the runner asks again shortly.
+ */
+const BUSY_RETRY_MS = 250;
+
+const DAY_MS = 86_400_000;
 
 /** The entity of one device: `Watch` starts its polling (once), `Unwatch` stops it and completes every `Watch`. */
 const deviceLayer = DeviceWatcher.toLayer(
@@ -193,51 +202,52 @@ const deviceLayer = DeviceWatcher.toLayer(
   { concurrency: "unbounded" },
 );
 
-/** The budget owner of one key: the ledger in memory, the day's grants in PostgreSQL for the next owner. */
+/**
+ * The budget owner of one key: resilience's ledger in memory; after every grant, the day's grants and the time of
+ * the grant in PostgreSQL, so the next owner (after this runner died) waits only until this owner's leases can be
+ * reclaimed and knows the day's budget at once.
+ */
 const budgetLayer = BudgetOwner.toLayer(
   Effect.gen(function* () {
     const rt = yield* RunnerRuntime;
     const sql = yield* SqlClient;
     const keyId = (yield* Entity.CurrentAddress).entityId;
-    const { termMs, cooldownMs } = leaseDefaults(rt.options);
-    const now = yield* Clock.currentTimeMillis;
+    const { size, ttlMs, maxLatencyMs } = leaseDefaults(rt.options);
     const stored = yield* readBudgetRow(sql, keyId).pipe(Effect.orDie);
-    const ledger = makeLedger({ termMs, cooldownMs }, now, stored);
-    // Before this owner, another may have leased: wait its leases out (nothing is granted before openAt), but
-    // only if it granted anything recently.
-    const open = stored === undefined ? now : Math.min(ledger.openAt, stored.lastGrantAt + termMs + cooldownMs);
-    const book = { ...ledger, openAt: Math.max(now, open) };
-    if (stored !== undefined) {
-      book.tpsLimit = stored.tpsLimit ?? undefined;
-      book.tpdLimit = stored.tpdLimit ?? undefined;
-    }
-    const save = (at: number) => writeBudgetRow(sql, keyId, book, at).pipe(Effect.orDie);
-    return BudgetOwner.of({
-      Lease: ({ payload }) =>
-        Effect.gen(function* () {
-          const at = yield* Clock.currentTimeMillis;
-          const g: LeaseGrant = grant(
-            book,
-            {
-              runner: payload.runner,
-              wantDaily: payload.wantDaily,
-              observed: { tpsLimit: payload.tpsLimit ?? undefined, tpdLimit: payload.tpdLimit ?? undefined },
+    const tpsLimit = stored?.tpsLimit ?? undefined;
+    const tpdLimit = stored?.tpdLimit ?? undefined;
+    const ledger = yield* makeBudgetLedger({
+      tps: tpsLimit,
+      tpd: tpdLimit,
+      leaseSize: size,
+      leaseTtl: Duration.millis(ttlMs),
+      maxLatency: Duration.millis(maxLatencyMs),
+      // No row: no owner of this key ever granted anything, so no lease can be out.
+      takeover: stored !== undefined,
+      previous:
+        stored === undefined
+          ? undefined
+          : {
+              lastGrantAt: stored.lastGrantAt,
+              tpdRemaining: tpdLimit === undefined ? undefined : tpdLimit - stored.grantedToday,
             },
-            at,
-          );
-          yield* save(at);
-          return { ...g, tpdLimit: nullable(g.tpdLimit), tpdLeft: nullable(g.tpdLeft) };
-        }),
-      Release: ({ payload }) =>
-        Effect.flatMap(Clock.currentTimeMillis, (at) => Effect.andThen(Effect.sync(() => release(book, payload.runner, at)), save(at))),
-      Usage: () =>
-        Effect.map(Clock.currentTimeMillis, (at) => ({
-          tpsLimit: nullable(book.tpsLimit),
-          tpdLimit: nullable(book.tpdLimit),
-          grantedToday: book.grantedToday,
-          leases: [...book.leases].map(([runner, l]) => ({ runner, tps: l.tps, expiresInMs: l.expiresAt - at })),
-          cooling: book.cooling.reduce((n, c) => n + c.tps, 0),
-        })),
+    });
+    const save = Effect.gen(function* () {
+      const at = yield* Clock.currentTimeMillis;
+      const books = yield* ledger.snapshot;
+      const grantedToday = books.tpdLimit === undefined || books.tpdRemaining === undefined ? 0 : books.tpdLimit - books.tpdRemaining;
+      yield* writeBudgetRow(sql, keyId, { day: Math.floor(at / DAY_MS), grantedToday, tpsLimit: books.tpsLimit, tpdLimit: books.tpdLimit, runners: books.runners }, at);
+    }).pipe(Effect.orDie);
+    return BudgetOwner.of({
+      // Answered at once (a call held open would outlive the runner's timeout and leak its lease); the lease is
+      // stored before it is answered, so a next owner knows of it.
+      Lease: ({ payload }) =>
+        ledger.grant(payload.runner, payload.request).pipe(
+          Effect.tap(() => save),
+          Effect.mapError((e) => (e.reason === "busy" && e.retryAfterMs > BUSY_RETRY_MS ? new BudgetUnavailable({ ...e, retryAfterMs: BUSY_RETRY_MS }) : e)),
+        ),
+      GiveBack: ({ payload }) => ledger.giveBack(payload),
+      Report: ({ payload }) => ledger.adopt(payload),
     });
   }),
   { maxIdleTime: Duration.hours(1) },
@@ -305,30 +315,41 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
     Effect.gen(function* () {
       const sql = yield* SqlClient;
       yield* ensureClusterTables(sql);
-      const budget = yield* BudgetOwner.client;
-      const lease = leaseDefaults(options);
+      const owner = (yield* BudgetOwner.client)(keyId);
+      const { size, ttlMs } = leaseDefaults(options);
+      const leaseFigures: LeaseFigures = { calls: 0, totalMs: 0, maxMs: 0, unreachable: 0 };
+      // giveBack and report cannot fail (the contract): a lost one only keeps slots out until they are reclaimed.
+      const swallow = (what: string) => (effect: Effect.Effect<void, unknown>) =>
+        effect.pipe(
+          Effect.timeout(Duration.millis(ttlMs)),
+          Effect.catchCause((cause) => Effect.logDebug(`${what} to the budget owner failed; its slots come back when reclaimed`, cause)),
+        );
+      const lessor: BudgetLessor = {
+        lease: (request) =>
+          Effect.gen(function* () {
+            const sentAt = yield* Clock.currentTimeMillis;
+            const answer = yield* owner.Lease({ runner, request }).pipe(Effect.timeout(Duration.millis(ttlMs)), Effect.result);
+            const ms = (yield* Clock.currentTimeMillis) - sentAt;
+            leaseFigures.calls++;
+            leaseFigures.totalMs += ms;
+            leaseFigures.maxMs = Math.max(leaseFigures.maxMs, ms);
+            if (answer._tag === "Success") return answer.success;
+            const e = answer.failure;
+            if (e instanceof BudgetUnavailable) return yield* Effect.fail(e);
+            // The owner moving to another runner, a timeout: ask again after the pacer's retryUnreachable.
+            leaseFigures.unreachable++;
+            return yield* Effect.fail(new BudgetUnavailable({ reason: "unreachable", retryAfterMs: 0, detail: e.message }));
+          }),
+        giveBack: (done) => swallow("giving a lease back")(owner.GiveBack(done)),
+        report: (report) => swallow("a report")(owner.Report(report)),
+      };
       let requests = 0;
-      const leased = yield* makeLeasedPacer({
-        runner,
-        dailyBatch: lease.dailyBatch,
-        renewEveryMs: lease.renewEveryMs,
-        lease: (req) =>
-          budget(keyId)
-            .Lease({
-              runner: req.runner,
-              wantDaily: req.wantDaily,
-              tpsLimit: nullable(req.observed?.tpsLimit),
-              tpdLimit: nullable(req.observed?.tpdLimit),
-            })
-            .pipe(
-              Effect.timeout(Duration.millis(lease.termMs)),
-              Effect.map((g) => ({ ...g, tpdLimit: g.tpdLimit ?? undefined, tpdLeft: g.tpdLeft ?? undefined })),
-            ),
-      });
+      const leased = yield* makeLeasedPacer(lessor, { leaseSize: size });
+      let books: PacerSnapshot | undefined;
       const pacing = {
-        ...leased.pacer,
-        pace: <A, E, R>(effect: Effect.Effect<A, E, R>, request?: Parameters<typeof leased.pacer.pace>[1]) =>
-          leased.pacer.pace(
+        ...leased,
+        pace: <A, E, R>(effect: Effect.Effect<A, E, R>, request?: Parameters<typeof leased.pace>[1]) =>
+          leased.pace(
             Effect.suspend(() => {
               requests++;
               return effect;
@@ -336,6 +357,12 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
             request,
           ),
       };
+      yield* leased.snapshot.pipe(
+        Effect.tap((b) => Effect.sync(() => (books = b))),
+        Effect.andThen(Effect.sleep(Duration.seconds(1))),
+        Effect.forever,
+        Effect.forkScoped,
+      );
       const client = makeClient({ apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing });
       // A store handle commits its writes one after the other (so a checkpoint never overtakes its data), and each
       // energy request ends in a checkpoint commit: several handles, each device on one of them, keep the
@@ -351,18 +378,13 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
       const [first, ...rest] = stores.map((s) => s.sink());
       if (first === undefined) return yield* Effect.die(new RangeError("storeConnections must be at least 1"));
       const sinks = [first, ...rest];
-      yield* Effect.addFinalizer(() =>
-        Effect.andThen(
-          Effect.promise(() => Promise.all(sinks.map((s) => s.flush().catch(() => undefined)))),
-          budget(keyId).Release({ runner }).pipe(Effect.timeout(Duration.seconds(1)), Effect.ignore),
-        ),
-      );
+      yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(sinks.map((s) => s.flush().catch(() => undefined)))));
       const sinkOf = (id: DeviceId): StoreSink => {
         let h = 0;
         for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
         return sinks[Math.abs(h) % sinks.length] ?? first;
       };
-      return { keyId, runner, client, sinkOf, options, watching: new Set<DeviceId>(), lease: leased.view, requests: () => requests };
+      return { keyId, runner, client, sinkOf, options, watching: new Set<DeviceId>(), pacing: () => books, leaseFigures, requests: () => requests };
     }),
   );
 

@@ -17,9 +17,9 @@ export interface RunnerStatus {
   readonly devices: number | undefined;
   /** Shards it holds. */
   readonly shards: number | undefined;
-  /** Its share of the key's TPS. */
+  /** Request slots of the key's TPS it holds (leased from the budget owner, not given back yet). */
   readonly leaseTps: number | undefined;
-  /** Daily requests it holds and has not spent. */
+  /** Of those, slots not used yet. */
   readonly allowance: number | undefined;
   /** Requests it sent since it started. */
   readonly requests: number | undefined;
@@ -37,11 +37,11 @@ export interface BudgetStatus {
   readonly tpdLimit: number | undefined;
   /** Daily requests handed out today. */
   readonly grantedToday: number;
-  /** The runners' TPS shares at the last grant. */
+  /** The slots each runner held at the last grant. */
   readonly leases: ReadonlyArray<{
     /** The runner's address. */
     readonly runner: string;
-    /** Its share of the TPS. */
+    /** Slots of the TPS it held. */
     readonly tps: number;
   }>;
   /** Since the owner's last grant, ms. */

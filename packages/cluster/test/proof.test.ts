@@ -154,6 +154,10 @@ describe("the fleet over several runner processes", () => {
       return Number(row!.n) >= ids.length - 1 ? true : undefined;
     }, 120_000);
     const stoppedAt = Date.now();
+    // Each live runner's calls to the budget owner (written every second by the runner).
+    const leaseRpc = await store.query<{ runner: string; lease_calls: string; lease_ms_avg: number; lease_ms_max: number; failed_renewals: number }>(
+      "select runner, lease_calls, lease_ms_avg, lease_ms_max, failed_renewals from wattstream_cluster_runner_stats order by runner",
+    );
     for (const r of runners) if (!r.exited) r.child.kill("SIGKILL");
 
     // Truth: what the simulator serves for [fromTs, target), fetched directly (no proxy, no runner).
@@ -230,6 +234,12 @@ describe("the fleet over several runner processes", () => {
       maxHandoffsPerDevice: maxHandoffs,
       handoffIntervals,
       intervalsCompared: compared,
+      leaseRpc: leaseRpc.map((r) => ({
+        calls: Number(r.lease_calls),
+        avgMs: Math.round(Number(r.lease_ms_avg) * 10) / 10,
+        maxMs: Math.round(Number(r.lease_ms_max)),
+        unreachable: Number(r.failed_renewals),
+      })),
     };
     console.log(`[cluster proof] ${JSON.stringify(figures)}`);
     expect({ missing, extra, revisions: Number(revisions!.n) }).toEqual({ missing: 0, extra: 0, revisions: 0 });

@@ -18,6 +18,7 @@ import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
  * | `maxLatency` | 10 s | how soon after its sending the service counts a request (runners' request timeout) |
  * | `safetyMargin` | 50 ms | added to the second a slot stays held after its request was counted |
  * | `takeover` | `true` | start as if a previous owner's leases were still out: no grants for one lease lifetime |
+ * | `previous` | none | a previous owner's stored last grant (and day's remainder): shortens the takeover pause |
  *
  * @example
  * ```ts
@@ -67,6 +68,21 @@ export interface BudgetLedgerOptions {
    * @default true
    */
   readonly takeover?: boolean | undefined;
+  /**
+   * What a previous owner of the key stored durably (say in a database, on every grant), to shorten `takeover`:
+   * its pause ends one lease lifetime after `lastGrantAt` (Unix ms of that owner's last grant; never later than one
+   * lifetime after the start), and, when `tpdRemaining` was stored in the same UTC day, the day's budget is known
+   * at once (no single-slot probing for it). Ignored without `takeover`.
+   * @default undefined (a full pause, and probing until a runner reports the day's remaining budget)
+   */
+  readonly previous?:
+    | {
+        /** Unix ms of the previous owner's last grant. */
+        readonly lastGrantAt: number;
+        /** What was left of the day after that grant (every slot out counted as spent), if known. */
+        readonly tpdRemaining?: number | undefined;
+      }
+    | undefined;
 }
 
 /**
@@ -138,6 +154,7 @@ const MAX_TPS = 10_000;
 const BUSY_POLL_MS = 100;
 /** A daily report whose reset lies within this of the last rollover is from the previous day: ignored. */
 const STALE_DAY_MS = 12 * 3_600_000;
+const DAY_MS = 86_400_000;
 const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
@@ -165,7 +182,8 @@ type Decision =
  * every request sent under one has been counted — and then probes with single-slot leases until a runner reports
  * the day's remaining budget from the service's headers. Persisting the books instead would cost a database write
  * per lease and still need fencing against a zombie owner; a pause of about 40 s (the defaults) per owner failover
- * is cheaper and cannot be wrong.
+ * is cheaper and cannot be wrong. An owner that stores its last grant time anyway passes it as `previous`, which
+ * ends the pause one lifetime after that grant.
  *
  * @example
  * ```ts
@@ -196,13 +214,24 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
 
     let tpsLimit = tps;
     let tpsKnown = tps !== undefined;
+    const previous = takeover ? options.previous : undefined;
+    // What the previous owner stored of today's budget (a day's count from another day says nothing).
+    const storedDay =
+      previous?.tpdRemaining !== undefined &&
+      Number.isFinite(previous.tpdRemaining) &&
+      Math.floor(previous.lastGrantAt / DAY_MS) === Math.floor(start / DAY_MS)
+        ? Math.max(0, Math.floor(previous.tpdRemaining))
+        : undefined;
     // After a takeover the day's remaining budget is unknown until a runner reports the service's count.
-    let dayKnown = !takeover;
+    let dayKnown = !takeover || storedDay !== undefined;
     let blockedUntil = 0;
-    const takeoverUntil = takeover ? start + lifetimeMs : 0;
+    // The previous owner's leases are all reclaimable one lifetime after its last grant.
+    const takeoverUntil = takeover
+      ? Math.min(start + lifetimeMs, previous === undefined ? Infinity : previous.lastGrantAt + lifetimeMs)
+      : 0;
     let tpdLimit = tpd;
-    let tpdRemaining = takeover ? undefined : tpd;
-    let tpdResetAt = tpd === undefined ? undefined : nextMidnight(start);
+    let tpdRemaining = takeover ? storedDay : tpd;
+    let tpdResetAt = tpd === undefined && storedDay === undefined ? undefined : nextMidnight(start);
     /** When the day last rolled over here, if it has. */
     let lastRollover: number | undefined;
     let held = 0;

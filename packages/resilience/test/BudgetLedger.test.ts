@@ -177,4 +177,41 @@ describe("makeBudgetLedger: a new owner", () => {
       expect((yield* ledger.grant("r", { wanted: 10 })).slots).toBe(10);
     }),
   );
+
+  it.effect("with what a previous owner stored: pauses only until its leases are reclaimable, knows the day at once", () =>
+    Effect.gen(function* () {
+      yield* TestClock.adjust(1_000_000);
+      // The previous owner granted its last lease 5 s ago and stored 300 left today.
+      const ledger = yield* makeBudgetLedger({
+        tps: 10,
+        tpd: 1000,
+        leaseTtl: 10_000,
+        maxLatency: 2000,
+        previous: { lastGrantAt: 1_000_000 - 5000, tpdRemaining: 300 },
+      });
+      expect(yield* failure(ledger)).toMatchObject({ reason: "busy", retryAfterMs: LIFETIME - 5000 });
+      yield* TestClock.adjust(LIFETIME - 5000);
+      // No single-slot probe: the day is known, the TPS too.
+      expect((yield* ledger.grant("r", { wanted: 10 })).slots).toBe(10);
+      expect(yield* ledger.snapshot).toMatchObject({ probing: false, tpdRemaining: 290, tpdLimit: 1000 });
+    }),
+  );
+
+  it.effect("a previous owner's last grant long ago means no pause; its day count from another day is ignored", () =>
+    Effect.gen(function* () {
+      yield* TestClock.adjust(2 * 86_400_000 + 3_600_000);
+      const ledger = yield* makeBudgetLedger({
+        tps: 10,
+        tpd: 1000,
+        leaseTtl: 10_000,
+        maxLatency: 2000,
+        previous: { lastGrantAt: 86_400_000 + 3_600_000, tpdRemaining: 0 },
+      });
+      const probe = yield* ledger.grant("r", { wanted: 10 });
+      // Yesterday's "nothing left" does not spend today: the day is probed as after any takeover.
+      expect(probe.slots).toBe(1);
+      expect((yield* ledger.snapshot).probing).toBe(true);
+      expect((yield* ledger.snapshot).takeoverUntil).toBeLessThanOrEqual(2 * 86_400_000 + 3_600_000);
+    }),
+  );
 });

@@ -266,3 +266,46 @@ describe("makeLeasedPacer", () => {
     }),
   );
 });
+
+describe("makeLeasedPacer: several runners starting together", () => {
+  // An owner over RPC answers at once (`grant`) and caps its busy hint, as @wattstream/cluster does: runners that
+  // start before any answer told the key's TPS share one probe slot, and none is stuck once the probe's headers
+  // arrive with its give-back (divided fairly among three, the probe would be 0 slots for each: a deadlock).
+  it.effect("three runners asking before the TPS is known: one probes, then all send", () =>
+    Effect.gen(function* () {
+      const ledger = yield* makeBudgetLedger({ ...fresh });
+      const overRpc = (runnerId: string): BudgetLessor => ({
+        lease: (request) =>
+          ledger
+            .grant(runnerId, request)
+            .pipe(
+              Effect.mapError((e) =>
+                e.reason === "busy" ? new BudgetUnavailable({ ...e, retryAfterMs: Math.min(e.retryAfterMs, 250) }) : e,
+              ),
+            ),
+        giveBack: ledger.giveBack,
+        report: ledger.adopt,
+      });
+      const headers = { tps: { limit: 6, remaining: 5, resetSeconds: 1 } };
+      const sent = yield* Effect.forEach(["a", "b", "c"], (runner) =>
+        Effect.flatMap(makeLeasedPacer(overRpc(runner), { leaseSize: 2 }), (pacer) =>
+          soon(
+            pacer.pace(
+              Effect.flatMap(Clock.currentTimeMillis, (t) =>
+                Effect.as(Effect.andThen(Effect.sleep(50), pacer.update(headers)), t),
+              ),
+            ),
+          ),
+        ),
+      );
+      yield* TestClock.adjust(5000);
+      const times = yield* Effect.forEach(sent, Fiber.join);
+      // The probe first; the other two only once its slot came back with the key's TPS (a second after its answer).
+      const [first, ...others] = [...times].sort((x, y) => x - y);
+      expect(first).toBeLessThan(10);
+      for (const t of others) expect(t).toBeGreaterThanOrEqual(1050);
+      expect(Math.max(...times)).toBeLessThan(2000);
+      expect((yield* ledger.snapshot).tpsLimit).toBe(6);
+    }).pipe(Effect.scoped),
+  );
+});

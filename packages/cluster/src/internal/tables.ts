@@ -3,8 +3,7 @@
 import { Effect } from "effect";
 import type { SqlClient } from "effect/sql/SqlClient";
 import type { SqlError } from "effect/sql/SqlError";
-import type { LeaseView } from "./leasedPacer.js";
-import type { Ledger } from "./ledger.js";
+import type { PacerSnapshot } from "@wattstream/resilience";
 
 export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlError> =>
   Effect.andThen(
@@ -26,9 +25,20 @@ export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlErro
       allowance integer not null,
       requests bigint not null,
       failed_renewals integer not null,
-      updated_at bigint not null
+      updated_at bigint not null,
+      lease_calls bigint,
+      lease_ms_avg double precision,
+      lease_ms_max double precision
     )`,
   ).pipe(Effect.asVoid);
+
+/** A runner's calls to the budget owner: how many, how long they took, how many found no owner. */
+export interface LeaseFigures {
+  calls: number;
+  totalMs: number;
+  maxMs: number;
+  unreachable: number;
+}
 
 export interface BudgetRow {
   readonly day: number;
@@ -56,8 +66,17 @@ export const readBudgetRow = (sql: SqlClient, keyId: string): Effect.Effect<Budg
     },
   );
 
-export const writeBudgetRow = (sql: SqlClient, keyId: string, l: Ledger, at: number): Effect.Effect<void, SqlError> => {
-  const leases = JSON.stringify([...l.leases].map(([runner, lease]) => ({ runner, tps: lease.tps, expiresAt: lease.expiresAt })));
+/** The owner's books as stored: the day's grants, the key's budgets, the slots each runner holds. */
+export interface BudgetBooks {
+  readonly day: number;
+  readonly grantedToday: number;
+  readonly tpsLimit: number | undefined;
+  readonly tpdLimit: number | undefined;
+  readonly runners: ReadonlyArray<{ readonly runnerId: string; readonly slots: number }>;
+}
+
+export const writeBudgetRow = (sql: SqlClient, keyId: string, l: BudgetBooks, at: number): Effect.Effect<void, SqlError> => {
+  const leases = JSON.stringify(l.runners.map((r) => ({ runner: r.runnerId, tps: r.slots })));
   return sql`insert into wattstream_cluster_budget (key_id, day, granted_today, tps_limit, tpd_limit, leases, last_grant_at)
     values (${keyId}, ${l.day}, ${l.grantedToday}, ${l.tpsLimit ?? null}, ${l.tpdLimit ?? null}, ${leases}::jsonb, ${at})
     on conflict (key_id) do update set day = excluded.day, granted_today = excluded.granted_today,
@@ -68,15 +87,27 @@ export const writeBudgetRow = (sql: SqlClient, keyId: string, l: Ledger, at: num
 
 export const writeRunnerStats = (
   sql: SqlClient,
-  rt: { readonly runner: string; readonly keyId: string; readonly watching: ReadonlySet<string>; readonly lease: () => LeaseView; readonly requests: () => number },
+  rt: {
+    readonly runner: string;
+    readonly keyId: string;
+    readonly watching: ReadonlySet<string>;
+    readonly pacing: () => PacerSnapshot | undefined;
+    readonly leaseFigures: LeaseFigures;
+    readonly requests: () => number;
+  },
   shards: number,
   at: number,
 ): Effect.Effect<void, SqlError> => {
-  const lease = rt.lease();
-  return sql`insert into wattstream_cluster_runner_stats (runner, key_id, devices, shards, lease_tps, allowance, requests, failed_renewals, updated_at)
-    values (${rt.runner}, ${rt.keyId}, ${rt.watching.size}, ${shards}, ${lease.tps}, ${lease.allowance}, ${rt.requests()}, ${lease.failedRenewals}, ${at})
+  const books = rt.pacing();
+  const held = books?.tpsSlots ?? 0;
+  const unused = books === undefined ? 0 : books.tpsSlots - books.inFlight - books.recentGrants;
+  const f = rt.leaseFigures;
+  const avg = f.calls === 0 ? null : f.totalMs / f.calls;
+  return sql`insert into wattstream_cluster_runner_stats (runner, key_id, devices, shards, lease_tps, allowance, requests, failed_renewals, updated_at, lease_calls, lease_ms_avg, lease_ms_max)
+    values (${rt.runner}, ${rt.keyId}, ${rt.watching.size}, ${shards}, ${held}, ${unused}, ${rt.requests()}, ${f.unreachable}, ${at}, ${f.calls}, ${avg}, ${f.maxMs})
     on conflict (runner) do update set key_id = excluded.key_id, devices = excluded.devices, shards = excluded.shards, lease_tps = excluded.lease_tps,
-      allowance = excluded.allowance, requests = excluded.requests, failed_renewals = excluded.failed_renewals, updated_at = excluded.updated_at`.pipe(
+      allowance = excluded.allowance, requests = excluded.requests, failed_renewals = excluded.failed_renewals, updated_at = excluded.updated_at,
+      lease_calls = excluded.lease_calls, lease_ms_avg = excluded.lease_ms_avg, lease_ms_max = excluded.lease_ms_max`.pipe(
     Effect.asVoid,
   );
 };

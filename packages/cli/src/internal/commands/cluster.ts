@@ -91,7 +91,7 @@ export const status = async (ctx: CommandContext, opts: { readonly postgres: str
     style: { head: out.color.isColorSupported ? ["cyan"] : [], border: out.color.isColorSupported ? ["grey"] : [] },
     ...(out.tty ? {} : { chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } }),
   };
-  const runners = new Table({ head: ["Runner", "Health", "Heartbeat", "Shards", "Devices", "TPS share", "Daily left", "Requests"], ...style });
+  const runners = new Table({ head: ["Runner", "Health", "Heartbeat", "Shards", "Devices", "Slots held", "Slots unused", "Requests"], ...style });
   for (const r of s.runners)
     runners.push([
       r.address,
@@ -104,7 +104,7 @@ export const status = async (ctx: CommandContext, opts: { readonly postgres: str
       String(r.requests ?? ""),
     ]);
   out.line(runners.toString());
-  const budgets = new Table({ head: ["Key", "TPS", "TPD", "Granted today", "Leases (runner: TPS)", "Last grant"], ...style });
+  const budgets = new Table({ head: ["Key", "TPS", "TPD", "Granted today", "Slots out (runner: slots)", "Last grant"], ...style });
   for (const b of s.budgets)
     budgets.push([
       b.keyId,
