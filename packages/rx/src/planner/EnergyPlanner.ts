@@ -102,7 +102,7 @@ export interface EnergyPlanSettings {
   readonly margin: number;
   /** The option `phase` (fraction of the margin), when given; else one derived from the device ID. */
   readonly phase?: number | undefined;
-  /** First wait after an empty poll, ms (resilience's `backoffDelay`, flat for {@link LINEAR_MISSES} polls). */
+  /** First wait after an empty poll, ms (resilience's `backoffDelay`, flat for the first 8 polls). */
   readonly missBaseMs: number;
   /** First wait after a failed poll, ms (resilience's `backoffDelay`). */
   readonly failureBaseMs: number;
@@ -129,8 +129,12 @@ export type EnergyResult<K extends EnergyStreamKind = EnergyStreamKind> =
   | NoData
   | WattwatchersError;
 
-/** The read in flight between {@link next} and {@link onResult}. */
-interface InFlight<K extends EnergyStreamKind> {
+/**
+ * The read in flight between {@link next} and {@link onResult} (part of the state; a driver never builds one).
+ *
+ * @category models
+ */
+export interface InFlight<K extends EnergyStreamKind> {
   readonly request: EnergyRequest;
   /** The range the poll reads (after a `latest` probe that found something new, too). */
   readonly fromTs: number;
