@@ -46,3 +46,19 @@ export interface BenchDefinition<Ctx = void> {
 }
 
 export const defineBench = <Ctx = void>(definition: BenchDefinition<Ctx>): BenchDefinition<Ctx> => definition;
+
+/**
+ * Microseconds per operation of `run` (which performs `ops` operations), the fastest of `rounds` rounds after one
+ * warm-up: on a shared machine interference only ever adds time, so the least-disturbed round is the fairest
+ * estimate (an average mixes in whatever else the machine was doing).
+ */
+export const perOpMicros = async (run: () => Promise<unknown>, ops: number, rounds = 20): Promise<number> => {
+  await run();
+  let best = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    await run();
+    best = Math.min(best, ((performance.now() - start) * 1000) / ops);
+  }
+  return best;
+};

@@ -1,14 +1,2 @@
-import type { TestProject } from "vitest/node";
-import { startTestPostgres } from "../../../tools/postgres/testPostgres.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    pgUrl: string;
-  }
-}
-
-export default async function setup(project: TestProject): Promise<() => void> {
-  const pg = await startTestPostgres();
-  project.provide("pgUrl", pg.url);
-  return () => pg.stop();
-}
+// One PostgreSQL server for the run, its URL provided as `pgUrl` (shared with the other PostgreSQL packages).
+export { default } from "../../../tools/postgres/globalSetup.ts";

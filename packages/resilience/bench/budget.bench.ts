@@ -9,7 +9,7 @@
 // - the bookkeeping a leased request adds over a plain one (owner in-process, no RPC) is ≤ 10 µs at lease size ≥ 10.
 // The worst case is printed too: requests that take no time, one after another, where nothing hides the calls.
 import { Effect, Exit, Scope } from "effect";
-import { defineBench } from "../../../tools/bench/defineBench.ts";
+import { defineBench, perOpMicros } from "../../../tools/bench/defineBench.ts";
 import { lessorOf, makeBudgetLedger, makeLeasedPacer, makePacer } from "../src/index.ts";
 import type { BudgetLedger, BudgetLessor, Pacer } from "../src/index.ts";
 
@@ -47,18 +47,6 @@ const concurrent = (pacer: Pacer) =>
   Effect.runPromise(Effect.forEach(items, () => pacer.pace(request), { concurrency: CONCURRENT, discard: true }));
 const sequential = (pacer: Pacer, n: number) =>
   Effect.runPromise(Effect.forEach(Array.from({ length: n }), () => pacer.pace(Effect.void), { discard: true }));
-
-// The fastest of several rounds: on a shared machine interference only ever adds time.
-const perOpMicros = async (run: () => Promise<unknown>, ops: number, rounds = 15): Promise<number> => {
-  await run();
-  let best = Infinity;
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await run();
-    best = Math.min(best, ((performance.now() - start) * 1000) / ops);
-  }
-  return best;
-};
 
 const makeCtx = Effect.gen(function* () {
   // The owner caps a lease at 50 here (a runner asks for more than its `leaseSize` when its demand needs it); the
@@ -113,7 +101,7 @@ export default defineBench<Ctx>({
           { discard: true },
         ),
       );
-    const grantMicros = await perOpMicros(grantRound, BATCH);
+    const grantMicros = await perOpMicros(grantRound, BATCH, 15);
     const grantsPerSecond = Math.round(1_000_000 / grantMicros);
     const rows = [
       {
@@ -125,10 +113,10 @@ export default defineBench<Ctx>({
       },
     ];
     // Bookkeeping per request, owner in-process (no RPC), requests that take no time.
-    const plainMicros = await perOpMicros(() => sequential(plain, BATCH), BATCH);
+    const plainMicros = await perOpMicros(() => sequential(plain, BATCH), BATCH, 15);
     rows.push({ metric: "makePacer: CPU per request", value: Number(plainMicros.toFixed(2)), unit: "µs", target: "", ok: true });
     for (const size of LEASE_SIZES) {
-      const added = (await perOpMicros(() => sequential(local[size] as Pacer, BATCH), BATCH)) - plainMicros;
+      const added = (await perOpMicros(() => sequential(local[size] as Pacer, BATCH), BATCH, 15)) - plainMicros;
       rows.push({
         metric: `leased (lease ${size}, in-process owner): added CPU per request`,
         value: Number(added.toFixed(2)),

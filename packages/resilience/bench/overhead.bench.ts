@@ -2,7 +2,7 @@
 // (lock + clock + budget bookkeeping) and the retry wrapper, against the same Effect without them. An HTTP request
 // to a loopback server costs on the order of 100 µs, so a few µs here is what the transport's 1.5× target allows.
 import { Effect } from "effect";
-import { defineBench } from "../../../tools/bench/defineBench.ts";
+import { defineBench, perOpMicros } from "../../../tools/bench/defineBench.ts";
 import { errorFromResponse, makePacer, parseRateLimit, withRetry } from "../src/index.ts";
 import type { Pacer } from "../src/index.ts";
 
@@ -54,19 +54,6 @@ interface Ctx {
 
 const loop = (f: () => Effect.Effect<unknown, unknown>) =>
   Effect.runPromise(Effect.forEach(items, f, { discard: true }));
-
-// The fastest of several rounds: on a shared machine interference only ever adds time, so the least-disturbed
-// round is the fairest estimate of each figure (an average mixes in whatever else the machine was doing).
-const perOpMicros = async (run: () => Promise<unknown>, ops: number, rounds = 20): Promise<number> => {
-  await run();
-  let best = Infinity;
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await run();
-    best = Math.min(best, ((performance.now() - start) * 1000) / ops);
-  }
-  return best;
-};
 
 export default defineBench<Ctx>({
   name: "resilience: per-request overhead",
