@@ -181,15 +181,46 @@ const PG_WRITE = `with r as (
   )`;
 
 /**
+ * PostgreSQL's optimistic write of a batch whose intervals are all expected to be new (the steady state of a
+ * stream): {@link PG_WRITE} without its conflict handling, as ONE statement run on its own (a statement is its
+ * own transaction, so no `begin`/`commit` round trips). The intervals go in with a plain `insert`: if one already
+ * exists the statement fails with a unique violation on `intervals_pkey` and nothing of it is kept; the batch is
+ * then written by the transaction with conflict handling. The channel rows and the checkpoints are written only
+ * after every interval (their `where` reads the count of `ins`), so writers lock in the same order as PG_WRITE.
+ */
+const PG_WRITE_NEW = `with r as (
+    select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) with ordinality as r(d, s, g, t, p, k)
+  ),
+  ins as (
+    insert into intervals (device_id, stream, granularity, ts, point)
+    select d, s, g, t::int8, p::jsonb from r order by k
+    returning 1
+  ),
+  ch as (
+    insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
+    select r.d, r.s, r.g, r.t::int8, c.c, c.i, c.er, c.eq, c.ep, c.en
+    from unnest($6::int4[], $7::int4[], $8::text[], $9::float8[], $10::float8[], $11::float8[], $12::float8[]) as c(k, c, i, er, eq, ep, en)
+    join r on r.k = c.k
+    where (select count(*) from ins) > 0
+  )
+  insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
+  select d, s, w::int8, p::jsonb, $17::int8 from unnest($13::text[], $14::text[], $15::float8[], $16::text[]) as x(d, s, w, p)
+  where (select count(*) from ins) > 0
+  on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
+
+/** Whether `e` is the unique violation of an interval that already exists (PG_WRITE_NEW's signal to fall back). */
+const isExistingInterval = (e: SqlError): boolean => e.reason._tag === "UniqueViolation" && e.reason.constraint === "intervals_pkey";
+
+/**
  * PostgreSQL's bulk path ({@link PG_WRITE}): writes the new intervals with their channel rows, and the checkpoints
  * (last one per key wins); returns which intervals were new.
  */
-const pgWrite = (
-  sql: SqlClient,
+/** The 17 parameters of {@link PG_WRITE} and {@link PG_WRITE_NEW}: column arrays of the rows, then `now`. */
+const pgParams = (
   intervals: ReadonlyArray<IntervalRow>,
   checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
   now: number,
-): Effect.Effect<Set<string>, SqlError> =>
+): Effect.Effect<ReadonlyArray<PgTypes.Parameter | number>, SqlError> =>
   Effect.gen(function* () {
     const n = intervals.length;
     const [d, s, g, t, p] = [new Array<string>(n), new Array<string>(n), new Array<number>(n), new Array<number>(n), new Array<string>(n)];
@@ -241,7 +272,17 @@ const pgWrite = (
       [cps.map(([, cp]) => JSON.stringify(cp)), text],
     ];
     const params = yield* Effect.forEach(columns, ([values, oid]) => arrayParam(values, oid));
-    const existing = yield* sql.unsafe<{ k: number | string | bigint }>(PG_WRITE, [...params, now]);
+    return [...params, now];
+  });
+
+const pgWrite = (
+  sql: SqlClient,
+  intervals: ReadonlyArray<IntervalRow>,
+  checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
+  now: number,
+): Effect.Effect<Set<string>, SqlError> =>
+  Effect.gen(function* () {
+    const existing = yield* sql.unsafe<{ k: number | string | bigint }>(PG_WRITE, yield* pgParams(intervals, checkpoints, now));
     const inserted = new Set(intervals.map((i) => i.key));
     for (const r of existing) {
       const row = intervals[Number(r.k) - 1];
@@ -265,7 +306,7 @@ export const writeBatch = (
     a.deviceId !== b.deviceId ? (a.deviceId < b.deviceId ? -1 : 1) : a.stream !== b.stream ? (a.stream < b.stream ? -1 : 1) : a.granularity - b.granularity || a.ts - b.ts,
   );
   const written = new Map<string, string>();
-  return sql.withTransaction(
+  const transaction = sql.withTransaction(
     Effect.gen(function* () {
       written.clear();
       const result = { inserted: 0, revised: 0, unchanged: 0, devices: 0, gaps: 0, anomalies: 0, checkpoints: 0, ignored: batch.ignored };
@@ -344,10 +385,33 @@ export const writeBatch = (
       result.checkpoints = checkpoints.length;
       return result;
     }),
-  ).pipe(
-    Effect.retry({ times: 5, while: (e) => e.isRetryable }),
-    Effect.tap(() => Effect.sync(() => written.forEach((text, id) => driver.layouts.set(id, text)))),
-  );
+  ).pipe(Effect.tap(() => Effect.sync(() => written.forEach((text, id) => driver.layouts.set(id, text)))));
+  // PostgreSQL, a batch of intervals only (and checkpoints), whose layouts this store has written already: try
+  // the one-statement write of new intervals first (PG_WRITE_NEW), and the transaction if one already exists.
+  const optimistic =
+    dialect === "postgres" &&
+    intervals.length > 0 &&
+    batch.devices.size === 0 &&
+    batch.gaps.length === 0 &&
+    batch.anomalies.length === 0 &&
+    [...batch.layouts].every(([deviceId, channels]) => driver.layouts.get(deviceId) === JSON.stringify(channels));
+  const write: Effect.Effect<WriteResult, SqlError> = optimistic
+    ? pgParams(intervals, checkpoints, now).pipe(
+        Effect.flatMap((params) => sql.unsafe(PG_WRITE_NEW, params)),
+        Effect.as<WriteResult>({
+          inserted: intervals.length,
+          revised: 0,
+          unchanged: 0,
+          devices: 0,
+          gaps: 0,
+          anomalies: 0,
+          checkpoints: checkpoints.length,
+          ignored: batch.ignored,
+        }),
+        Effect.catchIf(isExistingInterval, () => transaction),
+      )
+    : transaction;
+  return write.pipe(Effect.retry({ times: 5, while: (e) => e.isRetryable }));
 };
 
 /** The checkpoint saved for `key`, if any. */
