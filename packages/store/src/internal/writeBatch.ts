@@ -115,9 +115,14 @@ const sqliteWrite = (
     statements.set(db, s);
   }
   const inserted = new Set<string>();
+  const added: Array<IntervalRow> = [];
   for (const i of intervals) {
     if (s.interval.run(i.deviceId, i.stream, i.granularity, i.ts, i.json).changes === 0) continue;
     inserted.add(i.key);
+    added.push(i);
+  }
+  // Then their channel rows (one table after the other keeps each B-tree's pages hot).
+  for (const i of added)
     for (let c = 0; c < i.channelCount; c++)
       s.channel.run(
         i.deviceId,
@@ -131,7 +136,6 @@ const sqliteWrite = (
         num(i.eRealPositive[c]),
         num(i.eRealNegative[c]),
       );
-  }
   for (const [key, checkpoint] of checkpoints) s.checkpoint.run(key.deviceId, key.stream, checkpoint.watermark, JSON.stringify(checkpoint), now);
   return inserted;
 };
@@ -233,8 +237,8 @@ const pgParams = (
       Array<number | null>,
       Array<number | null>,
     ];
-    for (let k = 0; k < n; k++) {
-      const i = intervals[k]!;
+    let k = 0;
+    for (const i of intervals) {
       d[k] = i.deviceId;
       s[k] = i.stream;
       g[k] = i.granularity;
@@ -249,6 +253,7 @@ const pgParams = (
         ep.push(num(i.eRealPositive[c]));
         en.push(num(i.eRealNegative[c]));
       }
+      k++;
     }
     // One row per checkpoint key (an upsert cannot touch a row twice in one statement); the last save wins.
     const cps = [...new Map(checkpoints.map(([key, cp]) => [`${key.deviceId}|${key.stream}`, [key, cp] as const])).values()];
