@@ -1,8 +1,9 @@
 /**
- * One batch of events → one transaction. Intervals go in with one set-based `insert … on conflict do nothing`
- * whose rows arrive as a single JSON parameter (PostgreSQL `jsonb_to_recordset`, SQLite `json_each`), so a batch
- * costs the same few statements whatever its size; only intervals that already existed are read back and
- * compared in canonical JSON: equal → nothing (a re-delivery), different → update plus a revision row.
+ * One batch of events → one transaction. Intervals go in set-based on PostgreSQL (one statement over `unnest`
+ * column arrays, see PG_WRITE and PG_WRITE_NEW) and with cached prepared statements on SQLite (sqliteWrite), so a
+ * batch costs the same few statements (PostgreSQL) or no Effect step per row (SQLite) whatever its size; only
+ * intervals that already existed are read back and compared in canonical JSON: equal → nothing (a re-delivery),
+ * different → update plus a revision row.
  */
 import { createHash } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
@@ -157,7 +158,7 @@ const arrayParam = (values: ReadonlyArray<string | number | null>, oid: number):
  * - `ch` inserts the channel rows of exactly those intervals (joined on the interval's ordinal);
  * - `cp` upserts the checkpoints (same statement, so same transaction as the data);
  * - the statement returns the ordinals of intervals that already existed: usually none, so nothing comes back.
- * A batch of new intervals thus costs one round trip between `begin` and `commit`.
+ * It is the transaction's statement; a batch of new intervals usually goes in as {@link PG_WRITE_NEW} instead.
  */
 const PG_WRITE = `with r as (
     select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) with ordinality as r(d, s, g, t, p, k)
