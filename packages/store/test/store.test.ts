@@ -127,6 +127,24 @@ describe.each(all)("$name", (driver) => {
     });
   });
 
+  it("a batch whose last interval already exists (changed): earlier new ones once, the change one revision, the checkpoint saved", async () => {
+    await withStore(async (store) => {
+      // The first write records the device's layout; on PostgreSQL the second is then first tried as one
+      // statement of new intervals, which meets T0 + 900 last and must leave nothing behind when it falls back.
+      await store.write([interval(T0 + 900)], [[key, cp(T0 + 1200)]]);
+      const result = await store.write([interval(T0), interval(T0 + 300), interval(T0 + 600), interval(T0 + 900, 5, DEVICE, "revised")], [[key, cp(T0 + 1500)]]);
+      expect(result).toMatchObject({ inserted: 3, revised: 1, unchanged: 0, checkpoints: 1 });
+      expect(await store.checkpoints.load(key)).toEqual(cp(T0 + 1500));
+      expect(await count(store, "intervals")).toBe(4);
+      expect(await count(store, "interval_channels")).toBe(24);
+      expect(await count(store, "revisions")).toBe(1);
+      // And a batch of only new intervals after it: all inserted, with its checkpoint.
+      expect(await store.write([interval(T0 + 1200), interval(T0 + 1500)], [[key, cp(T0 + 1800)]])).toMatchObject({ inserted: 2, revised: 0, checkpoints: 1 });
+      expect(await store.checkpoints.load(key)).toEqual(cp(T0 + 1800));
+      expect(await count(store, "interval_channels")).toBe(36);
+    });
+  });
+
   it("a sink writes buffered events and the checkpoint in one transaction when the stream saves", async () => {
     await withStore(async (store) => {
       const sink = store.sink({ batchSize: 1_000, flushAfterMs: 60_000 });

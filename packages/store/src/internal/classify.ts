@@ -24,7 +24,15 @@ export interface IntervalRow {
   readonly point: object;
   /** The point's JSON text, as stored. */
   readonly json: string;
-  readonly channels: ReadonlyArray<ChannelRow>;
+  /** The channel layout the event carried (ids of the channel rows). */
+  readonly layout: ChannelLayout;
+  /** The point's per-channel arrays (empty when absent); a channel row's values are `num(array[c])`. */
+  readonly eReal: ReadonlyArray<unknown>;
+  readonly eReactive: ReadonlyArray<unknown>;
+  readonly eRealPositive: ReadonlyArray<unknown>;
+  readonly eRealNegative: ReadonlyArray<unknown>;
+  /** How many channel rows the interval has (the longest of the four arrays). */
+  readonly channelCount: number;
 }
 
 export interface DeviceRow {
@@ -59,7 +67,8 @@ export interface Batch {
 /** Interval length per stream when a point carries no `duration` (api-facts: short 30 s, long and Modbus 5 min). */
 const DEFAULT_GRANULARITY: Readonly<Record<string, number>> = { short: 30, long: 300, modbus: 300 };
 
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+/** A finite number, else `null` (what a channel row stores for a missing or non-numeric value). */
+export const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const arr = (point: object, field: string): ReadonlyArray<unknown> | undefined => {
   const v: unknown = Reflect.get(point, field);
@@ -72,25 +81,26 @@ const isGap = (e: StorableEvent): e is Extract<EnergyEvent, { readonly type: "ga
 const isSnapshot = (e: StorableEvent): e is Extract<DeviceUpdate, { readonly type: "snapshot" }> => e.type === "snapshot";
 const isAnomaly = (e: StorableEvent): e is AnomalyEvent => e.type === "anomaly" && typeof Reflect.get(e, "deviceId") === "string";
 
-const channelRows = (e: Positional, granularity: number, layout: ChannelLayout): Array<ChannelRow> => {
-  const eReal = arr(e.point, "eReal") ?? [];
-  const eReactive = arr(e.point, "eReactive") ?? [];
-  const pos = arr(e.point, "eRealPositive") ?? [];
-  const neg = arr(e.point, "eRealNegative") ?? [];
-  const n = Math.max(eReal.length, eReactive.length, pos.length, neg.length);
+const NONE: ReadonlyArray<unknown> = [];
+
+/**
+ * The channel rows of an interval (one per channel, numbered from 1). The hot write paths read the arrays of
+ * {@link IntervalRow} directly instead, without allocating a row object per channel.
+ */
+export const channelRows = (i: IntervalRow): Array<ChannelRow> => {
   const rows: Array<ChannelRow> = [];
-  for (let c = 0; c < n; c++) {
+  for (let c = 0; c < i.channelCount; c++) {
     rows.push({
-      d: e.deviceId,
-      s: e.stream,
-      g: granularity,
-      t: e.point.timestamp,
+      d: i.deviceId,
+      s: i.stream,
+      g: i.granularity,
+      t: i.ts,
       c: c + 1,
-      i: layout[c]?.id ?? null,
-      er: num(eReal[c]),
-      eq: num(eReactive[c]),
-      ep: num(pos[c]),
-      en: num(neg[c]),
+      i: i.layout[c]?.id ?? null,
+      er: num(i.eReal[c]),
+      eq: num(i.eReactive[c]),
+      ep: num(i.eRealPositive[c]),
+      en: num(i.eRealNegative[c]),
     });
   }
   return rows;
@@ -115,6 +125,10 @@ export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: 
       const duration = e.point.duration;
       const granularity = typeof duration === "number" ? duration : (DEFAULT_GRANULARITY[e.stream] ?? 0);
       const key = `${e.deviceId}|${e.stream}|${granularity}|${e.point.timestamp}`;
+      const eReal = arr(e.point, "eReal") ?? NONE;
+      const eReactive = arr(e.point, "eReactive") ?? NONE;
+      const eRealPositive = arr(e.point, "eRealPositive") ?? NONE;
+      const eRealNegative = arr(e.point, "eRealNegative") ?? NONE;
       batch.intervals.set(key, {
         key,
         deviceId: e.deviceId,
@@ -125,7 +139,12 @@ export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: 
         // Stored as received: a re-delivery is told from a revision by canonical comparison, on the rare
         // conflict path only, so the hot path pays one JSON.stringify per interval.
         json: JSON.stringify(e.point),
-        channels: channelRows(e, granularity, e.channels),
+        layout: e.channels,
+        eReal,
+        eReactive,
+        eRealPositive,
+        eRealNegative,
+        channelCount: Math.max(eReal.length, eReactive.length, eRealPositive.length, eRealNegative.length),
       });
       if (e.channels.length > 0) layouts.set(e.deviceId, e.channels);
     } else if (isGap(e)) {

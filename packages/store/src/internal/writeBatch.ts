@@ -1,8 +1,9 @@
 /**
- * One batch of events → one transaction. Intervals go in with one set-based `insert … on conflict do nothing`
- * whose rows arrive as a single JSON parameter (PostgreSQL `jsonb_to_recordset`, SQLite `json_each`), so a batch
- * costs the same few statements whatever its size; only intervals that already existed are read back and
- * compared in canonical JSON: equal → nothing (a re-delivery), different → update plus a revision row.
+ * One batch of events → one transaction. Intervals go in set-based on PostgreSQL (one statement over `unnest`
+ * column arrays, see PG_WRITE and PG_WRITE_NEW) and with cached prepared statements on SQLite (sqliteWrite), so a
+ * batch costs the same few statements (PostgreSQL) or no Effect step per row (SQLite) whatever its size; only
+ * intervals that already existed are read back and compared in canonical JSON: equal → nothing (a re-delivery),
+ * different → update plus a revision row.
  */
 import { createHash } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
@@ -13,7 +14,7 @@ import * as PgTypes from "@effect/sql-pg/PgTypes";
 import type { Fragment } from "effect/sql/Statement";
 import type { CheckpointKey, EnergyCheckpoint } from "@wattstream/rx";
 import type { Dialect } from "./schema.js";
-import { classify } from "./classify.js";
+import { channelRows, classify, num } from "./classify.js";
 import type { Batch, DeviceRow, IntervalRow } from "./classify.js";
 import type { StorableEvent, WriteResult } from "../StoreEvent.js";
 
@@ -83,25 +84,60 @@ const SQLITE_INSERT_INTERVAL =
   "insert into intervals (device_id, stream, granularity, ts, point) values (?, ?, ?, ?, ?) on conflict do nothing";
 const SQLITE_INSERT_CHANNEL =
   "insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-const statements = new WeakMap<DatabaseSync, { readonly interval: StatementSync; readonly channel: StatementSync }>();
+const SQLITE_UPSERT_CHECKPOINT = `insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at) values (?, ?, ?, ?, ?)
+  on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
+interface SqliteStatements {
+  readonly interval: StatementSync;
+  readonly channel: StatementSync;
+  readonly checkpoint: StatementSync;
+}
+const statements = new WeakMap<DatabaseSync, SqliteStatements>();
 
 /**
- * SQLite's bulk path: a prepared statement per row; returns which intervals were new. Channel rows are written
- * only for intervals this transaction inserted (or, for revisions, after deleting the old ones), so they need
- * no conflict clause.
+ * SQLite's bulk path, one synchronous call inside the transaction (in-process SQLite has no round trip to
+ * amortize, so a cached prepared statement per row with no Effect step per statement is its fastest path):
+ * inserts the intervals, the channel rows of those this call inserted (read straight from the point's arrays, no
+ * row object per channel), and then the checkpoints; returns which intervals were new. Channel rows of an
+ * interval that already existed are left alone (a revision replaces them later), so they need no conflict clause.
  */
-const sqliteInsert = (db: DatabaseSync, intervals: ReadonlyArray<IntervalRow>): Set<string> => {
+const sqliteWrite = (
+  db: DatabaseSync,
+  intervals: ReadonlyArray<IntervalRow>,
+  checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
+  now: number,
+): Set<string> => {
   let s = statements.get(db);
   if (s === undefined) {
-    s = { interval: db.prepare(SQLITE_INSERT_INTERVAL), channel: db.prepare(SQLITE_INSERT_CHANNEL) };
+    s = {
+      interval: db.prepare(SQLITE_INSERT_INTERVAL),
+      channel: db.prepare(SQLITE_INSERT_CHANNEL),
+      checkpoint: db.prepare(SQLITE_UPSERT_CHECKPOINT),
+    };
     statements.set(db, s);
   }
   const inserted = new Set<string>();
+  const added: Array<IntervalRow> = [];
   for (const i of intervals) {
     if (s.interval.run(i.deviceId, i.stream, i.granularity, i.ts, i.json).changes === 0) continue;
     inserted.add(i.key);
-    for (const c of i.channels) s.channel.run(c.d, c.s, c.g, c.t, c.c, c.i, c.er, c.eq, c.ep, c.en);
+    added.push(i);
   }
+  // Then their channel rows (one table after the other keeps each B-tree's pages hot).
+  for (const i of added)
+    for (let c = 0; c < i.channelCount; c++)
+      s.channel.run(
+        i.deviceId,
+        i.stream,
+        i.granularity,
+        i.ts,
+        c + 1,
+        i.layout[c]?.id ?? null,
+        num(i.eReal[c]),
+        num(i.eReactive[c]),
+        num(i.eRealPositive[c]),
+        num(i.eRealNegative[c]),
+      );
+  for (const [key, checkpoint] of checkpoints) s.checkpoint.run(key.deviceId, key.stream, checkpoint.watermark, JSON.stringify(checkpoint), now);
   return inserted;
 };
 
@@ -122,7 +158,7 @@ const arrayParam = (values: ReadonlyArray<string | number | null>, oid: number):
  * - `ch` inserts the channel rows of exactly those intervals (joined on the interval's ordinal);
  * - `cp` upserts the checkpoints (same statement, so same transaction as the data);
  * - the statement returns the ordinals of intervals that already existed: usually none, so nothing comes back.
- * A batch of new intervals thus costs one round trip between `begin` and `commit`.
+ * It is the transaction's statement; a batch of new intervals usually goes in as {@link PG_WRITE_NEW} instead.
  */
 const PG_WRITE = `with r as (
     select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) with ordinality as r(d, s, g, t, p, k)
@@ -150,15 +186,46 @@ const PG_WRITE = `with r as (
   )`;
 
 /**
+ * PostgreSQL's optimistic write of a batch whose intervals are all expected to be new (the steady state of a
+ * stream): {@link PG_WRITE} without its conflict handling, as ONE statement run on its own (a statement is its
+ * own transaction, so no `begin`/`commit` round trips). The intervals go in with a plain `insert`: if one already
+ * exists the statement fails with a unique violation on `intervals_pkey` and nothing of it is kept; the batch is
+ * then written by the transaction with conflict handling. The channel rows and the checkpoints are written only
+ * after every interval (their `where` reads the count of `ins`), so writers lock in the same order as PG_WRITE.
+ */
+const PG_WRITE_NEW = `with r as (
+    select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) with ordinality as r(d, s, g, t, p, k)
+  ),
+  ins as (
+    insert into intervals (device_id, stream, granularity, ts, point)
+    select d, s, g, t::int8, p::jsonb from r order by k
+    returning 1
+  ),
+  ch as (
+    insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
+    select r.d, r.s, r.g, r.t::int8, c.c, c.i, c.er, c.eq, c.ep, c.en
+    from unnest($6::int4[], $7::int4[], $8::text[], $9::float8[], $10::float8[], $11::float8[], $12::float8[]) as c(k, c, i, er, eq, ep, en)
+    join r on r.k = c.k
+    where (select count(*) from ins) > 0
+  )
+  insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
+  select d, s, w::int8, p::jsonb, $17::int8 from unnest($13::text[], $14::text[], $15::float8[], $16::text[]) as x(d, s, w, p)
+  where (select count(*) from ins) > 0
+  on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
+
+/** Whether `e` is the unique violation of an interval that already exists (PG_WRITE_NEW's signal to fall back). */
+const isExistingInterval = (e: SqlError): boolean => e.reason._tag === "UniqueViolation" && e.reason.constraint === "intervals_pkey";
+
+/**
  * PostgreSQL's bulk path ({@link PG_WRITE}): writes the new intervals with their channel rows, and the checkpoints
  * (last one per key wins); returns which intervals were new.
  */
-const pgWrite = (
-  sql: SqlClient,
+/** The 17 parameters of {@link PG_WRITE} and {@link PG_WRITE_NEW}: column arrays of the rows, then `now`. */
+const pgParams = (
   intervals: ReadonlyArray<IntervalRow>,
   checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
   now: number,
-): Effect.Effect<Set<string>, SqlError> =>
+): Effect.Effect<ReadonlyArray<PgTypes.Parameter | number>, SqlError> =>
   Effect.gen(function* () {
     const n = intervals.length;
     const [d, s, g, t, p] = [new Array<string>(n), new Array<string>(n), new Array<number>(n), new Array<number>(n), new Array<string>(n)];
@@ -171,22 +238,24 @@ const pgWrite = (
       Array<number | null>,
       Array<number | null>,
     ];
-    intervals.forEach((i, k) => {
+    let k = 0;
+    for (const i of intervals) {
       d[k] = i.deviceId;
       s[k] = i.stream;
       g[k] = i.granularity;
       t[k] = i.ts;
       p[k] = i.json;
-      for (const c of i.channels) {
+      for (let c = 0; c < i.channelCount; c++) {
         ck.push(k + 1);
-        cc.push(c.c);
-        ci.push(c.i);
-        er.push(c.er);
-        eq.push(c.eq);
-        ep.push(c.ep);
-        en.push(c.en);
+        cc.push(c + 1);
+        ci.push(i.layout[c]?.id ?? null);
+        er.push(num(i.eReal[c]));
+        eq.push(num(i.eReactive[c]));
+        ep.push(num(i.eRealPositive[c]));
+        en.push(num(i.eRealNegative[c]));
       }
-    });
+      k++;
+    }
     // One row per checkpoint key (an upsert cannot touch a row twice in one statement); the last save wins.
     const cps = [...new Map(checkpoints.map(([key, cp]) => [`${key.deviceId}|${key.stream}`, [key, cp] as const])).values()];
     const { text, int4, float8 } = PgTypes.OID;
@@ -209,7 +278,17 @@ const pgWrite = (
       [cps.map(([, cp]) => JSON.stringify(cp)), text],
     ];
     const params = yield* Effect.forEach(columns, ([values, oid]) => arrayParam(values, oid));
-    const existing = yield* sql.unsafe<{ k: number | string | bigint }>(PG_WRITE, [...params, now]);
+    return [...params, now];
+  });
+
+const pgWrite = (
+  sql: SqlClient,
+  intervals: ReadonlyArray<IntervalRow>,
+  checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
+  now: number,
+): Effect.Effect<Set<string>, SqlError> =>
+  Effect.gen(function* () {
+    const existing = yield* sql.unsafe<{ k: number | string | bigint }>(PG_WRITE, yield* pgParams(intervals, checkpoints, now));
     const inserted = new Set(intervals.map((i) => i.key));
     for (const r of existing) {
       const row = intervals[Number(r.k) - 1];
@@ -233,15 +312,16 @@ export const writeBatch = (
     a.deviceId !== b.deviceId ? (a.deviceId < b.deviceId ? -1 : 1) : a.stream !== b.stream ? (a.stream < b.stream ? -1 : 1) : a.granularity - b.granularity || a.ts - b.ts,
   );
   const written = new Map<string, string>();
-  return sql.withTransaction(
+  const transaction = sql.withTransaction(
     Effect.gen(function* () {
       written.clear();
       const result = { inserted: 0, revised: 0, unchanged: 0, devices: 0, gaps: 0, anomalies: 0, checkpoints: 0, ignored: batch.ignored };
-      // PostgreSQL writes the checkpoints in the intervals' statement (same transaction; see PG_WRITE).
-      const pgCheckpoints = withDatabase === undefined && checkpoints.length > 0;
-      if (intervals.length > 0 || pgCheckpoints) {
+      // The checkpoints go in with the intervals (same transaction; see PG_WRITE and sqliteWrite), after them.
+      if (intervals.length > 0 || checkpoints.length > 0) {
         const inserted =
-          withDatabase !== undefined ? yield* withDatabase((db) => sqliteInsert(db, intervals)) : yield* pgWrite(sql, intervals, checkpoints, now);
+          withDatabase !== undefined
+            ? yield* withDatabase((db) => sqliteWrite(db, intervals, checkpoints, now))
+            : yield* pgWrite(sql, intervals, checkpoints, now);
         result.inserted = inserted.size;
         const revised: Array<IntervalRow> = [];
         const existing = intervals.filter((i) => !inserted.has(i.key));
@@ -269,7 +349,7 @@ export const writeBatch = (
             result.revised++;
           }
         }
-        yield* insertChannels(sql, dialect, revised.flatMap((i) => i.channels));
+        yield* insertChannels(sql, dialect, revised.flatMap(channelRows));
       }
       const upsertChannels = (deviceId: string, channels: DeviceRow["channels"]) =>
         Effect.gen(function* () {
@@ -309,18 +389,35 @@ export const writeBatch = (
         result.anomalies += r.length;
       }
       result.checkpoints = checkpoints.length;
-      if (pgCheckpoints) return result;
-      for (const [key, checkpoint] of checkpoints) {
-        yield* sql`insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
-          values (${key.deviceId}, ${key.stream}, ${checkpoint.watermark}, ${jsonParam(sql, dialect, checkpoint)}, ${now})
-          on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
-      }
       return result;
     }),
-  ).pipe(
-    Effect.retry({ times: 5, while: (e) => e.isRetryable }),
-    Effect.tap(() => Effect.sync(() => written.forEach((text, id) => driver.layouts.set(id, text)))),
-  );
+  ).pipe(Effect.tap(() => Effect.sync(() => written.forEach((text, id) => driver.layouts.set(id, text)))));
+  // PostgreSQL, a batch of intervals only (and checkpoints), whose layouts this store has written already: try
+  // the one-statement write of new intervals first (PG_WRITE_NEW), and the transaction if one already exists.
+  const optimistic =
+    dialect === "postgres" &&
+    intervals.length > 0 &&
+    batch.devices.size === 0 &&
+    batch.gaps.length === 0 &&
+    batch.anomalies.length === 0 &&
+    [...batch.layouts].every(([deviceId, channels]) => driver.layouts.get(deviceId) === JSON.stringify(channels));
+  const write: Effect.Effect<WriteResult, SqlError> = optimistic
+    ? pgParams(intervals, checkpoints, now).pipe(
+        Effect.flatMap((params) => sql.unsafe(PG_WRITE_NEW, params)),
+        Effect.as<WriteResult>({
+          inserted: intervals.length,
+          revised: 0,
+          unchanged: 0,
+          devices: 0,
+          gaps: 0,
+          anomalies: 0,
+          checkpoints: checkpoints.length,
+          ignored: batch.ignored,
+        }),
+        Effect.catchIf(isExistingInterval, () => transaction),
+      )
+    : transaction;
+  return write.pipe(Effect.retry({ times: 5, while: (e) => e.isRetryable }));
 };
 
 /** The checkpoint saved for `key`, if any. */
