@@ -1,10 +1,8 @@
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import { examples } from "./program.js";
-import type { CommandContext } from "./program.js";
+import type { Bind, CommandContext } from "./program.js";
 import { duration } from "./parsers.js";
-
-type Bind = (action: (command: Command, args: ReadonlyArray<unknown>) => Promise<number>) => (...args: Array<unknown>) => Promise<void>;
 
 /** `--listen host:port`: where this runner listens for the other runners (and the address they reach it by). */
 export const listenAddress = (value: string): { readonly host: string; readonly port: number } => {

@@ -33,6 +33,8 @@ export interface RunState {
 }
 
 type Action = (command: Command, args: ReadonlyArray<unknown>) => Promise<number>;
+/** Wraps a command's action: runs it and records its exit code (what a command file registers its actions with). */
+export type Bind = (action: Action) => (...args: Array<unknown>) => Promise<void>;
 
 export const examples = (lines: ReadonlyArray<string>): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
