@@ -10,6 +10,7 @@ export const baseEnv = (extra: Readonly<Record<string, string>> = {}): NodeJS.Pr
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env["WATTSTREAM_API_KEY"];
   delete env["WATTSTREAM_BASE_URL"];
+  delete env["WATTSTREAM_API_KEYS"];
   delete env["FORCE_COLOR"];
   return { ...env, ...extra };
 };

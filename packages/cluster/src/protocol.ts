@@ -5,17 +5,20 @@ import * as Rpc from "effect/rpc/Rpc";
 import { BudgetReport, BudgetUnavailable, Lease, LeaseRequest, LeaseReturn } from "@wattstream/resilience";
 
 /**
- * The entity of one device, keyed by its `DeviceId`: `Watch` (persisted, so a runner that dies leaves it
- * unprocessed and the runner that takes the shard over resumes the watching) runs the device's polling until
- * `Unwatch` arrives; several `Watch`es share one polling.
+ * The entity of one device under one API key, keyed by `deviceEntityId(keyFingerprint, DeviceId)`: `Watch`
+ * (persisted, so a runner that dies leaves it unprocessed and the runner that takes the shard over resumes the
+ * watching) runs the device's polling with that key's client until `Unwatch` arrives; several `Watch`es share one
+ * polling.
  *
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { DeviceWatcher } from "@wattstream/cluster";
+ * import { parseDeviceId } from "@wattstream/core";
+ * import { DeviceWatcher, deviceEntityId, keyFingerprint } from "@wattstream/cluster";
+ * const key = keyFingerprint("my-api-key");
  * const watch = Effect.gen(function* () {
  *   const client = yield* DeviceWatcher.client;
- *   yield* client("D123456789012").Watch({ key: "k1" }, { discard: true });
+ *   yield* client(deviceEntityId(key, parseDeviceId("D123456789012"))).Watch({ key }, { discard: true });
  * });
  * ```
  * @category entities

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Clock, Context, Deferred, Duration, Effect, Fiber, Layer, Option, Schedule, Scope } from "effect";
+import { Clock, Context, Data, Deferred, Duration, Effect, Fiber, Layer, Option, Schedule, Scope } from "effect";
 import type { Cause, Config } from "effect";
 import type * as SocketServer from "effect/socket/SocketServer";
 import * as Entity from "effect/cluster/Entity";
@@ -37,8 +37,14 @@ import type { LeaseFigures } from "./internal/tables.js";
 export interface RunnerOptions {
   /** The PostgreSQL database of the cluster (its shards and messages) and of the energy store. */
   readonly postgres: string;
-  /** The Wattwatchers API key whose devices the cluster watches. */
-  readonly apiKey: string;
+  /** The Wattwatchers API key whose devices the cluster watches (one of `apiKey` / `apiKeys` at least). */
+  readonly apiKey?: string | undefined;
+  /**
+   * Several API keys watched by one cluster: each key gets its own fleet supervisor and budget owner (singletons
+   * named by its {@link keyFingerprint}), its own client and leased pacer in every runner, and its devices are
+   * entities keyed by (fingerprint, `DeviceId`). Joined with `apiKey`; duplicates count once.
+   */
+  readonly apiKeys?: ReadonlyArray<string> | undefined;
   /** The API's base URL. @default the production API */
   readonly baseUrl?: string | undefined;
   /** Where this runner listens for the other runners, and the address it is known by. @default 127.0.0.1:34431 */
@@ -79,24 +85,31 @@ export interface RunnerOptions {
   readonly sharding?: Partial<ShardingConfig.ShardingConfig["Service"]> | undefined;
   /** Store handles (each its own connections and commit order); devices are spread over them. @default 4 */
   readonly storeConnections?: number | undefined;
-  /** Called with each device this runner starts or stops watching (logs, tests). */
-  readonly onWatch?: ((event: { readonly deviceId: DeviceId; readonly watching: boolean }) => void) | undefined;
+  /** Called with each device this runner starts or stops watching, and the fingerprint of the key it is watched under (logs, tests). */
+  readonly onWatch?: ((event: { readonly deviceId: DeviceId; readonly keyId: string; readonly watching: boolean }) => void) | undefined;
+}
+
+/** One API key in this runner: its client (paced by leases from the key's budget owner) and its figures. */
+interface KeyRuntime {
+  readonly keyId: string;
+  readonly client: WattwatchersClient;
+  /** Device entities of this key watched here. */
+  readonly watching: Set<DeviceId>;
+  /** The key's pacer's books (slots it holds). */
+  readonly pacing: () => PacerSnapshot | undefined;
+  /** Its calls to the key's budget owner. */
+  readonly leaseFigures: LeaseFigures;
+  readonly requests: () => number;
 }
 
 /** What every entity of this runner shares. */
 interface RunnerRuntimeShape {
-  readonly keyId: string;
   readonly runner: string;
-  readonly client: WattwatchersClient;
+  /** The runner's keys by fingerprint. */
+  readonly keys: ReadonlyMap<string, KeyRuntime>;
   /** The store sink a device writes through (always the same one for a device). */
   readonly sinkOf: (id: DeviceId) => StoreSink;
   readonly options: RunnerOptions;
-  readonly watching: Set<DeviceId>;
-  /** The runner's pacer's books (slots it holds). */
-  readonly pacing: () => PacerSnapshot | undefined;
-  /** Its calls to the budget owner. */
-  readonly leaseFigures: LeaseFigures;
-  readonly requests: () => number;
 }
 
 const RunnerRuntime = Context.Service<RunnerRuntimeShape>("@wattstream/cluster/RunnerRuntime");
@@ -146,18 +159,41 @@ const BUSY_RETRY_MS = 250;
 
 const DAY_MS = 86_400_000;
 
-/** The entity of one device: `Watch` starts its polling (once), `Unwatch` stops it and completes every `Watch`. */
+/**
+ * The entity ID of a device watched under a key: the key's fingerprint and the `DeviceId`, joined by `/` (a device
+ * seen by two keys is two entities, each polling under its own key's budget).
+ *
+ * @example
+ * ```ts
+ * import { deviceEntityId, keyFingerprint } from "@wattstream/cluster";
+ * import { parseDeviceId } from "@wattstream/core";
+ * deviceEntityId(keyFingerprint("my-api-key"), parseDeviceId("D123456789012")); // "1a2b…/D123456789012"
+ * ```
+ * @category constructors
+ */
+export const deviceEntityId = (keyId: string, deviceId: DeviceId): string => `${keyId}/${deviceId}`;
+
+/** The key fingerprint and device of an entity ID, or `undefined` for one this version does not name (an older cluster's bare `DeviceId`). */
+const parseEntityId = (raw: string): { readonly keyId: string; readonly deviceId: DeviceId } | undefined => {
+  const slash = raw.indexOf("/");
+  const deviceId = raw.slice(slash + 1);
+  return slash <= 0 || !isDeviceId(deviceId) ? undefined : { keyId: raw.slice(0, slash), deviceId };
+};
+
+/** The entity of one device under one key: `Watch` starts its polling (once), `Unwatch` stops it and completes every `Watch`. */
 const deviceLayer = DeviceWatcher.toLayer(
   Effect.gen(function* () {
     const rt = yield* RunnerRuntime;
     const address = yield* Entity.CurrentAddress;
     const scope = yield* Scope.Scope;
     const raw = address.entityId;
+    const named = parseEntityId(raw);
+    const key = named === undefined ? undefined : rt.keys.get(named.keyId);
     let stopped = yield* Deferred.make<void>();
     let fiber: Fiber.Fiber<void> | undefined;
-    const poll = (id: DeviceId) =>
+    const poll = (k: KeyRuntime, id: DeviceId) =>
       pollDevice(
-        { client: rt.client, sink: rt.sinkOf(id), scheduler: rt.options.scheduler, energy: rt.options.energy, device: rt.options.device },
+        { client: k.client, sink: rt.sinkOf(id), scheduler: rt.options.scheduler, energy: rt.options.energy, device: rt.options.device },
         id,
       ).pipe(
         Effect.tapError((e) => Effect.logWarning(e.message)),
@@ -168,21 +204,31 @@ const deviceLayer = DeviceWatcher.toLayer(
         Effect.catch((e) => Effect.logWarning(`${e.message}; the device is no longer watched here`)),
         Effect.ensuring(
           Effect.sync(() => {
-            rt.watching.delete(id);
-            rt.options.onWatch?.({ deviceId: id, watching: false });
+            k.watching.delete(id);
+            rt.options.onWatch?.({ deviceId: id, keyId: k.keyId, watching: false });
           }),
         ),
       );
     const start = Effect.suspend(() => {
-      if (fiber !== undefined || !isDeviceId(raw)) return Effect.void;
-      rt.watching.add(raw);
-      rt.options.onWatch?.({ deviceId: raw, watching: true });
-      return Effect.forkIn(poll(raw), scope).pipe(
+      if (fiber !== undefined || named === undefined || key === undefined) return Effect.void;
+      key.watching.add(named.deviceId);
+      rt.options.onWatch?.({ deviceId: named.deviceId, keyId: key.keyId, watching: true });
+      return Effect.forkIn(poll(key, named.deviceId), scope).pipe(
         Effect.map((f) => {
           fiber = f;
         }),
       );
     });
+    // An entity ID without a key (an older cluster's bare DeviceId): its Watch is answered at once, so the message
+    // counts as processed; the key's supervisor sends the device's Watch again under its new ID.
+    if (named === undefined) {
+      yield* Effect.logInfo(`entity ${raw} is not named by a key fingerprint and a device ID: not watched (the key's supervisor watches it under its new ID)`);
+      return DeviceWatcher.of({ Watch: () => Effect.void, Unwatch: () => Effect.void });
+    }
+    // A key another runner has and this one lacks: the Watch waits here (the shard may move to a runner that has
+    // the key); every runner of a cluster must be given the same keys.
+    if (key === undefined)
+      yield* Effect.logError(`device ${named.deviceId} is watched under key ${named.keyId}, which this runner was not given: every runner of a cluster needs the same keys`);
     return DeviceWatcher.of({
       Watch: () =>
         Effect.andThen(
@@ -254,15 +300,16 @@ const budgetLayer = BudgetOwner.toLayer(
 );
 
 /** The fleet supervisor of one key: lists the key's devices and sends `Watch` to those that joined, `Unwatch` to those that left. */
-const supervisorLayer = (keyId: string, listEveryMs: number) =>
+const supervisorLayer = (key: KeyRuntime, listEveryMs: number) =>
   Singleton.make(
-    `wattstream-fleet-${keyId}`,
+    `wattstream-fleet-${key.keyId}`,
     Effect.gen(function* () {
-      const rt = yield* RunnerRuntime;
-      const devices = yield* DeviceWatcher.client;
-      let known = new Set<string>();
+      const { keyId, client } = key;
+      const entities = yield* DeviceWatcher.client;
+      const devices = (id: DeviceId) => entities(deviceEntityId(keyId, id));
+      let known = new Set<DeviceId>();
       const round = Effect.gen(function* () {
-        const listed = new Set<string>(yield* rt.client.listDevices());
+        const listed = new Set<DeviceId>(yield* client.listDevices());
         const joined = [...listed].filter((id) => !known.has(id));
         const left = [...known].filter((id) => !listed.has(id));
         yield* Effect.forEach(joined, (id) => devices(id).Watch({ key: keyId }, { discard: true }), { concurrency: 32, discard: true });
@@ -307,63 +354,76 @@ export type RunnerStartError =
   | SchemaTooNewError
   | SqlError
   | SocketServer.SocketServerError
-  | Config.ConfigError;
+  | Config.ConfigError
+  | NoApiKeyError;
 
-const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
+/** One key's client in this runner, paced by leases from the key's budget owner. */
+const keyRuntime = (options: RunnerOptions, apiKey: string, keyId: string, runner: string) =>
+  Effect.gen(function* () {
+    const owner = (yield* BudgetOwner.client)(keyId);
+    const { size, ttlMs } = leaseDefaults(options);
+    const leaseFigures: LeaseFigures = { calls: 0, totalMs: 0, maxMs: 0, unreachable: 0 };
+    // giveBack and report cannot fail (the contract): a lost one only keeps slots out until they are reclaimed.
+    const swallow = (what: string) => (effect: Effect.Effect<void, unknown>) =>
+      effect.pipe(
+        Effect.timeout(Duration.millis(ttlMs)),
+        Effect.catchCause((cause) => Effect.logDebug(`${what} to the budget owner of key ${keyId} failed; its slots come back when reclaimed`, cause)),
+      );
+    const lessor: BudgetLessor = {
+      lease: (request) =>
+        Effect.gen(function* () {
+          const sentAt = yield* Clock.currentTimeMillis;
+          const answer = yield* owner.Lease({ runner, request }).pipe(Effect.timeout(Duration.millis(ttlMs)), Effect.result);
+          const ms = (yield* Clock.currentTimeMillis) - sentAt;
+          leaseFigures.calls++;
+          leaseFigures.totalMs += ms;
+          leaseFigures.maxMs = Math.max(leaseFigures.maxMs, ms);
+          if (answer._tag === "Success") return answer.success;
+          const e = answer.failure;
+          if (e instanceof BudgetUnavailable) return yield* Effect.fail(e);
+          // The owner moving to another runner, a timeout: ask again after the pacer's retryUnreachable.
+          leaseFigures.unreachable++;
+          return yield* Effect.fail(new BudgetUnavailable({ reason: "unreachable", retryAfterMs: 0, detail: e.message }));
+        }),
+      giveBack: (done) => swallow("giving a lease back")(owner.GiveBack(done)),
+      report: (report) => swallow("a report")(owner.Report(report)),
+    };
+    let requests = 0;
+    const leased = yield* makeLeasedPacer(lessor, { leaseSize: size });
+    let books: PacerSnapshot | undefined;
+    const pacing = {
+      ...leased,
+      pace: <A, E, R>(effect: Effect.Effect<A, E, R>, request?: Parameters<typeof leased.pace>[1]) =>
+        leased.pace(
+          Effect.suspend(() => {
+            requests++;
+            return effect;
+          }),
+          request,
+        ),
+    };
+    yield* leased.snapshot.pipe(
+      Effect.tap((b) => Effect.sync(() => (books = b))),
+      Effect.andThen(Effect.sleep(Duration.seconds(1))),
+      Effect.forever,
+      Effect.forkScoped,
+    );
+    const client = makeClient({ apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing });
+    const key: KeyRuntime = { keyId, client, watching: new Set<DeviceId>(), pacing: () => books, leaseFigures, requests: () => requests };
+    return key;
+  });
+
+const runtimeLayer = (options: RunnerOptions, apiKeys: ReadonlyArray<string>, runner: string) =>
   Layer.effect(
     RunnerRuntime,
     Effect.gen(function* () {
       const sql = yield* SqlClient;
       yield* ensureClusterTables(sql);
-      const owner = (yield* BudgetOwner.client)(keyId);
-      const { size, ttlMs } = leaseDefaults(options);
-      const leaseFigures: LeaseFigures = { calls: 0, totalMs: 0, maxMs: 0, unreachable: 0 };
-      // giveBack and report cannot fail (the contract): a lost one only keeps slots out until they are reclaimed.
-      const swallow = (what: string) => (effect: Effect.Effect<void, unknown>) =>
-        effect.pipe(
-          Effect.timeout(Duration.millis(ttlMs)),
-          Effect.catchCause((cause) => Effect.logDebug(`${what} to the budget owner failed; its slots come back when reclaimed`, cause)),
-        );
-      const lessor: BudgetLessor = {
-        lease: (request) =>
-          Effect.gen(function* () {
-            const sentAt = yield* Clock.currentTimeMillis;
-            const answer = yield* owner.Lease({ runner, request }).pipe(Effect.timeout(Duration.millis(ttlMs)), Effect.result);
-            const ms = (yield* Clock.currentTimeMillis) - sentAt;
-            leaseFigures.calls++;
-            leaseFigures.totalMs += ms;
-            leaseFigures.maxMs = Math.max(leaseFigures.maxMs, ms);
-            if (answer._tag === "Success") return answer.success;
-            const e = answer.failure;
-            if (e instanceof BudgetUnavailable) return yield* Effect.fail(e);
-            // The owner moving to another runner, a timeout: ask again after the pacer's retryUnreachable.
-            leaseFigures.unreachable++;
-            return yield* Effect.fail(new BudgetUnavailable({ reason: "unreachable", retryAfterMs: 0, detail: e.message }));
-          }),
-        giveBack: (done) => swallow("giving a lease back")(owner.GiveBack(done)),
-        report: (report) => swallow("a report")(owner.Report(report)),
-      };
-      let requests = 0;
-      const leased = yield* makeLeasedPacer(lessor, { leaseSize: size });
-      let books: PacerSnapshot | undefined;
-      const pacing = {
-        ...leased,
-        pace: <A, E, R>(effect: Effect.Effect<A, E, R>, request?: Parameters<typeof leased.pace>[1]) =>
-          leased.pace(
-            Effect.suspend(() => {
-              requests++;
-              return effect;
-            }),
-            request,
-          ),
-      };
-      yield* leased.snapshot.pipe(
-        Effect.tap((b) => Effect.sync(() => (books = b))),
-        Effect.andThen(Effect.sleep(Duration.seconds(1))),
-        Effect.forever,
-        Effect.forkScoped,
-      );
-      const client = makeClient({ apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing });
+      const keys = new Map<string, KeyRuntime>();
+      for (const apiKey of apiKeys) {
+        const keyId = keyFingerprint(apiKey);
+        keys.set(keyId, yield* keyRuntime(options, apiKey, keyId, runner));
+      }
       // A store handle commits its writes one after the other (so a checkpoint never overtakes its data), and each
       // energy request ends in a checkpoint commit: several handles, each device on one of them, keep the
       // database's round trips from bounding the request rate.
@@ -379,60 +439,103 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
       if (first === undefined) return yield* Effect.die(new RangeError("storeConnections must be at least 1"));
       const sinks = [first, ...rest];
       yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(sinks.map((s) => s.flush().catch(() => undefined)))));
+      // By device, not by entity: a device seen by two keys writes through one sink, in one commit order.
       const sinkOf = (id: DeviceId): StoreSink => {
         let h = 0;
         for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
         return sinks[Math.abs(h) % sinks.length] ?? first;
       };
-      return { keyId, runner, client, sinkOf, options, watching: new Set<DeviceId>(), pacing: () => books, leaseFigures, requests: () => requests };
+      const shape: RunnerRuntimeShape = { runner, keys, sinkOf, options };
+      return shape;
     }),
   );
 
 /**
+ * The API keys of a runner: `apiKey` and `apiKeys` together, each once. Fails with {@link NoApiKeyError} when none
+ * is given or one is empty.
+ */
+const keysOf = (options: RunnerOptions): Effect.Effect<ReadonlyArray<string>, NoApiKeyError> => {
+  const all = [...(options.apiKey === undefined ? [] : [options.apiKey]), ...(options.apiKeys ?? [])];
+  if (all.length === 0) return Effect.fail(new NoApiKeyError({ rule: "give at least one API key (apiKey or apiKeys)" }));
+  const empty = all.findIndex((k) => k.trim() === "");
+  if (empty >= 0) return Effect.fail(new NoApiKeyError({ rule: `API key ${empty + 1} is empty` }));
+  return Effect.succeed([...new Set(all)]);
+};
+
+/**
+ * A runner was given no API key, or an empty one (the message never shows a key).
+ *
+ * @example
+ * ```ts
+ * import { NoApiKeyError } from "@wattstream/cluster";
+ * new NoApiKeyError({ rule: "give at least one API key (apiKey or apiKeys)" }).message;
+ * ```
+ * @category errors
+ */
+export class NoApiKeyError extends Data.TaggedError("NoApiKeyError")<{
+  /** What is missing. */
+  readonly rule: string;
+}> {
+  /** One line: the rule. */
+  override get message(): string {
+    return `no usable API key: ${this.rule}`;
+  }
+}
+
+/**
  * A cluster runner as a layer: joins the cluster in `options.postgres` (Effect Cluster's shard locks, runner list
  * and persisted messages), listens on `options.listen` for the other runners, and hosts its share of the device
- * entities, the key's budget owner and fleet supervisor when assigned here. `Layer.launch` it to run until
- * interrupted; interruption hands its shards and its budget lease back.
+ * entities and of each key's budget owner and fleet supervisor. `Layer.launch` it to run until interrupted;
+ * interruption hands its shards and its budget leases back.
  *
  * @example
  * ```ts
  * import { Effect, Layer } from "effect";
  * import { runnerLayer } from "@wattstream/cluster";
- * Effect.runFork(Layer.launch(runnerLayer({ postgres: "postgres://localhost/energy", apiKey: process.env.WW_API_KEY!, listen: { host: "10.0.0.5", port: 34431 } })));
+ * const apiKeys = (process.env.WW_API_KEYS ?? "").split(",");
+ * Effect.runFork(Layer.launch(runnerLayer({ postgres: "postgres://localhost/energy", apiKeys, listen: { host: "10.0.0.5", port: 34431 } })));
  * ```
  * @category constructors
  */
-export const runnerLayer = (options: RunnerOptions): Layer.Layer<never, RunnerStartError> => {
-  const keyId = keyFingerprint(options.apiKey);
-  const listen = options.listen ?? { host: "127.0.0.1", port: 34431 };
-  const runner = `${listen.host}:${listen.port}`;
-  const app = Layer.mergeAll(deviceLayer, budgetLayer, supervisorLayer(keyId, options.listEveryMs ?? 60_000), statsLayer).pipe(
-    Layer.provide(runtimeLayer(options, keyId, runner)),
-  );
-  const cluster = NodeClusterSocket.layer({
-    storage: "sql",
-    shardingConfig: {
-      ...DEFAULT_SHARDING,
-      ...options.sharding,
-      runnerAddress: Option.some(RunnerAddress.make(listen.host, listen.port)),
-    },
-  });
-  // Connect (and fail with the store's one-line error, password hidden) before Effect Cluster's storage would die
-  // on an unreachable database.
-  const pg: Layer.Layer<SqlClient, InvalidStoreUrlError | StoreUnavailableError> = Layer.effect(
-    SqlClient,
-    Effect.gen(function* () {
-      const location = yield* parseStoreUrl(options.postgres);
-      if (location.dialect !== "postgres")
-        return yield* Effect.fail(new InvalidStoreUrlError({ url: location.url, rule: "a cluster needs PostgreSQL: postgres://user:password@host:5432/db" }));
-      const unavailable = (e: SqlError) => new StoreUnavailableError({ url: location.url, reason: e.message, cause: e });
-      const sql = yield* PgClient.make({ url: location.connection, applicationName: "@wattstream/cluster", connectTimeout: Duration.seconds(10) }).pipe(
-        Effect.provide(Reactivity.layer),
-        Effect.mapError(unavailable),
+export const runnerLayer = (options: RunnerOptions): Layer.Layer<never, RunnerStartError> =>
+  Layer.unwrap(
+    Effect.map(keysOf(options), (apiKeys) => {
+      const listen = options.listen ?? { host: "127.0.0.1", port: 34431 };
+      const runner = `${listen.host}:${listen.port}`;
+      // One fleet supervisor per key (each its own singleton); the device entities and budget owners are one
+      // entity type each, their IDs naming the key.
+      const app = Layer.unwrap(
+        Effect.gen(function* () {
+          const rt = yield* RunnerRuntime;
+          const supervisors = [...rt.keys.values()].map((k) => supervisorLayer(k, options.listEveryMs ?? 60_000));
+          return Layer.mergeAll(deviceLayer, budgetLayer, statsLayer, ...supervisors);
+        }),
+      ).pipe(Layer.provide(runtimeLayer(options, apiKeys, runner)));
+      const cluster = NodeClusterSocket.layer({
+        storage: "sql",
+        shardingConfig: {
+          ...DEFAULT_SHARDING,
+          ...options.sharding,
+          runnerAddress: Option.some(RunnerAddress.make(listen.host, listen.port)),
+        },
+      });
+      // Connect (and fail with the store's one-line error, password hidden) before Effect Cluster's storage would die
+      // on an unreachable database.
+      const pg: Layer.Layer<SqlClient, InvalidStoreUrlError | StoreUnavailableError> = Layer.effect(
+        SqlClient,
+        Effect.gen(function* () {
+          const location = yield* parseStoreUrl(options.postgres);
+          if (location.dialect !== "postgres")
+            return yield* Effect.fail(new InvalidStoreUrlError({ url: location.url, rule: "a cluster needs PostgreSQL: postgres://user:password@host:5432/db" }));
+          const unavailable = (e: SqlError) => new StoreUnavailableError({ url: location.url, reason: e.message, cause: e });
+          const sql = yield* PgClient.make({ url: location.connection, applicationName: "@wattstream/cluster", connectTimeout: Duration.seconds(10) }).pipe(
+            Effect.provide(Reactivity.layer),
+            Effect.mapError(unavailable),
+          );
+          yield* sql`select 1`.pipe(Effect.mapError(unavailable));
+          return sql;
+        }),
       );
-      yield* sql`select 1`.pipe(Effect.mapError(unavailable));
-      return sql;
+      return app.pipe(Layer.provide(cluster), Layer.provide(pg));
     }),
   );
-  return app.pipe(Layer.provide(cluster), Layer.provide(pg));
-};

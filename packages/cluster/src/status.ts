@@ -25,6 +25,22 @@ export interface RunnerStatus {
   readonly requests: number | undefined;
   /** Since it last wrote these figures, ms. */
   readonly statsAgoMs: number | undefined;
+  /** The same figures per API key (by fingerprint), when the runner watches several keys. */
+  readonly keys: ReadonlyArray<RunnerKeyStatus>;
+}
+
+/** One key's share of one runner. @category models */
+export interface RunnerKeyStatus {
+  /** The key's fingerprint (never the key). */
+  readonly keyId: string;
+  /** Devices of this key the runner watches. */
+  readonly devices: number;
+  /** Slots of the key's TPS the runner holds. */
+  readonly leaseTps: number;
+  /** Of those, slots not used yet. */
+  readonly allowance: number;
+  /** Requests it sent under this key since it started. */
+  readonly requests: number;
 }
 
 /** One key's budget as its owner last stored it. @category models */
@@ -46,6 +62,10 @@ export interface BudgetStatus {
   }>;
   /** Since the owner's last grant, ms. */
   readonly lastGrantAgoMs: number;
+  /** Devices of this key watched, over every runner that reported (its figures of the last second). */
+  readonly devices: number;
+  /** Requests sent under this key since each live runner started (summed over the runners). */
+  readonly requests: number;
 }
 
 /** How far behind the stored data of one stream is (now minus each device's watermark). @category models */
@@ -108,8 +128,9 @@ const read = (sql: SqlClient, url: string, now: number): Effect.Effect<ClusterSt
       allowance: number | null;
       requests: string | null;
       updated_at: string | null;
+      keys: unknown;
     }>`select r.address, r.healthy, (extract(epoch from (now() at time zone 'utc' - r.last_heartbeat)) * 1000)::bigint as ago,
-        s.devices, s.shards, s.lease_tps, s.allowance, s.requests, s.updated_at
+        s.devices, s.shards, s.lease_tps, s.allowance, s.requests, s.updated_at, s.keys
       from cluster_runners r left join wattstream_cluster_runner_stats s on s.runner = r.address
       order by r.address`;
     const budgets = yield* sql<{ key_id: string; tps_limit: number | null; tpd_limit: string | null; granted_today: string; leases: unknown; last_grant_at: string }>`
@@ -127,8 +148,21 @@ const read = (sql: SqlClient, url: string, now: number): Effect.Effect<ClusterSt
         ? parsed.flatMap((l: { runner?: unknown; tps?: unknown }) => (typeof l.runner === "string" && typeof l.tps === "number" ? [{ runner: l.runner, tps: l.tps }] : []))
         : [];
     };
+    const keysOf = (v: unknown): ReadonlyArray<RunnerKeyStatus> => {
+      const parsed: unknown = typeof v === "string" ? JSON.parse(v) : v;
+      return Array.isArray(parsed)
+        ? parsed.flatMap((k: { keyId?: unknown; devices?: unknown; held?: unknown; unused?: unknown; requests?: unknown }) =>
+            typeof k.keyId === "string"
+              ? [{ keyId: k.keyId, devices: Number(k.devices ?? 0), leaseTps: Number(k.held ?? 0), allowance: Number(k.unused ?? 0), requests: Number(k.requests ?? 0) }]
+              : [],
+          )
+        : [];
+    };
+    const perRunner = runners.map((r) => ({ r, keys: keysOf(r.keys) }));
+    const perKey = (keyId: string, field: "devices" | "requests") =>
+      perRunner.reduce((n, { r, keys }) => n + (r.healthy ? keys.filter((k) => k.keyId === keyId).reduce((m, k) => m + k[field], 0) : 0), 0);
     return {
-      runners: runners.map((r) => ({
+      runners: perRunner.map(({ r, keys }) => ({
         address: r.address,
         healthy: Boolean(r.healthy),
         lastHeartbeatAgoMs: Math.max(0, Number(r.ago)),
@@ -138,6 +172,7 @@ const read = (sql: SqlClient, url: string, now: number): Effect.Effect<ClusterSt
         allowance: num(r.allowance),
         requests: num(r.requests),
         statsAgoMs: r.updated_at === null ? undefined : Math.max(0, now - Number(r.updated_at)),
+        keys,
       })),
       budgets: budgets.map((b) => ({
         keyId: b.key_id,
@@ -146,6 +181,8 @@ const read = (sql: SqlClient, url: string, now: number): Effect.Effect<ClusterSt
         grantedToday: Number(b.granted_today),
         leases: leasesOf(b.leases),
         lastGrantAgoMs: Math.max(0, now - Number(b.last_grant_at)),
+        devices: perKey(b.key_id, "devices"),
+        requests: perKey(b.key_id, "requests"),
       })),
       lag: lag.map((l) => ({ stream: l.stream, devices: Number(l.devices), p50Seconds: Math.round(Number(l.p50)), maxSeconds: Math.round(Number(l.max)) })),
     };

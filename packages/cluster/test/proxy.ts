@@ -3,6 +3,7 @@
 // can count 429s, requests per device per interval, and which runner polled which device when.
 import { createServer, request } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { keyFingerprint } from "../src/index.ts";
 
 export interface LoggedRequest {
   readonly runner: string;
@@ -11,6 +12,8 @@ export interface LoggedRequest {
   readonly path: string;
   readonly device: string | undefined;
   readonly operation: "device" | "energy" | "list" | "other";
+  /** The fingerprint of the request's API key (never the key). */
+  readonly key: string | undefined;
   status: number;
 }
 
@@ -32,7 +35,8 @@ export const startProxy = (target: string, runner: string, log: Array<LoggedRequ
   const t = new URL(target);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? "/";
-    const entry: LoggedRequest = { runner, at: Date.now(), path, ...classify(path), status: 0 };
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const entry: LoggedRequest = { runner, at: Date.now(), path, ...classify(path), key: bearer === undefined ? undefined : keyFingerprint(bearer), status: 0 };
     log.push(entry);
     const upstream = request(
       { host: t.hostname, port: t.port, method: req.method, path, headers: { ...req.headers, host: t.host } },

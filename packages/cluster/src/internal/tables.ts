@@ -30,7 +30,11 @@ export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlErro
       lease_ms_avg double precision,
       lease_ms_max double precision
     )`,
-  ).pipe(Effect.asVoid);
+  ).pipe(
+    // Per-key figures (several keys in one cluster), added to tables of clusters started before.
+    Effect.andThen(sql`alter table wattstream_cluster_runner_stats add column if not exists keys jsonb`),
+    Effect.asVoid,
+  );
 
 /** A runner's calls to the budget owner: how many, how long they took, how many found no owner. */
 export interface LeaseFigures {
@@ -85,29 +89,60 @@ export const writeBudgetRow = (sql: SqlClient, keyId: string, l: BudgetBooks, at
   );
 };
 
+/** One key's figures in one runner, as `cluster status` reads them (by fingerprint, never the key). */
+export interface RunnerKeyFigures {
+  readonly keyId: string;
+  readonly devices: number;
+  /** Slots of the key's TPS this runner holds. */
+  readonly held: number;
+  /** Of those, not used yet. */
+  readonly unused: number;
+  readonly requests: number;
+}
+
 export const writeRunnerStats = (
   sql: SqlClient,
   rt: {
     readonly runner: string;
-    readonly keyId: string;
-    readonly watching: ReadonlySet<string>;
-    readonly pacing: () => PacerSnapshot | undefined;
-    readonly leaseFigures: LeaseFigures;
-    readonly requests: () => number;
+    readonly keys: ReadonlyMap<
+      string,
+      {
+        readonly keyId: string;
+        readonly watching: ReadonlySet<string>;
+        readonly pacing: () => PacerSnapshot | undefined;
+        readonly leaseFigures: LeaseFigures;
+        readonly requests: () => number;
+      }
+    >;
   },
   shards: number,
   at: number,
 ): Effect.Effect<void, SqlError> => {
-  const books = rt.pacing();
-  const held = books?.tpsSlots ?? 0;
-  const unused = books === undefined ? 0 : books.tpsSlots - books.inFlight - books.recentGrants;
-  const f = rt.leaseFigures;
+  const keys: Array<RunnerKeyFigures> = [];
+  const f: LeaseFigures = { calls: 0, totalMs: 0, maxMs: 0, unreachable: 0 };
+  for (const k of rt.keys.values()) {
+    const books = k.pacing();
+    const held = books?.tpsSlots ?? 0;
+    keys.push({
+      keyId: k.keyId,
+      devices: k.watching.size,
+      held,
+      unused: books === undefined ? 0 : books.tpsSlots - books.inFlight - books.recentGrants,
+      requests: k.requests(),
+    });
+    f.calls += k.leaseFigures.calls;
+    f.totalMs += k.leaseFigures.totalMs;
+    f.maxMs = Math.max(f.maxMs, k.leaseFigures.maxMs);
+    f.unreachable += k.leaseFigures.unreachable;
+  }
+  const sum = (field: "devices" | "held" | "unused" | "requests") => keys.reduce((n, k) => n + k[field], 0);
   const avg = f.calls === 0 ? null : f.totalMs / f.calls;
-  return sql`insert into wattstream_cluster_runner_stats (runner, key_id, devices, shards, lease_tps, allowance, requests, failed_renewals, updated_at, lease_calls, lease_ms_avg, lease_ms_max)
-    values (${rt.runner}, ${rt.keyId}, ${rt.watching.size}, ${shards}, ${held}, ${unused}, ${rt.requests()}, ${f.unreachable}, ${at}, ${f.calls}, ${avg}, ${f.maxMs})
+  const keyIds = keys.map((k) => k.keyId).join(",");
+  return sql`insert into wattstream_cluster_runner_stats (runner, key_id, devices, shards, lease_tps, allowance, requests, failed_renewals, updated_at, lease_calls, lease_ms_avg, lease_ms_max, keys)
+    values (${rt.runner}, ${keyIds}, ${sum("devices")}, ${shards}, ${sum("held")}, ${sum("unused")}, ${sum("requests")}, ${f.unreachable}, ${at}, ${f.calls}, ${avg}, ${f.maxMs}, ${JSON.stringify(keys)}::jsonb)
     on conflict (runner) do update set key_id = excluded.key_id, devices = excluded.devices, shards = excluded.shards, lease_tps = excluded.lease_tps,
       allowance = excluded.allowance, requests = excluded.requests, failed_renewals = excluded.failed_renewals, updated_at = excluded.updated_at,
-      lease_calls = excluded.lease_calls, lease_ms_avg = excluded.lease_ms_avg, lease_ms_max = excluded.lease_ms_max`.pipe(
+      lease_calls = excluded.lease_calls, lease_ms_avg = excluded.lease_ms_avg, lease_ms_max = excluded.lease_ms_max, keys = excluded.keys`.pipe(
     Effect.asVoid,
   );
 };

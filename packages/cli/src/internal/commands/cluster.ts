@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import Table from "cli-table3";
 import { Cause, Effect, Exit, Fiber, Layer } from "effect";
 import * as Logger from "effect/Logger";
@@ -18,7 +19,34 @@ export interface ClusterRunOptions {
   readonly listen?: { readonly host: string; readonly port: number };
   /** Seconds. */
   readonly listEvery?: number;
+  readonly apiKeysFile?: string;
 }
+
+/**
+ * The keys of `--api-keys-file`: one per line, `#` comments and blank lines skipped. Errors name the file and the
+ * line, never a key.
+ */
+const readKeysFile = (path: string): ReadonlyArray<string> => {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new UsageError(`--api-keys-file ${path}`, `must be a readable file${typeof code === "string" ? ` (${code})` : ""}`);
+  }
+  const keys: Array<string> = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*$/, "").trim();
+    if (line === "") return;
+    if (/\s/.test(line)) throw new UsageError(`--api-keys-file ${path}`, `line ${i + 1} must hold one API key and nothing else`);
+    keys.push(line);
+  });
+  if (keys.length === 0) throw new UsageError(`--api-keys-file ${path}`, "must contain at least one API key (it has none)");
+  return keys;
+};
+
+/** `$WATTSTREAM_API_KEYS`: keys separated by commas or whitespace. */
+const envKeys = (value: string | undefined): ReadonlyArray<string> => (value ?? "").split(/[\s,]+/).filter((k) => k !== "");
 
 /** A malformed or non-PostgreSQL URL is a usage error naming the flag (exit 2), found before anything starts. */
 const checkPostgres = (url: string): void => {
@@ -37,15 +65,20 @@ export const run = async (ctx: CommandContext, opts: ClusterRunOptions): Promise
   checkPostgres(opts.postgres);
   const env = ctx.io.env;
   const apiKey = ctx.options.apiKey ?? (env["WATTSTREAM_API_KEY"] === "" ? undefined : env["WATTSTREAM_API_KEY"]);
+  const apiKeys = [
+    ...(apiKey === undefined ? [] : [apiKey]),
+    ...envKeys(env["WATTSTREAM_API_KEYS"]),
+    ...(opts.apiKeysFile === undefined ? [] : readKeysFile(opts.apiKeysFile)),
+  ];
   const baseUrl = ctx.options.baseUrl ?? (env["WATTSTREAM_BASE_URL"] === "" ? undefined : env["WATTSTREAM_BASE_URL"]);
-  const sim = ctx.options.simulate === true || apiKey === undefined ? await startEmbeddedSimulator(ctx.options) : undefined;
+  const sim = ctx.options.simulate === true || apiKeys.length === 0 ? await startEmbeddedSimulator(ctx.options) : undefined;
   if (sim !== undefined && ctx.options.simulate !== true)
-    out.warn(`no API key configured (--api-key or WATTSTREAM_API_KEY): this runner watches the embedded simulator at ${sim.baseUrl}`);
+    out.warn(`no API key configured (--api-key, WATTSTREAM_API_KEY, WATTSTREAM_API_KEYS or --api-keys-file): this runner watches the embedded simulator at ${sim.baseUrl}`);
   const speed = ctx.options.speed ?? 1;
   const listen = opts.listen ?? { host: "127.0.0.1", port: 34431 };
   const layer = runnerLayer({
     postgres: opts.postgres,
-    apiKey: sim?.demoKey ?? apiKey ?? "",
+    apiKeys: sim === undefined ? apiKeys : [sim.demoKey],
     ...(sim !== undefined ? { baseUrl: sim.baseUrl } : baseUrl === undefined ? {} : { baseUrl }),
     listen,
     ...(opts.listEvery === undefined ? {} : { listEveryMs: opts.listEvery * 1000 }),
@@ -54,7 +87,8 @@ export const run = async (ctx: CommandContext, opts: ClusterRunOptions): Promise
   const interrupt = onInterrupt();
   // Logs go to stderr, so `--json` stdout stays data only.
   const fiber = Effect.runFork(Layer.launch(layer).pipe(Effect.provideService(Logger.LogToStderr, true)));
-  out.note(`runner ${listen.host}:${listen.port} joining the cluster; Ctrl-C to hand its devices to the other runners and leave`);
+  const keyCount = sim === undefined ? new Set(apiKeys).size : 1;
+  out.note(`runner ${listen.host}:${listen.port} joining the cluster with ${keyCount} API key${keyCount === 1 ? "" : "s"}; Ctrl-C to hand its devices to the other runners and leave`);
   void interrupt.interrupted.then(() => Effect.runFork(Fiber.interrupt(fiber)));
   const exit = await Effect.runPromise(Fiber.await(fiber));
   interrupt.dispose();
@@ -104,10 +138,12 @@ export const status = async (ctx: CommandContext, opts: { readonly postgres: str
       String(r.requests ?? ""),
     ]);
   out.line(runners.toString());
-  const budgets = new Table({ head: ["Key", "TPS", "TPD", "Granted today", "Slots out (runner: slots)", "Last grant"], ...style });
+  const budgets = new Table({ head: ["Key (fingerprint)", "Devices", "Requests", "TPS", "TPD", "Granted today", "Slots out (runner: slots)", "Last grant"], ...style });
   for (const b of s.budgets)
     budgets.push([
       b.keyId,
+      String(b.devices),
+      String(b.requests),
       String(b.tpsLimit ?? "?"),
       String(b.tpdLimit ?? "?"),
       b.tpdLimit === undefined ? String(b.grantedToday) : `${b.grantedToday} (${Math.round((b.grantedToday / b.tpdLimit) * 100)} %)`,
