@@ -276,13 +276,31 @@ const budgetLayer = BudgetOwner.toLayer(
           : {
               lastGrantAt: stored.lastGrantAt,
               tpdRemaining: tpdLimit === undefined ? undefined : tpdLimit - stored.grantedToday,
+              // The predecessor's open leases (saved before each was answered): held until given back here or
+              // reclaimed, and the rest of the TPS granted at once — no pause.
+              outstanding: stored.openLeases,
             },
     });
+    const startedAt = yield* Clock.currentTimeMillis;
+    let firstGrant = true;
+    yield* Effect.logInfo(
+      `budget owner of key ${keyId} starts on ${rt.runner}` +
+        (stored === undefined ? "" : stored.openLeases === undefined ? " (pausing one lease lifetime after the last owner's last grant)" : ` (adopting ${stored.openLeases.length} open leases)`),
+    );
     const save = Effect.gen(function* () {
       const at = yield* Clock.currentTimeMillis;
       const books = yield* ledger.snapshot;
       const grantedToday = books.tpdLimit === undefined || books.tpdRemaining === undefined ? 0 : books.tpdLimit - books.tpdRemaining;
-      yield* writeBudgetRow(sql, keyId, { day: Math.floor(at / DAY_MS), grantedToday, tpsLimit: books.tpsLimit, tpdLimit: books.tpdLimit, runners: books.runners }, at);
+      yield* writeBudgetRow(
+        sql,
+        keyId,
+        { day: Math.floor(at / DAY_MS), grantedToday, tpsLimit: books.tpsLimit, tpdLimit: books.tpdLimit, runners: books.runners, openLeases: books.openLeases },
+        at,
+      );
+      if (firstGrant) {
+        firstGrant = false;
+        yield* Effect.logInfo(`budget owner of key ${keyId}: first lease ${at - startedAt} ms after it started (at=${at})`);
+      }
     }).pipe(Effect.orDie);
     return BudgetOwner.of({
       // Answered at once (a call held open would outlive the runner's timeout and leak its lease); the lease is

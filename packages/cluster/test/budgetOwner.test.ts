@@ -1,6 +1,7 @@
 // The cluster's side of the budget owner's recovery: an owner that starts where a predecessor stored its books
-// (wattstream_cluster_budget) waits one lease lifetime after that owner's last grant before granting anything,
-// and spends no more of the day than the stored grants left. (The ledger's rules themselves are tested in
+// (wattstream_cluster_budget) adopts the open leases stored with them and grants the rest at once; from a row
+// without them (written by an older version) it waits one lease lifetime after that owner's last grant. Either
+// way it spends no more of the day than the stored grants left. (The ledger's rules themselves are tested in
 // @wattstream/resilience; this proves the stored row reaches it.)
 import { Effect, Fiber, Layer, Redacted } from "effect";
 import { SqlClient } from "effect/sql/SqlClient";
@@ -10,6 +11,7 @@ import { startSimulator } from "@wattstream/simulator";
 import type { Simulator } from "@wattstream/simulator";
 import { openStore } from "@wattstream/store";
 import type { Store } from "@wattstream/store";
+import type { OpenLease } from "@wattstream/resilience";
 import { keyFingerprint, runnerLayer } from "../src/index.ts";
 import { ensureClusterTables, writeBudgetRow } from "../src/internal/tables.ts";
 import { freePort, freshDatabase, until } from "./harness.ts";
@@ -25,39 +27,45 @@ const LIFETIME_MS = 2050;
 
 describe("a budget owner taking over from stored books", () => {
   let sim: Simulator;
-  let db: { url: string; drop: () => Promise<void> };
-  let proxy: Proxy;
-  let store: Store;
-  let fiber: Fiber.Fiber<never, unknown> | undefined;
-  const log: Array<LoggedRequest> = [];
+  const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
     sim = await startSimulator({ clock: "real", speed: 60, devices: DEVICES });
-    db = await freshDatabase();
-    proxy = await startProxy(sim.baseUrl, "r1", log);
-    store = await openStore(db.url);
   }, 60_000);
 
   afterAll(async () => {
-    if (fiber !== undefined) await Effect.runPromise(Fiber.interrupt(fiber));
-    await proxy?.close();
-    await store?.close();
+    for (const c of cleanups.reverse()) await c();
     await sim?.close();
-    await db?.drop();
   }, 60_000);
 
-  it("waits out the predecessor's leases and spends only what it left of the day", async () => {
-    // The predecessor granted its last lease just now, with 7 requests of the day left.
+  /**
+   * Stores a predecessor's books (its last grant just now, 7 requests of the day left, and `open` as its open
+   * leases, or none stored at all), starts a runner on them, and returns what it sent.
+   */
+  const takeOver = async (open: ReadonlyArray<OpenLease> | null) => {
+    const db = await freshDatabase();
+    const log: Array<LoggedRequest> = [];
+    const proxy: Proxy = await startProxy(sim.baseUrl, "r1", log);
+    const store: Store = await openStore(db.url);
     const lastGrantAt = Date.now();
     await Effect.runPromise(
       Effect.gen(function* () {
         const sql = yield* SqlClient;
         yield* ensureClusterTables(sql);
-        const books = { day: Math.floor(lastGrantAt / 86_400_000), grantedToday: TPD - LEFT_TODAY, tpsLimit: 50, tpdLimit: TPD, runners: [] };
+        const books = {
+          day: Math.floor(lastGrantAt / 86_400_000),
+          grantedToday: TPD - LEFT_TODAY,
+          tpsLimit: 50,
+          tpdLimit: TPD,
+          runners: [],
+          openLeases: open ?? [],
+        };
         yield* writeBudgetRow(sql, keyFingerprint(sim.demoKey), books, lastGrantAt);
+        // A row as an older version wrote it: no open leases column value.
+        if (open === null) yield* sql`update wattstream_cluster_budget set open_leases = null`;
       }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(db.url) }))),
     );
-    fiber = Effect.runFork(
+    const fiber = Effect.runFork(
       Layer.launch(
         runnerLayer({
           postgres: db.url,
@@ -69,9 +77,14 @@ describe("a budget owner taking over from stored books", () => {
         }),
       ),
     );
+    cleanups.push(async () => {
+      await Effect.runPromise(Fiber.interrupt(fiber));
+      await proxy.close();
+      await store.close();
+      await db.drop();
+    });
     await until("a first request", async () => (log.length > 0 ? true : undefined), 30_000);
     const first = Math.min(...log.map((e) => e.at));
-    expect(first).toBeGreaterThanOrEqual(lastGrantAt + LIFETIME_MS);
     // The runner's own figures, written every second: wait until they were written 3 s after the first request
     // (4 devices' state and energy polls at 60× want dozens of requests by then).
     await until(
@@ -83,8 +96,25 @@ describe("a budget owner taking over from stored books", () => {
       30_000,
       500,
     );
+    return { lastGrantAt, first, log };
+  };
+
+  it("from books without open leases: waits out the predecessor's leases and spends only what it left of the day", async () => {
+    const { lastGrantAt, first, log } = await takeOver(null);
+    expect(first).toBeGreaterThanOrEqual(lastGrantAt + LIFETIME_MS);
     // Never more than the day's stored remainder (the owner may say "spent" while a lease's unused slots are still
     // out: fewer, never more); and no 429 from the service.
+    expect(log.length).toBeLessThanOrEqual(LEFT_TODAY);
+    expect(log.filter((e) => e.status === 429)).toEqual([]);
+  }, 90_000);
+
+  it("from books with open leases: adopts them, grants the rest at once, and spends only what the day has left", async () => {
+    // 45 of the key's 50 slots still out with a runner that is gone, for the next 2 s.
+    const now = Date.now();
+    const { lastGrantAt, first, log } = await takeOver([{ id: "old-1", runnerId: "127.0.0.1:1", slots: 45, reclaimAt: now + 2000 }]);
+    expect(first).toBeLessThan(lastGrantAt + LIFETIME_MS);
+    // At most the 5 free slots before the adopted lease is reclaimed.
+    expect(log.filter((e) => e.at < now + 2000).length).toBeLessThanOrEqual(5);
     expect(log.length).toBeLessThanOrEqual(LEFT_TODAY);
     expect(log.filter((e) => e.status === 429)).toEqual([]);
   }, 90_000);

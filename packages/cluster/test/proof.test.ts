@@ -1,6 +1,7 @@
 // The proof on one machine, loopback only, every process bounded in time: a real PostgreSQL, the simulator with
 // 600 devices under one key at its real limits (TPS = devices ÷ 3 = 200, TPD = devices × 3456 + 1000), sped up
-// 20×, and runner *processes* each talking to the simulator through its own logging proxy. Runner 2 is SIGKILLed
+// 20×, and runner *processes* each talking to the simulator through its own logging proxy. The runner hosting the
+// key's budget owner is SIGKILLed
 // mid-run and runner 4 added later. Then: every interval of every device is in the store exactly as the
 // simulator serves it; the killed runner's devices resume on the others (time measured); zero 429s; TPD never
 // exceeded; no device polled by two runners at once.
@@ -31,6 +32,10 @@ interface Runner {
   readonly watching: Set<string>;
   stderr: string;
   exited: boolean;
+  /** When (wall ms) this runner last logged that the key's budget owner starts on it. */
+  ownerSince: number | undefined;
+  /** Unix ms of each first lease granted by an owner started on this runner. */
+  readonly firstLeases: Array<number>;
 }
 
 describe("the fleet over several runner processes", () => {
@@ -62,7 +67,8 @@ describe("the fleet over several runner processes", () => {
       listEveryMs: 2000,
     };
     const child = spawn(process.execPath, [bundle, JSON.stringify(settings)], { stdio: ["ignore", "pipe", "pipe"] });
-    const runner: Runner = { name, child, watching: new Set(), stderr: "", exited: false };
+    const runner: Runner = { name, child, watching: new Set(), stderr: "", exited: false, ownerSince: undefined, firstLeases: [] };
+    let partialErr = "";
     let partial = "";
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       const lines = (partial + d).split("\n");
@@ -72,6 +78,13 @@ describe("the fleet over several runner processes", () => {
     });
     child.stderr!.setEncoding("utf8").on("data", (d: string) => {
       runner.stderr = (runner.stderr + d).slice(-20_000);
+      const lines = (partialErr + d).split("\n");
+      partialErr = lines.pop() ?? "";
+      for (const l of lines) {
+        if (l.includes("budget owner of key") && l.includes(" starts on ")) runner.ownerSince = Date.now();
+        const first = /budget owner of key \S+: first lease .*\(at=(\d+)\)/.exec(l);
+        if (first) runner.firstLeases.push(Number(first[1]));
+      }
     });
     child.on("exit", () => {
       runner.exited = true;
@@ -118,9 +131,11 @@ describe("the fleet over several runner processes", () => {
     const started = Date.now();
     await until("every device watched by the three runners", async () => (watched() === DEVICES ? true : undefined), 90_000);
     const allWatchedMs = Date.now() - started;
-    // Steady state for a while (and the back-fill of the last hour done), then kill runner 2.
+    // Steady state for a while (and the back-fill of the last hour done), then kill the runner hosting the key's
+    // budget owner: the worst case (its devices and the budget move at once).
     await until("30 s of running", async () => (Date.now() - started > 30_000 ? true : undefined), 60_000);
-    const victim = runners[1]!;
+    const victim = [...runners].sort((a, b) => (b.ownerSince ?? 0) - (a.ownerSince ?? 0))[0]!;
+    expect(victim.ownerSince).toBeDefined();
     const orphans = new Set(victim.watching);
     expect(orphans.size).toBeGreaterThan(DEVICES / 10);
     const killedAt = Date.now();
@@ -132,12 +147,18 @@ describe("the fleet over several runner processes", () => {
     const resumedWatchMs = Date.now() - killedAt;
     // Resume time per orphan: from the kill to its first request through another runner.
     await until("every orphan polled again", async () => {
-      const again = new Set(log.filter((e) => e.at > killedAt && e.runner !== "r2" && e.device !== undefined).map((e) => e.device));
+      const again = new Set(log.filter((e) => e.at > killedAt && e.runner !== victim.name && e.device !== undefined).map((e) => e.device));
       return [...orphans].every((id) => again.has(id)) ? true : undefined;
     }, 60_000);
     const firstAfter = new Map<string, number>();
-    for (const e of log) if (e.at > killedAt && e.runner !== "r2" && e.device !== undefined && orphans.has(e.device) && !firstAfter.has(e.device)) firstAfter.set(e.device, e.at - killedAt);
+    for (const e of log) if (e.at > killedAt && e.runner !== victim.name && e.device !== undefined && orphans.has(e.device) && !firstAfter.has(e.device)) firstAfter.set(e.device, e.at - killedAt);
     const resume = [...firstAfter.values()].sort((a, b) => a - b);
+    // The budget's recovery: from the kill to the new owner's first lease (on another runner), and the longest
+    // time no runner sent anything in the 30 s after the kill.
+    const ownerRecoveryMs = Math.min(...runners.filter((r) => r !== victim).flatMap((r) => r.firstLeases.filter((t) => t > killedAt))) - killedAt;
+    const after = log.filter((e) => e.at > killedAt && e.at < killedAt + 30_000).map((e) => e.at).sort((a, b) => a - b);
+    let longestSilenceMs = (after[0] ?? killedAt + 30_000) - killedAt;
+    for (let k = 1; k < after.length; k++) longestSilenceMs = Math.max(longestSilenceMs, after[k]! - after[k - 1]!);
     // A fourth runner joins: shards move to it, their devices with them.
     const joinedAt = Date.now();
     const fourth = await startRunner("r4");
@@ -228,6 +249,9 @@ describe("the fleet over several runner processes", () => {
       allWatchedMs,
       resumeWatchMs: resumedWatchMs,
       resumeFirstRequestMs: { p50: resume[Math.floor(resume.length / 2)], max: resume.at(-1) },
+      killed: victim.name,
+      ownerRecoveryMs,
+      longestSilenceAfterKillMs: longestSilenceMs,
       orphans: orphans.size,
       joinMs,
       energyRequestsPerDevicePerInterval: { p50: perInterval[Math.floor(perInterval.length / 2)], p99: perInterval[Math.floor(perInterval.length * 0.99)], max: perInterval.at(-1) },
@@ -248,5 +272,6 @@ describe("the fleet over several runner processes", () => {
     expect(log.length).toBeLessThan(TPD);
     expect(concurrent).toBe(0);
     expect(resume.at(-1)!).toBeLessThan(30_000);
+    expect(ownerRecoveryMs).toBeLessThan(30_000);
   };
 });

@@ -81,8 +81,30 @@ export interface BudgetLedgerOptions {
         readonly lastGrantAt: number;
         /** What was left of the day after that grant (every slot out counted as spent), if known. */
         readonly tpdRemaining?: number | undefined;
+        /**
+         * Every lease the previous owner had answered and not yet taken back, as stored with `lastGrantAt`
+         * (`BudgetSnapshot.openLeases`, saved before each lease was answered). With them there is no pause: the
+         * new owner holds these slots until their leases are given back to it (by id) or reclaimed at their
+         * `reclaimAt`, and grants the rest at once.
+         * @default undefined (the pause)
+         */
+        readonly outstanding?: ReadonlyArray<OpenLease> | undefined;
       }
     | undefined;
+}
+
+/**
+ * A lease not yet given back nor reclaimed, as an owner can store it for the next owner.
+ *
+ * @category models
+ */
+export interface OpenLease {
+  /** The lease's id (what the runner gives back). */
+  readonly id: string;
+  readonly runnerId: string;
+  readonly slots: number;
+  /** Unix ms when its slots come back if it is not given back. */
+  readonly reclaimAt: number;
 }
 
 /**
@@ -101,6 +123,8 @@ export interface BudgetSnapshot {
   readonly leases: number;
   /** Held slots per runner. */
   readonly runners: ReadonlyArray<{ readonly runnerId: string; readonly leases: number; readonly slots: number }>;
+  /** Every open lease, oldest grant first: what a next owner needs to start without a pause (`previous.outstanding`). */
+  readonly openLeases: ReadonlyArray<OpenLease>;
   /** Unix ms before which nothing is granted (after a 429 or `TpsRemaining: 0`). */
   readonly blockedUntil: number;
   /** Unix ms before which nothing is granted because a previous owner's leases may still be out. */
@@ -183,7 +207,12 @@ type Decision =
  * the day's remaining budget from the service's headers. Persisting the books instead would cost a database write
  * per lease and still need fencing against a zombie owner; a pause of about 40 s (the defaults) per owner failover
  * is cheaper and cannot be wrong. An owner that stores its last grant time anyway passes it as `previous`, which
- * ends the pause one lifetime after that grant.
+ * ends the pause one lifetime after that grant; one that stores its open leases too (`snapshot.openLeases`, before
+ * answering each lease) passes them as `previous.outstanding` and there is no pause: they are held until given
+ * back or reclaimed, the rest is granted at once.
+ *
+ * **At the end of the day**, a runner is told `spent` only when no lease is out; before, `busy`, so the unused
+ * slots other runners return are granted again and the whole day can be spent.
  *
  * @example
  * ```ts
@@ -225,10 +254,12 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
     // After a takeover the day's remaining budget is unknown until a runner reports the service's count.
     let dayKnown = !takeover || storedDay !== undefined;
     let blockedUntil = 0;
-    // The previous owner's leases are all reclaimable one lifetime after its last grant.
-    const takeoverUntil = takeover
-      ? Math.min(start + lifetimeMs, previous === undefined ? Infinity : previous.lastGrantAt + lifetimeMs)
-      : 0;
+    // The previous owner's leases are all reclaimable one lifetime after its last grant; when it stored them
+    // (`outstanding`), they are adopted below instead and there is no pause.
+    const adopted = previous?.outstanding;
+    const takeoverUntil = !takeover || adopted !== undefined
+      ? 0
+      : Math.min(start + lifetimeMs, previous === undefined ? Infinity : previous.lastGrantAt + lifetimeMs);
     let tpdLimit = tpd;
     let tpdRemaining = takeover ? storedDay : tpd;
     let tpdResetAt = tpd === undefined && storedDay === undefined ? undefined : nextMidnight(start);
@@ -243,6 +274,16 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
     const open = new Map<string, Entry>();
     let queue: Array<Entry> = [];
     let head = 0;
+    // The previous owner's open leases, held as if granted here until their own reclaim times (a later one at the
+    // head of the queue only delays reclaiming the grants behind it: never early).
+    for (const l of [...(adopted ?? [])].sort((a, b) => a.reclaimAt - b.reclaimAt)) {
+      const n = Math.max(0, Math.floor(l.slots));
+      if (n < 1 || l.reclaimAt <= start || open.has(l.id)) continue;
+      const entry: Entry = { id: l.id, runnerId: l.runnerId, slots: n, reclaimAt: l.reclaimAt, open: true };
+      open.set(entry.id, entry);
+      queue.push(entry);
+      held += n;
+    }
 
     const probing = (): boolean => !tpsKnown || !dayKnown;
     const slots = (): number => {
@@ -330,6 +371,12 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
     const decide = (now: number, runnerId: string, wanted: number): Decision => {
       settle(now);
       if (tpdRemaining !== undefined && tpdRemaining < 1) {
+        // Leases still out may bring unused slots back to the day: "busy" until they are in (a runner told
+        // "spent" stops until the reset, leaving those slots unused while others hold none).
+        if (held > 0) {
+          const next = queue[head];
+          return { _tag: "busy", ms: next === undefined ? undefined : next.reclaimAt - now, why: "the rest of the day's budget is out in leases; their unused slots may come back" };
+        }
         return { _tag: "spent", ms: Math.max(0, (tpdResetAt ?? nextMidnight(now)) - now) };
       }
       if (takeoverUntil > now) {
@@ -436,7 +483,9 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
     const snapshot = withNow((now): BudgetSnapshot => {
       settle(now);
       const perRunner = new Map<string, { runnerId: string; leases: number; slots: number }>();
+      const openLeases: Array<OpenLease> = [];
       for (const entry of open.values()) {
+        openLeases.push({ id: entry.id, runnerId: entry.runnerId, slots: entry.slots, reclaimAt: entry.reclaimAt });
         const r = perRunner.get(entry.runnerId) ?? { runnerId: entry.runnerId, leases: 0, slots: 0 };
         r.leases++;
         r.slots += entry.slots;
@@ -448,6 +497,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         held,
         leases: open.size,
         runners: [...perRunner.values()],
+        openLeases,
         blockedUntil,
         takeoverUntil,
         probing: probing(),

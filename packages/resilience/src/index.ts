@@ -62,6 +62,6 @@ export {
 } from "./BudgetLessor.js";
 export type { BudgetLessor } from "./BudgetLessor.js";
 export { lessorOf, makeBudgetLedger } from "./BudgetLedger.js";
-export type { BudgetLedger, BudgetLedgerOptions, BudgetSnapshot } from "./BudgetLedger.js";
+export type { BudgetLedger, BudgetLedgerOptions, BudgetSnapshot, OpenLease } from "./BudgetLedger.js";
 export { makeLeasedPacer } from "./LeasedPacer.js";
 export type { LeasedPacerOptions } from "./LeasedPacer.js";

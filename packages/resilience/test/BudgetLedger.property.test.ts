@@ -28,6 +28,7 @@ const scenario = fc
       maxLength: 5,
     }),
     ownerDiesAt: fc.option(fc.integer({ min: 0, max: 12_000 }), { nil: undefined, freq: 2 }),
+    ownerStores: fc.boolean(),
     seed: fc.integer(),
   })
   .map((r) => ({
@@ -48,6 +49,7 @@ const scenario = fc
     tpdHeaders: r.tpdHeaders,
     deaths: r.deaths,
     ownerDiesAt: r.ownerDiesAt,
+    ownerStores: r.ownerStores,
     durationMs: 15_000,
     seed: r.seed,
   }));

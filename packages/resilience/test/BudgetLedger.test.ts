@@ -107,16 +107,27 @@ describe("makeBudgetLedger: TPD", () => {
       const a = yield* ledger.grant("a", { wanted: 10 });
       const b = yield* ledger.grant("b", { wanted: 10 });
       expect(b.slots).toBe(2); // what is left of the day
-      const spent: BudgetUnavailable = yield* failure(ledger);
-      expect(spent.reason).toBe("spent");
-      expect(spent.retryAfterMs).toBe(3_600_000); // to 00:00 UTC
+      // Not "spent" while leases are out: their unused slots may come back to the day.
+      expect((yield* failure(ledger)).reason).toBe("busy");
       yield* ledger.giveBack({ leaseId: a.id, unused: 4 });
       expect((yield* ledger.snapshot).tpdRemaining).toBe(4);
+      const c = yield* ledger.grant("c", { wanted: 10 });
+      expect(c.slots).toBe(4);
+      yield* ledger.giveBack({ leaseId: c.id, unused: 0 });
+      expect((yield* failure(ledger)).reason).toBe("busy");
       // At midnight the day refills, less the slots still out (they may be spent in the new day).
       yield* TestClock.adjust(3_600_000);
       expect((yield* ledger.snapshot).tpdRemaining).toBe(12 - 2);
       yield* ledger.giveBack({ leaseId: b.id, unused: 2 });
       expect((yield* ledger.snapshot).tpdRemaining).toBe(12);
+      // Every slot of the day used and every lease back: spent until the next midnight.
+      const d = yield* ledger.grant("a", { wanted: 10 });
+      const e = yield* ledger.grant("b", { wanted: 10 });
+      yield* ledger.giveBack({ leaseId: d.id, unused: 0 });
+      yield* ledger.giveBack({ leaseId: e.id, unused: 0 });
+      const spent: BudgetUnavailable = yield* failure(ledger);
+      expect(spent.reason).toBe("spent");
+      expect(spent.retryAfterMs).toBe(86_400_000); // to the next 00:00 UTC
     }),
   );
 

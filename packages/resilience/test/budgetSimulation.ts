@@ -5,8 +5,8 @@
 // properties are checked against.
 import { Clock, Deferred, Effect, Exit, Fiber, Scope } from "effect";
 import { TestClock } from "effect/testing";
-import { BudgetUnavailable, lessorOf, makeBudgetLedger, makeLeasedPacer, makePacer } from "../src/index.js";
-import type { BudgetLedger, BudgetLessor, Pacer, RateLimitState } from "../src/index.js";
+import { BudgetUnavailable, classify, isWattwatchersError, lessorOf, makeBudgetLedger, makeLeasedPacer, makePacer } from "../src/index.js";
+import type { BudgetLedger, BudgetLessor, OpenLease, Pacer, RateLimitState } from "../src/index.js";
 
 export interface Scenario {
   readonly tps: number;
@@ -30,6 +30,16 @@ export interface Scenario {
   readonly deaths?: ReadonlyArray<number | undefined> | undefined;
   /** When the owner dies and a new one takes over (ms from the start), if it does. */
   readonly ownerDiesAt?: number | undefined;
+  /**
+   * The owner stores its books after every grant, before answering (as the cluster's owner does in PostgreSQL),
+   * and the new owner starts from them (`previous` with `outstanding`) instead of knowing nothing.
+   */
+  readonly ownerStores?: boolean | undefined;
+  /**
+   * A worker refused because the day is spent waits as a real client does (rx's streams, `watch`): until the
+   * day's reset it was told, instead of a second.
+   */
+  readonly waitForReset?: boolean | undefined;
   readonly durationMs: number;
   readonly seed: number;
   /** Answers report the service's `TpsRemaining` (fixed clock seconds), which the pacers also obey. */
@@ -121,7 +131,12 @@ const makeService = (s: Scenario, t0: number, serverScope: Scope.Scope, random: 
   const worker = (pacer: Pacer): Effect.Effect<never> =>
     Effect.forever(
       Effect.andThen(
-        Effect.catch(request(pacer), () => Effect.sleep(1000)),
+        Effect.catch(request(pacer), (e) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const c = s.waitForReset === true && isWattwatchersError(e) ? classify(e, { now }) : undefined;
+            return Effect.sleep(c !== undefined && c.kind === "rateLimited" && c.scope === "tpd" ? c.waitMs : 1000);
+          }),
+        ),
         Effect.suspend(think),
       ),
     );
@@ -143,6 +158,14 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
       maxLatency: s.maxLatencyMs,
     };
     let ledger = yield* makeBudgetLedger({ ...ledgerOptions, takeover: false });
+    // What the owner stored after its last grant (only with `ownerStores`).
+    let stored: { readonly lastGrantAt: number; readonly tpdRemaining: number | undefined; readonly outstanding: ReadonlyArray<OpenLease> } | undefined;
+    const store = (owner: BudgetLedger) =>
+      Effect.gen(function* () {
+        if (s.ownerStores !== true) return;
+        const books = yield* owner.snapshot;
+        stored = { lastGrantAt: yield* Clock.currentTimeMillis, tpdRemaining: books.tpdRemaining, outstanding: books.openLeases };
+      });
     let ownerDied = Deferred.makeUnsafe<void>();
     let leaseCalls = 0;
     let giveBacks = 0;
@@ -162,8 +185,9 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
           leaseCalls++;
           // A call waiting on an owner that dies fails as the cluster's RPC would: the owner is unreachable.
           const died = ownerDied;
+          const owner = ledger;
           return Effect.raceFirst(
-            lessorOf(ledger, id).lease(request),
+            Effect.tap(lessorOf(owner, id).lease(request), () => store(owner)),
             Effect.andThen(
               Deferred.await(died),
               Effect.fail(new BudgetUnavailable({ reason: "unreachable", retryAfterMs: 0, detail: "owner died" })),
@@ -215,7 +239,8 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
         : yield* Effect.forkChild(
             Effect.andThen(
               Effect.sleep(s.ownerDiesAt),
-              Effect.flatMap(makeBudgetLedger({ ...ledgerOptions, takeover: true }), (next) =>
+              // Suspended: the books stored by the time of the death.
+              Effect.flatMap(Effect.suspend(() => makeBudgetLedger({ ...ledgerOptions, takeover: true, previous: stored })), (next) =>
                 Effect.sync(() => {
                   ledger = next;
                   const died = ownerDied;

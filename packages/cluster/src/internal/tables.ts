@@ -3,7 +3,7 @@
 import { Effect } from "effect";
 import type { SqlClient } from "effect/sql/SqlClient";
 import type { SqlError } from "effect/sql/SqlError";
-import type { PacerSnapshot } from "@wattstream/resilience";
+import type { OpenLease, PacerSnapshot } from "@wattstream/resilience";
 
 export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlError> =>
   Effect.andThen(
@@ -33,6 +33,8 @@ export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlErro
   ).pipe(
     // Per-key figures (several keys in one cluster), added to tables of clusters started before.
     Effect.andThen(sql`alter table wattstream_cluster_runner_stats add column if not exists keys jsonb`),
+    // Every open lease at the owner's last save, so the next owner adopts them instead of pausing.
+    Effect.andThen(sql`alter table wattstream_cluster_budget add column if not exists open_leases jsonb`),
     Effect.asVoid,
   );
 
@@ -50,12 +52,27 @@ export interface BudgetRow {
   readonly tpsLimit: number | null;
   readonly tpdLimit: number | null;
   readonly lastGrantAt: number;
+  /** The open leases at the last save; `undefined` in a row an older version wrote (the next owner then pauses). */
+  readonly openLeases: ReadonlyArray<OpenLease> | undefined;
 }
+
+const openLeasesOf = (v: unknown): ReadonlyArray<OpenLease> | undefined => {
+  const parsed: unknown = typeof v === "string" ? JSON.parse(v) : v;
+  if (!Array.isArray(parsed)) return undefined;
+  const leases: Array<OpenLease> = [];
+  for (const l of parsed as ReadonlyArray<Record<string, unknown>>) {
+    const { id, runnerId, slots, reclaimAt } = l;
+    // Anything unreadable: no adoption at all (the next owner pauses instead), never a lease forgotten.
+    if (typeof id !== "string" || typeof runnerId !== "string" || typeof slots !== "number" || typeof reclaimAt !== "number") return undefined;
+    leases.push({ id, runnerId, slots, reclaimAt });
+  }
+  return leases;
+};
 
 export const readBudgetRow = (sql: SqlClient, keyId: string): Effect.Effect<BudgetRow | undefined, SqlError> =>
   Effect.map(
-    sql<{ day: string; granted_today: string; tps_limit: number | null; tpd_limit: string | null; last_grant_at: string }>`
-      select day, granted_today, tps_limit, tpd_limit, last_grant_at from wattstream_cluster_budget where key_id = ${keyId}`,
+    sql<{ day: string; granted_today: string; tps_limit: number | null; tpd_limit: string | null; last_grant_at: string; open_leases: unknown }>`
+      select day, granted_today, tps_limit, tpd_limit, last_grant_at, open_leases from wattstream_cluster_budget where key_id = ${keyId}`,
     (rows) => {
       const r = rows[0];
       return r === undefined
@@ -66,6 +83,7 @@ export const readBudgetRow = (sql: SqlClient, keyId: string): Effect.Effect<Budg
             tpsLimit: r.tps_limit,
             tpdLimit: r.tpd_limit === null ? null : Number(r.tpd_limit),
             lastGrantAt: Number(r.last_grant_at),
+            openLeases: openLeasesOf(r.open_leases),
           };
     },
   );
@@ -77,14 +95,17 @@ export interface BudgetBooks {
   readonly tpsLimit: number | undefined;
   readonly tpdLimit: number | undefined;
   readonly runners: ReadonlyArray<{ readonly runnerId: string; readonly slots: number }>;
+  readonly openLeases: ReadonlyArray<OpenLease>;
 }
 
 export const writeBudgetRow = (sql: SqlClient, keyId: string, l: BudgetBooks, at: number): Effect.Effect<void, SqlError> => {
   const leases = JSON.stringify(l.runners.map((r) => ({ runner: r.runnerId, tps: r.slots })));
-  return sql`insert into wattstream_cluster_budget (key_id, day, granted_today, tps_limit, tpd_limit, leases, last_grant_at)
-    values (${keyId}, ${l.day}, ${l.grantedToday}, ${l.tpsLimit ?? null}, ${l.tpdLimit ?? null}, ${leases}::jsonb, ${at})
+  const open = JSON.stringify(l.openLeases);
+  return sql`insert into wattstream_cluster_budget (key_id, day, granted_today, tps_limit, tpd_limit, leases, last_grant_at, open_leases)
+    values (${keyId}, ${l.day}, ${l.grantedToday}, ${l.tpsLimit ?? null}, ${l.tpdLimit ?? null}, ${leases}::jsonb, ${at}, ${open}::jsonb)
     on conflict (key_id) do update set day = excluded.day, granted_today = excluded.granted_today,
-      tps_limit = excluded.tps_limit, tpd_limit = excluded.tpd_limit, leases = excluded.leases, last_grant_at = excluded.last_grant_at`.pipe(
+      tps_limit = excluded.tps_limit, tpd_limit = excluded.tpd_limit, leases = excluded.leases, last_grant_at = excluded.last_grant_at,
+      open_leases = excluded.open_leases`.pipe(
     Effect.asVoid,
   );
 };
