@@ -23,6 +23,8 @@ const DEVICES = Number(process.env["CLUSTER_BACKFILL_DEVICES"] ?? 600);
 const HOURS = Number(process.env["CLUSTER_BACKFILL_HOURS"] ?? 24);
 const WINDOW = Number(process.env["CLUSTER_BACKFILL_WINDOW"] ?? 14_400);
 const RUNNERS = Number(process.env["CLUSTER_BACKFILL_RUNNERS"] ?? 3);
+/** A directory: each runner process writes a V8 CPU profile there (`--cpu-prof`) when it is stopped. */
+const PROFILE_DIR = process.env["CLUSTER_BACKFILL_PROFILE"];
 
 
 interface Run {
@@ -50,7 +52,8 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
       const proxy = await startProxy(sim.baseUrl, `r${i}`, log);
       proxies.push(proxy);
       const settings = { postgres: u.toString(), apiKey: sim.demoKey, baseUrl: proxy.baseUrl, port: await freePort(), speed: 1, simAtWall0: now, wall0: Date.now(), fromTs, listEveryMs: 60_000, maxWindow: WINDOW };
-      children.push(spawn(process.execPath, [bundle, JSON.stringify(settings)], { stdio: ["ignore", "ignore", "ignore"] }));
+      const prof = PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR];
+      children.push(spawn(process.execPath, [...prof, bundle, JSON.stringify(settings)], { stdio: ["ignore", "ignore", "ignore"] }));
     }
     // Done when every device's long-energy checkpoint is within the last two intervals.
     for (;;) {
@@ -62,9 +65,14 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
     }
     const first = log[0]!.at;
     const seconds = (Date.now() - first) / 1000;
+    // Requests per wall second from the first: where the share is lost (the start, the steady part, the tail).
+    const perSecond: Array<number> = [];
+    for (const e of log) perSecond[Math.floor((e.at - first) / 1000)] = (perSecond[Math.floor((e.at - first) / 1000)] ?? 0) + 1;
+    process.stderr.write(`[cluster-backfill] ${runners} runner(s): requests per second ${JSON.stringify(Array.from(perSecond, (n) => n ?? 0))}\n`);
     return { runners, seconds, requests: log.length, tooMany: log.filter((e) => e.status === 429).length, tps: Math.ceil(DEVICES / 3) };
   } finally {
-    for (const c of children) c.kill("SIGKILL");
+    // SIGTERM lets a profiled runner write its profile (the child exits at once on it); the rest are killed.
+    for (const c of children) c.kill(PROFILE_DIR === undefined ? "SIGKILL" : "SIGTERM");
     await Promise.all(proxies.map((p) => p.close()));
     await store.close();
     await sim.close();

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Clock, Context, Data, Deferred, Duration, Effect, Fiber, Layer, Option, Schedule, Scope } from "effect";
+import { Clock, Context, Data, Deferred, Duration, Effect, Fiber, Layer, Option, Schedule, Scope, Semaphore } from "effect";
 import type { Cause, Config } from "effect";
 import type * as SocketServer from "effect/socket/SocketServer";
 import * as Entity from "effect/cluster/Entity";
@@ -152,10 +152,16 @@ const leaseDefaults = (options: RunnerOptions) => ({
 
 /**
  * The longest an owner tells a runner to wait before asking again while every slot is out. The ledger's own hint
- * is when the oldest lease would be reclaimed (up to a lease lifetime), but give-backs free slots much sooner, and
- * an RPC owner answers at once rather than holding the call open: the runner asks again shortly.
+ * is when the oldest lease would be reclaimed (up to a lease lifetime), but give-backs free slots much sooner.
  */
 const BUSY_RETRY_MS = 250;
+
+/**
+ * How long the owner holds a lease call open while every slot is out (woken by the next give-back, so a freed
+ * slot is granted at once rather than at the runner's next poll): a third of the lease ttl, at most 1 s, well
+ * inside the runner's own timeout (the ttl), so the answer is not lost.
+ */
+const holdMs = (ttlMs: number): number => Math.min(1000, Math.floor(ttlMs / 3));
 
 const DAY_MS = 86_400_000;
 
@@ -282,6 +288,7 @@ const budgetLayer = BudgetOwner.toLayer(
             },
     });
     const startedAt = yield* Clock.currentTimeMillis;
+    const saving = yield* Semaphore.make(1);
     let firstGrant = true;
     yield* Effect.logInfo(
       `budget owner of key ${keyId} starts on ${rt.runner}` +
@@ -301,12 +308,24 @@ const budgetLayer = BudgetOwner.toLayer(
         firstGrant = false;
         yield* Effect.logInfo(`budget owner of key ${keyId}: first lease ${at - startedAt} ms after it started (at=${at})`);
       }
-    }).pipe(Effect.orDie);
+    }).pipe(
+      // One save at a time, each with the books as they are when it starts: the last row written always holds
+      // every lease answered so far (the entity handles its messages concurrently).
+      saving.withPermit,
+      Effect.orDie,
+    );
+    const hold = Duration.millis(holdMs(ttlMs));
     return BudgetOwner.of({
-      // Answered at once (a call held open would outlive the runner's timeout and leak its lease); the lease is
-      // stored before it is answered, so a next owner knows of it.
+      // Held open while every slot is out (the ledger's `acquire`, first come first served, woken by give-backs),
+      // but answered "busy" well before the runner's timeout, so a lease is never answered to nobody; a call asking
+      // ahead (`prefetch`) is answered at once. The lease is stored before it is answered, so a next owner knows
+      // of it.
       Lease: ({ payload }) =>
-        ledger.grant(payload.runner, payload.request).pipe(
+        ledger.acquire(payload.runner, payload.request).pipe(
+          Effect.timeoutOrElse({
+            duration: hold,
+            orElse: () => Effect.fail(new BudgetUnavailable({ reason: "busy", retryAfterMs: 0, detail: "every slot is leased" })),
+          }),
           Effect.tap(() => save),
           Effect.mapError((e) => (e.reason === "busy" && e.retryAfterMs > BUSY_RETRY_MS ? new BudgetUnavailable({ ...e, retryAfterMs: BUSY_RETRY_MS }) : e)),
         ),
@@ -314,7 +333,8 @@ const budgetLayer = BudgetOwner.toLayer(
       Report: ({ payload }) => ledger.adopt(payload),
     });
   }),
-  { maxIdleTime: Duration.hours(1) },
+  // Lease calls wait inside the ledger while give-backs and reports must get through: unbounded concurrency.
+  { maxIdleTime: Duration.hours(1), concurrency: "unbounded" },
 );
 
 /** The fleet supervisor of one key: lists the key's devices and sends `Watch` to those that joined, `Unwatch` to those that left. */

@@ -375,7 +375,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         // "spent" stops until the reset, leaving those slots unused while others hold none).
         if (held > 0) {
           const next = queue[head];
-          return { _tag: "busy", ms: next === undefined ? undefined : next.reclaimAt - now, why: "the rest of the day's budget is out in leases; their unused slots may come back" };
+          return { _tag: "busy", ms: next === undefined ? undefined : next.reclaimAt - now, why: "the day's last slots are out in leases" };
         }
         return { _tag: "spent", ms: Math.max(0, (tpdResetAt ?? nextMidnight(now)) - now) };
       }
