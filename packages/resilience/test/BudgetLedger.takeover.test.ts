@@ -7,28 +7,33 @@ import { simulate } from "./budgetSimulation.js";
 // The owner dies while every slot is out and runners keep asking (paced demand above the budget, leases of 2, a
 // new owner asked at once). The new owner cannot know the old leases: without its pause the old leases' requests
 // and the new ones share server seconds (17 in one second against a TPS of 10, measured with the pause removed).
+/** Five paced runners, leases of 2, the owner dying at `ownerDiesAt`; `ownerStores`: the new owner starts from its books. */
+const failover = (ownerDiesAt: number, seed: number, ownerStores: boolean) =>
+  simulate({
+    tps: 10,
+    tpd: 1_000_000,
+    runners: 5,
+    workers: 1,
+    leaseSize: 2,
+    prefetchAt: 2,
+    rpcMs: 2,
+    latencyMs: [20, 50],
+    thinkMs: [250, 350],
+    maxLatencyMs: 500,
+    leaseTtlMs: 4000,
+    retryUnreachableMs: 1,
+    ownerDiesAt,
+    ownerStores,
+    durationMs: 16_000,
+    seed,
+  });
+
 describe("owner failover", () => {
   it.effect("a new owner waits out the old owner's leases: no second over TPS across the failover", () =>
     Effect.gen(function* () {
       for (let k = 0; k < 12; k++) {
         const ownerDiesAt = 3000 + k * 137;
-        const outcome = yield* simulate({
-          tps: 10,
-          tpd: 1_000_000,
-          runners: 5,
-          workers: 1,
-          leaseSize: 2,
-          prefetchAt: 2,
-          rpcMs: 2,
-          latencyMs: [20, 50],
-          thinkMs: [250, 350],
-          maxLatencyMs: 500,
-          leaseTtlMs: 4000,
-          retryUnreachableMs: 1,
-          ownerDiesAt,
-          durationMs: 16_000,
-          seed: k,
-        });
+        const outcome = yield* failover(ownerDiesAt, k, false);
         expect(outcome.maxPerSecond).toBeLessThanOrEqual(10);
         // Nothing is counted during the pause (one lease lifetime, 4 + 0.5 + 1.05 s, after the old owner's last
         // grant), and the fleet is back at work after it.
@@ -47,24 +52,7 @@ describe("owner failover", () => {
     Effect.gen(function* () {
       for (let k = 0; k < 12; k++) {
         const ownerDiesAt = 3000 + k * 137;
-        const outcome = yield* simulate({
-          tps: 10,
-          tpd: 1_000_000,
-          runners: 5,
-          workers: 1,
-          leaseSize: 2,
-          prefetchAt: 2,
-          rpcMs: 2,
-          latencyMs: [20, 50],
-          thinkMs: [250, 350],
-          maxLatencyMs: 500,
-          leaseTtlMs: 4000,
-          retryUnreachableMs: 1,
-          ownerDiesAt,
-          ownerStores: true,
-          durationMs: 16_000,
-          seed: k,
-        });
+        const outcome = yield* failover(ownerDiesAt, k, true);
         expect(outcome.maxPerSecond).toBeLessThanOrEqual(10);
         // No pause: the fleet keeps being served through the failover (about its usual rate in the lifetime
         // after the death, where the pausing owner serves nothing).
