@@ -237,7 +237,7 @@ export default defineBench<Ctx>({
     const peakRssMB = Math.max(rss.peak, process.memoryUsage().rss) / 2 ** 20;
 
     const [stored] = await store.query<{ n: number | string; c: number | string; e: number | string }>(
-      "select (select count(*) from intervals) as n, (select count(*) from interval_channels) as c, (select sum(jsonb_array_length(point->'eReal')) from intervals) as e",
+      "select (select count(*) from intervals) as n, (select count(*) from interval_channels) as c, (select sum(json_array_length(point->'eReal')) from intervals) as e",
     );
     const [cps] = await store.query<{ n: number | string }>("select count(*) as n from checkpoints where watermark = $1", [toTs]);
     const intervals = result.points;

@@ -12,7 +12,7 @@ import { SchemaTooNewError } from "../StoreError.js";
 export type Dialect = "sqlite" | "postgres";
 
 /** The schema version this release writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const json = (d: Dialect) => (d === "postgres" ? "jsonb" : "text");
 const float = (d: Dialect) => (d === "postgres" ? "double precision" : "real");
@@ -103,6 +103,50 @@ const MIGRATIONS: ReadonlyArray<(d: Dialect) => ReadonlyArray<string>> = [
       left join channels ch on ch.device_id = c.device_id and ch.idx = c.channel
       group by c.device_id, c.stream, c.channel, c.channel_id, ch.label, ${day(d)}`,
   ],
+  // 2. PostgreSQL: an interval is ONE row. Its per-channel values move into typed arrays of the interval row
+  // (`e_real double precision[]` …, channel n at index n) and `point` (the whole point as received) from jsonb to
+  // json (stored as text, only validated: parsing every number of a point into jsonb's numeric was most of the
+  // write's CPU). `interval_channels` becomes a view of the same columns over `unnest … with ordinality` (channel
+  // IDs from the device's current layout in `channels`, which the migration completes from the channel rows), so
+  // queries of it keep working. SQLite keeps version 1's
+  // tables (it has no arrays); only its version number moves.
+  (d) =>
+    d === "sqlite"
+      ? []
+      : [
+          `drop view energy_per_channel_day`,
+          `alter table intervals alter column point type json using point::json,
+            add column e_real double precision[], add column e_reactive double precision[],
+            add column e_real_positive double precision[], add column e_real_negative double precision[]`,
+          `update intervals i set e_real = c.e_real, e_reactive = c.e_reactive, e_real_positive = c.e_real_positive, e_real_negative = c.e_real_negative
+            from (
+              select device_id, stream, granularity, ts, array_agg(e_real order by channel) as e_real, array_agg(e_reactive order by channel) as e_reactive,
+                array_agg(e_real_positive order by channel) as e_real_positive, array_agg(e_real_negative order by channel) as e_real_negative
+              from interval_channels group by device_id, stream, granularity, ts
+            ) c
+            where i.device_id = c.device_id and i.stream = c.stream and i.granularity = c.granularity and i.ts = c.ts`,
+          // A channel ID that only version 1's channel rows knew goes into `channels` (the latest per channel).
+          `insert into channels (device_id, idx, channel_id)
+            select distinct on (device_id, channel) device_id, channel, channel_id from interval_channels
+            where channel_id is not null order by device_id, channel, ts desc
+            on conflict (device_id, idx) do nothing`,
+          `drop table interval_channels`,
+          `create view interval_channels as
+            select i.device_id, i.stream, i.granularity, i.ts, u.channel::integer as channel, ch.channel_id,
+              u.e_real, u.e_reactive, u.e_real_positive, u.e_real_negative
+            from intervals i
+            cross join lateral unnest(i.e_real, i.e_reactive, i.e_real_positive, i.e_real_negative)
+              with ordinality as u(e_real, e_reactive, e_real_positive, e_real_negative, channel)
+            left join channels ch on ch.device_id = i.device_id and ch.idx = u.channel`,
+          `create view energy_per_channel_day as
+            select i.device_id, i.stream, u.channel::integer as channel, ch.channel_id, ch.label, ${day(d).replace("c.ts", "i.ts")} as day,
+              sum(u.e_real) as e_real, sum(u.e_reactive) as e_reactive, count(*) as intervals
+            from intervals i
+            cross join lateral unnest(i.e_real, i.e_reactive, i.e_real_positive, i.e_real_negative)
+              with ordinality as u(e_real, e_reactive, e_real_positive, e_real_negative, channel)
+            left join channels ch on ch.device_id = i.device_id and ch.idx = u.channel
+            group by i.device_id, i.stream, u.channel, ch.channel_id, ch.label, ${day(d).replace("c.ts", "i.ts")}`,
+        ],
 ];
 
 /** Any number: it only has to be the same in every process that migrates a wattstream database. */
