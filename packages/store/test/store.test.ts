@@ -62,6 +62,32 @@ describe.each(all)("$name", (driver) => {
     });
   });
 
+  it("channel values: arrays of different lengths and non-numeric values give NULL, each interval its own channels", async () => {
+    await withStore(async (store) => {
+      const point = (ts: number, eReal: Array<unknown>, eReactive: Array<unknown>) => ({ timestamp: ts, duration: 300, eReal, eReactive });
+      const events = [
+        { type: "interval", deviceId: DEVICE, stream: "long", point: point(T0, [1, 2, 3], [4]), channels: layout() },
+        { type: "interval", deviceId: DEVICE, stream: "long", point: point(T0 + 300, [], ["x", 5]), channels: layout() },
+        { type: "interval", deviceId: DEVICE, stream: "long", point: { timestamp: T0 + 600, duration: 300 }, channels: layout() },
+        { type: "interval", deviceId: DEVICE, stream: "long", point: point(T0 + 900, [7.25, null], [-1e21, 8]), channels: layout() },
+      ] as Array<StorableEvent>;
+      expect(await store.write(events)).toMatchObject({ inserted: 4 });
+      const rows = await store.query<Record<string, unknown>>(
+        "select ts, channel, e_real, e_reactive, e_real_positive from interval_channels order by ts, channel",
+      );
+      const n = (v: unknown) => (v === null ? null : Number(v));
+      expect(rows.map((r) => [Number(r["ts"]) - T0, n(r["channel"]), n(r["e_real"]), n(r["e_reactive"]), n(r["e_real_positive"])])).toEqual([
+        [0, 1, 1, 4, null],
+        [0, 2, 2, null, null],
+        [0, 3, 3, null, null],
+        [300, 1, null, null, null],
+        [300, 2, null, 5, null],
+        [900, 1, 7.25, -1e21, null],
+        [900, 2, null, 8, null],
+      ]);
+    });
+  });
+
   it("a batch larger than one statement's parameter limit (2,000 intervals, 12,000 channel rows)", async () => {
     await withStore(async (store) => {
       const events = Array.from({ length: 2_000 }, (_, k) => interval(T0 + k * 300));

@@ -154,20 +154,22 @@ const arrayParam = (values: ReadonlyArray<string | number | null>, oid: number):
 /**
  * PostgreSQL's write of a batch's intervals and the checkpoints: ONE statement, whose parts are data-modifying
  * CTEs over column arrays (`unnest`, each column one binary-encoded array parameter, so a batch of any size has
- * 14 parameters and no per-row placeholders to parse). An interval is one row (schema version 2): the point as
- * json text and its per-channel values as `double precision[]` columns (each sent as an array literal, see
- * {@link pgArray}).
+ * 16 parameters and no per-row placeholders to parse). An interval is one row (schema version 2): the point as
+ * json text and its per-channel values as `double precision[]` columns. The batch's values of each field travel
+ * as ONE flat binary `float8[]` (every interval's channels, padded with NULL to its channel count), and each row
+ * takes its slice `[o : o + c - 1]` (no text to format on the client or parse on the server).
  * - `ins` inserts the intervals, `on conflict do nothing`, and returns the keys it inserted;
  * - `cp` upserts the checkpoints (same statement, so same transaction as the data);
  * - the statement returns the ordinals of intervals that already existed: usually none, so nothing comes back.
  * It is the transaction's statement; a batch of new intervals usually goes in as {@link PG_WRITE_NEW} instead.
  */
-const PG_ROWS = `select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-    with ordinality as r(d, s, g, t, p, er, eq, ep, en, k)`;
+const PG_ROWS = `select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[], $6::int4[], $7::int4[])
+    with ordinality as r(d, s, g, t, p, o, c, k)`;
 const PG_INSERT_INTERVALS = `insert into intervals (device_id, stream, granularity, ts, point, e_real, e_reactive, e_real_positive, e_real_negative)
-    select d, s, g, t::int8, p::json, er::float8[], eq::float8[], ep::float8[], en::float8[] from r order by k`;
+    select d, s, g, t::int8, p::json, ($8::float8[])[o:o + c - 1], ($9::float8[])[o:o + c - 1], ($10::float8[])[o:o + c - 1], ($11::float8[])[o:o + c - 1]
+    from r order by k`;
 const PG_UPSERT_CHECKPOINTS = `insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
-  select d, s, w::int8, p::jsonb, $14::int8 from unnest($10::text[], $11::text[], $12::float8[], $13::text[]) as x(d, s, w, p)`;
+  select d, s, w::int8, p::jsonb, $16::int8 from unnest($12::text[], $13::text[], $14::float8[], $15::text[]) as x(d, s, w, p)`;
 const PG_ON_CHECKPOINT = `on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
 const PG_WRITE = `with r as (${PG_ROWS}),
   ins as (
@@ -217,7 +219,7 @@ export const pgArray = (values: ReadonlyArray<unknown>): string => {
   return text + "}";
 };
 
-/** The 14 parameters of {@link PG_WRITE} and {@link PG_WRITE_NEW}: column arrays of the rows, then `now`. */
+/** The 16 parameters of {@link PG_WRITE} and {@link PG_WRITE_NEW}: column arrays of the rows, then `now`. */
 const pgParams = (
   intervals: ReadonlyArray<IntervalRow>,
   checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
@@ -225,19 +227,36 @@ const pgParams = (
 ): Effect.Effect<ReadonlyArray<PgTypes.Parameter | number>, SqlError> =>
   Effect.gen(function* () {
     const n = intervals.length;
-    const [d, s, g, t, p] = [new Array<string>(n), new Array<string>(n), new Array<number>(n), new Array<number>(n), new Array<string>(n)];
-    const [er, eq, ep, en] = [new Array<string>(n), new Array<string>(n), new Array<string>(n), new Array<string>(n)];
+    const [d, s, g, t, p, o, c] = [
+      new Array<string>(n),
+      new Array<string>(n),
+      new Array<number>(n),
+      new Array<number>(n),
+      new Array<string>(n),
+      new Array<number>(n),
+      new Array<number>(n),
+    ];
+    let values = 0;
+    for (const i of intervals) values += i.channelCount;
+    // Sized once (no regrowth); filled with numbers they stay unboxed doubles, a NULL only where a value is missing.
+    const [er, eq, ep, en] = [new Array<number | null>(values), new Array<number | null>(values), new Array<number | null>(values), new Array<number | null>(values)];
     let k = 0;
+    let v = 0;
     for (const i of intervals) {
       d[k] = i.deviceId;
       s[k] = i.stream;
       g[k] = i.granularity;
       t[k] = i.ts;
       p[k] = i.json;
-      er[k] = pgArray(i.eReal);
-      eq[k] = pgArray(i.eReactive);
-      ep[k] = pgArray(i.eRealPositive);
-      en[k] = pgArray(i.eRealNegative);
+      // This interval's values are elements o … o + c − 1 (1-based) of each flat field array.
+      o[k] = v + 1;
+      c[k] = i.channelCount;
+      for (let ch = 0; ch < i.channelCount; ch++, v++) {
+        er[v] = num(i.eReal[ch]);
+        eq[v] = num(i.eReactive[ch]);
+        ep[v] = num(i.eRealPositive[ch]);
+        en[v] = num(i.eRealNegative[ch]);
+      }
       k++;
     }
     // One row per checkpoint key (an upsert cannot touch a row twice in one statement); the last save wins.
@@ -249,10 +268,12 @@ const pgParams = (
       [g, int4],
       [t, float8],
       [p, text],
-      [er, text],
-      [eq, text],
-      [ep, text],
-      [en, text],
+      [o, int4],
+      [c, int4],
+      [er, float8],
+      [eq, float8],
+      [ep, float8],
+      [en, float8],
       [cps.map(([key]) => key.deviceId), text],
       [cps.map(([key]) => key.stream), text],
       [cps.map(([, cp]) => cp.watermark), float8],
