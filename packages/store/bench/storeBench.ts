@@ -1,7 +1,8 @@
 // Shared by store-sqlite.bench.ts and store-postgres.bench.ts: intervals per second written into one database by
 // the sink (6-channel devices, batches of BATCH intervals, idempotent upsert + checkpoint) next to the same rows
 // (SQLite: 1 interval row + 6 channel rows each; PostgreSQL, schema version 2: 1 interval row with its channels'
-// values in arrays) written by a plain prepared statement per row, and by the driver's bulk
+// values in arrays: as array literals by the statement per row and the multi-row INSERT, as slices of one flat
+// binary array per field by `unnest`, as the sink sends them) written by a plain prepared statement per row, and by the driver's bulk
 // paths: a multi-row INSERT, and on PostgreSQL `INSERT … SELECT FROM unnest(column arrays)` (the fastest there).
 // COPY is not among them: @effect/sql-pg 4.0.5 speaks the wire protocol itself (no `pg` underneath) and fails a
 // `CopyInResponse` with "COPY is not supported", so no COPY path is reachable through the store's driver. Every
@@ -161,17 +162,23 @@ const arrayOf = (values: ReadonlyArray<unknown>, oid: number): PgTypes.Parameter
 
 /** PostgreSQL's other bulk path: each column one array parameter, rows from `unnest` (what the sink uses). */
 const unnestTask = async ({ store }: Ctx): Promise<void> => {
-  const { pgIntervals } = rowsOf(unnestNext());
+  const { intervals, channels } = rowsOf(unnestNext());
   const { text, int4, float8 } = PgTypes.OID;
   const columns = <R extends ReadonlyArray<unknown>>(rows: ReadonlyArray<R>, oids: ReadonlyArray<number>) =>
     oids.map((oid, c) => arrayOf(rows.map((r) => r[c]), oid));
   const sql = store.effect.sql;
+  // Each field's values of the whole batch as one flat binary float8[]; interval k takes elements 6k+1 … 6k+6.
+  const offsets = arrayOf(intervals.map((_, k) => 6 * k + 1), int4);
   await Effect.runPromise(
     sql.withTransaction(
       sql.unsafe(
         PG_INSERT_INTERVAL.replace(" values ", " ") +
-          "select d, s, g, t::int8, p::json, er::float8[], eq::float8[], ep::float8[], en::float8[] from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) as r(d, s, g, t, p, er, eq, ep, en)",
-        columns(pgIntervals, [text, text, int4, float8, text, text, text, text, text]),
+          "select d, s, g, t::int8, p::json, ($7::float8[])[o:o + 5], ($8::float8[])[o:o + 5], ($9::float8[])[o:o + 5], ($10::float8[])[o:o + 5] from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[], $6::int4[]) as r(d, s, g, t, p, o)",
+        [
+          ...columns(intervals, [text, text, int4, float8, text]),
+          offsets,
+          ...columns(channels, [text, text, int4, float8, int4, text, float8, float8, float8, float8]).slice(6),
+        ],
       ),
     ),
   );
