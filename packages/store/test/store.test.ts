@@ -88,6 +88,16 @@ describe.each(all)("$name", (driver) => {
     });
   });
 
+  it("a batch with no channel values at all (Modbus reads): every interval stored, no channel rows", async () => {
+    await withStore(async (store) => {
+      const read = (ts: number) => ({ type: "interval", deviceId: DEVICE, stream: "modbus", point: { timestamp: ts, kWh_Imp: ts % 1000 }, channels: [] }) as StorableEvent;
+      expect(await store.write([read(T0), read(T0 + 300)], [[{ deviceId: DEVICE, stream: "modbus" }, cp(T0 + 600)]])).toMatchObject({ inserted: 2 });
+      expect(await count(store, "intervals")).toBe(2);
+      expect(await count(store, "interval_channels")).toBe(0);
+      expect(await store.checkpoints.load({ deviceId: DEVICE, stream: "modbus" })).toEqual(cp(T0 + 600));
+    });
+  });
+
   it("a batch larger than one statement's parameter limit (2,000 intervals, 12,000 channel rows)", async () => {
     await withStore(async (store) => {
       const events = Array.from({ length: 2_000 }, (_, k) => interval(T0 + k * 300));
