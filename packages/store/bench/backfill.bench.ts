@@ -237,9 +237,23 @@ export default defineBench<Ctx>({
     const peakRssMB = Math.max(rss.peak, process.memoryUsage().rss) / 2 ** 20;
 
     const [stored] = await store.query<{ n: number | string; c: number | string; e: number | string }>(
-      "select (select count(*) from intervals) as n, (select count(*) from interval_channels) as c, (select sum(jsonb_array_length(point->'eReal')) from intervals) as e",
+      "select (select count(*) from intervals) as n, (select count(*) from interval_channels) as c, (select sum(json_array_length(point->'eReal')) from intervals) as e",
     );
     const [cps] = await store.query<{ n: number | string }>("select count(*) as n from checkpoints where watermark = $1", [toTs]);
+    // Size on disk of the energy data (tables with their TOAST and indexes; in schema version 2 interval_channels
+    // is a view, no storage), and the time of the per-day view over all of it (best of 3).
+    await store.query("vacuum analyze intervals");
+    const [size] = await store.query<{ bytes: number | string }>(
+      "select sum(pg_total_relation_size(oid)) as bytes from pg_class where relname in ('intervals', 'interval_channels') and relkind = 'r'",
+    );
+    let viewMs = Infinity;
+    let viewRows = 0;
+    for (let k = 0; k < 3; k++) {
+      const t = performance.now();
+      const [v] = await store.query<{ n: number | string }>("select count(*) as n from (select * from energy_per_channel_day) d");
+      viewMs = Math.min(viewMs, performance.now() - t);
+      viewRows = Number(v!.n);
+    }
     const intervals = result.points;
     const energyRequests = b.stats.requests - ids.length;
     const perRequest = intervals / energyRequests;
@@ -301,6 +315,8 @@ export default defineBench<Ctx>({
       { metric: "back-fill: PostgreSQL busy (≥ 1 transaction in flight)", value: busyMs / 1000, unit: "s" },
       { metric: "back-fill: PostgreSQL write rate while busy", value: dbRate, unit: "intervals/s" },
       { metric: "back-fill: peak RSS of the bench process (client + pipeline + pg driver)", value: peakRssMB, unit: "MB" },
+      { metric: "stored: disk bytes per interval (intervals and channel values, with indexes and TOAST)", value: Number(size!.bytes) / Number(stored!.n), unit: "B" },
+      { metric: `stored: energy_per_channel_day over all of it (${viewRows} device-channel-days), best of 3`, value: viewMs, unit: "ms" },
       { metric: "simulator child: peak RSS", value: await stopChild(sim), unit: "MB" },
     ];
   },

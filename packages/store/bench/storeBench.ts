@@ -1,6 +1,8 @@
 // Shared by store-sqlite.bench.ts and store-postgres.bench.ts: intervals per second written into one database by
 // the sink (6-channel devices, batches of BATCH intervals, idempotent upsert + checkpoint) next to the same rows
-// (1 interval row + 6 channel rows each) written by a plain prepared statement per row, and by the driver's bulk
+// (SQLite: 1 interval row + 6 channel rows each; PostgreSQL, schema version 2: 1 interval row with its channels'
+// values in arrays: as array literals by the statement per row and the multi-row INSERT, as slices of one flat
+// binary array per field by `unnest`, as the sink sends them) written by a plain prepared statement per row, and by the driver's bulk
 // paths: a multi-row INSERT, and on PostgreSQL `INSERT … SELECT FROM unnest(column arrays)` (the fastest there).
 // COPY is not among them: @effect/sql-pg 4.0.5 speaks the wire protocol itself (no `pg` underneath) and fails a
 // `CopyInResponse` with "COPY is not supported", so no COPY path is reachable through the store's driver. Every
@@ -21,6 +23,7 @@ import type { TestPostgres } from "../../../tools/postgres/testPostgres.ts";
 import { openStore } from "../src/index.ts";
 import type { StorableEvent, Store } from "../src/index.ts";
 import { interval } from "../test/events.ts";
+import { pgArray } from "../src/internal/writeBatch.ts";
 
 const BATCH = 500;
 const T0 = 1_600_000_200 - (1_600_000_200 % 300);
@@ -45,21 +48,33 @@ const cursor = (device: string) => {
 
 type Row = readonly [string, string, number, number, number, string | null, number | null, number | null, number | null, number | null];
 
-/** The rows the store writes for these events: one per interval, six per interval's channels. */
+type PgRow = readonly [string, string, number, number, string, string, string, string, string];
+
+/**
+ * The rows the store writes for these events (schema version 2): on SQLite one per interval and six per
+ * interval's channels; on PostgreSQL one per interval, holding its channels' values as arrays (sent as array
+ * literals, as the sink sends them).
+ */
 const rowsOf = (events: ReturnType<ReturnType<typeof cursor>>) => {
   const intervals: Array<readonly [string, string, number, number, string]> = [];
+  const pgIntervals: Array<PgRow> = [];
   const channels: Array<Row> = [];
   for (const e of events) {
     if (e.type !== "interval") continue;
     const p = e.point as { timestamp: number; eReal: Array<number>; eReactive: Array<number>; eRealPositive: Array<number>; eRealNegative: Array<number> };
-    intervals.push([e.deviceId, e.stream, 300, p.timestamp, JSON.stringify(p)]);
+    const json = JSON.stringify(p);
+    intervals.push([e.deviceId, e.stream, 300, p.timestamp, json]);
+    pgIntervals.push([e.deviceId, e.stream, 300, p.timestamp, json, pgArray(p.eReal), pgArray(p.eReactive), pgArray(p.eRealPositive), pgArray(p.eRealNegative)]);
     for (let c = 0; c < 6; c++)
       channels.push([e.deviceId, e.stream, 300, p.timestamp, c + 1, e.channels[c]?.id ?? null, p.eReal[c]!, p.eReactive[c]!, p.eRealPositive[c]!, p.eRealNegative[c]!]);
   }
-  return { intervals, channels };
+  return { intervals, pgIntervals, channels };
 };
 
 const INSERT_INTERVAL = "insert into intervals (device_id, stream, granularity, ts, point) values ";
+const PG_INSERT_INTERVAL =
+  "insert into intervals (device_id, stream, granularity, ts, point, e_real, e_reactive, e_real_positive, e_real_negative) values ";
+const pgCast = (c: number): string => (c === 4 ? "::json" : c > 4 ? "::float8[]" : "");
 const INSERT_CHANNEL =
   "insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative) values ";
 
@@ -82,7 +97,6 @@ const rowNext = cursor("D900000000002");
 const bulkNext = cursor("D900000000003");
 const unnestNext = cursor("D900000000004");
 let checkpointAt = T0;
-const jsonCast = (dialect: "sqlite" | "postgres") => (c: number) => (dialect === "postgres" && c === 4 ? "::jsonb" : "");
 
 /** As rx drives it: a batch of events goes through the operator, then the stream saves its checkpoint, which
  * commits the events and the checkpoint in one transaction. */
@@ -97,8 +111,8 @@ const sinkTask = async ({ store }: Ctx): Promise<void> => {
   await done;
 };
 
-const rowTask = async ({ store, sqlite, dialect }: Ctx): Promise<void> => {
-  const { intervals, channels } = rowsOf(rowNext());
+const rowTask = async ({ store, sqlite }: Ctx): Promise<void> => {
+  const { intervals, pgIntervals, channels } = rowsOf(rowNext());
   if (sqlite !== undefined) {
     const i = sqlite.prepare(INSERT_INTERVAL + placeholders("sqlite", 1, 5));
     const c = sqlite.prepare(INSERT_CHANNEL + placeholders("sqlite", 1, 10));
@@ -109,20 +123,18 @@ const rowTask = async ({ store, sqlite, dialect }: Ctx): Promise<void> => {
     return;
   }
   const sql = store.effect.sql;
-  const i = INSERT_INTERVAL + placeholders("postgres", 1, 5, jsonCast(dialect));
-  const c = INSERT_CHANNEL + placeholders("postgres", 1, 10);
+  const i = PG_INSERT_INTERVAL + placeholders("postgres", 1, 9, pgCast);
   await Effect.runPromise(
     sql.withTransaction(
       Effect.gen(function* () {
-        for (const r of intervals) yield* sql.unsafe(i, r);
-        for (const r of channels) yield* sql.unsafe(c, r);
+        for (const r of pgIntervals) yield* sql.unsafe(i, r);
       }),
     ),
   );
 };
 
-const bulkTask = async ({ store, sqlite, dialect }: Ctx): Promise<void> => {
-  const { intervals, channels } = rowsOf(bulkNext());
+const bulkTask = async ({ store, sqlite }: Ctx): Promise<void> => {
+  const { intervals, pgIntervals, channels } = rowsOf(bulkNext());
   // SQLite binds at most 32766 parameters per statement; PostgreSQL 65535.
   const chunk = 3000;
   if (sqlite !== undefined) {
@@ -137,15 +149,7 @@ const bulkTask = async ({ store, sqlite, dialect }: Ctx): Promise<void> => {
   }
   const sql = store.effect.sql;
   await Effect.runPromise(
-    sql.withTransaction(
-      Effect.gen(function* () {
-        yield* sql.unsafe(INSERT_INTERVAL + placeholders("postgres", intervals.length, 5, jsonCast(dialect)), intervals.flat());
-        for (let k = 0; k < channels.length; k += chunk) {
-          const part = channels.slice(k, k + chunk);
-          yield* sql.unsafe(INSERT_CHANNEL + placeholders("postgres", part.length, 10), part.flat());
-        }
-      }),
-    ),
+    sql.withTransaction(sql.unsafe(PG_INSERT_INTERVAL + placeholders("postgres", pgIntervals.length, 9, pgCast), pgIntervals.flat())),
   );
 };
 
@@ -163,19 +167,19 @@ const unnestTask = async ({ store }: Ctx): Promise<void> => {
   const columns = <R extends ReadonlyArray<unknown>>(rows: ReadonlyArray<R>, oids: ReadonlyArray<number>) =>
     oids.map((oid, c) => arrayOf(rows.map((r) => r[c]), oid));
   const sql = store.effect.sql;
+  // Each field's values of the whole batch as one flat binary float8[]; interval k takes elements 6k+1 … 6k+6.
+  const offsets = arrayOf(intervals.map((_, k) => 6 * k + 1), int4);
   await Effect.runPromise(
     sql.withTransaction(
-      Effect.gen(function* () {
-        yield* sql.unsafe(
-          "insert into intervals (device_id, stream, granularity, ts, point) select d, s, g, t::int8, p::jsonb from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) as r(d, s, g, t, p)",
-          columns(intervals, [text, text, int4, float8, text]),
-        );
-        yield* sql.unsafe(
-          INSERT_CHANNEL.replace(" values ", " ") +
-            "select d, s, g, t::int8, c, i, er, eq, ep, en from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::int4[], $6::text[], $7::float8[], $8::float8[], $9::float8[], $10::float8[]) as r(d, s, g, t, c, i, er, eq, ep, en)",
-          columns(channels, [text, text, int4, float8, int4, text, float8, float8, float8, float8]),
-        );
-      }),
+      sql.unsafe(
+        PG_INSERT_INTERVAL.replace(" values ", " ") +
+          "select d, s, g, t::int8, p::json, ($7::float8[])[o:o + 5], ($8::float8[])[o:o + 5], ($9::float8[])[o:o + 5], ($10::float8[])[o:o + 5] from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[], $6::int4[]) as r(d, s, g, t, p, o)",
+        [
+          ...columns(intervals, [text, text, int4, float8, text]),
+          offsets,
+          ...columns(channels, [text, text, int4, float8, int4, text, float8, float8, float8, float8]).slice(6),
+        ],
+      ),
     ),
   );
 };

@@ -90,7 +90,8 @@ export const parseStoreUrl = (url: string): Effect.Effect<StoreLocation, Invalid
 
 const unavailable = (url: string) => (e: SqlError) => new StoreUnavailableError({ url, reason: e.message, cause: e });
 
-const connect = (location: StoreLocation, options: StoreOptions): Effect.Effect<Driver, StoreUnavailableError, Scope.Scope> =>
+/** Connects to the database at `location` without migrating it (the tests build older schemas with it). @internal */
+export const connect = (location: StoreLocation, options: StoreOptions): Effect.Effect<Driver, StoreUnavailableError, Scope.Scope> =>
   (location.dialect === "sqlite"
     ? makeSqliteClient({ filename: location.filename, busyTimeoutMs: options.busyTimeoutMs ?? 30_000 }).pipe(
         Effect.map(({ client, withDatabase }): Driver => ({ sql: client, dialect: "sqlite", withDatabase, layouts: new Map() })),

@@ -131,13 +131,18 @@ export const backfill = <E>(
               scope,
             );
           });
-          yield* Stream.runForEach(device.points, (point) => {
-            buffer.push({ type: "interval", deviceId: device.deviceId, stream: "long", point, channels });
-            watermark = point.timestamp + (point.duration ?? 300);
-            count++;
-            points++;
-            return buffer.length >= batchSize ? flush : Effect.void;
-          }).pipe(
+          // A page of points at a time (one step of the stream per response, not one per interval).
+          yield* Stream.runForEachArray(device.points, (page) =>
+            Effect.gen(function* () {
+              for (const point of page) {
+                buffer.push({ type: "interval", deviceId: device.deviceId, stream: "long", point, channels });
+                watermark = point.timestamp + (point.duration ?? 300);
+                count++;
+                points++;
+                if (buffer.length >= batchSize) yield* flush;
+              }
+            }),
+          ).pipe(
             // Interrupted, or the source failed: what arrived is written, with a checkpoint at the last interval
             // received, before the back-fill ends (a write that fails here leaves it to be fetched again on resume).
             Effect.onError(() => Effect.ignore(Effect.andThen(flush, () => (previous === undefined ? Effect.void : Fiber.join(previous))))),

@@ -78,7 +78,7 @@ describe("two writers on one PostgreSQL database", () => {
     const [i] = await a.query<{ n: number; once: number }>("select count(*) as n, count(*) filter (where revision_count = 1) as once from intervals");
     const [c] = await a.query<{ n: number }>("select count(*) as n from interval_channels");
     // Each revision's `current` is the stored value and its `previous` the other writer's (they differ by 1 in eReal).
-    const [r] = await a.query<{ n: number; matching: number }>(`select count(*) as n, count(*) filter (where r.current = i.point
+    const [r] = await a.query<{ n: number; matching: number }>(`select count(*) as n, count(*) filter (where r.current = i.point::jsonb
       and abs((r.current->'eReal'->>0)::float8 - (r.previous->'eReal'->>0)::float8) = 1) as matching
       from revisions r join intervals i using (device_id, stream, granularity, ts)`);
     // Channel rows follow the stored value.

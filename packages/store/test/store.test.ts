@@ -1,7 +1,10 @@
 // One behaviour suite, two drivers: everything here runs on SQLite (node:sqlite) and on a real PostgreSQL.
 import { afterAll, describe, expect, it } from "vitest";
 import { Subject, lastValueFrom, toArray } from "rxjs";
-import { openStore, SCHEMA_VERSION } from "../src/index.js";
+import { Effect } from "effect";
+import { connect } from "../src/EnergyStore.js";
+import { migrate } from "../src/internal/schema.js";
+import { openStore, parseStoreUrl, SCHEMA_VERSION } from "../src/index.js";
 import type { StorableEvent, Store } from "../src/index.js";
 import { drivers } from "./drivers.js";
 import { DEVICE, interval, layout } from "./events.js";
@@ -56,6 +59,42 @@ describe.each(all)("$name", (driver) => {
       expect(rows.map((r) => [Number(r.channel), r.channel_id, Number(r.e_real)])).toEqual(
         layout().map((c, i) => [i + 1, c.id, e + i]),
       );
+    });
+  });
+
+  it("channel values: arrays of different lengths and non-numeric values give NULL, each interval its own channels", async () => {
+    await withStore(async (store) => {
+      const point = (ts: number, eReal: Array<unknown>, eReactive: Array<unknown>) => ({ timestamp: ts, duration: 300, eReal, eReactive });
+      const events = [
+        { type: "interval", deviceId: DEVICE, stream: "long", point: point(T0, [1, 2, 3], [4]), channels: layout() },
+        { type: "interval", deviceId: DEVICE, stream: "long", point: point(T0 + 300, [], ["x", 5]), channels: layout() },
+        { type: "interval", deviceId: DEVICE, stream: "long", point: { timestamp: T0 + 600, duration: 300 }, channels: layout() },
+        { type: "interval", deviceId: DEVICE, stream: "long", point: point(T0 + 900, [7.25, null], [-1e21, 8]), channels: layout() },
+      ] as Array<StorableEvent>;
+      expect(await store.write(events)).toMatchObject({ inserted: 4 });
+      const rows = await store.query<Record<string, unknown>>(
+        "select ts, channel, e_real, e_reactive, e_real_positive from interval_channels order by ts, channel",
+      );
+      const n = (v: unknown) => (v === null ? null : Number(v));
+      expect(rows.map((r) => [Number(r["ts"]) - T0, n(r["channel"]), n(r["e_real"]), n(r["e_reactive"]), n(r["e_real_positive"])])).toEqual([
+        [0, 1, 1, 4, null],
+        [0, 2, 2, null, null],
+        [0, 3, 3, null, null],
+        [300, 1, null, null, null],
+        [300, 2, null, 5, null],
+        [900, 1, 7.25, -1e21, null],
+        [900, 2, null, 8, null],
+      ]);
+    });
+  });
+
+  it("a batch with no channel values at all (Modbus reads): every interval stored, no channel rows", async () => {
+    await withStore(async (store) => {
+      const read = (ts: number) => ({ type: "interval", deviceId: DEVICE, stream: "modbus", point: { timestamp: ts, kWh_Imp: ts % 1000 }, channels: [] }) as StorableEvent;
+      expect(await store.write([read(T0), read(T0 + 300)], [[{ deviceId: DEVICE, stream: "modbus" }, cp(T0 + 600)]])).toMatchObject({ inserted: 2 });
+      expect(await count(store, "intervals")).toBe(2);
+      expect(await count(store, "interval_channels")).toBe(0);
+      expect(await store.checkpoints.load({ deviceId: DEVICE, stream: "modbus" })).toEqual(cp(T0 + 600));
     });
   });
 
@@ -215,6 +254,71 @@ describe.each(all)("$name", (driver) => {
         [new Date((day + 86_400) * 1000).toISOString().slice(0, 10), v(day + 86_400), 1],
       ]);
     });
+  });
+
+  it("upgrades a version-1 database with data: every interval, channel value, revision and checkpoint kept", async () => {
+    const url = await driver.fresh();
+    // Version 1 as a release of it wrote it: an interval row with the point, a row per channel (a 6-channel
+    // interval, a revised 2-channel one of another device with a missing value), a revision, a checkpoint.
+    const j = (v: unknown) => `'${JSON.stringify(v)}'`;
+    const p1 = { timestamp: T0, duration: 300, eReal: [1, 2, 3, 4, 5, 6], eReactive: [0, 1, 0, 1, 0, 1], eRealPositive: [1, 2, 3, 4, 5, 6], eRealNegative: [0, 0, 0, 0, 0, 0] };
+    const p2 = { timestamp: T0 + 300, duration: 300, eReal: [7.5, -2], eReactive: [3], eRealPositive: [7.5, 0], eRealNegative: [0, 2] };
+    const channelRow = (d: string, t: number, c: number, id: string, p: typeof p1 | typeof p2) =>
+      `insert into interval_channels values ('${d}', 'long', 300, ${t}, ${c}, '${id}', ${p.eReal[c - 1] ?? "null"}, ${p.eReactive[c - 1] ?? "null"}, ${p.eRealPositive[c - 1] ?? "null"}, ${p.eRealNegative[c - 1] ?? "null"})`;
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { sql, dialect } = yield* connect(yield* parseStoreUrl(url), {});
+          expect(yield* migrate(sql, dialect, 1)).toBe(1);
+          const statements = [
+            `insert into channels values ('${DEVICE}', 1, '${DEVICE}_C1', 'Grid', null, null), ('D2', 1, 'D2_C1', null, null, null), ('D2', 2, 'D2_C2', null, null, null)`,
+            `insert into intervals values ('${DEVICE}', 'long', 300, ${T0}, ${j(p1)}, 0), ('D2', 'long', 300, ${T0 + 300}, ${j(p2)}, 1)`,
+            ...[1, 2, 3, 4, 5, 6].map((c) => channelRow(DEVICE, T0, c, `${DEVICE}_C${c}`, p1)),
+            ...[1, 2].map((c) => channelRow("D2", T0 + 300, c, `D2_C${c}`, p2)),
+            `insert into revisions (device_id, stream, granularity, ts, previous, current, revised_at) values ('D2', 'long', 300, ${T0 + 300}, ${j({ ...p2, eReal: [7, -2] })}, ${j(p2)}, 1)`,
+            `insert into checkpoints values ('${DEVICE}', 'long', ${T0 + 300}, ${j(cp(T0 + 300))}, 1)`,
+          ];
+          for (const statement of statements) yield* sql.unsafe(statement);
+        }),
+      ),
+    );
+    const store = await openStore(url);
+    try {
+      expect(store.effect.schemaVersion).toBe(SCHEMA_VERSION);
+      const channels = await store.query<Record<string, unknown>>(
+        "select device_id, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative from interval_channels order by device_id, ts, channel",
+      );
+      const n = (v: unknown) => (v === null ? null : Number(v));
+      const expected = [
+        ...[1, 2, 3, 4, 5, 6].map((c) => [DEVICE, T0, c, `${DEVICE}_C${c}`, p1.eReal[c - 1], p1.eReactive[c - 1], p1.eRealPositive[c - 1], p1.eRealNegative[c - 1]]),
+        ...[1, 2].map((c) => ["D2", T0 + 300, c, `D2_C${c}`, p2.eReal[c - 1], p2.eReactive[c - 1] ?? null, p2.eRealPositive[c - 1], p2.eRealNegative[c - 1]]),
+      ];
+      expect(
+        channels.map((r) => [r["device_id"], n(r["ts"]), n(r["channel"]), r["channel_id"], n(r["e_real"]), n(r["e_reactive"]), n(r["e_real_positive"]), n(r["e_real_negative"])]),
+      ).toEqual(expected);
+      const points = await store.query<{ point: unknown; revision_count: number }>("select point, revision_count from intervals order by device_id");
+      const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as unknown;
+      expect(points.map((r) => [parse(r.point), Number(r.revision_count)])).toEqual([
+        [p1, 0],
+        [p2, 1],
+      ]);
+      expect(await count(store, "revisions")).toBe(1);
+      expect(await store.checkpoints.load(key)).toEqual(cp(T0 + 300));
+      const days = await store.query<{ channel: number; label: string | null; e_real: number; intervals: number }>(
+        `select channel, label, e_real, intervals from energy_per_channel_day where device_id = '${DEVICE}' and channel = 1`,
+      );
+      expect(days.map((r) => [Number(r.channel), r.label, Number(r.e_real), Number(r.intervals)])).toEqual([[1, "Grid", 1, 1]]);
+      // The upgraded database takes writes: a new interval, a changed one (a revision), the same one again (no-op).
+      expect(await store.write([interval(T0 + 600)])).toMatchObject({ inserted: 1 });
+      expect(await store.write([{ type: "revised", deviceId: DEVICE, stream: "long", point: { ...p1, eReal: [9, 2, 3, 4, 5, 6] }, channels: layout() } as StorableEvent])).toMatchObject({ revised: 1 });
+      expect(await store.write([{ type: "interval", deviceId: DEVICE, stream: "long", point: { ...p1, eReal: [9, 2, 3, 4, 5, 6] }, channels: layout() } as StorableEvent])).toMatchObject({ unchanged: 1 });
+      expect(await count(store, "revisions")).toBe(2);
+      const first = await store.query<{ e_real: number }>(`select e_real from interval_channels where device_id = '${DEVICE}' and ts = ${T0} and channel = 1`);
+      expect(first.map((r) => Number(r.e_real))).toEqual([9]);
+      expect(await count(store, "interval_channels")).toBe(14);
+    } finally {
+      await store.close();
+    }
   });
 
   it("refuses a database with a newer schema version with one typed error, writing nothing", async () => {

@@ -1,6 +1,7 @@
 /**
  * One batch of events → one transaction. Intervals go in set-based on PostgreSQL (one statement over `unnest`
- * column arrays, see PG_WRITE and PG_WRITE_NEW) and with cached prepared statements on SQLite (sqliteWrite), so a
+ * column arrays, see PG_WRITE and PG_WRITE_NEW; one row per interval with its channels' values in arrays) and
+ * with cached prepared statements on SQLite (sqliteWrite; a row per interval and one per channel), so a
  * batch costs the same few statements (PostgreSQL) or no Effect step per row (SQLite) whatever its size; only
  * intervals that already existed are read back and compared in canonical JSON: equal → nothing (a re-delivery),
  * different → update plus a revision row.
@@ -151,35 +152,34 @@ const arrayParam = (values: ReadonlyArray<string | number | null>, oid: number):
   });
 
 /**
- * PostgreSQL's write of a batch's intervals, their channel rows and the checkpoints: ONE statement, whose parts
- * are data-modifying CTEs over column arrays (`unnest`, each column one binary-encoded array parameter, so a
- * batch of any size has 18 parameters and no per-row placeholders to parse):
+ * PostgreSQL's write of a batch's intervals and the checkpoints: ONE statement, whose parts are data-modifying
+ * CTEs over column arrays (`unnest`, each column one binary-encoded array parameter, so a batch of any size has
+ * 16 parameters and no per-row placeholders to parse). An interval is one row (schema version 2): the point as
+ * json text and its per-channel values as `double precision[]` columns. The batch's values of each field travel
+ * as ONE flat binary `float8[]` (every interval's channels, padded with NULL to its channel count), and each row
+ * takes its slice `[o : o + c - 1]` (no text to format on the client or parse on the server).
  * - `ins` inserts the intervals, `on conflict do nothing`, and returns the keys it inserted;
- * - `ch` inserts the channel rows of exactly those intervals (joined on the interval's ordinal);
  * - `cp` upserts the checkpoints (same statement, so same transaction as the data);
  * - the statement returns the ordinals of intervals that already existed: usually none, so nothing comes back.
  * It is the transaction's statement; a batch of new intervals usually goes in as {@link PG_WRITE_NEW} instead.
  */
-const PG_WRITE = `with r as (
-    select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) with ordinality as r(d, s, g, t, p, k)
-  ),
+const PG_ROWS = `select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[], $6::int4[], $7::int4[])
+    with ordinality as r(d, s, g, t, p, o, c, k)`;
+const PG_INSERT_INTERVALS = `insert into intervals (device_id, stream, granularity, ts, point, e_real, e_reactive, e_real_positive, e_real_negative)
+    select d, s, g, t::int8, p::json, ($8::float8[])[o:o + c - 1], ($9::float8[])[o:o + c - 1], ($10::float8[])[o:o + c - 1], ($11::float8[])[o:o + c - 1]
+    from r order by k`;
+const PG_UPSERT_CHECKPOINTS = `insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
+  select d, s, w::int8, p::jsonb, $16::int8 from unnest($12::text[], $13::text[], $14::float8[], $15::text[]) as x(d, s, w, p)`;
+const PG_ON_CHECKPOINT = `on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
+const PG_WRITE = `with r as (${PG_ROWS}),
   ins as (
-    insert into intervals (device_id, stream, granularity, ts, point)
-    select d, s, g, t::int8, p::jsonb from r order by k
+    ${PG_INSERT_INTERVALS}
     on conflict do nothing
     returning device_id, stream, granularity, ts
   ),
-  ch as (
-    insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
-    select ins.device_id, ins.stream, ins.granularity, ins.ts, c.c, c.i, c.er, c.eq, c.ep, c.en
-    from unnest($6::int4[], $7::int4[], $8::text[], $9::float8[], $10::float8[], $11::float8[], $12::float8[]) as c(k, c, i, er, eq, ep, en)
-    join r on r.k = c.k
-    join ins on ins.device_id = r.d and ins.stream = r.s and ins.granularity = r.g and ins.ts = r.t::int8
-  ),
   cp as (
-    insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
-    select d, s, w::int8, p::jsonb, $17::int8 from unnest($13::text[], $14::text[], $15::float8[], $16::text[]) as x(d, s, w, p)
-    on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at
+    ${PG_UPSERT_CHECKPOINTS}
+    ${PG_ON_CHECKPOINT}
   )
   select r.k from r where not exists (
     select 1 from ins where ins.device_id = r.d and ins.stream = r.s and ins.granularity = r.g and ins.ts = r.t::int8
@@ -190,37 +190,36 @@ const PG_WRITE = `with r as (
  * stream): {@link PG_WRITE} without its conflict handling, as ONE statement run on its own (a statement is its
  * own transaction, so no `begin`/`commit` round trips). The intervals go in with a plain `insert`: if one already
  * exists the statement fails with a unique violation on `intervals_pkey` and nothing of it is kept; the batch is
- * then written by the transaction with conflict handling. The channel rows and the checkpoints are written only
- * after every interval (their `where` reads the count of `ins`), so writers lock in the same order as PG_WRITE.
+ * then written by the transaction with conflict handling. The checkpoints are written only after every interval
+ * (their `where` reads the count of `ins`), so writers lock in the same order as PG_WRITE.
  */
-const PG_WRITE_NEW = `with r as (
-    select * from unnest($1::text[], $2::text[], $3::int4[], $4::float8[], $5::text[]) with ordinality as r(d, s, g, t, p, k)
-  ),
+const PG_WRITE_NEW = `with r as (${PG_ROWS}),
   ins as (
-    insert into intervals (device_id, stream, granularity, ts, point)
-    select d, s, g, t::int8, p::jsonb from r order by k
+    ${PG_INSERT_INTERVALS}
     returning 1
-  ),
-  ch as (
-    insert into interval_channels (device_id, stream, granularity, ts, channel, channel_id, e_real, e_reactive, e_real_positive, e_real_negative)
-    select r.d, r.s, r.g, r.t::int8, c.c, c.i, c.er, c.eq, c.ep, c.en
-    from unnest($6::int4[], $7::int4[], $8::text[], $9::float8[], $10::float8[], $11::float8[], $12::float8[]) as c(k, c, i, er, eq, ep, en)
-    join r on r.k = c.k
-    where (select count(*) from ins) > 0
   )
-  insert into checkpoints (device_id, stream, watermark, checkpoint, updated_at)
-  select d, s, w::int8, p::jsonb, $17::int8 from unnest($13::text[], $14::text[], $15::float8[], $16::text[]) as x(d, s, w, p)
+  ${PG_UPSERT_CHECKPOINTS}
   where (select count(*) from ins) > 0
-  on conflict (device_id, stream) do update set watermark = excluded.watermark, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at`;
+  ${PG_ON_CHECKPOINT}`;
 
 /** Whether `e` is the unique violation of an interval that already exists (PG_WRITE_NEW's signal to fall back). */
 const isExistingInterval = (e: SqlError): boolean => e.reason._tag === "UniqueViolation" && e.reason.constraint === "intervals_pkey";
 
 /**
- * PostgreSQL's bulk path ({@link PG_WRITE}): writes the new intervals with their channel rows, and the checkpoints
- * (last one per key wins); returns which intervals were new.
+ * A `double precision[]` literal of an interval's values for one field (`{1,2.5,NULL}`): a missing or
+ * non-numeric value is NULL, as a version-1 channel row stored it. Sent as text and cast by the server (one short
+ * string per interval, where binary arrays of arrays would need every interval to have the same channel count).
  */
-/** The 17 parameters of {@link PG_WRITE} and {@link PG_WRITE_NEW}: column arrays of the rows, then `now`. */
+export const pgArray = (values: ReadonlyArray<unknown>): string => {
+  let text = "{";
+  for (let c = 0; c < values.length; c++) {
+    const v = num(values[c]);
+    text += (c === 0 ? "" : ",") + (v === null ? "NULL" : String(v));
+  }
+  return text + "}";
+};
+
+/** The 16 parameters of {@link PG_WRITE} and {@link PG_WRITE_NEW}: column arrays of the rows, then `now`. */
 const pgParams = (
   intervals: ReadonlyArray<IntervalRow>,
   checkpoints: ReadonlyArray<readonly [CheckpointKey, EnergyCheckpoint]>,
@@ -228,31 +227,35 @@ const pgParams = (
 ): Effect.Effect<ReadonlyArray<PgTypes.Parameter | number>, SqlError> =>
   Effect.gen(function* () {
     const n = intervals.length;
-    const [d, s, g, t, p] = [new Array<string>(n), new Array<string>(n), new Array<number>(n), new Array<number>(n), new Array<string>(n)];
-    const [ck, cc, ci, er, eq, ep, en] = [[], [], [], [], [], [], []] as [
-      Array<number>,
-      Array<number>,
-      Array<string | null>,
-      Array<number | null>,
-      Array<number | null>,
-      Array<number | null>,
-      Array<number | null>,
+    const [d, s, g, t, p, o, c] = [
+      new Array<string>(n),
+      new Array<string>(n),
+      new Array<number>(n),
+      new Array<number>(n),
+      new Array<string>(n),
+      new Array<number>(n),
+      new Array<number>(n),
     ];
+    let values = 0;
+    for (const i of intervals) values += i.channelCount;
+    // Sized once (no regrowth); filled with numbers they stay unboxed doubles, a NULL only where a value is missing.
+    const [er, eq, ep, en] = [new Array<number | null>(values), new Array<number | null>(values), new Array<number | null>(values), new Array<number | null>(values)];
     let k = 0;
+    let v = 0;
     for (const i of intervals) {
       d[k] = i.deviceId;
       s[k] = i.stream;
       g[k] = i.granularity;
       t[k] = i.ts;
       p[k] = i.json;
-      for (let c = 0; c < i.channelCount; c++) {
-        ck.push(k + 1);
-        cc.push(c + 1);
-        ci.push(i.layout[c]?.id ?? null);
-        er.push(num(i.eReal[c]));
-        eq.push(num(i.eReactive[c]));
-        ep.push(num(i.eRealPositive[c]));
-        en.push(num(i.eRealNegative[c]));
+      // This interval's values are elements o … o + c − 1 (1-based) of each flat field array.
+      o[k] = v + 1;
+      c[k] = i.channelCount;
+      for (let ch = 0; ch < i.channelCount; ch++, v++) {
+        er[v] = num(i.eReal[ch]);
+        eq[v] = num(i.eReactive[ch]);
+        ep[v] = num(i.eRealPositive[ch]);
+        en[v] = num(i.eRealNegative[ch]);
       }
       k++;
     }
@@ -265,9 +268,8 @@ const pgParams = (
       [g, int4],
       [t, float8],
       [p, text],
-      [ck, int4],
-      [cc, int4],
-      [ci, text],
+      [o, int4],
+      [c, int4],
       [er, float8],
       [eq, float8],
       [ep, float8],
@@ -281,6 +283,10 @@ const pgParams = (
     return [...params, now];
   });
 
+/**
+ * PostgreSQL's bulk path ({@link PG_WRITE}): writes the new intervals and the checkpoints (last one per key
+ * wins); returns which intervals were new.
+ */
 const pgWrite = (
   sql: SqlClient,
   intervals: ReadonlyArray<IntervalRow>,
@@ -339,17 +345,26 @@ export const writeBatch = (
               result.unchanged++;
               continue;
             }
-            yield* sql`update intervals set point = ${jsonText(sql, dialect, i.json)}, revision_count = revision_count + 1
-              where device_id = ${i.deviceId} and stream = ${i.stream} and granularity = ${i.granularity} and ts = ${i.ts}`;
-            yield* sql`delete from interval_channels
-              where device_id = ${i.deviceId} and stream = ${i.stream} and granularity = ${i.granularity} and ts = ${i.ts}`;
+            if (dialect === "postgres") {
+              // Version 2: the interval row holds its channels' values.
+              yield* sql`update intervals set point = ${i.json}::json, revision_count = revision_count + 1,
+                  e_real = ${pgArray(i.eReal)}::float8[], e_reactive = ${pgArray(i.eReactive)}::float8[],
+                  e_real_positive = ${pgArray(i.eRealPositive)}::float8[], e_real_negative = ${pgArray(i.eRealNegative)}::float8[]
+                where device_id = ${i.deviceId} and stream = ${i.stream} and granularity = ${i.granularity} and ts = ${i.ts}`;
+            } else {
+              yield* sql`update intervals set point = ${i.json}, revision_count = revision_count + 1
+                where device_id = ${i.deviceId} and stream = ${i.stream} and granularity = ${i.granularity} and ts = ${i.ts}`;
+              yield* sql`delete from interval_channels
+                where device_id = ${i.deviceId} and stream = ${i.stream} and granularity = ${i.granularity} and ts = ${i.ts}`;
+            }
             yield* sql`insert into revisions (device_id, stream, granularity, ts, previous, current, revised_at)
               values (${i.deviceId}, ${i.stream}, ${i.granularity}, ${i.ts}, ${jsonParam(sql, dialect, parseJson(old.point))}, ${jsonText(sql, dialect, i.json)}, ${now})`;
             revised.push(i);
             result.revised++;
           }
         }
-        yield* insertChannels(sql, dialect, revised.flatMap(channelRows));
+        // SQLite keeps a row per channel (schema version 1's table): a revised interval's are replaced.
+        if (dialect === "sqlite") yield* insertChannels(sql, dialect, revised.flatMap(channelRows));
       }
       const upsertChannels = (deviceId: string, channels: DeviceRow["channels"]) =>
         Effect.gen(function* () {
