@@ -20,6 +20,7 @@ import type { DeviceStreamOptions, EnergyStreamOptions } from "@wattstream/rx";
 import { InvalidStoreUrlError, openStore, parseStoreUrl, StoreUnavailableError } from "@wattstream/store";
 import type { SchemaTooNewError, StoreSink } from "@wattstream/store";
 import { makeClient } from "@wattstream/transport";
+import { connectionPool } from "@wattstream/transport/node";
 import type { WattwatchersClient } from "@wattstream/transport";
 import { BudgetUnavailable, makeBudgetLedger, makeLeasedPacer } from "@wattstream/resilience";
 import type { BudgetLessor, PacerSnapshot } from "@wattstream/resilience";
@@ -79,6 +80,12 @@ export interface RunnerOptions {
   readonly sharding?: Partial<ShardingConfig.ShardingConfig["Service"]> | undefined;
   /** Store handles (each its own connections and commit order); devices are spread over them. @default 4 */
   readonly storeConnections?: number | undefined;
+  /**
+   * HTTP connections to the API kept open and reused between polls (transport's `connectionPool`, 1–1,024; an
+   * out-of-range value is a defect at start).
+   * @default 32
+   */
+  readonly httpConnections?: number | undefined;
   /** Called with each device this runner starts or stops watching (logs, tests). */
   readonly onWatch?: ((event: { readonly deviceId: DeviceId; readonly watching: boolean }) => void) | undefined;
 }
@@ -363,7 +370,12 @@ const runtimeLayer = (options: RunnerOptions, keyId: string, runner: string) =>
         Effect.forever,
         Effect.forkScoped,
       );
-      const client = makeClient({ apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing });
+      // A bounded keep-alive pool: polls falling due together reuse a few connections instead of opening hundreds.
+      const pool = yield* Effect.acquireRelease(
+        Effect.sync(() => connectionPool({ connections: options.httpConnections })),
+        (p) => Effect.promise(() => p.close()),
+      );
+      const client = makeClient({ apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing, fetch: pool.fetch });
       // A store handle commits its writes one after the other (so a checkpoint never overtakes its data), and each
       // energy request ends in a checkpoint commit: several handles, each device on one of them, keep the
       // database's round trips from bounding the request rate.
