@@ -23,6 +23,14 @@ const api = (): Array<string> => ["--base-url", sim.baseUrl, "--api-key", sim.de
 const events = (stdout: string): Array<Record<string, unknown>> => ndjson(stdout.slice(0, stdout.lastIndexOf("\n") + 1));
 
 describe("wattstream watch", () => {
+  it("refuses a connection pool size outside 1–1024 before any request (exit 2, naming --connections)", async () => {
+    for (const bad of ["0", "1025", "2.5", "many"]) {
+      const r = await cli(["watch", "--json", "--connections", bad, ...api()]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("--connections");
+    }
+  });
+
   it("emits NDJSON change events as the device changes, and exits 0 on Ctrl-C", async () => {
     const run = start(["watch", switching, "--json", "--energy", "none", "--every", "0.3", ...api()]);
     await run.waitFor(({ stdout }) => events(stdout).some((e) => e["type"] === "device"), "the first snapshot");

@@ -20,7 +20,8 @@ import type { DeviceStreamOptions, EnergyStreamOptions } from "@wattstream/rx";
 import { InvalidStoreUrlError, openStore, parseStoreUrl, StoreUnavailableError } from "@wattstream/store";
 import type { SchemaTooNewError, StoreSink } from "@wattstream/store";
 import { makeClient } from "@wattstream/transport";
-import type { WattwatchersClient } from "@wattstream/transport";
+import { connectionPool } from "@wattstream/transport/node";
+import type { ClientOptions, WattwatchersClient } from "@wattstream/transport";
 import { BudgetUnavailable, makeBudgetLedger, makeLeasedPacer } from "@wattstream/resilience";
 import type { BudgetLessor, PacerSnapshot } from "@wattstream/resilience";
 import { BudgetOwner, DeviceWatcher } from "./protocol.js";
@@ -85,6 +86,12 @@ export interface RunnerOptions {
   readonly sharding?: Partial<ShardingConfig.ShardingConfig["Service"]> | undefined;
   /** Store handles (each its own connections and commit order); devices are spread over them. @default 4 */
   readonly storeConnections?: number | undefined;
+  /**
+   * HTTP connections to the API kept open and reused between polls, shared by every key of this runner (transport's
+   * `connectionPool`, 1–1,024; an out-of-range value is a defect at start).
+   * @default 32
+   */
+  readonly httpConnections?: number | undefined;
   /** Called with each device this runner starts or stops watching, and the fingerprint of the key it is watched under (logs, tests). */
   readonly onWatch?: ((event: { readonly deviceId: DeviceId; readonly keyId: string; readonly watching: boolean }) => void) | undefined;
 }
@@ -396,7 +403,7 @@ export type RunnerStartError =
   | NoApiKeyError;
 
 /** One key's client in this runner, paced by leases from the key's budget owner. */
-const keyRuntime = (options: RunnerOptions, apiKey: string, keyId: string, runner: string) =>
+const keyRuntime = (options: RunnerOptions, apiKey: string, keyId: string, runner: string, fetch: ClientOptions["fetch"]) =>
   Effect.gen(function* () {
     const owner = (yield* BudgetOwner.client)(keyId);
     const { size, ttlMs } = leaseDefaults(options);
@@ -446,7 +453,7 @@ const keyRuntime = (options: RunnerOptions, apiKey: string, keyId: string, runne
       Effect.forever,
       Effect.forkScoped,
     );
-    const client = makeClient({ apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing });
+    const client = makeClient({ apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), pacing, fetch });
     const key: KeyRuntime = { keyId, client, watching: new Set<DeviceId>(), pacing: () => books, leaseFigures, requests: () => requests };
     return key;
   });
@@ -457,10 +464,15 @@ const runtimeLayer = (options: RunnerOptions, apiKeys: ReadonlyArray<string>, ru
     Effect.gen(function* () {
       const sql = yield* SqlClient;
       yield* ensureClusterTables(sql);
+      // A bounded keep-alive pool: polls falling due together reuse a few connections instead of opening hundreds.
+      const pool = yield* Effect.acquireRelease(
+        Effect.sync(() => connectionPool({ connections: options.httpConnections })),
+        (p) => Effect.promise(() => p.close()),
+      );
       const keys = new Map<string, KeyRuntime>();
       for (const apiKey of apiKeys) {
         const keyId = keyFingerprint(apiKey);
-        keys.set(keyId, yield* keyRuntime(options, apiKey, keyId, runner));
+        keys.set(keyId, yield* keyRuntime(options, apiKey, keyId, runner, pool.fetch));
       }
       // A store handle commits its writes one after the other (so a checkpoint never overtakes its data), and each
       // energy request ends in a checkpoint commit: several handles, each device on one of them, keep the

@@ -12,9 +12,11 @@
 // RUNNER_BENCH_STARTS (perDevice's starts per second, or "all" for every device at once: the stampede; default
 // perDevice's own); RUNNER_BENCH_PROFILE=<dir> (a CPU profile per phase and a heap snapshot, for `node --cpu-prof`
 // style analysis); RUNNER_BENCH_BASELINE=off (skip the baseline while profiling); RUNNER_BENCH_NODE_FLAGS (V8/Node
-// flags for the measured process, e.g. "--max-semi-space-size=32"); RUNNER_BENCH_POOL=<n> (fetch's connections per
-// origin bounded to n and kept alive 60 s: the connect-storm experiment in rx's README).
+// flags for the measured process, e.g. "--max-semi-space-size=32"); RUNNER_BENCH_POOL=<n> (the transport's
+// connection pool, `@wattstream/transport/node`, with n connections per origin; default 32 as `wattstream watch` uses
+// it; "off" for Node's plain fetch, the connect storms in rx's README).
 import { execFile, spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -50,6 +52,8 @@ interface Figures {
   readonly tooMany: number;
   readonly plain: Phase | undefined;
   readonly cores: number;
+  /** RUNNER_BENCH_POOL as the child read it: the connection pool's size, or "off". */
+  readonly pool: string;
 }
 
 const run = async (): Promise<Figures> => {
@@ -74,7 +78,9 @@ const list = (ws: ReadonlyArray<Window>, f: (w: Window) => number): string => ws
 export default defineBench({
   name: `rx: one runner, ${DEVICES.toLocaleString("en-US")} devices (device$ + shortEnergy$), simulator in its own process`,
   metrics: async (): Promise<ReadonlyArray<BenchMetric>> => {
+    const load0 = loadavg()[0] ?? 0;
     const r = await run();
+    const load1 = loadavg()[0] ?? 0;
     const tps = Math.ceil(DEVICES / 3);
     const startP99 = worst(r.startWindows, (w) => w.p99);
     const p99 = worst(r.phase.windows, (w) => w.p99);
@@ -92,7 +98,7 @@ export default defineBench({
       },
       { metric: "start: longest event-loop stall", value: worst(r.startWindows, (w) => w.max), unit: "ms" },
       {
-        metric: `steady: event-loop delay p99, worst 10-s window (${list(r.phase.windows, (w) => w.p99)} ms)`,
+        metric: `steady: event-loop delay p99, worst 10-s window (${list(r.phase.windows, (w) => w.p99)} ms; connection pool: ${r.pool})`,
         value: p99,
         unit: "ms",
         ...(r.plain === undefined ? {} : { baseline: worst(r.plain.windows, (w) => w.p99) }),
@@ -120,6 +126,7 @@ export default defineBench({
       },
       { metric: `steady: share of one core the runner uses (of ${r.cores})`, value: (r.phase.cpuPerRequestMs * r.phase.requestsPerSecond) / 10, unit: "%" },
       { metric: "heap per watched device (device$ + shortEnergy$, client state included)", value: heapKb, unit: "KB", target: `≤ ${HEAP_TARGET_KB} KB`, ok: heapKb <= HEAP_TARGET_KB },
+      { metric: `machine load average (1 min) before / after the run (${load0.toFixed(1)} / ${load1.toFixed(1)})`, value: Math.max(load0, load1), unit: "" },
       { metric: "429 answers", value: r.tooMany, unit: "", target: "0", ok: r.tooMany === 0 },
       { metric: "devices with a snapshot", value: r.snapshots, unit: `of ${DEVICES}`, target: `${DEVICES}`, ok: r.snapshots === DEVICES },
       { metric: "reporting devices with an interval", value: r.intervals, unit: `of ${r.reporting}`, target: `${r.reporting}`, ok: r.intervals === r.reporting },

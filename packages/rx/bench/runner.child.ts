@@ -21,6 +21,7 @@ import type { Observable, Subscription } from "rxjs";
 import type { DeviceId } from "@wattstream/core";
 import { makeClient } from "@wattstream/transport";
 import type { WattwatchersClient } from "@wattstream/transport";
+import { CONNECTION_POOL_DEFAULTS, connectionPool } from "@wattstream/transport/node";
 // The package by its name, not a relative path: without the source condition that resolves to the build, which is
 // what this process must measure.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -181,7 +182,7 @@ const watch = (
 
 /** The rx phase: start, steady state, heap per device. */
 const rxPhase = async (server: Server) => {
-  const client = makeClient({ apiKey: server.demoKey, baseUrl: server.baseUrl });
+  const client = makeClient({ apiKey: server.demoKey, baseUrl: server.baseUrl, fetch: transportFetch });
   const ids: Array<DeviceId> = [];
   const snapshot = new Set<DeviceId>();
   // Devices that have reported (a `lastHeardAt`): each owes an interval. A new install has none to give (204).
@@ -250,7 +251,7 @@ const plainPhase = async (server: Server, ids: ReadonlyArray<string>, requestsPe
   let stop = false;
   const timers: Array<NodeJS.Timeout> = [];
   const read = async (url: string): Promise<void> => {
-    const res = await fetch(url, { headers });
+    const res = await transportFetch(url, { headers });
     JSON.parse(await res.text());
   };
   ids.forEach((id, k) => {
@@ -272,19 +273,13 @@ const plainPhase = async (server: Server, ids: ReadonlyArray<string>, requestsPe
   return phase;
 };
 
-// RUNNER_BENCH_POOL=<n>: fetch's connections per origin bounded to n, kept alive 60 s (an experiment on connect
-// storms; undici is the engine of Node's fetch, loaded here only when asked for).
-const pool = process.env["RUNNER_BENCH_POOL"];
-if (pool !== undefined) {
-  // By a variable name: undici is no dependency of rx (Node's fetch embeds its own copy; the workspace has one
-  // through nx), so nothing resolves it at compile time.
-  const engine = "undici";
-  const undici = (await import(engine)) as {
-    Agent: new (o: object) => object;
-    setGlobalDispatcher: (d: object) => void;
-  };
-  undici.setGlobalDispatcher(new undici.Agent({ connections: Number(pool), keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 }));
-}
+// RUNNER_BENCH_POOL: the transport's bounded keep-alive connection pool (`@wattstream/transport/node`) with <n>
+// connections per origin, as `wattstream watch` and the cluster runner use it (default 32, the pool's own default);
+// "off" for Node's plain fetch (a connection per request that finds none idle: the connect storms in rx's README).
+// The baseline reads through the same fetch, so both sides pay the same transport.
+const POOL = process.env["RUNNER_BENCH_POOL"] ?? String(CONNECTION_POOL_DEFAULTS.connections);
+const pool = POOL === "off" ? undefined : connectionPool({ connections: Number(POOL) });
+const transportFetch = pool?.fetch ?? globalThis.fetch;
 const server = await startServer(DEVICES);
 try {
   const tooMany0 = traffic.tooMany;
@@ -293,7 +288,8 @@ try {
   // RUNNER_BENCH_BASELINE=off skips the baseline (while profiling the rx phase).
   const plain = process.env["RUNNER_BENCH_BASELINE"] === "off" ? undefined : await plainPhase(server, rx.ids, rx.phase.requestsPerSecond);
   const { ids: _ids, ...figures } = rx;
-  console.log(JSON.stringify({ ...figures, tooMany, plain, cores: availableParallelism() }));
+  console.log(JSON.stringify({ ...figures, tooMany, plain, pool: POOL, cores: availableParallelism() }));
 } finally {
+  await pool?.close();
   await server.close();
 }

@@ -74,13 +74,22 @@ const networkReason = (error: unknown): string | undefined => {
   return `${REASONS[code] ?? "no response"} [${code}]`;
 };
 
+/** How a command's client reaches the service: `connections` set, through a bounded keep-alive pool of that size. */
+export interface ConnectionPooling {
+  readonly connections?: number | undefined;
+}
+
 /**
  * Resolves the global options into a connection: `--api-key` / `WATTSTREAM_API_KEY` and `--base-url` /
  * `WATTSTREAM_BASE_URL` for a real (or external) service; `--simulate`, or no key at all, for the embedded
  * simulator, said plainly on stderr so nobody mistakes demo data for their fleet.
  */
-export const connect = async (options: GlobalOptions, out: Output): Promise<Connection> => {
+export const connect = async (options: GlobalOptions, out: Output, pooling: ConnectionPooling = {}): Promise<Connection> => {
   const env = out.io.env;
+  // Node-only part of transport (undici), loaded only when asked for.
+  const pool =
+    pooling.connections === undefined ? undefined : (await import("@wattstream/transport/node")).connectionPool({ connections: pooling.connections });
+  const send = pool?.fetch ?? globalThis.fetch;
   let requests = 0;
   let failures = 0;
   // Counts requests (retries included) on their way to the platform's fetch, and says on stderr (unless --quiet)
@@ -88,7 +97,7 @@ export const connect = async (options: GlobalOptions, out: Output): Promise<Conn
   const fetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
     requests++;
     try {
-      const response = await globalThis.fetch(input, init);
+      const response = await send(input, init);
       failures = 0;
       return response;
     } catch (error) {
@@ -112,7 +121,9 @@ export const connect = async (options: GlobalOptions, out: Output): Promise<Conn
       speed: 1,
       requests: () => requests,
       secrets: [apiKey],
-      close: () => Promise.resolve(),
+      close: async () => {
+        await pool?.close();
+      },
     };
   }
   if (options.simulate !== true && baseUrl !== undefined)
@@ -134,6 +145,9 @@ export const connect = async (options: GlobalOptions, out: Output): Promise<Conn
     speed,
     requests: () => requests,
     secrets: [sim.demoKey],
-    close: () => sim.close(),
+    close: async () => {
+      await pool?.close();
+      await sim.close();
+    },
   };
 };

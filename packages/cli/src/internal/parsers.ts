@@ -23,6 +23,13 @@ export const port = (value: string): number => {
   return n;
 };
 
+/** A connection-pool size: a whole number from 1 to 1024 (`--connections 32`). */
+export const connections = (value: string): number => {
+  const n = wholeNumber(value);
+  if (n < 1 || n > 1024) throw new InvalidArgumentError("expected a whole number of connections from 1 to 1024.");
+  return n;
+};
+
 /** A duration in seconds, optionally with a unit: `90`, `90s`, `5m`, `2h`. Returns seconds. */
 export const duration = (value: string): number => {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());

@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { addClusterCommand } from "./clusterCommand.js";
 import { FAULT_PROFILE_NAMES } from "./faultProfiles.js";
 import type { GlobalOptions, Io } from "./Output.js";
-import { duration, instant, port, positiveNumber, wholeNumber } from "./parsers.js";
+import { connections, duration, instant, port, positiveNumber, wholeNumber } from "./parsers.js";
 import { UsageError } from "./UsageError.js";
 
 /** Reads `--api-key-file` (`-` = stdin): the trimmed content, never echoed in an error. */
@@ -150,6 +150,7 @@ export const buildProgram = (io: Io, version: string, state: RunState): Command 
     .option("--every <duration>", "device poll period, e.g. 30s or 5m (default: 5m)", duration)
     .option("--checkpoint <dir>", "keep energy watermarks here: a restart resumes without repeating or losing intervals")
     .option("--store <url>", "also write events into a database (sqlite:./energy.db or postgres://…), checkpoints included")
+    .option("--connections <n>", "most HTTP connections kept open to the API, reused between polls (default: 32)", connections)
     .addHelpText(
       "after",
       examples([

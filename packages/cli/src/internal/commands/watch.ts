@@ -1,4 +1,5 @@
 import { scaledScheduler } from "@wattstream/rx";
+import { CONNECTION_POOL_DEFAULTS } from "@wattstream/transport/node";
 import { asyncScheduler } from "rxjs";
 import { connect } from "../connect.js";
 import { iso } from "../deviceView.js";
@@ -22,6 +23,8 @@ export interface WatchCommandOptions {
   readonly checkpoint?: string;
   /** Database to write events and checkpoints into (`sqlite:…`, `postgres://…`). */
   readonly store?: string;
+  /** Size of the keep-alive connection pool (`--connections`). @default 32 */
+  readonly connections?: number;
 }
 
 /**
@@ -33,7 +36,9 @@ export const main = async (ctx: CommandContext, ids: ReadonlyArray<string>, opts
   const out = makeOutput(ctx.io, ctx.options);
   const wanted = ids.map((id) => deviceIdArg(id));
   const interrupt = onInterrupt();
-  const conn = await connect(ctx.options, out);
+  // Polls of many devices fall due together: a bounded keep-alive pool reuses a few connections instead of opening
+  // hundreds at once after every quiet gap (transport's README, "Connection pool").
+  const conn = await connect(ctx.options, out, { connections: opts.connections ?? CONNECTION_POOL_DEFAULTS.connections });
   // On the embedded simulator, time is the simulator's (possibly sped up): polls land when data is due there.
   const sim = conn.simulator;
   const scheduler = sim === undefined ? asyncScheduler : scaledScheduler(conn.speed, { now: () => sim.clock.now() * 1000 });
