@@ -9,7 +9,7 @@ import type { Simulator } from "@wattstream/simulator";
 import { compileGuard } from "../src/internal/fastGuard.js";
 import { DeviceSchema, DeviceModelsSchema } from "../src/internal/schemas.js";
 import { LongPointSchema, ModbusPointSchema, ShortPointKwSchema, ShortPointSchema } from "../src/internal/energySchemas.js";
-import { ChannelCategoriesSchema, DeviceIdsSchema, TimestampPointSchema } from "../src/internal/schemas.js";
+import { ChannelCategoriesSchema, DeviceIdsSchema, Num, TimestampPointSchema } from "../src/internal/schemas.js";
 import { schemaArbitrary } from "./contractArbitrary.ts";
 import { deviceId, options, ownedBy, responses } from "./contractPayloads.ts";
 
@@ -133,6 +133,28 @@ describe("compileGuard", () => {
       const record: unknown = await response.json();
       expect({ id, accepted: sound(DeviceSchema, [record]) }).toEqual({ id, accepted: 1 });
     }
+  });
+
+  it("checks every element of an array of finite numbers, holes and odd values included", () => {
+    const numbers = compileGuard(Schema.Array(Num).ast);
+    // A hole reads as undefined: not a finite number, so left to the schema (which names the element).
+    const holey = [1, 2, 3];
+    delete holey[1];
+    const cases: ReadonlyArray<unknown> = [[], [1, -2.5, 0], [1, Number.NaN], [Infinity], [1, "2"], [1, null], [[1]], holey, "1", { 0: 1, length: 1 }];
+    expect(cases.map((c) => numbers?.(c))).toEqual([true, true, false, false, false, false, false, false, false, false]);
+    for (const c of cases) {
+      if (numbers?.(c) === true) expect(Result.isSuccess(Schema.decodeUnknownResult(Schema.Array(Num))(c))).toBe(true);
+    }
+  });
+
+  it("accepts a union member by member: the first that passes wins, none passing rejects", () => {
+    const union = compileGuard(Schema.Union([Schema.String, Num, Schema.Null]).ast);
+    expect(["a", 1, null, true, undefined, Number.NaN, {}].map((u) => union?.(u))).toEqual([true, true, true, false, false, false, false]);
+  });
+
+  it("runs several plain checks and Effect's own filters together, each able to reject", () => {
+    const guard = compileGuard(Schema.String.check(Schema.isMinLength(2), Schema.isMaxLength(3)).ast);
+    expect(["", "a", "ab", "abc", "abcd", 12].map((u) => guard?.(u))).toEqual([false, false, true, true, false, false]);
   });
 
   it("refuses to compile what would not decode as the identity", () => {

@@ -137,7 +137,10 @@ export const classify = (events: ReadonlyArray<StorableEvent>, fingerprint: (v: 
         ts: e.point.timestamp,
         point: e.point,
         // Stored as received: a re-delivery is told from a revision by canonical comparison, on the rare
-        // conflict path only, so the hot path pays one JSON.stringify per interval.
+        // conflict path only, so the hot path pays one JSON.stringify per interval. Its cost is formatting the
+        // point's ~70 numbers; a serializer written for the long-energy point's shape (string building with a
+        // finite-number check per element) measured twice as slow as this native call (about 3.8 against 1.85 µs
+        // per 6-channel point), so there is none.
         json: JSON.stringify(e.point),
         layout: e.channels,
         eReal,
