@@ -1,202 +1,46 @@
 // Heap per watched device, rx alone (an in-memory client: no HTTP, no simulator process), for the streams a runner
-// keeps per device: `device$` alone, `shortEnergy$` alone, the two wired as `wattstream watch` wires them
-// (device$'s snapshots feeding shortEnergy$'s layout and heartbeat), and that wiring again with a full 6-h settle
-// window (each stream resumed from a checkpoint holding 720 fingerprints: a runner's steady state after six hours).
-// Each case subscribes RX_HEAP_DEVICES devices (default 2,000) on a virtual clock, runs one minute of polls, and
-// divides the live heap (after GC) by the devices. RX_HEAP_PROFILE=<dir> also writes, per case, the heap's growth
-// grouped by V8 node type and constructor (self size per device), from heap snapshots before and after.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import v8 from "node:v8";
-import vm from "node:vm";
-import { Effect } from "effect";
-import { filter, map, merge, share, VirtualTimeScheduler } from "rxjs";
-import type { Observable, Subscription } from "rxjs";
-import { parseDeviceId } from "@wattstream/core";
-import type { Device, DeviceId, ShortEnergyPoint } from "@wattstream/core";
-import { NoData } from "@wattstream/transport";
+// keeps per device: `device$` alone, `shortEnergy$` alone, the two wired as `wattstream watch` wired them (device$'s
+// snapshots mapped into shortEnergy$'s `layout$` and `heartbeat$`), the lean wiring (the shared snapshots given
+// once as shortEnergy$'s `device$` option, as `watch` wires them now), and both wirings again with a full 6-h settle
+// window (each energy stream resumed from a checkpoint holding 720 fingerprints: a runner after six hours).
+// Each case runs in its own process (heap.child.ts, plain Node on the sources: no tsx keepNames wrappers), subscribes
+// RX_HEAP_DEVICES devices (default 2,000) on a virtual clock, runs one minute of polls and divides the live heap
+// (after GC) by the devices. RX_HEAP_PROFILE=<dir> also writes, per case, the heap's growth grouped by V8 node type
+// and constructor (self size per device), from heap snapshots before and after (and the snapshots, ≤ 200 devices).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
 import type { BenchMetric } from "../../../tools/bench/defineBench.ts";
-import { device$, shortEnergy$ } from "../src/index.ts";
-import type { CheckpointStore, DeviceSnapshot, DeviceUpdate } from "../src/index.ts";
-import { fakeClient } from "../test/helpers.ts";
-import { startHarness } from "../test/simHarness.ts";
 
 const DEVICES = Number(process.env["RX_HEAP_DEVICES"] ?? 2_000);
-const PROFILE = process.env["RX_HEAP_PROFILE"];
-const INTERVAL = 30;
-const SETTLE = 6 * 3600;
+const CASES = ["device$", "shortEnergy$", "watch", "watch, full settle window", "lean watch", "lean watch, full settle window"] as const;
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc") as () => void;
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const heapUsed = async (): Promise<number> => {
-  for (let k = 0; k < 3; k++) {
-    gc();
-    await tick();
-  }
-  return process.memoryUsage().heapUsed;
-};
-
-/** Self size by "type:name" of a heap snapshot (V8's JSON format). */
-const heapByConstructor = (): Map<string, { size: number; count: number }> => {
-  const file = v8.writeHeapSnapshot();
-  const snap = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: { meta: { node_fields: Array<string>; node_types: [Array<string>] } };
-    nodes: Array<number>;
-    strings: Array<string>;
-  };
-  rmSync(file);
-  const fields = snap.snapshot.meta.node_fields;
-  const width = fields.length;
-  const [typeAt, nameAt, sizeAt] = [fields.indexOf("type"), fields.indexOf("name"), fields.indexOf("self_size")];
-  const types = snap.snapshot.meta.node_types[0];
-  const out = new Map<string, { size: number; count: number }>();
-  for (let i = 0; i < snap.nodes.length; i += width) {
-    const type = types[snap.nodes[i + typeAt]!]!;
-    const rawName = snap.strings[snap.nodes[i + nameAt]!]!;
-    // Strings, numbers and code by type; objects and closures by constructor / function name.
-    const name = type === "object" || type === "closure" || type === "native" || type === "hidden" || type === "array" ? rawName.slice(0, 60) : "";
-    const key = `${type}:${name}`;
-    const e = out.get(key) ?? { size: 0, count: 0 };
-    e.size += snap.nodes[i + sizeAt]!;
-    e.count++;
-    out.set(key, e);
-  }
-  return out;
-};
-
-const breakdown = (before: Map<string, { size: number; count: number }>, after: Map<string, { size: number; count: number }>): string => {
-  const rows = [...after]
-    .map(([k, a]) => {
-      const b = before.get(k) ?? { size: 0, count: 0 };
-      return { k, bytes: (a.size - b.size) / DEVICES, count: (a.count - b.count) / DEVICES };
-    })
-    .filter((r) => Math.abs(r.bytes) >= 8)
-    .sort((x, y) => y.bytes - x.bytes);
-  const total = rows.reduce((s, r) => s + r.bytes, 0);
-  return [`total self size per device: ${total.toFixed(0)} B`, ...rows.map((r) => `${r.bytes.toFixed(0).padStart(7)} B ${r.count.toFixed(2).padStart(7)} × ${r.k}`)].join("\n");
-};
-
-interface Templates {
-  readonly devices: ReadonlyArray<Device>;
-  readonly point: ShortEnergyPoint;
-}
-
-/** A device record and a short-energy point as the simulator serves them, read once over real HTTP. */
-const templates = async (): Promise<Templates> => {
-  const h = await startHarness({ seed: 7, devices: 20, rateLimits: { tps: Infinity } }, { pacing: false });
-  try {
-    const ids = h.sim.fleet.ids();
-    const devices = ids.map((id) => h.sim.fleet.get(id) as Device);
-    const now = Math.floor(h.now() / INTERVAL) * INTERVAL;
-    for (const id of ids) {
-      const points = await Effect.runPromise(h.client.getShortEnergyData(id, { fromTs: now - 3600, toTs: now }));
-      if (Array.isArray(points) && points.length > 0) return { devices, point: points[0] as ShortEnergyPoint };
-    }
-    throw new Error("the simulator served no short energy");
-  } finally {
-    await h.close();
-  }
-};
-
-type Case = "device$" | "shortEnergy$" | "watch" | "watch, full settle window";
-
-/** One case: every device subscribed, one minute of polls on a virtual clock, then the live heap per device. */
-const measure = async (t: Templates, which: Case): Promise<{ perDevice: number; polls: number; profile?: string }> => {
-  const scheduler = new VirtualTimeScheduler();
-  const start = Math.floor(Date.now() / 1000 / INTERVAL) * INTERVAL * 1000 + 5_000;
-  scheduler.frame = start;
-  let polls = 0;
-  const nowS = (): number => scheduler.now() / 1000;
-  const client = fakeClient({
-    getDevice: (id: string) =>
-      Effect.sync(() => {
-        polls++;
-        const r = t.devices[Number(id.slice(1)) % t.devices.length]!;
-        return { ...structuredClone(r), id, comms: { ...r.comms, lastHeardAt: Math.floor(nowS()) - 10 } };
-      }),
-    getShortEnergyData: (_id: string, o: { fromTs: number; toTs: number }) =>
-      Effect.sync(() => {
-        polls++;
-        const points: Array<ShortEnergyPoint> = [];
-        const until = Math.min(o.toTs, Math.floor(nowS()) - INTERVAL - 2);
-        for (let ts = Math.ceil(o.fromTs / INTERVAL) * INTERVAL; ts < until; ts += INTERVAL) points.push({ ...t.point, timestamp: ts, duration: INTERVAL });
-        return points.length === 0 ? NoData : points;
-      }),
-    getLatestShortEnergyData: () =>
-      Effect.sync(() => {
-        polls++;
-        return { timestamp: Math.floor((nowS() - INTERVAL - 2) / INTERVAL) * INTERVAL - INTERVAL };
-      }),
-  });
-  // A full settle window: every interval of the last six hours already emitted (and so fingerprinted).
-  const full: CheckpointStore = {
-    load: () => {
-      const watermark = Math.floor(nowS() / INTERVAL) * INTERVAL - INTERVAL;
-      const seen: Array<readonly [number, number]> = [];
-      for (let ts = watermark - SETTLE; ts < watermark; ts += INTERVAL) seen.push([ts, (ts * 2654435761) >>> 0]);
-      return Promise.resolve({ watermark, seen, holes: [], lag: 2 });
-    },
-    save: () => Promise.resolve(),
-  };
-  const watch = (id: DeviceId): Observable<unknown> => {
-    const updates = device$(client, id, { scheduler }).pipe(share());
-    const snapshots = updates.pipe(filter((u: DeviceUpdate): u is DeviceSnapshot => u.type === "snapshot"));
-    const energy = shortEnergy$(client, id, {
-      scheduler,
-      layout$: snapshots.pipe(map((u) => u.device.channels ?? [])),
-      heartbeat$: snapshots.pipe(map((u) => u.device.comms?.lastHeardAt)),
-      ...(which === "watch, full settle window" ? { checkpoints: full } : {}),
-    });
-    return merge(updates, energy);
-  };
-  const stream = (id: DeviceId): Observable<unknown> =>
-    which === "device$" ? device$(client, id, { scheduler }) : which === "shortEnergy$" ? shortEnergy$(client, id, { scheduler }) : watch(id);
-  const ids = Array.from({ length: DEVICES }, (_, i) => parseDeviceId(`D${String(i).padStart(12, "0")}`));
-  /** Runs timers and the in-memory client's fibers until the clock reaches `until` (epoch ms). */
-  const runUntil = async (until: number): Promise<void> => {
-    for (;;) {
-      scheduler.maxFrames = until;
-      scheduler.flush();
-      for (let k = 0; k < 5; k++) await tick();
-      const due = scheduler.actions[0];
-      if (due === undefined || due.delay > until) break;
-    }
-    scheduler.frame = Math.max(scheduler.frame, until);
-  };
-  const heap0 = await heapUsed();
-  const before = PROFILE === undefined ? undefined : heapByConstructor();
-  const heapBase = PROFILE === undefined ? heap0 : await heapUsed();
-  let events = 0;
-  const subs: Array<Subscription> = ids.map((id) => stream(id).subscribe(() => events++));
-  await runUntil(start + 60_000);
-  const perDevice = ((await heapUsed()) - heapBase) / DEVICES;
-  const profile = before === undefined ? undefined : breakdown(before, heapByConstructor());
-  // The snapshot itself, for retainer paths in DevTools (small fleets: it holds the whole heap).
-  if (PROFILE !== undefined && DEVICES <= 200) v8.writeHeapSnapshot(path.join(PROFILE, `heap-${which.replace(/[^a-z$]+/gi, "-")}.heapsnapshot`));
-  for (const s of subs) s.unsubscribe();
-  if (events < DEVICES) throw new Error(`${which}: only ${events} events from ${DEVICES} devices`);
-  return { perDevice, polls, ...(profile === undefined ? {} : { profile }) };
+const run = (which: (typeof CASES)[number]): { readonly perDevice: number; readonly leanSupported: boolean } => {
+  const child = spawnSync(
+    process.execPath,
+    ["--experimental-transform-types", "--no-warnings", "--conditions=@wattstream/source", "--import", here("./stripTypes.hooks.mjs"), here("./heap.child.ts"), which],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: process.env },
+  );
+  const line = child.stdout.trim().split("\n").pop() ?? "";
+  if (child.status !== 0 || !line.startsWith("{")) throw new Error(`heap.child.ts ${which} failed (exit ${String(child.status)}): ${child.stdout}`);
+  return JSON.parse(line) as { perDevice: number; leanSupported: boolean };
 };
 
 export default defineBench({
   name: `rx: heap per watched device, ${DEVICES.toLocaleString("en-US")} devices in memory (device$, shortEnergy$, the watch wiring)`,
-  metrics: async (): Promise<ReadonlyArray<BenchMetric>> => {
-    const t = await templates();
-    const out: Array<BenchMetric> = [];
-    for (const which of ["device$", "shortEnergy$", "watch", "watch, full settle window"] as const) {
-      const r = await measure(t, which);
-      if (r.profile !== undefined && PROFILE !== undefined)
-        writeFileSync(path.join(PROFILE, `heap-${which.replace(/[^a-z$]+/gi, "-")}.txt`), `${which}, ${DEVICES} devices\n${r.profile}\n`);
-      const isWatch = which.startsWith("watch");
-      out.push({
-        metric: `heap per device, rx alone: ${which}`,
-        value: r.perDevice / 1024,
-        unit: "KB",
-        ...(isWatch ? { target: "≤ 10 KB", ok: r.perDevice <= 10 * 1024 } : {}),
-      });
-    }
-    return out;
-  },
+  metrics: (): ReadonlyArray<BenchMetric> =>
+    CASES.flatMap((which): Array<BenchMetric> => {
+      const r = run(which);
+      if (!r.leanSupported) return [];
+      const isWatch = which.includes("watch");
+      return [
+        {
+          metric: `heap per device, rx alone: ${which}`,
+          value: r.perDevice / 1024,
+          unit: "KB",
+          ...(isWatch ? { target: "≤ 10 KB", ok: r.perDevice <= 10 * 1024 } : {}),
+        },
+      ];
+    }),
 });
