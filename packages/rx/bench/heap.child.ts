@@ -164,12 +164,15 @@ const measure = async (t: Templates, which: Case): Promise<{ perDevice: number; 
   const ids = Array.from({ length: DEVICES }, (_, i) => parseDeviceId(`D${String(i).padStart(12, "0")}`));
   /** Runs timers and the in-memory client's fibers until the clock reaches `until` (epoch ms). */
   const runUntil = async (until: number): Promise<void> => {
-    for (;;) {
+    for (let quiet = 0; quiet < 3; ) {
       scheduler.maxFrames = until;
       scheduler.flush();
+      // The fibers of 2,000 polls yield to each other (Effect's scheduler): wait until no poll is left running.
+      const polls0 = polls;
       for (let k = 0; k < 5; k++) await tick();
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const due = scheduler.actions[0];
-      if (due === undefined || due.delay > until) break;
+      quiet = polls === polls0 && (due === undefined || due.delay > until) ? quiet + 1 : 0;
     }
     scheduler.frame = Math.max(scheduler.frame, until);
   };
