@@ -1,10 +1,11 @@
-import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, finalize, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
+import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, finalize, from, map, mergeMap, Observable, of, ReplaySubject, share, take, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
 import type { DeviceId, LongEnergyPoint, ModbusPoint, ShortEnergyPoint } from "@wattstream/core";
 import { isWattwatchersError } from "@wattstream/resilience";
 import type { NoData, WattwatchersClient } from "@wattstream/transport";
 import { CheckpointCorrupt, checkpointKey, decodeCheckpoint } from "./CheckpointStore.js";
 import type { CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
+import type { DeviceUpdate } from "./device$.js";
 import type { ChannelLayout, EnergyEvent, EnergyPlanOptions, EnergyPointOf, EnergyStreamKind } from "./EnergyEvent.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
@@ -69,6 +70,21 @@ export interface EnergyStreamOptions extends EnergyPlanOptions {
    * poll and promptly for one settle period.
    */
   readonly heartbeat$?: Observable<number | undefined>;
+  /**
+   * The device's own stream (`device$`), standing for both {@link layout$} (its snapshots' channels) and
+   * {@link heartbeat$} (their `comms.lastHeardAt`) through one subscription instead of two chains of operators:
+   * the lean way to wire a device's state into its energy, as `wattstream watch` does. A `layout$` or `heartbeat$`
+   * given as well takes that part over. Its error ends the energy stream too (a device that left the key).
+   *
+   * @example
+   * ```ts
+   * import { parseDeviceId } from "@wattstream/core";
+   * import { device$, shortEnergy$ } from "@wattstream/rx";
+   * const id = parseDeviceId("D123456789012");
+   * shortEnergy$(client, id, { device$: device$(client, id) }).subscribe(console.log);
+   * ```
+   */
+  readonly device$?: Observable<DeviceUpdate>;
   /**
    * Polls only while the latest value is `true` (e.g. page visibility, or `pauseController().active$`); pausing
    * cancels the timer and the request in flight and keeps the watermark, so resuming loses nothing and polls at
@@ -155,30 +171,46 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
     );
 
   return defer(() => (options.checkpoints ? loadCheckpoint(options.checkpoints) : of({}))).pipe(
-    switchMap(({ checkpoint, reset }: { checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }) => {
+    // mergeMap, not switchMap (one value comes, either does): switchMap's inner subscriber keeps the outer value,
+    // the loaded checkpoint (up to 720 fingerprint pairs), for the stream's whole life.
+    mergeMap(({ checkpoint, reset }: { checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }) => {
       const fromTs = reset === undefined ? options.fromTs : options.restartFrom;
       let plan = EnergyPlanner.initialState({ ...options, kind, deviceId: id, ...(fromTs === undefined ? {} : { fromTs }) }, scheduler.now(), checkpoint);
       let layout: ChannelLayout | undefined;
       let layoutStale = false;
 
-      // The latest layout$ value, replayed to a tick that must wait for the first one.
+      const { layout$, heartbeat$, device$ } = options;
+      // Where the layout comes from without reading the device: `layout$`, else `device$`'s snapshots.
+      const layoutGiven = layout$ !== undefined || device$ !== undefined;
+      // The latest layout, replayed to a tick that must wait for the first one.
       const layoutSeen = new ReplaySubject<ChannelLayout>(1);
-      const layoutSub = options.layout$?.subscribe({
-        next: (l) => {
-          layout = l;
-          layoutSeen.next(l);
-        },
+      const onLayout = (l: ChannelLayout): void => {
+        layout = l;
+        layoutSeen.next(l);
+      };
+      const layoutEnds = {
         error: (e: unknown) => layoutSeen.error(e),
-        // A layout$ that ends without a value gives no layout: read the device instead of waiting for ever.
+        // A layout source that ends without a value gives no layout: read the device instead of waiting for ever.
         complete: () => layoutSeen.complete(),
-      });
+      };
       // Heartbeats that arrive while a poll is in flight are applied again to the state the poll commits.
       let inFlight = false;
       const heardInFlight: Array<readonly [number, number | undefined]> = [];
-      const heartbeatSub = options.heartbeat$?.subscribe((h) => {
+      const onHeard = (h: number | undefined): void => {
         if (inFlight) heardInFlight.push([scheduler.now(), h]);
         plan = EnergyPlanner.onHeartbeat(plan, scheduler.now(), h);
+      };
+      // One subscription to the device's stream feeds both (what `layout$` and `heartbeat$` do not already).
+      const deviceSub = device$?.subscribe({
+        next: (u) => {
+          if (u.type !== "snapshot") return;
+          if (layout$ === undefined) onLayout(u.device.channels ?? []);
+          if (heartbeat$ === undefined) onHeard(u.device.comms?.lastHeardAt);
+        },
+        ...(layout$ === undefined ? layoutEnds : {}),
       });
+      const layoutSub = layout$?.subscribe({ next: onLayout, ...layoutEnds });
+      const heartbeatSub = heartbeat$?.subscribe(onHeard);
       const commit = (next: EnergyPlanner.EnergyPlan<K>): void => {
         plan = next;
         for (const [at, h] of heardInFlight) plan = EnergyPlanner.onHeartbeat(plan, at, h);
@@ -211,7 +243,7 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
             )
           : of(undefined);
       const refreshLayout = (): Observable<unknown> =>
-        layout === undefined && options.layout$ !== undefined
+        layout === undefined && layoutGiven
           ? layoutSeen.pipe(take(1), defaultIfEmpty(undefined), mergeMap(readLayout))
           : readLayout();
 
@@ -229,7 +261,7 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
                   mergeMap((answer) => {
                     // A stale layout silently mislabels data (api-facts): on a length mismatch, read the device's
                     // channels again before emitting anything.
-                    if (layout !== undefined && options.layout$ === undefined && Array.isArray(answer) && EnergyPlanner.channelsMismatch(layout, answer))
+                    if (layout !== undefined && !layoutGiven && Array.isArray(answer) && EnergyPlanner.channelsMismatch(layout, answer))
                       layoutStale = true;
                     return refreshLayout().pipe(map(() => answer));
                   }),
@@ -266,6 +298,7 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
         const sub = pollLoop(tick, { scheduler, active$: options.active$, initialDelay: plan.dueAt - scheduler.now() }).subscribe(subscriber);
         return () => {
           sub.unsubscribe();
+          deviceSub?.unsubscribe();
           layoutSub?.unsubscribe();
           heartbeatSub?.unsubscribe();
           // Stopping is a checkpoint too. Nobody is subscribed any more to hear of a failure; the store's
@@ -294,6 +327,7 @@ const ENERGY_OPTION_KEYS: OptionKeys<EnergyStreamOptions> = {
   phase: "key",
   layout$: "key",
   heartbeat$: "key",
+  device$: "key",
   active$: "key",
   scheduler: "key",
 };

@@ -1,12 +1,13 @@
 import { Effect } from "effect";
-import { EMPTY, map, Subject, timer } from "rxjs";
-import type { Subscription } from "rxjs";
+import { defer, EMPTY, map, merge, of, Subject, timer } from "rxjs";
+import type { Observable, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
-import type { CheckpointStore, EnergyClient, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
+import type { CheckpointStore, DeviceUpdate, EnergyClient, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
 import { parseChannelId, parseDeviceId } from "@wattstream/core";
 import type { ShortEnergyPoint } from "@wattstream/core";
+import { asDevice } from "./fixtures/device.js";
 import { fakeClient, tagged } from "./helpers.js";
 
 const ID = parseDeviceId("D123456789012");
@@ -303,6 +304,88 @@ describe("shortEnergy$ heartbeat", () => {
     expect(after.some(([from]) => from <= 0)).toBe(true);
     const before = dev.windows.filter(([, to]) => to > 60 && to <= 1_200);
     expect(before.every(([from, to]) => to - from <= 60)).toBe(true);
+  });
+});
+
+describe("shortEnergy$ fed by the device's stream (the device$ option)", () => {
+  /** A device stream: snapshots with a layout and a lastHeardAt at the given times (s), a status event first. */
+  const deviceStream = (ts: TestScheduler, snapshots: ReadonlyArray<readonly [number, number, number]>): Observable<DeviceUpdate> =>
+    merge(
+      of<DeviceUpdate>({ type: "status", deviceId: ID, status: "ok" }),
+      ...snapshots.map(([at, heard, channels]) =>
+        timer(at * 1000, ts).pipe(
+          map((): DeviceUpdate => {
+            const device = asDevice({ id: ID, comms: { lastHeardAt: heard }, channels: Array.from({ length: channels }, (_, i) => ({ id: `${ID}_C${i + 1}` })) });
+            return { type: "snapshot", deviceId: ID, device, previous: undefined, events: [], online: true };
+          }),
+        ),
+      ),
+    );
+
+  it("labels intervals with the snapshots' channels, waiting for the first, without reading the device", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, device$: deviceStream(ts, [[600, 590, 2]]) }, 1_200);
+    sub.unsubscribe();
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(30);
+    for (const { at, e } of emitted) {
+      expect(at).toBeGreaterThanOrEqual(600);
+      expect(e.type === "interval" && e.channels.map((c) => c.id)).toEqual([`${ID}_C1`, `${ID}_C2`]);
+    }
+    expect(dev.counts.device).toBe(0);
+  });
+
+  it("re-checks the settle window at once when the snapshots' lastHeardAt jumps after a silence", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    // Heard 900 s ago at t = 1000 (silent), then just now at t = 1200 (back).
+    const device$ = deviceStream(ts, [[0, 0, 2], [1_000, 100, 2], [1_200, 1_195, 2]]);
+    const { sub } = run(ts, dev.client, { fromTs: 0, device$, recheckEvery: 100_000 }, 1_300);
+    sub.unsubscribe();
+    const after = dev.windows.filter(([, to]) => to > 1_200 && to <= 1_260);
+    expect(after.some(([from]) => from <= 0)).toBe(true);
+    const before = dev.windows.filter(([, to]) => to > 60 && to <= 1_200);
+    expect(before.every(([from, to]) => to - from <= 60)).toBe(true);
+  });
+
+  it("subscribes to the device's stream once, and a layout$ given as well takes the layout over", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    let subscriptions = 0;
+    const device$ = defer(() => {
+      subscriptions++;
+      return deviceStream(ts, [[0, 0, 3]]);
+    });
+    const layout$ = of([{ id: parseChannelId(`${ID}_C1`) }, { id: parseChannelId(`${ID}_C2`) }]);
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, device$, layout$ }, 600);
+    sub.unsubscribe();
+    expect(subscriptions).toBe(1);
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(15);
+    for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
+  });
+
+  it("two subscribers share one poller and one subscription to the device's stream", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    let subscriptions = 0;
+    const device$ = defer(() => {
+      subscriptions++;
+      return deviceStream(ts, [[0, 0, 2]]);
+    });
+    const stream = shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, device$ });
+    const a: Array<number> = [];
+    const b: Array<number> = [];
+    const subA = stream.subscribe((e) => e.type === "interval" && a.push(e.point.timestamp));
+    const subB = stream.subscribe((e) => e.type === "interval" && b.push(e.point.timestamp));
+    ts.maxFrames = 600_000;
+    ts.flush();
+    subA.unsubscribe();
+    subB.unsubscribe();
+    expect(subscriptions).toBe(1);
+    expect(a.length).toBeGreaterThan(15);
+    expect(b).toEqual(a);
   });
 });
 
