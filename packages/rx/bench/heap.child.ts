@@ -153,7 +153,7 @@ const measure = async (t: Templates, which: Case): Promise<{ perDevice: number; 
     const energy = shortEnergy$(client, id, {
       scheduler,
       ...(which.startsWith("lean")
-        ? { device$: updates }
+        ? { device$: device$(client, id, { scheduler }) }
         : { layout$: snapshots.pipe(map((u) => u.device.channels ?? [])), heartbeat$: snapshots.pipe(map((u) => u.device.comms?.lastHeardAt)) }),
       ...(which.endsWith("full settle window") ? { checkpoints: full } : {}),
     });

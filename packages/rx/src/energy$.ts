@@ -74,7 +74,9 @@ export interface EnergyStreamOptions extends EnergyPlanOptions {
    * The device's own stream (`device$`), standing for both {@link layout$} (its snapshots' channels) and
    * {@link heartbeat$} (their `comms.lastHeardAt`) through one subscription instead of two chains of operators:
    * the lean way to wire a device's state into its energy, as `wattstream watch` does. A `layout$` or `heartbeat$`
-   * given as well takes that part over. Its error ends the energy stream too (a device that left the key).
+   * given as well takes that part over. Its error ends the energy stream too (a device that left the key). Give the
+   * device stream itself (it replays its latest snapshot to a late subscriber), not a `share()` of it: with a
+   * checkpoint store, the energy stream subscribes only once its checkpoint is loaded.
    *
    * @example
    * ```ts

@@ -3,7 +3,7 @@ import { defer, EMPTY, map, merge, of, Subject, timer } from "rxjs";
 import type { Observable, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
+import { device$, memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
 import type { CheckpointStore, DeviceUpdate, EnergyClient, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
 import { parseChannelId, parseDeviceId } from "@wattstream/core";
 import type { ShortEnergyPoint } from "@wattstream/core";
@@ -364,6 +364,37 @@ describe("shortEnergy$ fed by the device's stream (the device$ option)", () => {
     const emitted = out.filter(({ e }) => e.type === "interval");
     expect(emitted.length).toBeGreaterThan(15);
     for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
+  });
+
+  it("takes the layout from a device$ that polled before the energy stream subscribed (its checkpoint loads first)", async () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const settle = () => new Promise((r) => setImmediate(r));
+    const d$ = device$(dev.client, ID, { scheduler: ts });
+    const subD = d$.subscribe();
+    // The device's first snapshot is out before the energy stream exists.
+    ts.maxFrames = 0;
+    ts.flush();
+    await settle();
+    expect(dev.counts.device).toBe(1);
+    const out: Array<{ readonly at: number; readonly e: EnergyEvent }> = [];
+    const sub = shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, checkpoints: memoryCheckpointStore(), device$: d$ }).subscribe((e) =>
+      out.push({ at: ts.now() / 1000, e }),
+    );
+    for (let t = 0; t < 120; t++) {
+      await settle();
+      ts.maxFrames = (t + 1) * 1000;
+      ts.flush();
+    }
+    sub.unsubscribe();
+    subD.unsubscribe();
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(0);
+    // The first interval (due at 30 s) labelled from the replayed snapshot, not after device$'s next poll (5 min
+    // later; a `share()` of device$ would not replay it).
+    expect(emitted[0]!.at).toBeLessThan(60);
+    for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
+    expect(dev.counts.device).toBe(1);
   });
 
   it("two subscribers share one poller and one subscription to the device's stream", () => {

@@ -73,9 +73,13 @@ export interface ApplyResult<P> {
 export interface LedgerData {
   readonly watermark: number;
   readonly lag: number;
-  /** Timestamps of emitted intervals inside the settle window, ascending. */
-  readonly ts: ReadonlyArray<number>;
-  /** Their fingerprints, parallel to `ts`. */
+  /**
+   * Timestamps of the emitted intervals inside the settle window, ascending, as runs on the interval grid: flat
+   * `[start, count, start, count, …]`, the k-th interval of a run starting at `start + k × interval` (one pair for a
+   * window without holes, instead of 720 timestamps for a 6-h window of 30-s intervals).
+   */
+  readonly runs: ReadonlyArray<number>;
+  /** Their fingerprints, one per interval, in the same order. */
   readonly fp: ReadonlyArray<number>;
   /** `[from, to, deadline]` ascending by from. */
   readonly holes: ReadonlyArray<readonly [number, number, number]>;
@@ -91,8 +95,8 @@ export interface LedgerData {
 export class EnergyLedger {
   watermark: number;
   lag: number;
-  /** Emitted intervals inside the settle window, ascending, with fingerprints (parallel arrays: compact). */
-  private ts: Array<number> = [];
+  /** Emitted intervals inside the settle window as runs on the grid (see {@link LedgerData.runs}), and their fingerprints. */
+  private runs: Array<number> = [];
   private fp: Array<number> = [];
   /** [from, to, deadline] ascending by from. */
   holes: Array<[number, number, number]> = [];
@@ -108,10 +112,7 @@ export class EnergyLedger {
     this.watermark = Math.ceil((checkpoint?.watermark ?? watermark) / interval) * interval;
     this.lag = checkpoint?.lag ?? 0;
     if (checkpoint) {
-      for (const [t, f] of checkpoint.seen) {
-        this.ts.push(t);
-        this.fp.push(f);
-      }
+      for (const [t, f] of checkpoint.seen) this.remember(t, f);
       this.holes = checkpoint.holes.map(([a, b, c]) => [a, b, c]);
     }
   }
@@ -125,7 +126,7 @@ export class EnergyLedger {
     ledger.watermark = data.watermark;
     ledger.lag = data.lag;
     // Shared, not copied: `own()` copies them before the first change (the casts only drop `readonly` for that).
-    ledger.ts = data.ts as Array<number>;
+    ledger.runs = data.runs as Array<number>;
     ledger.fp = data.fp as Array<number>;
     ledger.owned = false;
     ledger.holes = data.holes.map(([a, b, c]) => [a, b, c]);
@@ -133,46 +134,93 @@ export class EnergyLedger {
     return ledger;
   }
 
-  /** The ledger's state as plain data; later changes to the ledger do not show in it (copy on write). */
+  /**
+   * The ledger's state as plain data; later changes to the ledger do not show in it (copy on write). Changed
+   * fingerprints are handed over as an exact-size copy: an array grown by `push` keeps up to half again as many
+   * slots, which the state would carry between polls.
+   */
   toData(): LedgerData {
+    if (this.owned) this.fp = this.fp.slice();
     this.owned = false;
     return {
       watermark: this.watermark,
       lag: this.lag,
-      ts: this.ts,
+      runs: this.runs,
       fp: this.fp,
       holes: this.holes.map(([a, b, c]) => [a, b, c] as const),
       reported: this.reported.size === 0 ? [] : [...this.reported],
     };
   }
 
-  /** Whether `ts` and `fp` are this ledger's own (not shared with a {@link LedgerData}). */
+  /** Whether `runs` and `fp` are this ledger's own (not shared with a {@link LedgerData}). */
   private owned = true;
 
-  /** Copies the shared fingerprint arrays before their first change. */
+  /** Copies the shared arrays before their first change. */
   private own(): void {
     if (this.owned) return;
-    this.ts = this.ts.slice();
+    this.runs = this.runs.slice();
     this.fp = this.fp.slice();
     this.owned = true;
+  }
+
+  /** The emitted intervals' timestamps of `data` with their fingerprints, ascending (a checkpoint's `seen`). */
+  static seen(data: LedgerData, interval: number): Array<readonly [number, number]> {
+    const out: Array<readonly [number, number]> = [];
+    for (let r = 0; r < data.runs.length; r += 2) {
+      const start = data.runs[r] ?? 0;
+      const count = data.runs[r + 1] ?? 0;
+      for (let k = 0; k < count; k++) out.push([start + k * interval, data.fp[out.length] ?? 0]);
+    }
+    return out;
   }
 
   get oldestHole(): number | undefined {
     return this.holes[0]?.[0];
   }
 
+  /** The index of `t` among the emitted intervals, or `-(insertion point + 1)`. */
   private indexOf(t: number): number {
-    // Binary search: `ts` is ascending.
-    let lo = 0;
-    let hi = this.ts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = this.ts[mid] ?? 0;
-      if (v === t) return mid;
-      if (v < t) lo = mid + 1;
-      else hi = mid - 1;
+    const iv = this.interval;
+    let offset = 0;
+    for (let r = 0; r < this.runs.length; r += 2) {
+      const start = this.runs[r] ?? 0;
+      const count = this.runs[r + 1] ?? 0;
+      if (t < start) break;
+      // Up to the run's last interval (not its end: a run that starts off the grid may be followed within one interval).
+      if (t <= start + (count - 1) * iv) {
+        const k = (t - start) / iv;
+        // Off the run's grid (only a checkpoint can bring such a timestamp): not there, after ⌈k⌉ of its intervals.
+        return Number.isInteger(k) ? offset + k : -(offset + Math.ceil(k) + 1);
+      }
+      offset += count;
     }
-    return -(lo + 1);
+    return -(offset + 1);
+  }
+
+  /** Adds `t` (not yet there) to the runs: extends or joins neighbouring runs, else starts one. */
+  private addRun(t: number): void {
+    const iv = this.interval;
+    const runs = this.runs;
+    let r = 0;
+    while (r < runs.length && t > (runs[r] ?? 0) + ((runs[r + 1] ?? 0) - 1) * iv) r += 2;
+    if (r < runs.length && t > (runs[r] ?? 0)) {
+      // Inside run r's span but off its grid: split it around t.
+      const start = runs[r] ?? 0;
+      const count = runs[r + 1] ?? 0;
+      const before = Math.ceil((t - start) / iv);
+      runs.splice(r, 2, start, before, t, 1, ...(count > before ? [start + before * iv, count - before] : []));
+      return;
+    }
+    const extendsPrevious = r > 0 && t === (runs[r - 2] ?? 0) + (runs[r - 1] ?? 0) * iv;
+    const extendsNext = r < runs.length && t + iv === runs[r];
+    if (extendsPrevious && extendsNext) {
+      runs[r - 1] = (runs[r - 1] ?? 0) + 1 + (runs[r + 1] ?? 0);
+      runs.splice(r, 2);
+    } else if (extendsPrevious) runs[r - 1] = (runs[r - 1] ?? 0) + 1;
+    else if (extendsNext) {
+      runs[r] = t;
+      runs[r + 1] = (runs[r + 1] ?? 0) + 1;
+    } else runs.splice(r, 0, t, 1);
   }
 
   private remember(t: number, f: number): void {
@@ -181,14 +229,10 @@ export class EnergyLedger {
     if (i >= 0) this.fp[i] = f;
     else {
       const at = -i - 1;
+      this.addRun(t);
       // The common case, a new interval after the others: a push (splice's insertion path is much slower).
-      if (at === this.ts.length) {
-        this.ts.push(t);
-        this.fp.push(f);
-      } else {
-        this.ts.splice(at, 0, t);
-        this.fp.splice(at, 0, f);
-      }
+      if (at === this.fp.length) this.fp.push(f);
+      else this.fp.splice(at, 0, f);
     }
   }
 
@@ -278,18 +322,32 @@ export class EnergyLedger {
   /** Forgets fingerprints older than the settle window and than the oldest hole: those intervals cannot change any more. */
   forget(nowS: number): void {
     const horizon = Math.min(nowS - this.settle - this.interval, this.oldestHole ?? Infinity);
+    const iv = this.interval;
     let drop = 0;
-    while (drop < this.ts.length && (this.ts[drop] ?? Infinity) < horizon) drop++;
+    let r = 0;
+    let partial: readonly [number, number] | undefined;
+    for (; r < this.runs.length; r += 2) {
+      const start = this.runs[r] ?? 0;
+      const count = this.runs[r + 1] ?? 0;
+      if (start >= horizon) break;
+      // The run's intervals that start before the horizon.
+      const n = Math.min(count, Math.ceil((horizon - start) / iv));
+      drop += n;
+      if (n < count) {
+        partial = [start + n * iv, count - n];
+        r += 2;
+        break;
+      }
+    }
     if (drop === 0) return;
-    if (this.owned) {
-      this.ts.splice(0, drop);
-      this.fp.splice(0, drop);
-    } else {
-      // Shared arrays: one copy of what is kept (instead of a copy, then a splice).
-      this.ts = this.ts.slice(drop);
+    // Runs are a few numbers: always a new array. Fingerprints: one copy of what is kept (shared) or a splice (own).
+    this.runs = [...(partial ?? []), ...this.runs.slice(r)];
+    if (this.owned) this.fp.splice(0, drop);
+    else {
       this.fp = this.fp.slice(drop);
       this.owned = true;
     }
   }
+
 
 }
