@@ -153,7 +153,7 @@ const measure = async (t: Templates, which: Case): Promise<{ perDevice: number; 
     const energy = shortEnergy$(client, id, {
       scheduler,
       ...(which.startsWith("lean")
-        ? { device$: device$(client, id, { scheduler }) }
+        ? { device$: updates }
         : { layout$: snapshots.pipe(map((u) => u.device.channels ?? [])), heartbeat$: snapshots.pipe(map((u) => u.device.comms?.lastHeardAt)) }),
       ...(which.endsWith("full settle window") ? { checkpoints: full } : {}),
     });

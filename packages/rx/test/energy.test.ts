@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { defer, EMPTY, map, merge, of, Subject, timer } from "rxjs";
+import { defer, EMPTY, map, merge, mergeMap, of, share, Subject, timer } from "rxjs";
 import type { Observable, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
@@ -392,6 +392,33 @@ describe("shortEnergy$ fed by the device's stream (the device$ option)", () => {
     expect(emitted.length).toBeGreaterThan(0);
     // The first interval (due at 30 s) labelled from the replayed snapshot, not after device$'s next poll (5 min
     // later; a `share()` of device$ would not replay it).
+    expect(emitted[0]!.at).toBeLessThan(60);
+    for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
+    expect(dev.counts.device).toBe(1);
+  });
+
+  it("hears a shared device stream's snapshots that come while its checkpoint is still loading", async () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const settle = () => new Promise((r) => setImmediate(r));
+    // As `watch` used to wire it: one share() of device$ for everything, which replays nothing.
+    const updates = device$(dev.client, ID, { scheduler: ts }).pipe(share());
+    const checkpoints = memoryCheckpointStore();
+    const out: Array<{ readonly at: number; readonly e: EnergyEvent }> = [];
+    const sub = merge(updates.pipe(mergeMap(() => EMPTY)), shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, checkpoints, device$: updates })).subscribe((e) =>
+      out.push({ at: ts.now() / 1000, e }),
+    );
+    // The device's first poll answers before the checkpoint store's promise does.
+    ts.maxFrames = 0;
+    ts.flush();
+    for (let t = 0; t < 120; t++) {
+      await settle();
+      ts.maxFrames = (t + 1) * 1000;
+      ts.flush();
+    }
+    sub.unsubscribe();
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(0);
     expect(emitted[0]!.at).toBeLessThan(60);
     for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
     expect(dev.counts.device).toBe(1);

@@ -132,12 +132,9 @@ const deviceStream = (streams: Streams, id: DeviceId, options: WatchOptions): Ob
   if (options.energy === "none") return deviceEvents;
   // The device's snapshots label the energy (channel layout) and, by lastHeardAt jumping after a silence, say the
   // device reconnected and will back-fill (api-facts): rx then re-checks the settle window promptly. One
-  // subscription to the device's poller (rx's `device$` option) instead of a `layout$` and a `heartbeat$` chain;
-  // the owner's `device$` (the same poller), not `updates`: it replays the latest snapshot to the energy stream,
-  // which subscribes only once its checkpoint is loaded.
-  const device$ = streams.device$(id);
+  // subscription to the shared snapshots (rx's `device$` option) instead of a `layout$` and a `heartbeat$` chain.
   const energy: Observable<EnergyEvent<ShortEnergyPoint | LongEnergyPoint>> =
-    options.energy === "short" ? streams.shortEnergy$(id, { device$ }) : streams.longEnergy$(id, { device$ });
+    options.energy === "short" ? streams.shortEnergy$(id, { device$: updates }) : streams.longEnergy$(id, { device$: updates });
   const stored = options.store === undefined ? energy : energy.pipe(options.store.write());
   return merge(deviceEvents, stored.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };
