@@ -19,6 +19,13 @@ export const fingerprint = (point: unknown): number => {
   return h >>> 0;
 };
 
+/** The timestamps of runs on the grid (see {@link LedgerData.runs}), ascending. */
+const unroll = (runs: ReadonlyArray<number>, interval: number): Array<number> => {
+  const ts: Array<number> = [];
+  for (let r = 0; r < runs.length; r += 2) for (let k = 0; k < (runs[r + 1] ?? 0); k++) ts.push((runs[r] ?? 0) + k * interval);
+  return ts;
+};
+
 export type LedgerEvent<P> =
   | { readonly kind: "interval"; readonly point: P }
   | { readonly kind: "revised"; readonly point: P }
@@ -95,8 +102,8 @@ export interface LedgerData {
 export class EnergyLedger {
   watermark: number;
   lag: number;
-  /** Emitted intervals inside the settle window as runs on the grid (see {@link LedgerData.runs}), and their fingerprints. */
-  private runs: Array<number> = [];
+  /** Emitted intervals inside the settle window, ascending, with fingerprints (parallel arrays: compact). */
+  private ts: Array<number> = [];
   private fp: Array<number> = [];
   /** [from, to, deadline] ascending by from. */
   holes: Array<[number, number, number]> = [];
@@ -125,8 +132,9 @@ export class EnergyLedger {
     const ledger = new EnergyLedger(data.watermark, interval, settle);
     ledger.watermark = data.watermark;
     ledger.lag = data.lag;
-    // Shared, not copied: `own()` copies them before the first change (the casts only drop `readonly` for that).
-    ledger.runs = data.runs as Array<number>;
+    // The timestamps unrolled (this ledger's own); the fingerprints shared, not copied: `own()` copies them before
+    // the first change (the cast only drops `readonly` for that).
+    ledger.ts = unroll(data.runs, interval);
     ledger.fp = data.fp as Array<number>;
     ledger.owned = false;
     ledger.holes = data.holes.map(([a, b, c]) => [a, b, c]);
@@ -142,85 +150,53 @@ export class EnergyLedger {
   toData(): LedgerData {
     if (this.owned) this.fp = this.fp.slice();
     this.owned = false;
+    const runs: Array<number> = [];
+    for (const t of this.ts) {
+      const n = runs.length;
+      if (n > 0 && (runs[n - 2] ?? 0) + (runs[n - 1] ?? 0) * this.interval === t) runs[n - 1] = (runs[n - 1] ?? 0) + 1;
+      else runs.push(t, 1);
+    }
     return {
       watermark: this.watermark,
       lag: this.lag,
-      runs: this.runs,
+      runs,
       fp: this.fp,
       holes: this.holes.map(([a, b, c]) => [a, b, c] as const),
       reported: this.reported.size === 0 ? [] : [...this.reported],
     };
   }
 
-  /** Whether `runs` and `fp` are this ledger's own (not shared with a {@link LedgerData}). */
+  /** Whether `ts` and `fp` are this ledger's own (not shared with a {@link LedgerData}). */
   private owned = true;
 
-  /** Copies the shared arrays before their first change. */
+  /** Copies the shared fingerprints before their first change. */
   private own(): void {
     if (this.owned) return;
-    this.runs = this.runs.slice();
     this.fp = this.fp.slice();
     this.owned = true;
   }
 
   /** The emitted intervals' timestamps of `data` with their fingerprints, ascending (a checkpoint's `seen`). */
   static seen(data: LedgerData, interval: number): Array<readonly [number, number]> {
-    const out: Array<readonly [number, number]> = [];
-    for (let r = 0; r < data.runs.length; r += 2) {
-      const start = data.runs[r] ?? 0;
-      const count = data.runs[r + 1] ?? 0;
-      for (let k = 0; k < count; k++) out.push([start + k * interval, data.fp[out.length] ?? 0]);
-    }
-    return out;
+    return unroll(data.runs, interval).map((t, i) => [t, data.fp[i] ?? 0] as const);
   }
 
   get oldestHole(): number | undefined {
     return this.holes[0]?.[0];
   }
 
-  /** The index of `t` among the emitted intervals, or `-(insertion point + 1)`. */
   private indexOf(t: number): number {
-    const iv = this.interval;
-    let offset = 0;
-    for (let r = 0; r < this.runs.length; r += 2) {
-      const start = this.runs[r] ?? 0;
-      const count = this.runs[r + 1] ?? 0;
-      if (t < start) break;
-      // Up to the run's last interval (not its end: a run that starts off the grid may be followed within one interval).
-      if (t <= start + (count - 1) * iv) {
-        const k = (t - start) / iv;
-        // Off the run's grid (only a checkpoint can bring such a timestamp): not there, after ⌈k⌉ of its intervals.
-        return Number.isInteger(k) ? offset + k : -(offset + Math.ceil(k) + 1);
-      }
-      offset += count;
+    // Binary search: `ts` is ascending.
+    let lo = 0;
+    let hi = this.ts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.ts[mid] ?? 0;
+      if (v === t) return mid;
+      if (v < t) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return -(offset + 1);
-  }
-
-  /** Adds `t` (not yet there) to the runs: extends or joins neighbouring runs, else starts one. */
-  private addRun(t: number): void {
-    const iv = this.interval;
-    const runs = this.runs;
-    let r = 0;
-    while (r < runs.length && t > (runs[r] ?? 0) + ((runs[r + 1] ?? 0) - 1) * iv) r += 2;
-    if (r < runs.length && t > (runs[r] ?? 0)) {
-      // Inside run r's span but off its grid: split it around t.
-      const start = runs[r] ?? 0;
-      const count = runs[r + 1] ?? 0;
-      const before = Math.ceil((t - start) / iv);
-      runs.splice(r, 2, start, before, t, 1, ...(count > before ? [start + before * iv, count - before] : []));
-      return;
-    }
-    const extendsPrevious = r > 0 && t === (runs[r - 2] ?? 0) + (runs[r - 1] ?? 0) * iv;
-    const extendsNext = r < runs.length && t + iv === runs[r];
-    if (extendsPrevious && extendsNext) {
-      runs[r - 1] = (runs[r - 1] ?? 0) + 1 + (runs[r + 1] ?? 0);
-      runs.splice(r, 2);
-    } else if (extendsPrevious) runs[r - 1] = (runs[r - 1] ?? 0) + 1;
-    else if (extendsNext) {
-      runs[r] = t;
-      runs[r + 1] = (runs[r + 1] ?? 0) + 1;
-    } else runs.splice(r, 0, t, 1);
+    return -(lo + 1);
   }
 
   private remember(t: number, f: number): void {
@@ -229,10 +205,14 @@ export class EnergyLedger {
     if (i >= 0) this.fp[i] = f;
     else {
       const at = -i - 1;
-      this.addRun(t);
       // The common case, a new interval after the others: a push (splice's insertion path is much slower).
-      if (at === this.fp.length) this.fp.push(f);
-      else this.fp.splice(at, 0, f);
+      if (at === this.ts.length) {
+        this.ts.push(t);
+        this.fp.push(f);
+      } else {
+        this.ts.splice(at, 0, t);
+        this.fp.splice(at, 0, f);
+      }
     }
   }
 
@@ -322,32 +302,16 @@ export class EnergyLedger {
   /** Forgets fingerprints older than the settle window and than the oldest hole: those intervals cannot change any more. */
   forget(nowS: number): void {
     const horizon = Math.min(nowS - this.settle - this.interval, this.oldestHole ?? Infinity);
-    const iv = this.interval;
     let drop = 0;
-    let r = 0;
-    let partial: readonly [number, number] | undefined;
-    for (; r < this.runs.length; r += 2) {
-      const start = this.runs[r] ?? 0;
-      const count = this.runs[r + 1] ?? 0;
-      if (start >= horizon) break;
-      // The run's intervals that start before the horizon.
-      const n = Math.min(count, Math.ceil((horizon - start) / iv));
-      drop += n;
-      if (n < count) {
-        partial = [start + n * iv, count - n];
-        r += 2;
-        break;
-      }
-    }
+    while (drop < this.ts.length && (this.ts[drop] ?? Infinity) < horizon) drop++;
     if (drop === 0) return;
-    // Runs are a few numbers: always a new array. Fingerprints: one copy of what is kept (shared) or a splice (own).
-    this.runs = [...(partial ?? []), ...this.runs.slice(r)];
+    this.ts.splice(0, drop);
     if (this.owned) this.fp.splice(0, drop);
     else {
+      // Shared fingerprints: one copy of what is kept (instead of a copy, then a splice).
       this.fp = this.fp.slice(drop);
       this.owned = true;
     }
   }
-
 
 }
