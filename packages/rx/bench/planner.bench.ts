@@ -81,7 +81,7 @@ export default defineBench({
     const us = (cpu() - start) / n;
     return [
       { metric: "planner step (next + onResult), CPU µs", value: Math.round(us * 10) / 10, unit: "µs", target: "≤ 100 µs", ok: us <= 100 },
-      { metric: "tracked intervals after the run", value: planner.plan.ledger.ts.length, unit: "intervals", target: `≈ ${TRACKED}`, ok: Math.abs(planner.plan.ledger.ts.length - TRACKED) <= 2 },
+      { metric: "tracked intervals after the run", value: planner.plan.ledger.fp.length, unit: "intervals", target: `≈ ${TRACKED}`, ok: Math.abs(planner.plan.ledger.fp.length - TRACKED) <= 2 },
     ];
   },
 });

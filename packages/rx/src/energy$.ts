@@ -1,10 +1,11 @@
-import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, finalize, from, map, mergeMap, Observable, of, ReplaySubject, share, switchMap, take, throwError } from "rxjs";
+import { asyncScheduler, catchError, concat, defaultIfEmpty, defer, EMPTY, finalize, from, map, mergeMap, Observable, of, ReplaySubject, share, take, throwError } from "rxjs";
 import type { SchedulerLike } from "rxjs";
 import type { DeviceId, LongEnergyPoint, ModbusPoint, ShortEnergyPoint } from "@wattstream/core";
 import { isWattwatchersError } from "@wattstream/resilience";
 import type { NoData, WattwatchersClient } from "@wattstream/transport";
 import { CheckpointCorrupt, checkpointKey, decodeCheckpoint } from "./CheckpointStore.js";
 import type { CheckpointStore, EnergyCheckpoint } from "./CheckpointStore.js";
+import type { DeviceUpdate } from "./device$.js";
 import type { ChannelLayout, EnergyEvent, EnergyPlanOptions, EnergyPointOf, EnergyStreamKind } from "./EnergyEvent.js";
 import { fromEffect } from "./fromEffect.js";
 import { pollLoop } from "./internal/pollLoop.js";
@@ -69,6 +70,22 @@ export interface EnergyStreamOptions extends EnergyPlanOptions {
    * poll and promptly for one settle period.
    */
   readonly heartbeat$?: Observable<number | undefined>;
+  /**
+   * The device's own stream (`device$`), standing for both {@link layout$} (its snapshots' channels) and
+   * {@link heartbeat$} (their `comms.lastHeardAt`) through one subscription instead of two chains of operators:
+   * the lean way to wire a device's state into its energy, as `wattstream watch` does. A `layout$` or `heartbeat$`
+   * given as well takes that part over. Its error ends the energy stream too (a device that left the key). Subscribed
+   * at once (before a checkpoint loads), so a `share()` of the device's stream works too.
+   *
+   * @example
+   * ```ts
+   * import { parseDeviceId } from "@wattstream/core";
+   * import { device$, shortEnergy$ } from "@wattstream/rx";
+   * const id = parseDeviceId("D123456789012");
+   * shortEnergy$(client, id, { device$: device$(client, id) }).subscribe(console.log);
+   * ```
+   */
+  readonly device$?: Observable<DeviceUpdate>;
   /**
    * Polls only while the latest value is `true` (e.g. page visibility, or `pauseController().active$`); pausing
    * cancels the timer and the request in flight and keeps the watermark, so resuming loses nothing and polls at
@@ -154,127 +171,163 @@ const makeEnergy$ = <K extends EnergyStreamKind>(
       }),
     );
 
-  return defer(() => (options.checkpoints ? loadCheckpoint(options.checkpoints) : of({}))).pipe(
-    switchMap(({ checkpoint, reset }: { checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }) => {
-      const fromTs = reset === undefined ? options.fromTs : options.restartFrom;
-      let plan = EnergyPlanner.initialState({ ...options, kind, deviceId: id, ...(fromTs === undefined ? {} : { fromTs }) }, scheduler.now(), checkpoint);
-      let layout: ChannelLayout | undefined;
-      let layoutStale = false;
+  // The layout and heartbeat sources are subscribed at once, before the checkpoint loads: a device stream shared
+  // with other subscribers may emit its first snapshot meanwhile, and would not repeat it.
+  return new Observable<EnergyEvent<P>>((outer) => {
+    let layout: ChannelLayout | undefined;
+    let layoutStale = false;
+    /** Applies a heartbeat to the plan once there is one; until then the latest is kept here. */
+    let applyHeard: ((at: number, h: number | undefined) => void) | undefined;
+    let heardEarly: readonly [number, number | undefined] | undefined;
 
-      // The latest layout$ value, replayed to a tick that must wait for the first one.
-      const layoutSeen = new ReplaySubject<ChannelLayout>(1);
-      const layoutSub = options.layout$?.subscribe({
-        next: (l) => {
-          layout = l;
-          layoutSeen.next(l);
-        },
-        error: (e: unknown) => layoutSeen.error(e),
-        // A layout$ that ends without a value gives no layout: read the device instead of waiting for ever.
-        complete: () => layoutSeen.complete(),
-      });
-      // Heartbeats that arrive while a poll is in flight are applied again to the state the poll commits.
-      let inFlight = false;
-      const heardInFlight: Array<readonly [number, number | undefined]> = [];
-      const heartbeatSub = options.heartbeat$?.subscribe((h) => {
-        if (inFlight) heardInFlight.push([scheduler.now(), h]);
-        plan = EnergyPlanner.onHeartbeat(plan, scheduler.now(), h);
-      });
-      const commit = (next: EnergyPlanner.EnergyPlan<K>): void => {
-        plan = next;
-        for (const [at, h] of heardInFlight) plan = EnergyPlanner.onHeartbeat(plan, at, h);
-        heardInFlight.length = 0;
-      };
+    const { layout$, heartbeat$, device$ } = options;
+    // Where the layout comes from without reading the device: `layout$`, else `device$`'s snapshots.
+    const layoutGiven = layout$ !== undefined || device$ !== undefined;
+    // The latest layout, replayed to a tick that must wait for the first one.
+    const layoutSeen = new ReplaySubject<ChannelLayout>(1);
+    const onLayout = (l: ChannelLayout): void => {
+      layout = l;
+      layoutSeen.next(l);
+    };
+    const layoutEnds = {
+      error: (e: unknown) => layoutSeen.error(e),
+      // A layout source that ends without a value gives no layout: read the device instead of waiting for ever.
+      complete: () => layoutSeen.complete(),
+    };
+    const onHeard = (h: number | undefined): void => {
+      if (applyHeard === undefined) heardEarly = [scheduler.now(), h];
+      else applyHeard(scheduler.now(), h);
+    };
+    // One subscription to the device's stream feeds both (what `layout$` and `heartbeat$` do not already).
+    const deviceSub = device$?.subscribe({
+      next: (u) => {
+        if (u.type !== "snapshot") return;
+        if (layout$ === undefined) onLayout(u.device.channels ?? []);
+        if (heartbeat$ === undefined) onHeard(u.device.comms?.lastHeardAt);
+      },
+      ...(layout$ === undefined ? layoutEnds : {}),
+    });
+    const layoutSub = layout$?.subscribe({ next: onLayout, ...layoutEnds });
+    const heartbeatSub = heartbeat$?.subscribe(onHeard);
 
-      const checkpointEvery = options.checkpointEvery ?? 0;
-      let lastSave = -Infinity;
-      let dirty = false;
-      const save = (): Observable<never> => {
-        dirty = true;
-        if (!options.checkpoints || scheduler.now() - lastSave < checkpointEvery) return EMPTY;
-        lastSave = scheduler.now();
-        dirty = false;
-        return from(options.checkpoints.save(key, EnergyPlanner.checkpointOf(plan))).pipe(mergeMap(() => EMPTY));
-      };
-
-      /**
-       * Makes sure a layout is at hand before anything is emitted: energy arrays are positional (api-facts), so an
-       * interval without its layout cannot be labelled. With a `layout$`, wait for its first value (no extra
-       * request); otherwise read the device when there is no layout yet or it went stale.
-       */
-      const readLayout = (): Observable<unknown> =>
-        layoutStale || layout === undefined
-          ? fromEffect(client.getDevice(id, POLL)).pipe(
-              map((d) => {
-                layout = d.channels ?? [];
-                layoutStale = false;
-              }),
-            )
-          : of(undefined);
-      const refreshLayout = (): Observable<unknown> =>
-        layout === undefined && options.layout$ !== undefined
-          ? layoutSeen.pipe(take(1), defaultIfEmpty(undefined), mergeMap(readLayout))
-          : readLayout();
-
-      /** One poll: the planner's request, the client's answer (a failure as a value), the planner's step. */
-      const tick = (): Observable<Step<EnergyEvent<P>>> =>
-        defer(() => {
-          const planned = EnergyPlanner.next(plan, scheduler.now());
-          if (planned.kind === "wait") return of({ events: [], next: planned.delay });
-          const { request } = planned;
-          inFlight = true;
-          const answer$: Observable<EnergyPlanner.EnergyResult<K>> =
-            request.kind === "latest"
-              ? io.latestTimestamp()
-              : io.read(request.fromTs, request.toTs).pipe(
-                  mergeMap((answer) => {
-                    // A stale layout silently mislabels data (api-facts): on a length mismatch, read the device's
-                    // channels again before emitting anything.
-                    if (layout !== undefined && options.layout$ === undefined && Array.isArray(answer) && EnergyPlanner.channelsMismatch(layout, answer))
-                      layoutStale = true;
-                    return refreshLayout().pipe(map(() => answer));
-                  }),
-                );
-          return concat(refreshLayout().pipe(mergeMap(() => EMPTY)), answer$).pipe(
-            // Not a client failure (a defect, a checkpoint store's error): not a poll verdict, the stream ends.
-            catchError((error: unknown) => (isWattwatchersError(error) ? of(error) : throwError(() => error))),
-            mergeMap((answer) => {
-              // Only reached with a layout (refreshLayout ran first), or with a failure (which labels nothing).
-              const step = EnergyPlanner.onResult(EnergyPlanner.withChannels(planned.state, layout ?? []), scheduler.now(), answer);
-              commit(step.state);
-              const out: Step<EnergyEvent<P>> = { events: step.events, next: step.delay };
-              if (step.fatal !== undefined) {
-                const fatal = step.fatal;
-                return concat(step.events.length > 0 ? of(out) : EMPTY, throwError(() => fatal));
-              }
-              // The save starts only after the step's events went out (`defer`): a checkpoint never runs ahead of
-              // the events it covers (a store that writes both in one transaction sees the data first).
-              return concat(of(out), step.checkpoint !== undefined ? defer(save) : EMPTY);
-            }),
-            finalize(() => {
-              inFlight = false;
-              heardInFlight.length = 0;
-            }),
-          );
-        });
-      return new Observable<EnergyEvent<P>>((subscriber) => {
-        if (reset !== undefined) {
-          subscriber.next({ type: "checkpointReset", deviceId: id, stream: kind, error: reset, fromTs: plan.ledger.watermark });
-          // The bad checkpoint is replaced at the first save.
-          dirty = true;
-        }
-        // The first poll waits until the interval after the watermark is due (now, when catching up).
-        const sub = pollLoop(tick, { scheduler, active$: options.active$, initialDelay: plan.dueAt - scheduler.now() }).subscribe(subscriber);
-        return () => {
-          sub.unsubscribe();
-          layoutSub?.unsubscribe();
-          heartbeatSub?.unsubscribe();
-          // Stopping is a checkpoint too. Nobody is subscribed any more to hear of a failure; the store's
-          // earlier checkpoint still stands (at worst the restart repeats some intervals).
-          if (dirty && options.checkpoints) options.checkpoints.save(key, EnergyPlanner.checkpointOf(plan)).catch(() => undefined);
+    const polling = defer(() => (options.checkpoints ? loadCheckpoint(options.checkpoints) : of({}))).pipe(
+      // mergeMap, not switchMap (one value comes, either does): switchMap's inner subscriber keeps the outer value,
+      // the loaded checkpoint (up to 720 fingerprint pairs), for the stream's whole life.
+      mergeMap(({ checkpoint, reset }: { checkpoint?: EnergyCheckpoint; reset?: CheckpointCorrupt }) => {
+        const fromTs = reset === undefined ? options.fromTs : options.restartFrom;
+        let plan = EnergyPlanner.initialState({ ...options, kind, deviceId: id, ...(fromTs === undefined ? {} : { fromTs }) }, scheduler.now(), checkpoint);
+        if (heardEarly !== undefined) plan = EnergyPlanner.onHeartbeat(plan, ...heardEarly);
+        heardEarly = undefined;
+        // Heartbeats that arrive while a poll is in flight are applied again to the state the poll commits.
+        let inFlight = false;
+        const heardInFlight: Array<readonly [number, number | undefined]> = [];
+        applyHeard = (at, h) => {
+          if (inFlight) heardInFlight.push([at, h]);
+          plan = EnergyPlanner.onHeartbeat(plan, at, h);
         };
-      });
-    }),
-  );
+        const commit = (next: EnergyPlanner.EnergyPlan<K>): void => {
+          plan = next;
+          for (const [at, h] of heardInFlight) plan = EnergyPlanner.onHeartbeat(plan, at, h);
+          heardInFlight.length = 0;
+        };
+
+        const checkpointEvery = options.checkpointEvery ?? 0;
+        let lastSave = -Infinity;
+        let dirty = false;
+        const save = (): Observable<never> => {
+          dirty = true;
+          if (!options.checkpoints || scheduler.now() - lastSave < checkpointEvery) return EMPTY;
+          lastSave = scheduler.now();
+          dirty = false;
+          return from(options.checkpoints.save(key, EnergyPlanner.checkpointOf(plan))).pipe(mergeMap(() => EMPTY));
+        };
+
+        /**
+         * Makes sure a layout is at hand before anything is emitted: energy arrays are positional (api-facts), so an
+         * interval without its layout cannot be labelled. With a `layout$`, wait for its first value (no extra
+         * request); otherwise read the device when there is no layout yet or it went stale.
+         */
+        const readLayout = (): Observable<unknown> =>
+          layoutStale || layout === undefined
+            ? fromEffect(client.getDevice(id, POLL)).pipe(
+                map((d) => {
+                  layout = d.channels ?? [];
+                  layoutStale = false;
+                }),
+              )
+            : of(undefined);
+        const refreshLayout = (): Observable<unknown> =>
+          layout === undefined && layoutGiven
+            ? layoutSeen.pipe(take(1), defaultIfEmpty(undefined), mergeMap(readLayout))
+            : readLayout();
+
+        /** One poll: the planner's request, the client's answer (a failure as a value), the planner's step. */
+        const tick = (): Observable<Step<EnergyEvent<P>>> =>
+          defer(() => {
+            const planned = EnergyPlanner.next(plan, scheduler.now());
+            if (planned.kind === "wait") return of({ events: [], next: planned.delay });
+            const { request } = planned;
+            inFlight = true;
+            const answer$: Observable<EnergyPlanner.EnergyResult<K>> =
+              request.kind === "latest"
+                ? io.latestTimestamp()
+                : io.read(request.fromTs, request.toTs).pipe(
+                    mergeMap((answer) => {
+                      // A stale layout silently mislabels data (api-facts): on a length mismatch, read the device's
+                      // channels again before emitting anything.
+                      if (layout !== undefined && !layoutGiven && Array.isArray(answer) && EnergyPlanner.channelsMismatch(layout, answer))
+                        layoutStale = true;
+                      return refreshLayout().pipe(map(() => answer));
+                    }),
+                  );
+            return concat(refreshLayout().pipe(mergeMap(() => EMPTY)), answer$).pipe(
+              // Not a client failure (a defect, a checkpoint store's error): not a poll verdict, the stream ends.
+              catchError((error: unknown) => (isWattwatchersError(error) ? of(error) : throwError(() => error))),
+              mergeMap((answer) => {
+                // Only reached with a layout (refreshLayout ran first), or with a failure (which labels nothing).
+                const step = EnergyPlanner.onResult(EnergyPlanner.withChannels(planned.state, layout ?? []), scheduler.now(), answer);
+                commit(step.state);
+                const out: Step<EnergyEvent<P>> = { events: step.events, next: step.delay };
+                if (step.fatal !== undefined) {
+                  const fatal = step.fatal;
+                  return concat(step.events.length > 0 ? of(out) : EMPTY, throwError(() => fatal));
+                }
+                // The save starts only after the step's events went out (`defer`): a checkpoint never runs ahead of
+                // the events it covers (a store that writes both in one transaction sees the data first).
+                return concat(of(out), step.checkpoint !== undefined ? defer(save) : EMPTY);
+              }),
+              finalize(() => {
+                inFlight = false;
+                heardInFlight.length = 0;
+              }),
+            );
+          });
+        return new Observable<EnergyEvent<P>>((subscriber) => {
+          if (reset !== undefined) {
+            subscriber.next({ type: "checkpointReset", deviceId: id, stream: kind, error: reset, fromTs: plan.ledger.watermark });
+            // The bad checkpoint is replaced at the first save.
+            dirty = true;
+          }
+          // The first poll waits until the interval after the watermark is due (now, when catching up).
+          const sub = pollLoop(tick, { scheduler, active$: options.active$, initialDelay: plan.dueAt - scheduler.now() }).subscribe(subscriber);
+          return () => {
+            sub.unsubscribe();
+            applyHeard = undefined;
+            // Stopping is a checkpoint too. Nobody is subscribed any more to hear of a failure; the store's
+            // earlier checkpoint still stands (at worst the restart repeats some intervals).
+            if (dirty && options.checkpoints) options.checkpoints.save(key, EnergyPlanner.checkpointOf(plan)).catch(() => undefined);
+          };
+        });
+      }),
+    );
+    const sub = polling.subscribe(outer);
+    return () => {
+      sub.unsubscribe();
+      deviceSub?.unsubscribe();
+      layoutSub?.unsubscribe();
+      heartbeatSub?.unsubscribe();
+    };
+  });
 };
 
 /** Every energy-stream option is part of the shared poller's key (see `OptionKeys`). */
@@ -294,6 +347,7 @@ const ENERGY_OPTION_KEYS: OptionKeys<EnergyStreamOptions> = {
   phase: "key",
   layout$: "key",
   heartbeat$: "key",
+  device$: "key",
   active$: "key",
   scheduler: "key",
 };

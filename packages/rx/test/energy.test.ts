@@ -1,12 +1,13 @@
 import { Effect } from "effect";
-import { EMPTY, map, Subject, timer } from "rxjs";
-import type { Subscription } from "rxjs";
+import { defer, EMPTY, map, merge, mergeMap, of, share, Subject, timer } from "rxjs";
+import type { Observable, Subscription } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
-import type { CheckpointStore, EnergyClient, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
+import { device$, memoryCheckpointStore, pauseController, shortEnergy$ } from "../src/index.js";
+import type { CheckpointStore, DeviceUpdate, EnergyClient, EnergyEvent, EnergyStreamOptions } from "../src/index.js";
 import { parseChannelId, parseDeviceId } from "@wattstream/core";
 import type { ShortEnergyPoint } from "@wattstream/core";
+import { asDevice } from "./fixtures/device.js";
 import { fakeClient, tagged } from "./helpers.js";
 
 const ID = parseDeviceId("D123456789012");
@@ -99,6 +100,23 @@ const intervals = (out: ReadonlyArray<{ readonly e: EnergyEvent }>): Array<numbe
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const newScheduler = () => new TestScheduler((a, b) => expect(a).toEqual(b));
+
+/** Intervals went out only once the layout arrived (at 600 s), each labelled with both channels, with no device read. */
+const expectLabelledFrom600 = (out: ReadonlyArray<{ readonly at: number; readonly e: EnergyEvent }>, deviceReads: number): void => {
+  const emitted = out.filter(({ e }) => e.type === "interval");
+  expect(emitted.length).toBeGreaterThan(30);
+  for (const { at, e } of emitted) {
+    expect(at).toBeGreaterThanOrEqual(600);
+    expect(e.type === "interval" && e.channels.map((c) => c.id)).toEqual([`${ID}_C1`, `${ID}_C2`]);
+  }
+  expect(deviceReads).toBe(0);
+};
+
+/** The first read after the heartbeat jump (at 1200 s) reaches back over the settle window (here: to the start); none before. */
+const expectRecheckAfterJump = (windows: ReadonlyArray<readonly [number, number]>): void => {
+  expect(windows.filter(([, to]) => to > 1_200 && to <= 1_260).some(([from]) => from <= 0)).toBe(true);
+  expect(windows.filter(([, to]) => to > 60 && to <= 1_200).every(([from, to]) => to - from <= 60)).toBe(true);
+};
 
 describe("shortEnergy$ in steady state", () => {
   it("emits every interval once, in order, soon after it is due, at about one read per interval", () => {
@@ -298,11 +316,138 @@ describe("shortEnergy$ heartbeat", () => {
     ts.schedule(() => heartbeat$.next(1_195), 1_200_000); // heard just now: back
     const { sub } = run(ts, dev.client, { fromTs: 0, heartbeat$, recheckEvery: 100_000 }, 1_300);
     sub.unsubscribe();
-    // The first read after the jump reaches back over the settle window (here: to the start).
-    const after = dev.windows.filter(([, to]) => to > 1_200 && to <= 1_260);
-    expect(after.some(([from]) => from <= 0)).toBe(true);
-    const before = dev.windows.filter(([, to]) => to > 60 && to <= 1_200);
-    expect(before.every(([from, to]) => to - from <= 60)).toBe(true);
+    expectRecheckAfterJump(dev.windows);
+  });
+});
+
+describe("shortEnergy$ fed by the device's stream (the device$ option)", () => {
+  /** A device stream: snapshots with a layout and a lastHeardAt at the given times (s), a status event first. */
+  const deviceStream = (ts: TestScheduler, snapshots: ReadonlyArray<readonly [number, number, number]>): Observable<DeviceUpdate> =>
+    merge(
+      of<DeviceUpdate>({ type: "status", deviceId: ID, status: "ok" }),
+      ...snapshots.map(([at, heard, channels]) =>
+        timer(at * 1000, ts).pipe(
+          map((): DeviceUpdate => {
+            const device = asDevice({ id: ID, comms: { lastHeardAt: heard }, channels: Array.from({ length: channels }, (_, i) => ({ id: `${ID}_C${i + 1}` })) });
+            return { type: "snapshot", deviceId: ID, device, previous: undefined, events: [], online: true };
+          }),
+        ),
+      ),
+    );
+
+  /** Runs `seconds` of virtual time second by second, letting promises (a checkpoint store's) settle in between. */
+  const runPromised = async (ts: TestScheduler, seconds: number): Promise<void> => {
+    for (let t = 0; t < seconds; t++) {
+      await new Promise((r) => setImmediate(r));
+      ts.maxFrames = (t + 1) * 1000;
+      ts.flush();
+    }
+  };
+
+  /** The first interval went out when due (≤ 60 s), every one labelled with both channels, and only device$ read the device. */
+  const expectLabelledAtOnce = (out: ReadonlyArray<{ readonly at: number; readonly e: EnergyEvent }>, deviceReads: number): void => {
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(0);
+    expect(emitted[0]!.at).toBeLessThan(60);
+    for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
+    expect(deviceReads).toBe(1);
+  };
+
+  it("labels intervals with the snapshots' channels, waiting for the first, without reading the device", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, device$: deviceStream(ts, [[600, 590, 2]]) }, 1_200);
+    sub.unsubscribe();
+    expectLabelledFrom600(out, dev.counts.device);
+  });
+
+  it("re-checks the settle window at once when the snapshots' lastHeardAt jumps after a silence", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    // Heard 900 s ago at t = 1000 (silent), then just now at t = 1200 (back).
+    const device$ = deviceStream(ts, [[0, 0, 2], [1_000, 100, 2], [1_200, 1_195, 2]]);
+    const { sub } = run(ts, dev.client, { fromTs: 0, device$, recheckEvery: 100_000 }, 1_300);
+    sub.unsubscribe();
+    expectRecheckAfterJump(dev.windows);
+  });
+
+  it("subscribes to the device's stream once, and a layout$ given as well takes the layout over", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    let subscriptions = 0;
+    const device$ = defer(() => {
+      subscriptions++;
+      return deviceStream(ts, [[0, 0, 3]]);
+    });
+    const layout$ = of([{ id: parseChannelId(`${ID}_C1`) }, { id: parseChannelId(`${ID}_C2`) }]);
+    const { out, sub } = run(ts, dev.client, { fromTs: 0, device$, layout$ }, 600);
+    sub.unsubscribe();
+    expect(subscriptions).toBe(1);
+    const emitted = out.filter(({ e }) => e.type === "interval");
+    expect(emitted.length).toBeGreaterThan(15);
+    for (const { e } of emitted) expect(e.type === "interval" && e.channels).toHaveLength(2);
+  });
+
+  it("takes the layout from a device$ that polled before the energy stream subscribed (its checkpoint loads first)", async () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    const d$ = device$(dev.client, ID, { scheduler: ts });
+    const subD = d$.subscribe();
+    // The device's first snapshot is out before the energy stream exists.
+    ts.maxFrames = 0;
+    ts.flush();
+    await new Promise((r) => setImmediate(r));
+    expect(dev.counts.device).toBe(1);
+    const out: Array<{ readonly at: number; readonly e: EnergyEvent }> = [];
+    const sub = shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, checkpoints: memoryCheckpointStore(), device$: d$ }).subscribe((e) =>
+      out.push({ at: ts.now() / 1000, e }),
+    );
+    await runPromised(ts, 120);
+    sub.unsubscribe();
+    subD.unsubscribe();
+    // The first interval (due at 30 s) labelled from the replayed snapshot, not after device$'s next poll (5 min
+    // later; a `share()` of device$ would not replay it).
+    expectLabelledAtOnce(out, dev.counts.device);
+  });
+
+  it("hears a shared device stream's snapshots that come while its checkpoint is still loading", async () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    // As `watch` used to wire it: one share() of device$ for everything, which replays nothing.
+    const updates = device$(dev.client, ID, { scheduler: ts }).pipe(share());
+    const checkpoints = memoryCheckpointStore();
+    const out: Array<{ readonly at: number; readonly e: EnergyEvent }> = [];
+    const sub = merge(updates.pipe(mergeMap(() => EMPTY)), shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, checkpoints, device$: updates })).subscribe((e) =>
+      out.push({ at: ts.now() / 1000, e }),
+    );
+    // The device's first poll answers before the checkpoint store's promise does.
+    ts.maxFrames = 0;
+    ts.flush();
+    await runPromised(ts, 120);
+    sub.unsubscribe();
+    expectLabelledAtOnce(out, dev.counts.device);
+  });
+
+  it("two subscribers share one poller and one subscription to the device's stream", () => {
+    const ts = newScheduler();
+    const dev = fakeDevice(ts);
+    let subscriptions = 0;
+    const device$ = defer(() => {
+      subscriptions++;
+      return deviceStream(ts, [[0, 0, 2]]);
+    });
+    const stream = shortEnergy$(dev.client, ID, { scheduler: ts, fromTs: 0, device$ });
+    const a: Array<number> = [];
+    const b: Array<number> = [];
+    const subA = stream.subscribe((e) => e.type === "interval" && a.push(e.point.timestamp));
+    const subB = stream.subscribe((e) => e.type === "interval" && b.push(e.point.timestamp));
+    ts.maxFrames = 600_000;
+    ts.flush();
+    subA.unsubscribe();
+    subB.unsubscribe();
+    expect(subscriptions).toBe(1);
+    expect(a.length).toBeGreaterThan(15);
+    expect(b).toEqual(a);
   });
 });
 
@@ -330,14 +475,8 @@ describe("shortEnergy$ channel layout", () => {
     const layout$ = timer(600_000, ts).pipe(map(() => [{ id: parseChannelId(`${ID}_C1`) }, { id: parseChannelId(`${ID}_C2`) }]));
     const { out, sub } = run(ts, dev.client, { fromTs: 0, layout$ }, 1_200);
     sub.unsubscribe();
-    const emitted = out.filter(({ e }) => e.type === "interval");
-    expect(emitted.length).toBeGreaterThan(30);
-    for (const { at, e } of emitted) {
-      expect(at).toBeGreaterThanOrEqual(600);
-      expect(e.type === "interval" && e.channels.map((c) => c.id)).toEqual([`${ID}_C1`, `${ID}_C2`]);
-    }
     // The layout came from layout$, not from an extra device read.
-    expect(dev.counts.device).toBe(0);
+    expectLabelledFrom600(out, dev.counts.device);
   });
 
   it("with a layout$ that ends without a value, reads the device's layout instead of waiting for ever", () => {

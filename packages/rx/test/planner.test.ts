@@ -300,7 +300,7 @@ describe("EnergyPlanner: checkpoints, heartbeats, plain data", () => {
     const step = poll({ ...frozen, dueAt: 0, lastRecheck: 0 }, T0 + 121, [point(T0), point(T0 + 60, 5), point(T0 + 90)]);
     expect(step.events.map((e) => e.type)).toEqual(["interval", "revised", "interval"]);
     const later = poll(deepFreeze({ ...step.state, dueAt: 0 }), T0 + 30_000, []);
-    expect(later.state.ledger.ts.length).toBeLessThan(step.state.ledger.ts.length);
+    expect(later.state.ledger.fp.length).toBeLessThan(step.state.ledger.fp.length);
     expect(JSON.stringify(frozen)).toBe(before);
   });
 

@@ -19,6 +19,13 @@ export const fingerprint = (point: unknown): number => {
   return h >>> 0;
 };
 
+/** The timestamps of runs on the grid (see {@link LedgerData.runs}), ascending. */
+const unroll = (runs: ReadonlyArray<number>, interval: number): Array<number> => {
+  const ts: Array<number> = [];
+  for (let r = 0; r < runs.length; r += 2) for (let k = 0; k < (runs[r + 1] ?? 0); k++) ts.push((runs[r] ?? 0) + k * interval);
+  return ts;
+};
+
 export type LedgerEvent<P> =
   | { readonly kind: "interval"; readonly point: P }
   | { readonly kind: "revised"; readonly point: P }
@@ -73,9 +80,13 @@ export interface ApplyResult<P> {
 export interface LedgerData {
   readonly watermark: number;
   readonly lag: number;
-  /** Timestamps of emitted intervals inside the settle window, ascending. */
-  readonly ts: ReadonlyArray<number>;
-  /** Their fingerprints, parallel to `ts`. */
+  /**
+   * Timestamps of the emitted intervals inside the settle window, ascending, as runs on the interval grid: flat
+   * `[start, count, start, count, …]`, the k-th interval of a run starting at `start + k × interval` (one pair for a
+   * window without holes, instead of 720 timestamps for a 6-h window of 30-s intervals).
+   */
+  readonly runs: ReadonlyArray<number>;
+  /** Their fingerprints, one per interval, in the same order. */
   readonly fp: ReadonlyArray<number>;
   /** `[from, to, deadline]` ascending by from. */
   readonly holes: ReadonlyArray<readonly [number, number, number]>;
@@ -108,10 +119,7 @@ export class EnergyLedger {
     this.watermark = Math.ceil((checkpoint?.watermark ?? watermark) / interval) * interval;
     this.lag = checkpoint?.lag ?? 0;
     if (checkpoint) {
-      for (const [t, f] of checkpoint.seen) {
-        this.ts.push(t);
-        this.fp.push(f);
-      }
+      for (const [t, f] of checkpoint.seen) this.remember(t, f);
       this.holes = checkpoint.holes.map(([a, b, c]) => [a, b, c]);
     }
   }
@@ -124,8 +132,9 @@ export class EnergyLedger {
     const ledger = new EnergyLedger(data.watermark, interval, settle);
     ledger.watermark = data.watermark;
     ledger.lag = data.lag;
-    // Shared, not copied: `own()` copies them before the first change (the casts only drop `readonly` for that).
-    ledger.ts = data.ts as Array<number>;
+    // The timestamps unrolled (this ledger's own); the fingerprints shared, not copied: `own()` copies them before
+    // the first change (the cast only drops `readonly` for that).
+    ledger.ts = unroll(data.runs, interval);
     ledger.fp = data.fp as Array<number>;
     ledger.owned = false;
     ledger.holes = data.holes.map(([a, b, c]) => [a, b, c]);
@@ -133,13 +142,24 @@ export class EnergyLedger {
     return ledger;
   }
 
-  /** The ledger's state as plain data; later changes to the ledger do not show in it (copy on write). */
+  /**
+   * The ledger's state as plain data; later changes to the ledger do not show in it (copy on write). Changed
+   * fingerprints are handed over as an exact-size copy: an array grown by `push` keeps up to half again as many
+   * slots, which the state would carry between polls.
+   */
   toData(): LedgerData {
+    if (this.owned) this.fp = this.fp.slice();
     this.owned = false;
+    const runs: Array<number> = [];
+    for (const t of this.ts) {
+      const n = runs.length;
+      if (n > 0 && (runs[n - 2] ?? 0) + (runs[n - 1] ?? 0) * this.interval === t) runs[n - 1] = (runs[n - 1] ?? 0) + 1;
+      else runs.push(t, 1);
+    }
     return {
       watermark: this.watermark,
       lag: this.lag,
-      ts: this.ts,
+      runs,
       fp: this.fp,
       holes: this.holes.map(([a, b, c]) => [a, b, c] as const),
       reported: this.reported.size === 0 ? [] : [...this.reported],
@@ -149,12 +169,16 @@ export class EnergyLedger {
   /** Whether `ts` and `fp` are this ledger's own (not shared with a {@link LedgerData}). */
   private owned = true;
 
-  /** Copies the shared fingerprint arrays before their first change. */
+  /** Copies the shared fingerprints before their first change. */
   private own(): void {
     if (this.owned) return;
-    this.ts = this.ts.slice();
     this.fp = this.fp.slice();
     this.owned = true;
+  }
+
+  /** The emitted intervals' timestamps of `data` with their fingerprints, ascending (a checkpoint's `seen`). */
+  static seen(data: LedgerData, interval: number): Array<readonly [number, number]> {
+    return unroll(data.runs, interval).map((t, i) => [t, data.fp[i] ?? 0] as const);
   }
 
   get oldestHole(): number | undefined {
@@ -281,12 +305,10 @@ export class EnergyLedger {
     let drop = 0;
     while (drop < this.ts.length && (this.ts[drop] ?? Infinity) < horizon) drop++;
     if (drop === 0) return;
-    if (this.owned) {
-      this.ts.splice(0, drop);
-      this.fp.splice(0, drop);
-    } else {
-      // Shared arrays: one copy of what is kept (instead of a copy, then a splice).
-      this.ts = this.ts.slice(drop);
+    this.ts.splice(0, drop);
+    if (this.owned) this.fp.splice(0, drop);
+    else {
+      // Shared fingerprints: one copy of what is kept (instead of a copy, then a splice).
       this.fp = this.fp.slice(drop);
       this.owned = true;
     }

@@ -387,7 +387,7 @@ export const onHeartbeat = <K extends EnergyStreamKind>(state: EnergyPlan<K>, no
  */
 export const checkpointOf = (state: EnergyPlan): EnergyCheckpoint => ({
   watermark: state.ledger.watermark,
-  seen: state.ledger.ts.map((t, i) => [t, state.ledger.fp[i] ?? 0] as const),
+  seen: EnergyLedger.seen(state.ledger, state.settings.interval),
   holes: state.ledger.holes,
   lag: state.lag,
 });

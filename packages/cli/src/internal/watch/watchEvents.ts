@@ -2,7 +2,7 @@ import { ChannelLayoutMismatchError, meanPowerW, siteBalance, zipChannels } from
 import type { DeviceId, LongEnergyPoint, ShortEnergyPoint } from "@wattstream/core";
 import { CheckpointCorrupt, describeAnomaly, makeStreams, readSwitch } from "@wattstream/rx";
 import type { CheckpointStore, DeviceLost, DeviceUpdate, EnergyEvent, FleetStatusEvent, StatusEvent, Streams, StreamsClient } from "@wattstream/rx";
-import { concat, defer, filter, finalize, map, merge, mergeMap, of, share, throwError } from "rxjs";
+import { concat, defer, finalize, map, merge, mergeMap, of, share, throwError } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
 import { lastHeard } from "../deviceView.js";
 import { classify, isWattwatchersError, NotPermitted, redactText as redact, Unauthorized } from "@wattstream/resilience";
@@ -130,13 +130,11 @@ const deviceStream = (streams: Streams, id: DeviceId, options: WatchOptions): Ob
     }),
   );
   if (options.energy === "none") return deviceEvents;
-  const snapshots = updates.pipe(filter((u): u is Extract<DeviceUpdate, { type: "snapshot" }> => u.type === "snapshot"));
-  const layout$ = snapshots.pipe(map((u) => u.device.channels ?? []));
-  // lastHeardAt jumping after a silence means the device reconnected and will back-fill (api-facts): rx then
-  // re-checks the settle window promptly instead of at its hourly pace.
-  const heartbeat$ = snapshots.pipe(map((u) => u.device.comms?.lastHeardAt));
+  // The device's snapshots label the energy (channel layout) and, by lastHeardAt jumping after a silence, say the
+  // device reconnected and will back-fill (api-facts): rx then re-checks the settle window promptly. One
+  // subscription to the shared snapshots (rx's `device$` option) instead of a `layout$` and a `heartbeat$` chain.
   const energy: Observable<EnergyEvent<ShortEnergyPoint | LongEnergyPoint>> =
-    options.energy === "short" ? streams.shortEnergy$(id, { layout$, heartbeat$ }) : streams.longEnergy$(id, { layout$, heartbeat$ });
+    options.energy === "short" ? streams.shortEnergy$(id, { device$: updates }) : streams.longEnergy$(id, { device$: updates });
   const stored = options.store === undefined ? energy : energy.pipe(options.store.write());
   return merge(deviceEvents, stored.pipe(map((e) => fromEnergy(e, options.energy as "short" | "long", secrets))));
 };

@@ -1,0 +1,46 @@
+// Heap per watched device, rx alone (an in-memory client: no HTTP, no simulator process), for the streams a runner
+// keeps per device: `device$` alone, `shortEnergy$` alone, the two wired as `wattstream watch` wired them (device$'s
+// snapshots mapped into shortEnergy$'s `layout$` and `heartbeat$`), the lean wiring (the shared snapshots given
+// once as shortEnergy$'s `device$` option, as `watch` wires them now), and both wirings again with a full 6-h settle
+// window (each energy stream resumed from a checkpoint holding 720 fingerprints: a runner after six hours).
+// Each case runs in its own process (heap.child.ts, plain Node on the sources: no tsx keepNames wrappers), subscribes
+// RX_HEAP_DEVICES devices (default 2,000) on a virtual clock, runs one minute of polls and divides the live heap
+// (after GC) by the devices. RX_HEAP_PROFILE=<dir> also writes, per case, the heap's growth grouped by V8 node type
+// and constructor (self size per device), from heap snapshots before and after (and the snapshots, ≤ 200 devices).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { defineBench } from "../../../tools/bench/defineBench.ts";
+import type { BenchMetric } from "../../../tools/bench/defineBench.ts";
+
+const DEVICES = Number(process.env["RX_HEAP_DEVICES"] ?? 2_000);
+const CASES = ["device$", "shortEnergy$", "watch", "watch, full settle window", "lean watch", "lean watch, full settle window"] as const;
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+const run = (which: (typeof CASES)[number]): { readonly perDevice: number; readonly leanSupported: boolean } => {
+  const child = spawnSync(
+    process.execPath,
+    ["--experimental-transform-types", "--no-warnings", "--conditions=@wattstream/source", "--import", here("./stripTypes.hooks.mjs"), here("./heap.child.ts"), which],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: process.env },
+  );
+  const line = child.stdout.trim().split("\n").pop() ?? "";
+  if (child.status !== 0 || !line.startsWith("{")) throw new Error(`heap.child.ts ${which} failed (exit ${String(child.status)}): ${child.stdout}`);
+  return JSON.parse(line) as { perDevice: number; leanSupported: boolean };
+};
+
+export default defineBench({
+  name: `rx: heap per watched device, ${DEVICES.toLocaleString("en-US")} devices in memory (device$, shortEnergy$, the watch wiring)`,
+  metrics: (): ReadonlyArray<BenchMetric> =>
+    CASES.flatMap((which): Array<BenchMetric> => {
+      const r = run(which);
+      if (!r.leanSupported) return [];
+      const isWatch = which.includes("watch");
+      return [
+        {
+          metric: `heap per device, rx alone: ${which}`,
+          value: r.perDevice / 1024,
+          unit: "KB",
+          ...(isWatch ? { target: "≤ 10 KB", ok: r.perDevice <= 10 * 1024 } : {}),
+        },
+      ];
+    }),
+});
