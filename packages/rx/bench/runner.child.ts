@@ -170,10 +170,8 @@ const watch = (
 ): Observable<unknown> => {
   const updates = device$(client, id).pipe(share());
   const snapshots = updates.pipe(filter((u: DeviceUpdate): u is DeviceSnapshot => u.type === "snapshot"));
-  const energy = shortEnergy$(client, id, {
-    layout$: snapshots.pipe(map((u) => u.device.channels ?? [])),
-    heartbeat$: snapshots.pipe(map((u) => u.device.comms?.lastHeardAt)),
-  });
+  // One subscription to the shared updates feeds the energy stream's layout and heartbeat, as `watch` does.
+  const energy = shortEnergy$(client, id, { device$: updates });
   return merge(
     snapshots.pipe(map((u) => seen(id, u.device.comms?.lastHeardAt === undefined ? "snapshot" : "reporting"))),
     energy.pipe(map((e) => e.type === "interval" && seen(id, "interval"))),
