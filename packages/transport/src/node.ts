@@ -42,7 +42,7 @@ export interface ConnectionPoolOptions {
  * import { connectionPool } from "@wattstream/transport/node";
  *
  * const pool = connectionPool();
- * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, fetch: pool.fetch });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL, fetch: pool.fetch });
  * console.log(await client.promise.listDevices());
  * await pool.close();
  * ```
@@ -82,7 +82,7 @@ const invalid = (input: string, detail: string): InvalidRequest =>
  * import { connectionPool } from "@wattstream/transport/node";
  *
  * await using pool = connectionPool({ connections: 32 });
- * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, fetch: pool.fetch });
+ * const client = makeClient({ apiKey: process.env.WATTSTREAM_API_KEY!, baseUrl: process.env.WATTSTREAM_API_URL, fetch: pool.fetch });
  * console.log((await client.promise.listDevices()).length);
  * ```
  * @category constructors
