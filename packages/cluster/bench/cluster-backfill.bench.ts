@@ -4,10 +4,13 @@
 // that counts its requests and 429s. Every device back-fills CLUSTER_BACKFILL_HOURS (24) of long energy in
 // windows of CLUSTER_BACKFILL_WINDOW seconds (14,400: 48 intervals per request, so requests, not PostgreSQL's
 // write rate, are the bound; see the store README), then follows. Measured from the first request until every
-// device's checkpoint reached the present.
+// device's checkpoint reached the present. Printed on stderr for each run: requests per second (and per runner),
+// and each second the slots the runners hold / leave unused with each runner's lease calls (held near TPS with few
+// unused yet fewer requests: the lease cycle's cost; many unused: devices not ready to spend them).
+// Knobs: CLUSTER_BACKFILL_PROFILE=<dir> (CPU profiles), CLUSTER_BACKFILL_LOGS=<dir> (each runner's log).
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "@wattstream/simulator";
@@ -25,6 +28,8 @@ const WINDOW = Number(process.env["CLUSTER_BACKFILL_WINDOW"] ?? 14_400);
 const RUNNERS = Number(process.env["CLUSTER_BACKFILL_RUNNERS"] ?? 3);
 /** A directory: each runner process writes a V8 CPU profile there (`--cpu-prof`) when it is stopped. */
 const PROFILE_DIR = process.env["CLUSTER_BACKFILL_PROFILE"];
+/** A directory: each runner process's log (stderr) goes to `<runners>-r<i>.log` there. */
+const LOG_DIR = process.env["CLUSTER_BACKFILL_LOGS"];
 
 
 interface Run {
@@ -53,11 +58,19 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
       proxies.push(proxy);
       const settings = { postgres: u.toString(), apiKey: sim.demoKey, baseUrl: proxy.baseUrl, port: await freePort(), speed: 1, simAtWall0: now, wall0: Date.now(), fromTs, listEveryMs: 60_000, maxWindow: WINDOW };
       const prof = PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR];
-      children.push(spawn(process.execPath, [...prof, bundle, JSON.stringify(settings)], { stdio: ["ignore", "ignore", "ignore"] }));
+      const stderr = LOG_DIR === undefined ? "ignore" : openSync(join(LOG_DIR, `${runners}-r${i}.log`), "w");
+      children.push(spawn(process.execPath, [...prof, bundle, JSON.stringify(settings)], { stdio: ["ignore", "ignore", stderr] }));
     }
     // Done when every device's long-energy checkpoint is within the last two intervals.
+    // Each second, the slots the runners hold (from their figures in PostgreSQL) and how many of them lie unused:
+    // held well below TPS is the lease cycle's cost, unused slots are devices not ready to spend them.
+    const held: Array<string> = [];
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
+      const stats = await store
+        .query<{ held: string | null; unused: string | null }>("select sum(lease_tps) as held, sum(allowance) as unused from wattstream_cluster_runner_stats")
+        .catch(() => []);
+      held.push(`${stats[0]?.held ?? 0}/${stats[0]?.unused ?? 0}`);
       const [row] = await store.query<{ n: string }>("select count(*) as n from checkpoints where stream = 'long' and watermark >= $1", [
         Math.floor(sim.clock.now() / 300) * 300 - 900,
       ]);
@@ -69,6 +82,18 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
     const perSecond: Array<number> = [];
     for (const e of log) perSecond[Math.floor((e.at - first) / 1000)] = (perSecond[Math.floor((e.at - first) / 1000)] ?? 0) + 1;
     process.stderr.write(`[cluster-backfill] ${runners} runner(s): requests per second ${JSON.stringify(Array.from(perSecond, (n) => n ?? 0))}\n`);
+    process.stderr.write(`[cluster-backfill] ${runners} runner(s): slots held/unused each second ${JSON.stringify(held)}\n`);
+    const calls = await store.query<{ runner: string; lease_calls: string; lease_ms_avg: number; lease_ms_max: number }>(
+      "select runner, lease_calls, lease_ms_avg, lease_ms_max from wattstream_cluster_runner_stats order by runner",
+    );
+    for (const c of calls)
+      process.stderr.write(`[cluster-backfill]   ${c.runner}: ${c.lease_calls} lease calls, mean ${Number(c.lease_ms_avg).toFixed(1)} ms, max ${Number(c.lease_ms_max).toFixed(0)} ms\n`);
+    if (runners > 1)
+      for (let i = 0; i < runners; i++) {
+        const own: Array<number> = [];
+        for (const e of log) if (e.runner === `r${i}`) own[Math.floor((e.at - first) / 1000)] = (own[Math.floor((e.at - first) / 1000)] ?? 0) + 1;
+        process.stderr.write(`[cluster-backfill]   runner r${i}: ${JSON.stringify(Array.from(own, (n) => n ?? 0))}\n`);
+      }
     return { runners, seconds, requests: log.length, tooMany: log.filter((e) => e.status === 429).length, tps: Math.ceil(DEVICES / 3) };
   } finally {
     // SIGTERM lets a profiled runner write its profile (the child exits at once on it); the rest are killed.

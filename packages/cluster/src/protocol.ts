@@ -7,7 +7,7 @@ import { BudgetReport, BudgetUnavailable, Lease, LeaseRequest, LeaseReturn } fro
 /**
  * The entity of one device under one API key, keyed by `deviceEntityId(keyFingerprint, DeviceId)`: `Watch`
  * (persisted, so a runner that dies leaves it unprocessed and the runner that takes the shard over resumes the
- * watching) runs the device's polling with that key's client until `Unwatch` arrives; several `Watch`es share one
+ * watching; interrupted at once when its shard moves) runs the device's polling with that key's client until `Unwatch` arrives; several `Watch`es share one
  * polling.
  *
  * @example
@@ -31,7 +31,10 @@ export const DeviceWatcher = Entity.make("WattstreamDevice", [
     },
   }),
   Rpc.make("Unwatch"),
-]).annotateRpcs(ClusterSchema.Persisted, true);
+]).annotateRpcs(ClusterSchema.Persisted, true)
+  // A `Watch` never ends by itself: when its shard moves (a runner joined or left), interrupt it at once instead of
+  // holding the shard for `entityTerminationTimeout`; persisted, it resumes on the shard's next runner.
+  .annotateRpcs(ClusterSchema.InterruptOnTermination, true);
 
 /**
  * The budget owner of one API key (entity ID: the key's fingerprint, never the key), one instance in the whole

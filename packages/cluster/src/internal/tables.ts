@@ -5,9 +5,16 @@ import type { SqlClient } from "effect/sql/SqlClient";
 import type { SqlError } from "effect/sql/SqlError";
 import type { OpenLease, PacerSnapshot } from "@wattstream/resilience";
 
+/**
+ * Any number, the same in every runner (distinct from the store's): runners starting together create the tables one
+ * after the other. PostgreSQL's `create table if not exists` is not safe against itself — two at once can fail with
+ * a unique violation on `pg_type` — and a runner that dies there leaves its shards unserved until it is declared dead.
+ */
+const TABLES_LOCK = 7_263_019_115;
+
 export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlError> =>
   Effect.andThen(
-    sql`create table if not exists wattstream_cluster_budget (
+    Effect.andThen(sql.unsafe(`select pg_advisory_xact_lock(${TABLES_LOCK})`), sql`create table if not exists wattstream_cluster_budget (
       key_id text primary key,
       day bigint not null,
       granted_today bigint not null,
@@ -15,7 +22,7 @@ export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlErro
       tpd_limit bigint,
       leases jsonb not null,
       last_grant_at bigint not null
-    )`,
+    )`),
     sql`create table if not exists wattstream_cluster_runner_stats (
       runner text primary key,
       key_id text not null,
@@ -36,7 +43,7 @@ export const ensureClusterTables = (sql: SqlClient): Effect.Effect<void, SqlErro
     // Every open lease at the owner's last save, so the next owner adopts them instead of pausing.
     Effect.andThen(sql`alter table wattstream_cluster_budget add column if not exists open_leases jsonb`),
     Effect.asVoid,
-  );
+  ).pipe(sql.withTransaction);
 
 /** A runner's calls to the budget owner: how many, how long they took, how many found no owner. */
 export interface LeaseFigures {
