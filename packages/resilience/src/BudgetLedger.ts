@@ -1,6 +1,6 @@
 import { Clock, Deferred, Duration, Effect, Random, Semaphore } from "effect";
 import { BudgetUnavailable } from "./BudgetLessor.js";
-import type { BudgetLessor, BudgetReport, Lease, LeaseRequest, LeaseReturn } from "./BudgetLessor.js";
+import type { BudgetLessor, BudgetReport, Lease, LeasePart, LeaseRequest, LeaseReturn } from "./BudgetLessor.js";
 import { millisOf, slotHoldMs } from "./internal/slotHold.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import type { RateLimitState } from "./RateLimit.js";
@@ -157,6 +157,11 @@ export interface BudgetLedger {
   readonly acquire: (runnerId: string, request: LeaseRequest) => Effect.Effect<Lease, BudgetUnavailable>;
   /** Ends a lease: its slots are free again and its unused ones go back to the day. Unknown ids are ignored. */
   readonly giveBack: (done: LeaseReturn) => Effect.Effect<void>;
+  /**
+   * Frees part of a lease that stays out: `slots` of its used slots (never more than it still holds), free again
+   * at once; the day's budget keeps them (they were spent). Unknown or ended leases are ignored.
+   */
+  readonly giveBackPart: (part: LeasePart) => Effect.Effect<void>;
   /** Adopts what a runner reported: a 429 blocks every grant until it has passed, headers update the budgets. */
   readonly adopt: (report: BudgetReport) => Effect.Effect<void>;
   /** The current books. */
@@ -166,7 +171,8 @@ export interface BudgetLedger {
 interface Entry {
   readonly id: string;
   readonly runnerId: string;
-  readonly slots: number;
+  /** Slots it still holds (fewer once parts of it came back). */
+  slots: number;
   /** When the owner takes the slots back if the lease was not given back. */
   readonly reclaimAt: number;
   open: boolean;
@@ -193,7 +199,8 @@ type Decision =
  *
  * **Guarantee.** Every slot is one request. The ledger never has more slots out than the key's per-second budget:
  * a slot counts from its grant until its lease is given back — which a runner does only once every request it
- * sent under the lease was answered at least one second (plus `safetyMargin`) ago — or, when a runner vanished,
+ * sent under the lease was answered at least one second (plus `safetyMargin`) ago — or until it comes back in a part
+ * (`giveBackPart`: used slots whose own answer is at least that old) — or, when a runner vanished,
  * until `leaseTtl + maxLatency + 1 s + safetyMargin` after the grant (the runner stops sending `leaseTtl` after it
  * asked, and the service counts a request within `maxLatency` of its sending). Every request the service counts
  * in one of its seconds therefore held its slot at one common instant, whatever the latencies: no server second,
@@ -474,6 +481,16 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         notify();
       });
 
+    const giveBackPart = (part: LeasePart): Effect.Effect<void> =>
+      Effect.sync(() => {
+        const entry = open.get(part.leaseId);
+        const n = Math.min(entry?.slots ?? 0, Math.max(0, Math.floor(part.slots)));
+        if (entry === undefined || n < 1) return;
+        entry.slots -= n;
+        held -= n;
+        notify();
+      });
+
     const adopt = (report: BudgetReport): Effect.Effect<void> =>
       withNow((now) => {
         adoptReport(report, now);
@@ -510,7 +527,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
       };
     });
 
-    return { grant, acquire, giveBack, adopt, snapshot } satisfies BudgetLedger;
+    return { grant, acquire, giveBack, giveBackPart, adopt, snapshot } satisfies BudgetLedger;
   });
 
 /**
@@ -534,5 +551,6 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
 export const lessorOf = (ledger: BudgetLedger, runnerId: string): BudgetLessor => ({
   lease: (request) => ledger.acquire(runnerId, request),
   giveBack: ledger.giveBack,
+  giveBackPart: ledger.giveBackPart,
   report: ledger.adopt,
 });
