@@ -2,6 +2,7 @@ import { Clock, Deferred, Duration, Effect, Random, Semaphore } from "effect";
 import { BudgetUnavailable } from "./BudgetLessor.js";
 import type { BudgetLessor, BudgetReport, Lease, LeasePart, LeaseRequest, LeaseReturn } from "./BudgetLessor.js";
 import { millisOf, slotHoldMs } from "./internal/slotHold.js";
+import { withNow } from "./internal/withNow.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
@@ -188,6 +189,9 @@ const DAY_MS = 86_400_000;
 const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
+
+const spentError = (ms: number) =>
+  new BudgetUnavailable({ reason: "spent", retryAfterMs: ms, detail: "the day's budget is spent" });
 
 type Decision =
   | { readonly _tag: "granted"; readonly lease: Lease }
@@ -423,8 +427,6 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         : Effect.raceFirst(Effect.sleep(Duration.millis(clampDelayMs(ms))), Deferred.await(w));
     };
 
-    const withNow = <A>(f: (now: number) => A): Effect.Effect<A> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => f(now)));
     const adoptRequest = (request: LeaseRequest | LeaseReturn, now: number): void => {
       if (request.rateLimit !== undefined) {
         adoptState(request.rateLimit, now);
@@ -443,7 +445,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
             ? Effect.succeed(d.lease)
             : Effect.fail(
                 d._tag === "spent"
-                  ? new BudgetUnavailable({ reason: "spent", retryAfterMs: d.ms, detail: "the day's budget is spent" })
+                  ? spentError(d.ms)
                   : new BudgetUnavailable({ reason: "busy", retryAfterMs: d.ms ?? BUSY_POLL_MS, detail: d.why }),
               ),
       );
@@ -459,9 +461,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
                 d._tag === "granted"
                   ? Effect.succeed(d.lease)
                   : d._tag === "spent"
-                    ? Effect.fail(
-                        new BudgetUnavailable({ reason: "spent", retryAfterMs: d.ms, detail: "the day's budget is spent" }),
-                      )
+                    ? Effect.fail(spentError(d.ms))
                     : Effect.andThen(pause(d.ms), Effect.suspend(loop)),
             );
           }),

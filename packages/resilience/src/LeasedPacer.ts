@@ -3,6 +3,7 @@ import type { Scope } from "effect";
 import type { BudgetLessor, BudgetUnavailable, Lease } from "./BudgetLessor.js";
 import { classify } from "./classify.js";
 import { millisOf, slotHoldMs } from "./internal/slotHold.js";
+import { withNow } from "./internal/withNow.js";
 import type { Pacer, PacerSnapshot } from "./Pacer.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
@@ -178,8 +179,6 @@ export const makeLeasedPacer = (
     let unsent: RateLimitState | undefined;
     let latest: { readonly state: RateLimitState; readonly at: number } | undefined;
 
-    const withNow = <A>(f: (now: number) => A): Effect.Effect<A> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => f(now)));
     const takeUnsent = (): { readonly rateLimit?: RateLimitState } => {
       const state = unsent;
       unsent = undefined;
