@@ -7,7 +7,9 @@
 // device's checkpoint reached the present. Printed on stderr for each run: requests per second (and per runner),
 // and each second the slots the runners hold / leave unused with each runner's lease calls (held near TPS with few
 // unused yet fewer requests: the lease cycle's cost; many unused: devices not ready to spend them).
-// Knobs: CLUSTER_BACKFILL_PROFILE=<dir> (CPU profiles), CLUSTER_BACKFILL_LOGS=<dir> (each runner's log).
+// Knobs: CLUSTER_BACKFILL_PROFILE=<dir> (CPU profiles), CLUSTER_BACKFILL_LOGS=<dir> (each runner's log),
+// CLUSTER_BACKFILL_LEASE=<slots> (slots per lease), CLUSTER_BACKFILL_PART=<slots> (cooled slots handed back
+// together while their lease is held; above the lease size: none), CLUSTER_BACKFILL_RUNNERS=<n>.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
@@ -26,6 +28,10 @@ const DEVICES = Number(process.env["CLUSTER_BACKFILL_DEVICES"] ?? 600);
 const HOURS = Number(process.env["CLUSTER_BACKFILL_HOURS"] ?? 24);
 const WINDOW = Number(process.env["CLUSTER_BACKFILL_WINDOW"] ?? 14_400);
 const RUNNERS = Number(process.env["CLUSTER_BACKFILL_RUNNERS"] ?? 3);
+/** Slots per budget lease, when not the runner's default. */
+const LEASE = process.env["CLUSTER_BACKFILL_LEASE"] === undefined ? undefined : Number(process.env["CLUSTER_BACKFILL_LEASE"]);
+/** Cooled slots handed back together while their lease is held, when not the runner's default (above the lease size: off). */
+const PART = process.env["CLUSTER_BACKFILL_PART"] === undefined ? undefined : Number(process.env["CLUSTER_BACKFILL_PART"]);
 /** A directory: each runner process writes a V8 CPU profile there (`--cpu-prof`) when it is stopped. */
 const PROFILE_DIR = process.env["CLUSTER_BACKFILL_PROFILE"];
 /** A directory: each runner process's log (stderr) goes to `<runners>-r<i>.log` there. */
@@ -56,7 +62,7 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
     for (let i = 0; i < runners; i++) {
       const proxy = await startProxy(sim.baseUrl, `r${i}`, log);
       proxies.push(proxy);
-      const settings = { postgres: u.toString(), apiKey: sim.demoKey, baseUrl: proxy.baseUrl, port: await freePort(), speed: 1, simAtWall0: now, wall0: Date.now(), fromTs, listEveryMs: 60_000, maxWindow: WINDOW };
+      const settings = { postgres: u.toString(), apiKey: sim.demoKey, baseUrl: proxy.baseUrl, port: await freePort(), speed: 1, simAtWall0: now, wall0: Date.now(), fromTs, listEveryMs: 60_000, maxWindow: WINDOW, leaseSize: LEASE, partSlots: PART };
       const prof = PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR];
       const stderr = LOG_DIR === undefined ? "ignore" : openSync(join(LOG_DIR, `${runners}-r${i}.log`), "w");
       children.push(spawn(process.execPath, [...prof, bundle, JSON.stringify(settings)], { stdio: ["ignore", "ignore", stderr] }));
@@ -82,6 +88,10 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
     const perSecond: Array<number> = [];
     for (const e of log) perSecond[Math.floor((e.at - first) / 1000)] = (perSecond[Math.floor((e.at - first) / 1000)] ?? 0) + 1;
     process.stderr.write(`[cluster-backfill] ${runners} runner(s): requests per second ${JSON.stringify(Array.from(perSecond, (n) => n ?? 0))}\n`);
+    // Each request's time at the proxy (arrival to the answer passed on whole): the latency a slot is held beyond its second.
+    const latencies = log.filter((e) => e.doneAt > 0).map((e) => e.doneAt - e.at).sort((a, b) => a - b);
+    const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    process.stderr.write(`[cluster-backfill] ${runners} runner(s): latency at the proxy p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms\n`);
     process.stderr.write(`[cluster-backfill] ${runners} runner(s): slots held/unused each second ${JSON.stringify(held)}\n`);
     const calls = await store.query<{ runner: string; lease_calls: string; lease_ms_avg: number; lease_ms_max: number }>(
       "select runner, lease_calls, lease_ms_avg, lease_ms_max from wattstream_cluster_runner_stats order by runner",

@@ -2,7 +2,7 @@ import { Schema } from "effect";
 import * as ClusterSchema from "effect/cluster/ClusterSchema";
 import * as Entity from "effect/cluster/Entity";
 import * as Rpc from "effect/rpc/Rpc";
-import { BudgetReport, BudgetUnavailable, Lease, LeaseRequest, LeaseReturn } from "@wattstream/resilience";
+import { BudgetReport, BudgetUnavailable, Lease, LeasePart, LeaseRequest, LeaseReturn } from "@wattstream/resilience";
 
 /**
  * The entity of one device under one API key, keyed by `deviceEntityId(keyFingerprint, DeviceId)`: `Watch`
@@ -40,7 +40,7 @@ export const DeviceWatcher = Entity.make("WattstreamDevice", [
  * The budget owner of one API key (entity ID: the key's fingerprint, never the key), one instance in the whole
  * cluster, wrapping `@wattstream/resilience`'s `makeBudgetLedger`: its RPCs are the `BudgetLessor` operations with
  * resilience's schemas as payloads — `Lease` (a batch of one-shot request slots, or `BudgetUnavailable`),
- * `GiveBack` and `Report`. Volatile: a lease asked of a dead owner is asked again of the next one, which waits out
+ * `GiveBack`, `GiveBackPart` (cooled slots of a lease still held) and `Report`. Volatile: a lease asked of a dead owner is asked again of the next one, which waits out
  * the leases of the one before (see the README).
  *
  * @example
@@ -65,5 +65,8 @@ export const BudgetOwner = Entity.make("WattstreamBudget", [
     error: BudgetUnavailable,
   }),
   Rpc.make("GiveBack", { payload: LeaseReturn }),
+  // Its own RPC rather than a field of `GiveBack`: an owner of an older version fails it (the slots then come back
+  // with their lease) instead of reading it as the whole lease coming back.
+  Rpc.make("GiveBackPart", { payload: LeasePart }),
   Rpc.make("Report", { payload: BudgetReport }),
 ]);

@@ -81,6 +81,12 @@ export interface RunnerOptions {
         readonly ttlMs?: number | undefined;
         /** The longest a request takes to be counted by the service after its sending, ms. @default 10000 */
         readonly maxLatencyMs?: number | undefined;
+        /**
+         * Cooled slots a runner hands back together while it still holds their lease (`makeLeasedPacer`'s
+         * `partSlots`): each slot is free again about a second after its own answer. `Infinity`: with the lease.
+         * @default a quarter of `size`
+         */
+        readonly partSlots?: number | undefined;
       }
     | undefined;
   /** Effect Cluster settings (see `ShardingConfig`); the runner's defaults detect a dead runner within seconds. */
@@ -337,6 +343,8 @@ const budgetLayer = BudgetOwner.toLayer(
           Effect.mapError((e) => (e.reason === "busy" && e.retryAfterMs > BUSY_RETRY_MS ? new BudgetUnavailable({ ...e, retryAfterMs: BUSY_RETRY_MS }) : e)),
         ),
       GiveBack: ({ payload }) => ledger.giveBack(payload),
+      // Not stored: a next owner holding these slots until the lease comes back only under-uses the budget.
+      GiveBackPart: ({ payload }) => ledger.giveBackPart(payload),
       Report: ({ payload }) => ledger.adopt(payload),
     });
   }),
@@ -407,6 +415,7 @@ const keyRuntime = (options: RunnerOptions, apiKey: string, keyId: string, runne
   Effect.gen(function* () {
     const owner = (yield* BudgetOwner.client)(keyId);
     const { size, ttlMs } = leaseDefaults(options);
+    const partSlots = options.lease?.partSlots;
     const leaseFigures: LeaseFigures = { calls: 0, totalMs: 0, maxMs: 0, unreachable: 0 };
     // giveBack and report cannot fail (the contract): a lost one only keeps slots out until they are reclaimed.
     const swallow = (what: string) => (effect: Effect.Effect<void, unknown>) =>
@@ -431,10 +440,11 @@ const keyRuntime = (options: RunnerOptions, apiKey: string, keyId: string, runne
           return yield* Effect.fail(new BudgetUnavailable({ reason: "unreachable", retryAfterMs: 0, detail: e.message }));
         }),
       giveBack: (done) => swallow("giving a lease back")(owner.GiveBack(done)),
+      giveBackPart: (part) => swallow("giving part of a lease back")(owner.GiveBackPart(part)),
       report: (report) => swallow("a report")(owner.Report(report)),
     };
     let requests = 0;
-    const leased = yield* makeLeasedPacer(lessor, { leaseSize: size });
+    const leased = yield* makeLeasedPacer(lessor, { leaseSize: size, partSlots });
     let books: PacerSnapshot | undefined;
     const pacing = {
       ...leased,

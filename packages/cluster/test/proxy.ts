@@ -15,6 +15,8 @@ export interface LoggedRequest {
   /** The fingerprint of the request's API key (never the key). */
   readonly key: string | undefined;
   status: number;
+  /** Wall-clock ms when the answer had been passed on whole (0 until then). */
+  doneAt: number;
 }
 
 export interface Proxy {
@@ -36,13 +38,14 @@ export const startProxy = (target: string, runner: string, log: Array<LoggedRequ
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? "/";
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    const entry: LoggedRequest = { runner, at: Date.now(), path, ...classify(path), key: bearer === undefined ? undefined : keyFingerprint(bearer), status: 0 };
+    const entry: LoggedRequest = { runner, at: Date.now(), path, ...classify(path), key: bearer === undefined ? undefined : keyFingerprint(bearer), status: 0, doneAt: 0 };
     log.push(entry);
     const upstream = request(
       { host: t.hostname, port: t.port, method: req.method, path, headers: { ...req.headers, host: t.host } },
       (up) => {
         entry.status = up.statusCode ?? 0;
         res.writeHead(up.statusCode ?? 502, up.headers);
+        up.on("end", () => (entry.doneAt = Date.now()));
         up.pipe(res);
       },
     );

@@ -1,7 +1,8 @@
 import { Clock, Deferred, Duration, Effect, Random, Semaphore } from "effect";
 import { BudgetUnavailable } from "./BudgetLessor.js";
-import type { BudgetLessor, BudgetReport, Lease, LeaseRequest, LeaseReturn } from "./BudgetLessor.js";
+import type { BudgetLessor, BudgetReport, Lease, LeasePart, LeaseRequest, LeaseReturn } from "./BudgetLessor.js";
 import { millisOf, slotHoldMs } from "./internal/slotHold.js";
+import { withNow } from "./internal/withNow.js";
 import { secondsUntilUtcMidnight } from "./RateLimit.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
@@ -157,6 +158,11 @@ export interface BudgetLedger {
   readonly acquire: (runnerId: string, request: LeaseRequest) => Effect.Effect<Lease, BudgetUnavailable>;
   /** Ends a lease: its slots are free again and its unused ones go back to the day. Unknown ids are ignored. */
   readonly giveBack: (done: LeaseReturn) => Effect.Effect<void>;
+  /**
+   * Frees part of a lease that stays out: `slots` of its used slots (never more than it still holds), free again
+   * at once; the day's budget keeps them (they were spent). Unknown or ended leases are ignored.
+   */
+  readonly giveBackPart: (part: LeasePart) => Effect.Effect<void>;
   /** Adopts what a runner reported: a 429 blocks every grant until it has passed, headers update the budgets. */
   readonly adopt: (report: BudgetReport) => Effect.Effect<void>;
   /** The current books. */
@@ -166,7 +172,8 @@ export interface BudgetLedger {
 interface Entry {
   readonly id: string;
   readonly runnerId: string;
-  readonly slots: number;
+  /** Slots it still holds (fewer once parts of it came back). */
+  slots: number;
   /** When the owner takes the slots back if the lease was not given back. */
   readonly reclaimAt: number;
   open: boolean;
@@ -183,6 +190,9 @@ const positive = (n: number | undefined): number | undefined =>
   n !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 const nextMidnight = (nowMs: number): number => nowMs + secondsUntilUtcMidnight(nowMs) * 1000 - (nowMs % 1000);
 
+const spentError = (ms: number) =>
+  new BudgetUnavailable({ reason: "spent", retryAfterMs: ms, detail: "the day's budget is spent" });
+
 type Decision =
   | { readonly _tag: "granted"; readonly lease: Lease }
   | { readonly _tag: "busy"; readonly ms: number | undefined; readonly why: string }
@@ -193,7 +203,8 @@ type Decision =
  *
  * **Guarantee.** Every slot is one request. The ledger never has more slots out than the key's per-second budget:
  * a slot counts from its grant until its lease is given back — which a runner does only once every request it
- * sent under the lease was answered at least one second (plus `safetyMargin`) ago — or, when a runner vanished,
+ * sent under the lease was answered at least one second (plus `safetyMargin`) ago — or until it comes back in a part
+ * (`giveBackPart`: used slots whose own answer is at least that old) — or, when a runner vanished,
  * until `leaseTtl + maxLatency + 1 s + safetyMargin` after the grant (the runner stops sending `leaseTtl` after it
  * asked, and the service counts a request within `maxLatency` of its sending). Every request the service counts
  * in one of its seconds therefore held its slot at one common instant, whatever the latencies: no server second,
@@ -416,8 +427,6 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         : Effect.raceFirst(Effect.sleep(Duration.millis(clampDelayMs(ms))), Deferred.await(w));
     };
 
-    const withNow = <A>(f: (now: number) => A): Effect.Effect<A> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => f(now)));
     const adoptRequest = (request: LeaseRequest | LeaseReturn, now: number): void => {
       if (request.rateLimit !== undefined) {
         adoptState(request.rateLimit, now);
@@ -436,7 +445,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
             ? Effect.succeed(d.lease)
             : Effect.fail(
                 d._tag === "spent"
-                  ? new BudgetUnavailable({ reason: "spent", retryAfterMs: d.ms, detail: "the day's budget is spent" })
+                  ? spentError(d.ms)
                   : new BudgetUnavailable({ reason: "busy", retryAfterMs: d.ms ?? BUSY_POLL_MS, detail: d.why }),
               ),
       );
@@ -452,9 +461,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
                 d._tag === "granted"
                   ? Effect.succeed(d.lease)
                   : d._tag === "spent"
-                    ? Effect.fail(
-                        new BudgetUnavailable({ reason: "spent", retryAfterMs: d.ms, detail: "the day's budget is spent" }),
-                      )
+                    ? Effect.fail(spentError(d.ms))
                     : Effect.andThen(pause(d.ms), Effect.suspend(loop)),
             );
           }),
@@ -471,6 +478,16 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         }
         // After the close: the service's count already includes every request of this lease.
         adoptRequest(done, now);
+        notify();
+      });
+
+    const giveBackPart = (part: LeasePart): Effect.Effect<void> =>
+      Effect.sync(() => {
+        const entry = open.get(part.leaseId);
+        const n = Math.min(entry?.slots ?? 0, Math.max(0, Math.floor(part.slots)));
+        if (entry === undefined || n < 1) return;
+        entry.slots -= n;
+        held -= n;
         notify();
       });
 
@@ -510,7 +527,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
       };
     });
 
-    return { grant, acquire, giveBack, adopt, snapshot } satisfies BudgetLedger;
+    return { grant, acquire, giveBack, giveBackPart, adopt, snapshot } satisfies BudgetLedger;
   });
 
 /**
@@ -534,5 +551,6 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
 export const lessorOf = (ledger: BudgetLedger, runnerId: string): BudgetLessor => ({
   lease: (request) => ledger.acquire(runnerId, request),
   giveBack: ledger.giveBack,
+  giveBackPart: ledger.giveBackPart,
   report: ledger.adopt,
 });

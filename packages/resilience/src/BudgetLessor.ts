@@ -132,6 +132,25 @@ export const LeaseReturn = Schema.Struct({
 export type LeaseReturn = typeof LeaseReturn.Type;
 
 /**
+ * A runner handing back part of a lease it keeps: `slots` of its slots, each already used and answered at least one
+ * second (plus the margin) ago, so the owner may grant them again at once (the rest of the lease stays out).
+ *
+ * @example
+ * ```ts
+ * import type { LeasePart } from "@wattstream/resilience"
+ * const part: LeasePart = { leaseId: "l1-7", slots: 5 }
+ * ```
+ * @category models
+ */
+export const LeasePart = Schema.Struct({
+  leaseId: Schema.String,
+  /** Used slots whose second (plus the margin) has passed since their answers. */
+  slots: Count,
+});
+/** @category models */
+export type LeasePart = typeof LeasePart.Type;
+
+/**
  * What a runner tells the owner at once, outside lease calls: a 429 (scope and how long it lasts, from
  * `classify`), which stops every runner's grants until it has passed.
  *
@@ -205,6 +224,12 @@ export interface BudgetLessor {
    * an implementation over RPC logs and swallows its transport errors.
    */
   readonly giveBack: (done: LeaseReturn) => Effect.Effect<void>;
+  /**
+   * Hands back cooled slots of a lease still held (`giveBack` ends it later), so each slot is free one second after
+   * its own answer rather than after the lease's last. Optional: without it, slots come back with their lease.
+   * Cannot fail, like `giveBack`.
+   */
+  readonly giveBackPart?: ((part: LeasePart) => Effect.Effect<void>) | undefined;
   /** Tells the owner about a 429 (or fresh headers) at once; failures are swallowed like `giveBack`'s. */
   readonly report: (report: BudgetReport) => Effect.Effect<void>;
 }

@@ -3,6 +3,7 @@ import type { Scope } from "effect";
 import type { BudgetLessor, BudgetUnavailable, Lease } from "./BudgetLessor.js";
 import { classify } from "./classify.js";
 import { millisOf, slotHoldMs } from "./internal/slotHold.js";
+import { withNow } from "./internal/withNow.js";
 import type { Pacer, PacerSnapshot } from "./Pacer.js";
 import type { RateLimitState } from "./RateLimit.js";
 import { clampDelayMs, WAIT_LIMITS } from "./waitLimits.js";
@@ -18,6 +19,7 @@ import type { RequestContext } from "./WattwatchersError.js";
  * | `prefetchAt` | half of `leaseSize` | ask for the next lease when this many slots are left |
  * | `safetyMargin` | 50 ms | added to the second a slot is held after its answer, before its lease goes back |
  * | `idleGiveBack` | 1 s | give a lease back once the pacer has granted nothing for this long |
+ * | `partSlots` | a quarter of `leaseSize` | hand back this many cooled slots of a lease still held, together |
  * | `retryUnreachable` | 1 s | wait before asking again when the owner could not be reached |
  * | `waitForDailyReset` | `false` | when the day's budget is spent, wait for the reset instead of failing |
  *
@@ -53,6 +55,14 @@ export interface LeasedPacerOptions {
    */
   readonly idleGiveBack?: Duration.Input | undefined;
   /**
+   * Cooled slots (used, answered one second plus the margin ago) handed back together while their lease is still
+   * held, so a slot is free for every runner one second after its own answer, not after its lease's slowest one.
+   * Fewer means each slot back sooner, more means fewer calls to the owner. Only with a lessor that has
+   * `giveBackPart`; `Infinity` turns it off (slots come back with their lease).
+   * @default Math.ceil(leaseSize / 4)
+   */
+  readonly partSlots?: number | undefined;
+  /**
    * How long to wait before asking again after the owner could not be reached (`BudgetUnavailable` `unreachable`
    * with a shorter hint).
    * @default "1 second"
@@ -79,9 +89,13 @@ interface Held {
   readonly receivedAt: number;
   /** When the last used slot has been held one second (plus the margin) after its answer. */
   coolUntil: number;
+  /** When each used slot not yet handed back has cooled (answer + one second + margin), in that order. */
+  readonly cool: Array<number>;
+  /** Slots of `cool` already handed back (`giveBackPart`): its first `returned` entries. */
+  returned: number;
   /** Nothing more is taken from it (spent, expired or idle); it goes back once its used slots have cooled. */
   closed: boolean;
-  /** Wakes its give-back fiber (closed, or a request under it ended). */
+  /** Wakes its give-back fiber (closed, its last request ended, or a part can be handed back). */
   signal: Deferred.Deferred<void> | undefined;
 }
 
@@ -105,9 +119,10 @@ const wakeUnsafe = (d: Deferred.Deferred<void> | undefined): void => {
  * Creates a {@link Pacer} that paces one runner's requests with slots leased from the owner of the key's shared
  * budget (a `BudgetLedger`, through `lessor`), so that every runner together stays within the key's TPS and TPD.
  * Each request takes one slot of its current lease (slots are one-shot); the next lease is asked for in the
- * background when `prefetchAt` slots are left; a lease goes back — with its unused slots and the newest rate-limit
- * headers — once it is spent, expired or idle and every request sent under it was answered one second (plus the
- * margin) ago. A 429 is reported to the owner at once, which stops every runner's grants until it has passed.
+ * background when `prefetchAt` slots are left; used slots go back in parts of `partSlots` as each one's answer
+ * turns one second (plus the margin) old (when the lessor has `giveBackPart`); a lease goes back — with its unused
+ * slots and the newest rate-limit headers — once it is spent, expired or idle and every request sent under it was
+ * answered one second (plus the margin) ago. A 429 is reported to the owner at once, which stops every runner's grants until it has passed.
  * Give the transport client this pacer through its `pacing` option. Its background fibers live in the `Scope`:
  * closing it gives back the leases whose slots have cooled (the owner reclaims the others when they expire).
  *
@@ -139,6 +154,9 @@ export const makeLeasedPacer = (
     const idleMs = millisOf(options.idleGiveBack, 1000);
     const unreachableMs = millisOf(options.retryUnreachable, 1000);
     const waitForDailyReset = options.waitForDailyReset ?? false;
+    const giveBackPart = lessor.giveBackPart;
+    const partSlots =
+      giveBackPart === undefined ? Infinity : Math.max(1, Math.floor(options.partSlots ?? Math.ceil(leaseSize / 4)));
 
     const leases: Array<Held> = [];
     // Takers that had to wait go one at a time, in arrival order; while any wait, newcomers queue too.
@@ -161,8 +179,6 @@ export const makeLeasedPacer = (
     let unsent: RateLimitState | undefined;
     let latest: { readonly state: RateLimitState; readonly at: number } | undefined;
 
-    const withNow = <A>(f: (now: number) => A): Effect.Effect<A> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => f(now)));
     const takeUnsent = (): { readonly rateLimit?: RateLimitState } => {
       const state = unsent;
       unsent = undefined;
@@ -177,32 +193,53 @@ export const makeLeasedPacer = (
       lease.closed = true;
       signal(lease);
     };
+    // A used slot's cooling time; its give-back fiber is woken when it can now hand back a part it had no timer for.
+    const markCooling = (lease: Held, at: number): void => {
+      lease.coolUntil = Math.max(lease.coolUntil, at);
+      if (partSlots === Infinity) return;
+      lease.cool.push(at);
+      if (lease.cool.length - lease.returned === partSlots) signal(lease);
+    };
     const usable = (lease: Held, now: number): boolean => !lease.closed && lease.unused > 0 && now < lease.usableUntil;
     const spentAt = (now: number): number | undefined =>
       unavailable !== undefined && unavailable.reason === "spent" && now < unavailable.until
         ? unavailable.until
         : undefined;
 
-    // Gives `lease` back once it is closed (spent, expired or idle) and its used slots have cooled.
+    // Hands cooled slots of `lease` back in parts of `partSlots` while it is held, and gives it back once it is
+    // closed (spent, expired or idle) and its used slots have cooled.
     const settle = (lease: Held): Effect.Effect<void> =>
       Effect.suspend(function loop(): Effect.Effect<void> {
         return Effect.flatMap(
           withNow((now): Effect.Effect<void> | number | undefined => {
-            // The signal is armed in the same synchronous step as the decision, so no wake-up can slip between.
-            const wait = (ms: number | undefined): number | undefined => {
-              lease.signal ??= Deferred.makeUnsafe<void>();
-              return ms;
-            };
+            // The earliest time something is due (Infinity: only a signal can change anything).
+            let at = Infinity;
             if (!lease.closed) {
               const deadline = Math.min(lease.usableUntil, Math.max(lastTake, lease.receivedAt) + idleMs);
-              if (now < deadline) return wait(deadline - now);
-              close(lease);
+              if (now < deadline) at = deadline;
+              else close(lease);
             }
-            if (lease.inFlight > 0) return wait(undefined);
-            if (now < lease.coolUntil) return wait(lease.coolUntil - now);
-            const i = leases.indexOf(lease);
-            if (i >= 0) leases.splice(i, 1);
-            return lessor.giveBack({ leaseId: lease.id, unused: lease.unused, ...takeUnsent() });
+            if (lease.closed && lease.inFlight === 0) {
+              if (now >= lease.coolUntil) {
+                const i = leases.indexOf(lease);
+                if (i >= 0) leases.splice(i, 1);
+                return lessor.giveBack({ leaseId: lease.id, unused: lease.unused, ...takeUnsent() });
+              }
+              at = Math.min(at, lease.coolUntil);
+            }
+            if (giveBackPart !== undefined) {
+              let n = 0;
+              while ((lease.cool[lease.returned + n] ?? Infinity) <= now) n++;
+              if (n >= partSlots) {
+                lease.returned += n;
+                return Effect.andThen(giveBackPart({ leaseId: lease.id, slots: n }), Effect.suspend(loop));
+              }
+              const next = lease.cool[lease.returned + partSlots - 1];
+              if (next !== undefined) at = Math.min(at, next);
+            }
+            // The signal is armed in the same synchronous step as the decision, so no wake-up can slip between.
+            lease.signal ??= Deferred.makeUnsafe<void>();
+            return at === Infinity ? undefined : at - now;
           }),
           (next) => {
             if (Effect.isEffect(next)) return next;
@@ -226,6 +263,8 @@ export const makeLeasedPacer = (
         usableUntil: askedAt + lease.ttlMs,
         receivedAt: now,
         coolUntil: 0,
+        cool: [],
+        returned: 0,
         closed: lease.slots < 1,
         signal: undefined,
       };
@@ -297,7 +336,7 @@ export const makeLeasedPacer = (
           taken = lease;
           lease.unused--;
           if (ticket.hold) lease.inFlight++;
-          else lease.coolUntil = Math.max(lease.coolUntil, now + windowMs);
+          else markCooling(lease, now + windowMs);
           if (lease.unused === 0) close(lease);
         }
         left += lease.unused;
@@ -370,8 +409,9 @@ export const makeLeasedPacer = (
       ticket.lease = undefined;
       return withNow((now) => {
         lease.inFlight--;
-        lease.coolUntil = Math.max(lease.coolUntil, now + windowMs);
-        // Only the last answer of a closed lease concerns its give-back fiber (waking it per answer costs a timer).
+        markCooling(lease, now + windowMs);
+        // Only the last answer of a closed lease concerns its give-back fiber (waking it per answer costs a timer),
+        // besides the one completing a part (`markCooling`).
         if (lease.closed && lease.inFlight === 0) signal(lease);
       });
     };
@@ -430,7 +470,7 @@ export const makeLeasedPacer = (
       for (const lease of leases) {
         if (usable(lease, now)) slots += lease.unused;
         inFlight += lease.inFlight;
-        cooling += lease.slots - lease.unused - lease.inFlight;
+        cooling += lease.slots - lease.unused - lease.inFlight - lease.returned;
       }
       const state = latest?.state;
       const at = latest?.at ?? now;

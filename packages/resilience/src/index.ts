@@ -56,6 +56,7 @@ export {
   BudgetReport,
   BudgetUnavailable,
   Lease,
+  LeasePart,
   LeaseRequest,
   LeaseReturn,
   RateLimitStateSchema,

@@ -35,6 +35,25 @@ describe("makeBudgetLedger: TPS", () => {
     }),
   );
 
+  it.effect("a part given back frees those slots at once, keeps the rest out and the day spent; unknown ids are ignored", () =>
+    Effect.gen(function* () {
+      const ledger = yield* makeBudgetLedger({ ...fresh, tps: 5, tpd: 100, leaseSize: 5 });
+      const a = yield* ledger.grant("a", { wanted: 5 });
+      const waiting = yield* Effect.forkChild(ledger.acquire("b", { wanted: 5 }));
+      yield* ledger.giveBackPart({ leaseId: a.id, slots: 2 });
+      // The waiting caller is woken and gets exactly the two freed slots.
+      expect((yield* Fiber.join(waiting)).slots).toBe(2);
+      expect(yield* ledger.snapshot).toMatchObject({ held: 5, leases: 2, tpdRemaining: 93 });
+      // More than the lease still holds frees only what it holds; an unknown lease frees nothing.
+      yield* ledger.giveBackPart({ leaseId: a.id, slots: 9 });
+      yield* ledger.giveBackPart({ leaseId: "unknown", slots: 3 });
+      expect(yield* ledger.snapshot).toMatchObject({ held: 2, leases: 2 });
+      // Ending a lease with nothing left in it counts no unused slot back to the day.
+      yield* ledger.giveBack({ leaseId: a.id, unused: 3 });
+      expect(yield* ledger.snapshot).toMatchObject({ held: 2, leases: 1, tpdRemaining: 93, returned: 1 });
+    }),
+  );
+
   it.effect("reclaims a lease nobody gave back exactly one lease lifetime after its grant, not before", () =>
     Effect.gen(function* () {
       const ledger = yield* makeBudgetLedger({ ...fresh, tps: 3 });

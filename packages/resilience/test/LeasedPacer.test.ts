@@ -116,6 +116,48 @@ describe("makeLeasedPacer", () => {
     ),
   );
 
+  it.effect("hands cooled slots back in parts of partSlots while the lease is out, the rest with the lease", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const ledger = yield* makeBudgetLedger({ ...fresh, tps: 100 });
+        const { lessor, calls } = recording(ledger);
+        const parts: Array<{ readonly at: number; readonly slots: number }> = [];
+        const withParts: BudgetLessor = {
+          ...lessor,
+          giveBackPart: (part) =>
+            Effect.flatMap(Clock.currentTimeMillis, (at) => {
+              parts.push({ at, slots: part.slots });
+              return ledger.giveBackPart(part);
+            }),
+        };
+        const pacer = yield* makeLeasedPacer(withParts, { leaseSize: 5, prefetchAt: 0, partSlots: 2, idleGiveBack: "1 hour" });
+        // Answers at 101, 401, 201, 501 and 301: cooled at 1151, 1251, … 1551.
+        const fiber = yield* soon(
+          Effect.forEach([100, 400, 200, 500, 300], (latency) => pacer.pace(Effect.sleep(latency)), { concurrency: "unbounded" }),
+        );
+        yield* TestClock.adjust(1250);
+        expect(parts).toEqual([]);
+        // The oldest open lease is the one the five requests were sent under.
+        const id = (yield* ledger.snapshot).openLeases[0]?.id;
+        yield* TestClock.adjust(1);
+        expect(parts).toEqual([{ at: 1251, slots: 2 }]);
+        expect((yield* ledger.snapshot).openLeases.find((l) => l.id === id)?.slots).toBe(3);
+        yield* TestClock.adjust(199);
+        expect(parts).toHaveLength(1);
+        yield* TestClock.adjust(1);
+        expect(parts).toEqual([{ at: 1251, slots: 2 }, { at: 1451, slots: 2 }]);
+        expect((yield* pacer.snapshot).recentGrants).toBe(1);
+        // The last slot comes back with its lease, once its own answer is a second and the margin old.
+        yield* TestClock.adjust(99);
+        expect(calls.giveBacks).toEqual([]);
+        yield* TestClock.adjust(1);
+        yield* Fiber.join(fiber);
+        expect(calls.giveBacks.map((g) => ({ at: g.at, leaseId: g.done.leaseId, unused: g.done.unused }))).toEqual([{ at: 1551, leaseId: id, unused: 0 }]);
+        expect((yield* ledger.snapshot).openLeases.find((l) => l.id === id)).toBeUndefined();
+      }),
+    ),
+  );
+
   it.effect("gives an idle lease back with its unused slots after idleGiveBack", () =>
     Effect.scoped(
       Effect.gen(function* () {

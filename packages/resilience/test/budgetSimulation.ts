@@ -16,6 +16,8 @@ export interface Scenario {
   readonly workers: number;
   readonly leaseSize: number;
   readonly prefetchAt?: number | undefined;
+  /** Runners' `partSlots` (cooled slots handed back together while their lease is held); their default if absent. */
+  readonly partSlots?: number | undefined;
   /** Runners' `retryUnreachable`, ms (how soon they ask a new owner after the old one died). */
   readonly retryUnreachableMs?: number | undefined;
   /** One-way delay of each call to the owner, ms. */
@@ -56,6 +58,8 @@ export interface Outcome {
   /** Lease calls made by all runners. */
   readonly leaseCalls: number;
   readonly giveBacks: number;
+  /** Parts of leases handed back while held (`giveBackPart` calls). */
+  readonly parts: number;
   /** The ledger in charge at the end (the new owner after a failover). */
   readonly ledger: BudgetLedger;
   /** The virtual clock's time at the start, ms. */
@@ -169,6 +173,7 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
     let ownerDied = Deferred.makeUnsafe<void>();
     let leaseCalls = 0;
     let giveBacks = 0;
+    let parts = 0;
     // A dead runner's calls never reach the owner: a lease call never answers, the rest do nothing.
     const rpc = <A, E>(alive: () => boolean, dead: Effect.Effect<A, E>, call: () => Effect.Effect<A, E>) =>
       Effect.gen(function* () {
@@ -199,6 +204,11 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
           giveBacks++;
           return ledger.giveBack(done);
         }),
+      giveBackPart: (part) =>
+        rpc(alive, Effect.void, () => {
+          parts++;
+          return ledger.giveBackPart(part);
+        }),
       report: (report) => rpc(alive, Effect.void, () => ledger.adopt(report)),
     });
 
@@ -210,6 +220,7 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
           makeLeasedPacer(lessorFor(`runner-${i}`, () => alive), {
             leaseSize: s.leaseSize,
             prefetchAt: s.prefetchAt,
+            partSlots: s.partSlots,
             retryUnreachable: s.retryUnreachableMs,
           }),
         );
@@ -265,7 +276,7 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
     yield* Fiber.join(closing);
     yield* Scope.close(serverScope, Exit.void);
     const counted = [...service.counted].sort((a, b) => a - b);
-    return { counted, maxPerSecond: maxInAnySecond(counted), leaseCalls, giveBacks, ledger, startedAt: t0 };
+    return { counted, maxPerSecond: maxInAnySecond(counted), leaseCalls, giveBacks, parts, ledger, startedAt: t0 };
   });
 
 /** The same fleet of busy workers in one process, through one plain `makePacer`: the single-process yardstick. */
