@@ -1,7 +1,7 @@
 // `npm test`: every check of every project — `nx run-many -t lint typecheck test build check-package doctest` (doctest:
 // the READMEs' and rx's and transport's TSDoc examples type-checked and run, tools/doctest) — then the
 // API reference (`npm run docs`, TypeDoc) and the release dry-run (tools/release-dry-run.mjs), with their output
-// shown as it comes; then one closing line with the totals of every vitest run (`vitest: N passed, M failed`;
+// shown as it comes; then the failed tests again (`FAIL …` with their first error line), then one closing line with the totals of every vitest run (`vitest: N passed, M failed`;
 // cached Nx tasks replay their output, so they count). Steps stop at the first failure, whose exit status is
 // `npm test`'s; 0 when everything passed.
 import { spawn } from "node:child_process";
@@ -20,6 +20,21 @@ export const vitestTotals = (output) => {
     failed += Number(/(\d+) failed/.exec(line)?.[1] ?? 0);
   }
   return { passed, failed };
+};
+
+/**
+ * The failures vitest reported (its `FAIL  file > suite > test` lines, each with the first error line under it),
+ * deduplicated: printed again just above the closing line, so a log that keeps only its tail still names them.
+ */
+export const vitestFailures = (output) => {
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const failures = new Set();
+  lines.forEach((line, i) => {
+    if (!/^\s*FAIL\s+\S/.test(line)) return;
+    const error = lines.slice(i + 1, i + 8).find((l) => /\b\w*(Error|expected)\b/.test(l));
+    failures.add(error === undefined ? line.trim() : `${line.trim()}\n    ${error.trim()}`);
+  });
+  return [...failures];
 };
 
 /** Runs `command`, passing its output through and keeping it; resolves to its output and exit status. */
@@ -65,6 +80,7 @@ const main = async () => {
     status = step.status;
   }
   const { passed, failed } = vitestTotals(output);
+  for (const failure of vitestFailures(output)) console.log(failure);
   console.log(`vitest: ${passed} passed, ${failed} failed`);
   process.exitCode = status;
 };
