@@ -52,8 +52,11 @@ afterAll(async () => {
   child.remove();
 });
 
-/** Runs the child; resolves with its exit code, or "killed" when `killAfterMs` (counted from "ready") came first. */
-const runChild = (storeUrl: string, killAfterMs: number | undefined): Promise<number | "killed"> =>
+/**
+ * Runs the child; resolves with its exit code, or "killed" when it was SIGKILLed after `killAfterEvents` events had
+ * passed its sink (counted from its stdout; the kill lands a few events later, mid-batch or mid-commit).
+ */
+const runChild = (storeUrl: string, killAfterEvents: number | undefined): Promise<number | "killed"> =>
   new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
@@ -61,17 +64,19 @@ const runChild = (storeUrl: string, killAfterMs: number | undefined): Promise<nu
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let killed = false;
+    let events = 0;
     let stderr = "";
     proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     proc.stdout.on("data", (d: Buffer) => {
-      if (killAfterMs !== undefined && d.toString().includes("ready"))
-        setTimeout(() => {
-          killed = proc.kill("SIGKILL");
-        }, killAfterMs);
+      for (const byte of d) if (byte === 0x2e) events++;
+      if (killAfterEvents !== undefined && !killed && events >= killAfterEvents) killed = proc.kill("SIGKILL");
     });
     proc.on("error", reject);
     proc.on("exit", (code) => (killed && code === null ? resolve("killed") : code === 0 ? resolve(0) : reject(new Error(`child exited ${code}: ${stderr}`))));
   });
+
+/** A random kill point: after 1 to 60 events (of 2 × 864 in the window), so ten kills leave work for the last run. */
+const randomKillPoint = (): number => 1 + Math.floor(Math.random() * 60);
 
 // One driver after the other: both share the simulator, whose corrections each run makes and reads back.
 describe.each(all)("$name: sync killed with SIGKILL at random points, then resumed", (driver) => {
@@ -79,7 +84,7 @@ describe.each(all)("$name: sync killed with SIGKILL at random points, then resum
     const url = await driver.fresh();
     let kills = 0;
     for (let run = 0; run < KILLS; run++) {
-      const outcome = await runChild(url, Math.floor(Math.random() * 150));
+      const outcome = await runChild(url, randomKillPoint());
       if (outcome === "killed") kills++;
       // After every stop: no checkpoint is ahead of the data it covers.
       const store = await openStore(url);
@@ -111,7 +116,7 @@ describe.each(all)("$name: sync killed with SIGKILL at random points, then resum
     const reset = await openStore(url);
     await reset.query("delete from checkpoints");
     await reset.close();
-    await runChild(url, Math.floor(Math.random() * 150));
+    await runChild(url, randomKillPoint());
     expect(await runChild(url, undefined)).toBe(0);
     const store = await openStore(url);
     const revisions = await store.query<{ device_id: string; ts: number | string; current: unknown }>("select device_id, ts, current from revisions order by device_id, ts");
