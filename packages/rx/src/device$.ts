@@ -9,6 +9,7 @@ import type { SchedulerLike, Subscriber } from "rxjs";
 import { diffDevice } from "./diffDevice.js";
 import type { DeviceEvent } from "./diffDevice.js";
 import { Poller } from "./internal/Poller.js";
+import { shareStrings } from "./internal/shareStrings.js";
 import { defaultCache } from "./internal/sharedBy.js";
 import type { OptionKeys, PollerCache } from "./internal/sharedBy.js";
 import { healthFail, healthOk, HEALTHY, verdictOf } from "./internal/verdict.js";
@@ -126,7 +127,8 @@ class DevicePoller extends Poller<DeviceUpdate> {
     const { id, every } = this;
     const now = this.scheduler.now();
     const previous = this.current;
-    const { snapshot, events } = diffDevice(previous, fresh);
+    // The kept record holds one copy of each string a fleet repeats (see `shareStrings`).
+    const { snapshot, events } = diffDevice(previous, shareStrings(fresh, id));
     const nowOnline = isOnline(snapshot, now / 1000, this.offlineAfter);
     const all: Array<DeviceEvent> = [...events];
     const heard = snapshot.comms?.lastHeardAt;

@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable } from "rxjs";
+import { asyncScheduler, config, Observable, Subscriber } from "rxjs";
 import type { SchedulerLike, Subscription } from "rxjs";
 import type { Effect } from "effect";
 import type { DeviceId, LongEnergyPoint, ModbusPoint, ShortEnergyPoint } from "@wattstream/core";
@@ -142,12 +142,68 @@ const readers: { readonly [K in EnergyStreamKind]: (client: EnergyClient<K>, id:
 /** A heartbeat as it arrived: when (epoch ms) and the device's `lastHeardAt`. */
 type Heard = readonly [number, number | undefined];
 
+/** What an energy poller's layout and heartbeat sources feed (see {@link Feed}). */
+interface FeedTarget {
+  onDevice(u: DeviceUpdate): void;
+  onLayout(layout: ChannelLayout): void;
+  onHeard(lastHeardAt: number | undefined): void;
+  layoutEnded(end: { readonly error: unknown } | true): void;
+}
+
+/**
+ * An energy poller's subscription to one of its layout and heartbeat sources: a `Subscriber` itself, so subscribing
+ * wraps nothing (no safe subscriber, observer object and closures per device). A source that stands for the layout
+ * (`endsLayout`) ends it with its completion or error; another's error is reported as rxjs reports an unhandled one.
+ */
+abstract class Feed<T> extends Subscriber<T> {
+  constructor(
+    protected readonly target: FeedTarget,
+    private readonly endsLayout: boolean,
+  ) {
+    super();
+  }
+
+  protected override _error(error: unknown): void {
+    this.unsubscribe();
+    if (this.endsLayout) return this.target.layoutEnded({ error });
+    // What rxjs does with an error nobody handles (as a plain `subscribe(next)` did here before): reported
+    // asynchronously, to `config.onUnhandledError` when set.
+    setTimeout(() => {
+      if (config.onUnhandledError === null) throw error;
+      config.onUnhandledError(error);
+    });
+  }
+
+  protected override _complete(): void {
+    this.unsubscribe();
+    if (this.endsLayout) this.target.layoutEnded(true);
+  }
+}
+
+class DeviceFeed extends Feed<DeviceUpdate> {
+  protected override _next(u: DeviceUpdate): void {
+    this.target.onDevice(u);
+  }
+}
+
+class LayoutFeed extends Feed<ChannelLayout> {
+  protected override _next(layout: ChannelLayout): void {
+    this.target.onLayout(layout);
+  }
+}
+
+class HeartbeatFeed extends Feed<number | undefined> {
+  protected override _next(lastHeardAt: number | undefined): void {
+    this.target.onHeard(lastHeardAt);
+  }
+}
+
 /**
  * The shared poller of one energy stream (see `Poller`), the rx driver of {@link EnergyPlanner} as one object with
  * fields: loads the checkpoint, keeps the layout and heartbeats from the layout sources, asks the planner what to
  * read, calls the client, folds the answer in, emits and saves. One request (or layout read, or save) at a time.
  */
-class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<EnergyPointOf<K>>> {
+class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<EnergyPointOf<K>>> implements FeedTarget {
   /** The planner's state; `undefined` until the checkpoint is loaded. */
   private plan: EnergyPlanner.EnergyPlan<K> | undefined = undefined;
   /** The state of the request in flight (what `next` returned), handed to `onResult` with the answer. */
@@ -164,7 +220,9 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
   private heardInFlight: Array<Heard> | undefined = undefined;
   private lastSave = -Infinity;
   private dirty = false;
-  private sources: Array<Subscription> | undefined = undefined;
+  private deviceFeed: Subscription | undefined = undefined;
+  private layoutFeed: Subscription | undefined = undefined;
+  private heartbeatFeed: Subscription | undefined = undefined;
 
   constructor(
     private readonly client: EnergyClient<K>,
@@ -188,28 +246,12 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
     // The layout and heartbeat sources are subscribed at once, before the checkpoint loads: a device stream shared
     // with other subscribers may emit its first snapshot meanwhile, and would not repeat it.
     const { layout$, heartbeat$, device$, checkpoints } = this.options;
-    const layoutEnds = {
-      error: (error: unknown) => this.layoutEnded({ error }),
-      // A layout source that ends without a value gives no layout: read the device instead of waiting for ever.
-      complete: () => this.layoutEnded(true),
-    };
-    const sources: Array<Subscription> = [];
-    // One subscription to the device's stream feeds both (what `layout$` and `heartbeat$` do not already).
-    if (device$ !== undefined)
-      sources.push(
-        device$.subscribe({
-          next: (u) => {
-            if (u.type !== "snapshot") return;
-            if (layout$ === undefined) this.onLayout(u.device.channels ?? []);
-            if (heartbeat$ === undefined) this.onHeard(u.device.comms?.lastHeardAt);
-          },
-          ...(layout$ === undefined ? layoutEnds : {}),
-        }),
-      );
-    if (layout$ !== undefined) sources.push(layout$.subscribe({ next: (l) => this.onLayout(l), ...layoutEnds }));
-    if (heartbeat$ !== undefined) sources.push(heartbeat$.subscribe((h) => this.onHeard(h)));
-    if (this.stopped) for (const s of sources) s.unsubscribe();
-    else if (sources.length > 0) this.sources = sources;
+    // One subscription to the device's stream feeds both (what `layout$` and `heartbeat$` do not already); its end
+    // ends the layout when there is no `layout$`.
+    if (device$ !== undefined) this.deviceFeed = device$.subscribe(new DeviceFeed(this, layout$ === undefined));
+    if (layout$ !== undefined) this.layoutFeed = layout$.subscribe(new LayoutFeed(this, true));
+    if (heartbeat$ !== undefined) this.heartbeatFeed = heartbeat$.subscribe(new HeartbeatFeed(this, false));
+    if (this.stopped) this.unfeed();
     if (this.stopped) return;
     if (checkpoints === undefined) return this.started(undefined, undefined);
     let loading: Promise<EnergyCheckpoint | undefined>;
@@ -257,14 +299,22 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
     this.begin(plan.dueAt - this.scheduler.now());
   }
 
-  private onLayout(layout: ChannelLayout): void {
+  /** A device update from the `device$` option: its snapshots' channels and heartbeat, where no other source gives them. */
+  onDevice(u: DeviceUpdate): void {
+    if (u.type !== "snapshot") return;
+    if (this.options.layout$ === undefined) this.onLayout(u.device.channels ?? []);
+    if (this.options.heartbeat$ === undefined) this.onHeard(u.device.comms?.lastHeardAt);
+  }
+
+  onLayout(layout: ChannelLayout): void {
     this.layout = layout;
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.();
   }
 
-  private layoutEnded(end: { readonly error: unknown } | true): void {
+  /** The layout source ended: a poll waiting for its first value reads the device instead, or fails with its error. */
+  layoutEnded(end: { readonly error: unknown } | true): void {
     if (this.layoutEnd !== undefined) return;
     this.layoutEnd = end;
     const waiting = this.waiting;
@@ -275,7 +325,7 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
   }
 
   /** Applies a heartbeat to the plan once there is one; until then the latest is kept. */
-  private onHeard(lastHeardAt: number | undefined): void {
+  onHeard(lastHeardAt: number | undefined): void {
     const heard: Heard = [this.scheduler.now(), lastHeardAt];
     if (this.plan === undefined) {
       this.heardEarly = heard;
@@ -397,13 +447,18 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
 
   protected override stop(): void {
     this.abandoned();
-    const sources = this.sources;
-    this.sources = undefined;
     // Stopping is a checkpoint too. Nobody is subscribed any more to hear of a failure; the store's earlier
     // checkpoint still stands (at worst the restart repeats some intervals).
     const store = this.options.checkpoints;
     if (this.dirty && store !== undefined && this.plan !== undefined) store.save(this.storeKey, EnergyPlanner.checkpointOf(this.plan)).catch(() => undefined);
-    for (const s of sources ?? []) s.unsubscribe();
+    this.unfeed();
+  }
+
+  private unfeed(): void {
+    this.deviceFeed?.unsubscribe();
+    this.layoutFeed?.unsubscribe();
+    this.heartbeatFeed?.unsubscribe();
+    this.deviceFeed = this.layoutFeed = this.heartbeatFeed = undefined;
   }
 }
 

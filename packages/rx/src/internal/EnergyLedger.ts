@@ -159,7 +159,8 @@ export class EnergyLedger {
     return {
       watermark: this.watermark,
       lag: this.lag,
-      runs,
+      // Exact size, like the fingerprints (`push` left slack).
+      runs: runs.slice(),
       fp: this.fp,
       holes: this.holes.map(([a, b, c]) => [a, b, c] as const),
       reported: this.reported.size === 0 ? [] : [...this.reported],

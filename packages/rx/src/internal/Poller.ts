@@ -38,7 +38,7 @@ export interface PollerHome {
  * {@link wait}) are tokened, so an abandoned step's late answer is ignored.
  */
 export abstract class Poller<T> {
-  private subscribers: Array<Subscriber<T>> = [];
+  private subscribers: ReadonlyArray<Subscriber<T>> = [];
   private timer: Subscription | undefined = undefined;
   private activeSub: Subscription | undefined = undefined;
   private active = true;
@@ -68,7 +68,8 @@ export abstract class Poller<T> {
   join(subscriber: Subscriber<T>): Unsubscribable {
     const first = this.subscribers.length === 0;
     if (!first) this.greet(subscriber);
-    this.subscribers.push(subscriber);
+    // Copy on write, exact size (an array grown by `push` keeps 17 slots): `emit` iterates a list nobody changes.
+    this.subscribers = first ? [subscriber] : [...this.subscribers, subscriber];
     if (first) this.start();
     return new Membership(this, subscriber);
   }
@@ -77,7 +78,7 @@ export abstract class Poller<T> {
   leave(subscriber: Subscriber<T>): void {
     const i = this.subscribers.indexOf(subscriber);
     if (i < 0) return;
-    this.subscribers.splice(i, 1);
+    this.subscribers = [...this.subscribers.slice(0, i), ...this.subscribers.slice(i + 1)];
     if (this.subscribers.length === 0) this.shutdown();
   }
 
@@ -102,11 +103,9 @@ export abstract class Poller<T> {
     return;
   }
 
-  /** Emits to every subscriber (a copy of the list: a subscriber may leave or join meanwhile). */
+  /** Emits to every subscriber (the list as it is now: one that leaves meanwhile is closed and ignores it). */
   protected emit(value: T): void {
-    const subs = this.subscribers;
-    if (subs.length === 1) subs[0]?.next(value);
-    else for (const s of subs.slice()) s.next(value);
+    for (const s of this.subscribers) s.next(value);
   }
 
   /** Ends every subscriber with `error`; the poller is over (the next subscriber gets a new one). */
