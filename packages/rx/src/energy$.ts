@@ -139,6 +139,19 @@ const readers: { readonly [K in EnergyStreamKind]: (client: EnergyClient<K>, id:
   }),
 };
 
+/** The planner's settings of every energy stream, one object per distinct value (a fleet's streams mostly share one). */
+const settingsSeen = new Map<string, EnergyPlanner.EnergyPlanSettings>();
+
+const sharedSettings = (settings: EnergyPlanner.EnergyPlanSettings): EnergyPlanner.EnergyPlanSettings => {
+  const key = JSON.stringify(settings);
+  const found = settingsSeen.get(key);
+  if (found !== undefined) return found;
+  // Bounded like any cache of caller-made values (a `phase` per device makes every stream's settings its own).
+  if (settingsSeen.size >= 1_000) settingsSeen.clear();
+  settingsSeen.set(key, settings);
+  return settings;
+};
+
 /** A heartbeat as it arrived: when (epoch ms) and the device's `lastHeardAt`. */
 type Heard = readonly [number, number | undefined];
 
@@ -286,6 +299,8 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
     const { options, kind, id } = this;
     const fromTs = reset === undefined ? options.fromTs : options.restartFrom;
     let plan = EnergyPlanner.initialState({ ...options, kind, deviceId: id, ...(fromTs === undefined ? {} : { fromTs }) }, this.scheduler.now(), checkpoint);
+    // Streams planned alike share one settings object (the planner's states are spread copies: it stays shared).
+    plan = { ...plan, settings: sharedSettings(plan.settings) };
     if (this.heardEarly !== undefined) plan = EnergyPlanner.onHeartbeat(plan, ...this.heardEarly);
     this.heardEarly = undefined;
     this.plan = plan;
