@@ -84,31 +84,36 @@ const POLL = { retry: false } as const;
  * A subscriber joining a running poller first gets the current snapshot with no events.
  */
 class DevicePoller extends Poller<DeviceUpdate> {
-  private current: Device | undefined = undefined;
-  private online = false;
-  private period: number;
-  private health: HealthState = HEALTHY;
-  private readonly every: number;
-  private readonly pendingEvery: number;
-  private readonly maxEvery: number;
-  private readonly offlineAfter: number;
+  #current: Device | undefined = undefined;
+  #online = false;
+  #period: number;
+  #health: HealthState = HEALTHY;
+  readonly #every: number;
+  readonly #pendingEvery: number;
+  readonly #maxEvery: number;
+  readonly #offlineAfter: number;
+
+  readonly #client: DeviceClient;
+  readonly #id: DeviceId;
 
   constructor(
-    private readonly client: DeviceClient,
-    private readonly id: DeviceId,
+    client: DeviceClient,
+    id: DeviceId,
     options: DeviceStreamOptions,
   ) {
     super(options.scheduler ?? asyncScheduler, options.active$);
-    this.every = options.every ?? 300_000;
-    this.pendingEvery = options.pendingEvery ?? 15_000;
-    this.maxEvery = Math.max(this.every, options.maxEvery ?? 600_000);
-    this.offlineAfter = options.offlineAfter ?? OFFLINE_AFTER_SECONDS;
-    this.period = this.every;
+    this.#client = client;
+    this.#id = id;
+    this.#every = options.every ?? 300_000;
+    this.#pendingEvery = options.pendingEvery ?? 15_000;
+    this.#maxEvery = Math.max(this.#every, options.maxEvery ?? 600_000);
+    this.#offlineAfter = options.offlineAfter ?? OFFLINE_AFTER_SECONDS;
+    this.#period = this.#every;
   }
 
   protected override greet(subscriber: Subscriber<DeviceUpdate>): void {
-    if (this.current !== undefined)
-      subscriber.next({ type: "snapshot", deviceId: this.id, device: this.current, previous: undefined, events: [], online: this.online });
+    if (this.#current !== undefined)
+      subscriber.next({ type: "snapshot", deviceId: this.#id, device: this.#current, previous: undefined, events: [], online: this.#online });
   }
 
   protected start(): void {
@@ -116,52 +121,53 @@ class DevicePoller extends Poller<DeviceUpdate> {
   }
 
   protected poll(): void {
-    this.call(this.client.getDevice(this.id, POLL), (outcome) => {
+    this.call(this.#client.getDevice(this.#id, POLL), (outcome) => {
       if (outcome === undefined) return this.settle(0);
-      if (outcome.ok) this.polled(outcome.value);
-      else this.failed(outcome.error);
+      if (outcome.ok) this.#polled(outcome.value);
+      else this.#failed(outcome.error);
     });
   }
 
-  private polled(fresh: Device): void {
-    const { id, every } = this;
+  #polled(fresh: Device): void {
+    const id = this.#id;
+    const every = this.#every;
     const now = this.scheduler.now();
-    const previous = this.current;
+    const previous = this.#current;
     // The kept record holds one copy of each string a fleet repeats (see `shareStrings`).
     const { snapshot, events } = diffDevice(previous, shareStrings(fresh, id));
-    const nowOnline = isOnline(snapshot, now / 1000, this.offlineAfter);
+    const nowOnline = isOnline(snapshot, now / 1000, this.#offlineAfter);
     const all: Array<DeviceEvent> = [...events];
     const heard = snapshot.comms?.lastHeardAt;
-    if (previous !== undefined && nowOnline !== this.online)
+    if (previous !== undefined && nowOnline !== this.#online)
       all.push({ type: nowOnline ? "cameOnline" : "wentOffline", deviceId: id, lastHeardAt: heard });
     // Update state before `next` (style guide), so re-entrant subscribers see the new snapshot.
-    this.current = snapshot;
-    this.online = nowOnline;
+    this.#current = snapshot;
+    this.#online = nowOnline;
     // Adapt: fast while a write converges, back to base on change, slower while nothing changes.
-    this.period = hasPending(snapshot)
+    this.#period = hasPending(snapshot)
       ? hasPending(previous ?? snapshot) && all.length === 0 && previous !== undefined
-        ? Math.min(every, this.period * 1.5)
-        : this.pendingEvery
+        ? Math.min(every, this.#period * 1.5)
+        : this.#pendingEvery
       : all.length > 0 || previous === undefined
         ? every
-        : Math.min(this.maxEvery, this.period * 1.5);
-    const ok = healthOk(this.health);
-    this.health = ok.health;
+        : Math.min(this.#maxEvery, this.#period * 1.5);
+    const ok = healthOk(this.#health);
+    this.#health = ok.health;
     if (ok.status) this.emit({ type: "status", deviceId: id, status: ok.status });
     if (previous === undefined || all.length > 0 || previous !== snapshot)
       this.emit({ type: "snapshot", deviceId: id, device: snapshot, previous, events: all, online: nowOnline });
-    this.settle(this.period);
+    this.settle(this.#period);
   }
 
-  private failed(error: unknown): void {
+  #failed(error: unknown): void {
     if (!isWattwatchersError(error)) return this.fail(error);
     const now = this.scheduler.now();
     const verdict = verdictOf(error, now);
     // A device that left the key (NotFound) or a bad key ends this device's stream with the typed error.
     if (verdict.kind === "fatal" || verdict.kind === "split") return this.fail(error);
-    const { health, status, delayMs } = healthFail(this.health, verdict, Math.min(this.every, 5_000), this.every);
-    this.health = health;
-    this.emit({ type: "status", deviceId: this.id, status, error, attempt: health.failures, retryAt: now + delayMs });
+    const { health, status, delayMs } = healthFail(this.#health, verdict, Math.min(this.#every, 5_000), this.#every);
+    this.#health = health;
+    this.emit({ type: "status", deviceId: this.#id, status, error, attempt: health.failures, retryAt: now + delayMs });
     this.settle(delayMs);
   }
 }

@@ -169,16 +169,19 @@ interface FeedTarget {
  * (`endsLayout`) ends it with its completion or error; another's error is reported as rxjs reports an unhandled one.
  */
 abstract class Feed<T> extends Subscriber<T> {
+  readonly #endsLayout: boolean;
+
   constructor(
     protected readonly target: FeedTarget,
-    private readonly endsLayout: boolean,
+    endsLayout: boolean,
   ) {
     super();
+    this.#endsLayout = endsLayout;
   }
 
   protected override _error(error: unknown): void {
     this.unsubscribe();
-    if (this.endsLayout) return this.target.layoutEnded({ error });
+    if (this.#endsLayout) return this.target.layoutEnded({ error });
     // What rxjs does with an error nobody handles (as a plain `subscribe(next)` did here before): reported
     // asynchronously, to `config.onUnhandledError` when set.
     setTimeout(() => {
@@ -189,7 +192,7 @@ abstract class Feed<T> extends Subscriber<T> {
 
   protected override _complete(): void {
     this.unsubscribe();
-    if (this.endsLayout) this.target.layoutEnded(true);
+    if (this.#endsLayout) this.target.layoutEnded(true);
   }
 }
 
@@ -218,96 +221,107 @@ class HeartbeatFeed extends Feed<number | undefined> {
  */
 class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<EnergyPointOf<K>>> implements FeedTarget {
   /** The planner's state; `undefined` until the checkpoint is loaded. */
-  private plan: EnergyPlanner.EnergyPlan<K> | undefined = undefined;
+  #plan: EnergyPlanner.EnergyPlan<K> | undefined = undefined;
   /** The state of the request in flight (what `next` returned), handed to `onResult` with the answer. */
-  private planned: EnergyPlanner.EnergyPlan<K> | undefined = undefined;
-  private layout: ChannelLayout | undefined = undefined;
-  private layoutStale = false;
+  #planned: EnergyPlanner.EnergyPlan<K> | undefined = undefined;
+  #layout: ChannelLayout | undefined = undefined;
+  #layoutStale = false;
   /** The layout source ended (`true`), or failed (the error), before giving a layout. */
-  private layoutEnd: { readonly error: unknown } | true | undefined = undefined;
+  #layoutEnd: { readonly error: unknown } | true | undefined = undefined;
   /** A poll waiting for the layout source's first value goes on with this. */
-  private waiting: (() => void) | undefined = undefined;
+  #waiting: (() => void) | undefined = undefined;
   /** The latest heartbeat before the plan exists. */
-  private heardEarly: Heard | undefined = undefined;
+  #heardEarly: Heard | undefined = undefined;
   /** Heartbeats that arrived while a request was in flight: applied again to the state the request commits. */
-  private heardInFlight: Array<Heard> | undefined = undefined;
-  private lastSave = -Infinity;
-  private dirty = false;
-  private deviceFeed: Subscription | undefined = undefined;
-  private layoutFeed: Subscription | undefined = undefined;
-  private heartbeatFeed: Subscription | undefined = undefined;
+  #heardInFlight: Array<Heard> | undefined = undefined;
+  #lastSave = -Infinity;
+  #dirty = false;
+  #deviceFeed: Subscription | undefined = undefined;
+  #layoutFeed: Subscription | undefined = undefined;
+  #heartbeatFeed: Subscription | undefined = undefined;
+
+  readonly #client: EnergyClient<K>;
+  readonly #id: DeviceId;
+  readonly #kind: K;
+  readonly #options: EnergyStreamOptions;
 
   constructor(
-    private readonly client: EnergyClient<K>,
-    private readonly id: DeviceId,
-    private readonly kind: K,
-    private readonly options: EnergyStreamOptions,
+    client: EnergyClient<K>,
+    id: DeviceId,
+    kind: K,
+    options: EnergyStreamOptions,
   ) {
     super(options.scheduler ?? asyncScheduler, options.active$);
+    this.#client = client;
+    this.#id = id;
+    this.#kind = kind;
+    this.#options = options;
   }
 
   /** Where the layout comes from without reading the device: `layout$`, else `device$`'s snapshots. */
-  private get layoutGiven(): boolean {
-    return this.options.layout$ !== undefined || this.options.device$ !== undefined;
+  get #layoutGiven(): boolean {
+    return this.#options.layout$ !== undefined || this.#options.device$ !== undefined;
   }
 
-  private get storeKey(): CheckpointKey {
-    return { deviceId: this.id, stream: this.kind };
+  get #storeKey(): CheckpointKey {
+    return { deviceId: this.#id, stream: this.#kind };
   }
 
   protected start(): void {
     // The layout and heartbeat sources are subscribed at once, before the checkpoint loads: a device stream shared
     // with other subscribers may emit its first snapshot meanwhile, and would not repeat it.
-    const { layout$, heartbeat$, device$, checkpoints } = this.options;
+    const { layout$, heartbeat$, device$, checkpoints } = this.#options;
     // One subscription to the device's stream feeds both (what `layout$` and `heartbeat$` do not already); its end
     // ends the layout when there is no `layout$`.
-    if (device$ !== undefined) this.deviceFeed = device$.subscribe(new DeviceFeed(this, layout$ === undefined));
-    if (layout$ !== undefined) this.layoutFeed = layout$.subscribe(new LayoutFeed(this, true));
-    if (heartbeat$ !== undefined) this.heartbeatFeed = heartbeat$.subscribe(new HeartbeatFeed(this, false));
-    if (this.stopped) this.unfeed();
+    if (device$ !== undefined) this.#deviceFeed = device$.subscribe(new DeviceFeed(this, layout$ === undefined));
+    if (layout$ !== undefined) this.#layoutFeed = layout$.subscribe(new LayoutFeed(this, true));
+    if (heartbeat$ !== undefined) this.#heartbeatFeed = heartbeat$.subscribe(new HeartbeatFeed(this, false));
+    if (this.stopped) this.#unfeed();
     if (this.stopped) return;
-    if (checkpoints === undefined) return this.started(undefined, undefined);
+    if (checkpoints === undefined) return this.#started(undefined, undefined);
     let loading: Promise<EnergyCheckpoint | undefined>;
     try {
-      loading = checkpoints.load(this.storeKey);
+      loading = checkpoints.load(this.#storeKey);
     } catch (error) {
       return this.fail(error);
     }
     this.wait(loading, (outcome) => {
       if (!outcome.ok) return this.fail(outcome.error);
       try {
-        this.loaded(outcome.value);
+        this.#loaded(outcome.value);
       } catch (error) {
         // A bad checkpoint: the policy's answer (start over from `restartFrom`), or the stream fails with it.
-        if (!(error instanceof CheckpointCorrupt) || this.options.restartFrom === undefined) return this.fail(error);
-        this.started(undefined, error);
+        if (!(error instanceof CheckpointCorrupt) || this.#options.restartFrom === undefined) return this.fail(error);
+        this.#started(undefined, error);
       }
     });
   }
 
   /** The stored checkpoint, decoded and checked (checkpoints are input too). */
-  private loaded(raw: EnergyCheckpoint | undefined): void {
-    if (raw === undefined) return this.started(undefined, undefined);
-    const location = checkpointKey(this.storeKey);
+  #loaded(raw: EnergyCheckpoint | undefined): void {
+    if (raw === undefined) return this.#started(undefined, undefined);
+    const location = checkpointKey(this.#storeKey);
     const checkpoint = decodeCheckpoint(raw, location);
-    const problem = EnergyPlanner.checkpointProblem(this.kind, this.options, checkpoint, this.scheduler.now());
+    const problem = EnergyPlanner.checkpointProblem(this.#kind, this.#options, checkpoint, this.scheduler.now());
     if (problem !== undefined) throw new CheckpointCorrupt({ location, problem, message: `checkpoint ${location} ${problem}` });
-    this.started(checkpoint, undefined);
+    this.#started(checkpoint, undefined);
   }
 
-  private started(checkpoint: EnergyCheckpoint | undefined, reset: CheckpointCorrupt | undefined): void {
-    const { options, kind, id } = this;
+  #started(checkpoint: EnergyCheckpoint | undefined, reset: CheckpointCorrupt | undefined): void {
+    const options = this.#options;
+    const kind = this.#kind;
+    const id = this.#id;
     const fromTs = reset === undefined ? options.fromTs : options.restartFrom;
     let plan = EnergyPlanner.initialState({ ...options, kind, deviceId: id, ...(fromTs === undefined ? {} : { fromTs }) }, this.scheduler.now(), checkpoint);
     // Streams planned alike share one settings object (the planner's states are spread copies: it stays shared).
     plan = { ...plan, settings: sharedSettings(plan.settings) };
-    if (this.heardEarly !== undefined) plan = EnergyPlanner.onHeartbeat(plan, ...this.heardEarly);
-    this.heardEarly = undefined;
-    this.plan = plan;
+    if (this.#heardEarly !== undefined) plan = EnergyPlanner.onHeartbeat(plan, ...this.#heardEarly);
+    this.#heardEarly = undefined;
+    this.#plan = plan;
     if (reset !== undefined) {
       this.emit({ type: "checkpointReset", deviceId: id, stream: kind, error: reset, fromTs: plan.ledger.watermark });
       // The bad checkpoint is replaced at the first save.
-      this.dirty = true;
+      this.#dirty = true;
       if (this.stopped) return;
     }
     // The first poll waits until the interval after the watermark is due (now, when catching up).
@@ -317,57 +331,57 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
   /** A device update from the `device$` option: its snapshots' channels and heartbeat, where no other source gives them. */
   onDevice(u: DeviceUpdate): void {
     if (u.type !== "snapshot") return;
-    if (this.options.layout$ === undefined) this.onLayout(u.device.channels ?? []);
-    if (this.options.heartbeat$ === undefined) this.onHeard(u.device.comms?.lastHeardAt);
+    if (this.#options.layout$ === undefined) this.onLayout(u.device.channels ?? []);
+    if (this.#options.heartbeat$ === undefined) this.onHeard(u.device.comms?.lastHeardAt);
   }
 
   onLayout(layout: ChannelLayout): void {
-    this.layout = layout;
-    const waiting = this.waiting;
-    this.waiting = undefined;
+    this.#layout = layout;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
     waiting?.();
   }
 
   /** The layout source ended: a poll waiting for its first value reads the device instead, or fails with its error. */
   layoutEnded(end: { readonly error: unknown } | true): void {
-    if (this.layoutEnd !== undefined) return;
-    this.layoutEnd = end;
-    const waiting = this.waiting;
-    this.waiting = undefined;
+    if (this.#layoutEnd !== undefined) return;
+    this.#layoutEnd = end;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
     if (waiting === undefined) return;
-    if (end === true) this.readLayout(waiting);
-    else this.failed(end.error);
+    if (end === true) this.#readLayout(waiting);
+    else this.#failed(end.error);
   }
 
   /** Applies a heartbeat to the plan once there is one; until then the latest is kept. */
   onHeard(lastHeardAt: number | undefined): void {
     const heard: Heard = [this.scheduler.now(), lastHeardAt];
-    if (this.plan === undefined) {
-      this.heardEarly = heard;
+    if (this.#plan === undefined) {
+      this.#heardEarly = heard;
       return;
     }
-    if (this.planned !== undefined) (this.heardInFlight ??= []).push(heard);
-    this.plan = EnergyPlanner.onHeartbeat(this.plan, ...heard);
+    if (this.#planned !== undefined) (this.#heardInFlight ??= []).push(heard);
+    this.#plan = EnergyPlanner.onHeartbeat(this.#plan, ...heard);
   }
 
   /** One poll: the planner's request, the client's answer (a failure as a value), the planner's step. */
   protected poll(): void {
-    if (this.plan === undefined) return this.settle(0);
-    const planned = EnergyPlanner.next(this.plan, this.scheduler.now());
+    if (this.#plan === undefined) return this.settle(0);
+    const planned = EnergyPlanner.next(this.#plan, this.scheduler.now());
     if (planned.kind === "wait") return this.settle(planned.delay);
-    this.planned = planned.state;
+    this.#planned = planned.state;
     const { request } = planned;
-    this.refreshLayout(() => {
-      const io = readers[this.kind](this.client, this.id);
-      if (request.kind === "latest") return this.call(io.latestTimestamp(), (outcome) => this.answered(outcome));
+    this.#refreshLayout(() => {
+      const io = readers[this.#kind](this.#client, this.#id);
+      if (request.kind === "latest") return this.call(io.latestTimestamp(), (outcome) => this.#answered(outcome));
       this.call(io.read(request.fromTs, request.toTs), (outcome) => {
-        if (outcome === undefined || !outcome.ok) return this.answered(outcome);
+        if (outcome === undefined || !outcome.ok) return this.#answered(outcome);
         const answer = outcome.value;
         // A stale layout silently mislabels data (api-facts): on a length mismatch, read the device's channels
         // again before emitting anything.
-        if (this.layout !== undefined && !this.layoutGiven && Array.isArray(answer) && EnergyPlanner.channelsMismatch(this.layout, answer))
-          this.layoutStale = true;
-        this.refreshLayout(() => this.step(answer));
+        if (this.#layout !== undefined && !this.#layoutGiven && Array.isArray(answer) && EnergyPlanner.channelsMismatch(this.#layout, answer))
+          this.#layoutStale = true;
+        this.#refreshLayout(() => this.#step(answer));
       });
     });
   }
@@ -377,55 +391,55 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
    * interval without its layout cannot be labelled. With a layout source, wait for its first value (no extra
    * request); otherwise read the device when there is no layout yet or it went stale.
    */
-  private refreshLayout(then: () => void): void {
-    if (this.layout === undefined && this.layoutGiven) {
-      const end = this.layoutEnd;
+  #refreshLayout(then: () => void): void {
+    if (this.#layout === undefined && this.#layoutGiven) {
+      const end = this.#layoutEnd;
       if (end === undefined) {
-        this.waiting = then;
+        this.#waiting = then;
         return;
       }
-      if (end !== true) return this.failed(end.error);
+      if (end !== true) return this.#failed(end.error);
     }
-    this.readLayout(then);
+    this.#readLayout(then);
   }
 
-  private readLayout(then: () => void): void {
-    if (!this.layoutStale && this.layout !== undefined) return then();
-    this.call(this.client.getDevice(this.id, POLL), (outcome) => {
-      if (outcome === undefined || !outcome.ok) return this.answered(outcome);
-      this.layout = outcome.value.channels ?? [];
-      this.layoutStale = false;
+  #readLayout(then: () => void): void {
+    if (!this.#layoutStale && this.#layout !== undefined) return then();
+    this.call(this.#client.getDevice(this.#id, POLL), (outcome) => {
+      if (outcome === undefined || !outcome.ok) return this.#answered(outcome);
+      this.#layout = outcome.value.channels ?? [];
+      this.#layoutStale = false;
       then();
     });
   }
 
   /** A client call of the poll ended: interrupted (poll again at once, nothing committed), failed, or answered. */
-  private answered(outcome: Outcome<EnergyPlanner.EnergyResult<K>>): void {
+  #answered(outcome: Outcome<EnergyPlanner.EnergyResult<K>>): void {
     if (outcome === undefined) {
-      this.planned = undefined;
-      this.heardInFlight = undefined;
+      this.#planned = undefined;
+      this.#heardInFlight = undefined;
       return this.settle(0);
     }
-    if (!outcome.ok) return this.failed(outcome.error);
-    this.step(outcome.value);
+    if (!outcome.ok) return this.#failed(outcome.error);
+    this.#step(outcome.value);
   }
 
   /** Not a client failure (a defect, a checkpoint store's error): not a poll verdict, the stream ends. */
-  private failed(error: unknown): void {
-    if (isWattwatchersError(error)) this.step(error);
+  #failed(error: unknown): void {
+    if (isWattwatchersError(error)) this.#step(error);
     else this.fail(error);
   }
 
-  private step(answer: EnergyPlanner.EnergyResult<K>): void {
-    const planned = this.planned;
+  #step(answer: EnergyPlanner.EnergyResult<K>): void {
+    const planned = this.#planned;
     if (planned === undefined) return this.settle(0);
     // Only reached with a layout (refreshLayout ran first), or with a failure (which labels nothing).
-    const step = EnergyPlanner.onResult(EnergyPlanner.withChannels(planned, this.layout ?? []), this.scheduler.now(), answer);
+    const step = EnergyPlanner.onResult(EnergyPlanner.withChannels(planned, this.#layout ?? []), this.scheduler.now(), answer);
     let plan = step.state;
-    for (const heard of this.heardInFlight ?? []) plan = EnergyPlanner.onHeartbeat(plan, ...heard);
-    this.plan = plan;
-    this.planned = undefined;
-    this.heardInFlight = undefined;
+    for (const heard of this.#heardInFlight ?? []) plan = EnergyPlanner.onHeartbeat(plan, ...heard);
+    this.#plan = plan;
+    this.#planned = undefined;
+    this.#heardInFlight = undefined;
     for (const e of step.events) {
       this.emit(e);
       if (this.stopped) return;
@@ -433,21 +447,21 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
     if (step.fatal !== undefined) return this.fail(step.fatal);
     // The save starts only after the step's events went out: a checkpoint never runs ahead of the events it covers
     // (a store that writes both in one transaction sees the data first). Without a store there is nothing to build.
-    if (this.options.checkpoints === undefined || step.checkpoint === undefined) return this.settle(step.delay);
-    this.save(step.delay);
+    if (this.#options.checkpoints === undefined || step.checkpoint === undefined) return this.settle(step.delay);
+    this.#save(step.delay);
   }
 
-  private save(delay: number): void {
-    const store = this.options.checkpoints;
-    const plan = this.plan;
-    this.dirty = true;
+  #save(delay: number): void {
+    const store = this.#options.checkpoints;
+    const plan = this.#plan;
+    this.#dirty = true;
     const now = this.scheduler.now();
-    if (store === undefined || plan === undefined || now - this.lastSave < (this.options.checkpointEvery ?? 0)) return this.settle(delay);
-    this.lastSave = now;
-    this.dirty = false;
+    if (store === undefined || plan === undefined || now - this.#lastSave < (this.#options.checkpointEvery ?? 0)) return this.settle(delay);
+    this.#lastSave = now;
+    this.#dirty = false;
     let saving: Promise<void>;
     try {
-      saving = store.save(this.storeKey, EnergyPlanner.checkpointOf(plan));
+      saving = store.save(this.#storeKey, EnergyPlanner.checkpointOf(plan));
     } catch (error) {
       return this.fail(error);
     }
@@ -455,25 +469,25 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
   }
 
   protected override abandoned(): void {
-    this.planned = undefined;
-    this.heardInFlight = undefined;
-    this.waiting = undefined;
+    this.#planned = undefined;
+    this.#heardInFlight = undefined;
+    this.#waiting = undefined;
   }
 
   protected override stop(): void {
     this.abandoned();
     // Stopping is a checkpoint too. Nobody is subscribed any more to hear of a failure; the store's earlier
     // checkpoint still stands (at worst the restart repeats some intervals).
-    const store = this.options.checkpoints;
-    if (this.dirty && store !== undefined && this.plan !== undefined) store.save(this.storeKey, EnergyPlanner.checkpointOf(this.plan)).catch(() => undefined);
-    this.unfeed();
+    const store = this.#options.checkpoints;
+    if (this.#dirty && store !== undefined && this.#plan !== undefined) store.save(this.#storeKey, EnergyPlanner.checkpointOf(this.#plan)).catch(() => undefined);
+    this.#unfeed();
   }
 
-  private unfeed(): void {
-    this.deviceFeed?.unsubscribe();
-    this.layoutFeed?.unsubscribe();
-    this.heartbeatFeed?.unsubscribe();
-    this.deviceFeed = this.layoutFeed = this.heartbeatFeed = undefined;
+  #unfeed(): void {
+    this.#deviceFeed?.unsubscribe();
+    this.#layoutFeed?.unsubscribe();
+    this.#heartbeatFeed?.unsubscribe();
+    this.#deviceFeed = this.#layoutFeed = this.#heartbeatFeed = undefined;
   }
 }
 

@@ -11,13 +11,16 @@ function fire(this: SchedulerAction<Poller<unknown>>, poller?: Poller<unknown>):
 
 /** One subscriber's place in a poller: unsubscribing it leaves (a small object instead of a closure per subscription). */
 class Membership<T> implements Unsubscribable {
-  constructor(
-    private readonly poller: Poller<T>,
-    private readonly subscriber: Subscriber<T>,
-  ) {}
+  readonly #poller: Poller<T>;
+  readonly #subscriber: Subscriber<T>;
+
+  constructor(poller: Poller<T>, subscriber: Subscriber<T>) {
+    this.#poller = poller;
+    this.#subscriber = subscriber;
+  }
 
   unsubscribe(): void {
-    this.poller.leave(this.subscriber);
+    this.#poller.leave(this.#subscriber);
   }
 }
 
@@ -38,48 +41,51 @@ export interface PollerHome {
  * {@link wait}) are tokened, so an abandoned step's late answer is ignored.
  */
 export abstract class Poller<T> {
-  private subscribers: ReadonlyArray<Subscriber<T>> = [];
-  private timer: Subscription | undefined = undefined;
-  private activeSub: Subscription | undefined = undefined;
-  private active = true;
-  private dueAt = 0;
+  #subscribers: ReadonlyArray<Subscriber<T>> = [];
+  #timer: Subscription | undefined = undefined;
+  #activeSub: Subscription | undefined = undefined;
+  #active = true;
+  #dueAt = 0;
   /** From the timer firing until the poll settles. */
-  private running = false;
+  #running = false;
   /** Stopped for good: unsubscribed by the last subscriber, failed or ended. */
   protected stopped = false;
   /** The token of the async step in flight: a step whose token is no longer current is ignored. */
-  private flight = 0;
-  private cancelFlight: (() => void) | undefined = undefined;
-  private home: PollerHome | undefined = undefined;
-  private key = "";
+  #flight = 0;
+  #cancelFlight: (() => void) | undefined = undefined;
+  #home: PollerHome | undefined = undefined;
+  #key = "";
+  readonly #active$: Observable<boolean> | undefined;
 
   constructor(
     protected readonly scheduler: SchedulerLike,
-    private readonly active$: Observable<boolean> | undefined,
-  ) {}
+    active$: Observable<boolean> | undefined,
+  ) {
+    this.#active$ = active$;
+  }
 
   /** Registers the poller in `home` under `key` until it stops. */
   register(home: PollerHome, key: string): void {
-    this.home = home;
-    this.key = key;
+    this.#home = home;
+    this.#key = key;
   }
 
   /** Adds a subscriber (the first starts the poller); what it returns leaves again. */
   join(subscriber: Subscriber<T>): Unsubscribable {
-    const first = this.subscribers.length === 0;
+    const first = this.#subscribers.length === 0;
     if (!first) this.greet(subscriber);
     // Copy on write, exact size (an array grown by `push` keeps 17 slots): `emit` iterates a list nobody changes.
-    this.subscribers = first ? [subscriber] : [...this.subscribers, subscriber];
+    this.#subscribers = first ? [subscriber] : [...this.#subscribers, subscriber];
     if (first) this.start();
     return new Membership(this, subscriber);
   }
 
   /** Removes a subscriber; the last one leaving stops the poller. */
   leave(subscriber: Subscriber<T>): void {
-    const i = this.subscribers.indexOf(subscriber);
+    const i = this.#subscribers.indexOf(subscriber);
     if (i < 0) return;
-    this.subscribers = [...this.subscribers.slice(0, i), ...this.subscribers.slice(i + 1)];
-    if (this.subscribers.length === 0) this.shutdown();
+    this.#subscribers = [...this.#subscribers.slice(0, i), ...this.#subscribers.slice(i + 1)];
+    if (this.#subscribers.length === 0) this.#shutdown();
   }
 
   /** What a subscriber joining a running poller gets first (nothing, unless a subclass replays its state). */
@@ -105,117 +111,117 @@ export abstract class Poller<T> {
 
   /** Emits to every subscriber (the list as it is now: one that leaves meanwhile is closed and ignores it). */
   protected emit(value: T): void {
-    for (const s of this.subscribers) s.next(value);
+    for (const s of this.#subscribers) s.next(value);
   }
 
   /** Ends every subscriber with `error`; the poller is over (the next subscriber gets a new one). */
   protected fail(error: unknown): void {
     if (this.stopped) return;
-    const subs = this.subscribers;
-    this.subscribers = [];
-    this.shutdown();
+    const subs = this.#subscribers;
+    this.#subscribers = [];
+    this.#shutdown();
     for (const s of subs) s.error(error);
   }
 
   /** Completes every subscriber; the poller is over. */
   protected end(): void {
     if (this.stopped) return;
-    const subs = this.subscribers;
-    this.subscribers = [];
-    this.shutdown();
+    const subs = this.#subscribers;
+    this.#subscribers = [];
+    this.#shutdown();
     for (const s of subs) s.complete();
   }
 
-  private shutdown(): void {
+  #shutdown(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-    this.cancel();
-    this.activeSub?.unsubscribe();
-    this.activeSub = undefined;
-    this.home?.drop(this.key, this);
+    this.#timer?.unsubscribe();
+    this.#timer = undefined;
+    this.#cancel();
+    this.#activeSub?.unsubscribe();
+    this.#activeSub = undefined;
+    this.#home?.drop(this.#key, this);
     this.stop();
   }
 
   /** Starts the poll loop: the first poll in `initialDelay` ms (at once by default), while active. */
   protected begin(initialDelay?: number): void {
-    this.dueAt = this.scheduler.now() + timerDelay(initialDelay);
-    this.active = this.active$ === undefined;
-    if (this.active$ !== undefined) {
-      const sub = this.active$.subscribe({ next: (on) => this.onActive(on), error: (error: unknown) => this.fail(error) });
+    this.#dueAt = this.scheduler.now() + timerDelay(initialDelay);
+    this.#active = this.#active$ === undefined;
+    if (this.#active$ !== undefined) {
+      const sub = this.#active$.subscribe({ next: (on) => this.#onActive(on), error: (error: unknown) => this.fail(error) });
       if (this.stopped) sub.unsubscribe();
-      else this.activeSub = sub;
+      else this.#activeSub = sub;
     }
-    this.arm();
+    this.#arm();
   }
 
-  private arm(): void {
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-    if (!this.active || this.running || this.stopped) return;
+  #arm(): void {
+    this.#timer?.unsubscribe();
+    this.#timer = undefined;
+    if (!this.#active || this.#running || this.stopped) return;
     // Never a delay a timer cannot hold (a server hint of weeks, NaN): clamped, then re-evaluated when it fires.
-    this.timer = this.scheduler.schedule(fire, timerDelay(this.dueAt - this.scheduler.now()), this);
+    this.#timer = this.scheduler.schedule(fire, timerDelay(this.#dueAt - this.scheduler.now()), this);
   }
 
   /** The timer fired: poll (public for the module's timer function only). */
   fire(): void {
-    this.timer = undefined;
+    this.#timer = undefined;
     if (this.stopped) return;
-    this.running = true;
+    this.#running = true;
     this.poll();
   }
 
   /** The poll is over: poll again in `next` ms (clamped to what a timer can hold). */
   protected settle(next: number): void {
-    this.running = false;
-    this.cancelFlight = undefined;
+    this.#running = false;
+    this.#cancelFlight = undefined;
     if (this.stopped) return;
-    this.dueAt = this.scheduler.now() + timerDelay(next);
-    this.arm();
+    this.#dueAt = this.scheduler.now() + timerDelay(next);
+    this.#arm();
   }
 
-  private onActive(on: boolean): void {
-    if (on === this.active) return;
-    this.active = on;
-    if (on) return this.arm();
-    this.timer?.unsubscribe();
-    this.timer = undefined;
+  #onActive(on: boolean): void {
+    if (on === this.#active) return;
+    this.#active = on;
+    if (on) return this.#arm();
+    this.#timer?.unsubscribe();
+    this.#timer = undefined;
     // Cancelling the poll in flight aborts its HTTP request; its result was not committed, so the poll simply runs
     // again on resume.
-    if (this.running) {
-      this.cancel();
-      this.running = false;
+    if (this.#running) {
+      this.#cancel();
+      this.#running = false;
       this.abandoned();
-      this.dueAt = Math.min(this.dueAt, this.scheduler.now());
+      this.#dueAt = Math.min(this.#dueAt, this.scheduler.now());
     }
   }
 
-  private cancel(): void {
-    this.flight++;
-    const cancel = this.cancelFlight;
-    this.cancelFlight = undefined;
+  #cancel(): void {
+    this.#flight++;
+    const cancel = this.#cancelFlight;
+    this.#cancelFlight = undefined;
     cancel?.();
   }
 
   /** Runs `effect` as the poller's step in flight; `then` gets its outcome unless the step was cancelled meanwhile. */
   protected call<A, E>(effect: Effect.Effect<A, E>, then: (outcome: Outcome<A>) => void): void {
-    const token = ++this.flight;
+    const token = ++this.#flight;
     const cancel = runEffect(effect, (outcome) => {
-      if (token !== this.flight) return;
-      this.cancelFlight = undefined;
-      this.flight++;
+      if (token !== this.#flight) return;
+      this.#cancelFlight = undefined;
+      this.#flight++;
       then(outcome);
     });
-    if (token === this.flight) this.cancelFlight = cancel;
+    if (token === this.#flight) this.#cancelFlight = cancel;
   }
 
   /** Waits for `promise` as the poller's step in flight (a checkpoint load or save), like {@link call}. */
   protected wait<A>(promise: PromiseLike<A>, then: (outcome: Exclude<Outcome<A>, undefined>) => void): void {
-    const token = ++this.flight;
+    const token = ++this.#flight;
     const settled = (outcome: Exclude<Outcome<A>, undefined>): void => {
-      if (token !== this.flight) return;
-      this.flight++;
+      if (token !== this.#flight) return;
+      this.#flight++;
       then(outcome);
     };
     promise.then(
