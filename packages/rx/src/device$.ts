@@ -84,7 +84,7 @@ const POLL = { retry: false } as const;
  * A subscriber joining a running poller first gets the current snapshot with no events.
  */
 class DevicePoller extends Poller<DeviceUpdate> {
-  #current: Device | undefined = undefined;
+  #current: Device | undefined;
   #online = false;
   #period: number;
   #health: HealthState = HEALTHY;

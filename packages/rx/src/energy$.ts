@@ -221,24 +221,24 @@ class HeartbeatFeed extends Feed<number | undefined> {
  */
 class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<EnergyPointOf<K>>> implements FeedTarget {
   /** The planner's state; `undefined` until the checkpoint is loaded. */
-  #plan: EnergyPlanner.EnergyPlan<K> | undefined = undefined;
+  #plan: EnergyPlanner.EnergyPlan<K> | undefined;
   /** The state of the request in flight (what `next` returned), handed to `onResult` with the answer. */
-  #planned: EnergyPlanner.EnergyPlan<K> | undefined = undefined;
-  #layout: ChannelLayout | undefined = undefined;
+  #planned: EnergyPlanner.EnergyPlan<K> | undefined;
+  #layout: ChannelLayout | undefined;
   #layoutStale = false;
   /** The layout source ended (`true`), or failed (the error), before giving a layout. */
-  #layoutEnd: { readonly error: unknown } | true | undefined = undefined;
+  #layoutEnd: { readonly error: unknown } | true | undefined;
   /** A poll waiting for the layout source's first value goes on with this. */
-  #waiting: (() => void) | undefined = undefined;
+  #waiting: (() => void) | undefined;
   /** The latest heartbeat before the plan exists. */
-  #heardEarly: Heard | undefined = undefined;
+  #heardEarly: Heard | undefined;
   /** Heartbeats that arrived while a request was in flight: applied again to the state the request commits. */
-  #heardInFlight: Array<Heard> | undefined = undefined;
+  #heardInFlight: Array<Heard> | undefined;
   #lastSave = -Infinity;
   #dirty = false;
-  #deviceFeed: Subscription | undefined = undefined;
-  #layoutFeed: Subscription | undefined = undefined;
-  #heartbeatFeed: Subscription | undefined = undefined;
+  #deviceFeed: Subscription | undefined;
+  #layoutFeed: Subscription | undefined;
+  #heartbeatFeed: Subscription | undefined;
 
   readonly #client: EnergyClient<K>;
   readonly #id: DeviceId;

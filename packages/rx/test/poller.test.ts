@@ -222,6 +222,17 @@ describe("device$ and an energy stream on their pollers, two subscribers each", 
   });
 });
 
+describe("a poller's step that throws", () => {
+  it("ends the stream with the error (as an operator chain's map did), not in a timer or a fiber", () => {
+    const ts = newScheduler();
+    ts.run(({ expectObservable }) => {
+      // A record no decoder should let by: the diff and the online check throw on it.
+      const client = fakeClient({ getDevice: () => Effect.succeed(null) });
+      expectObservable(device$(client, DEVICE_ID, { scheduler: ts }).pipe(map((u) => u.type)), "^ 10ms !").toBe("#", undefined, expect.any(TypeError));
+    });
+  });
+});
+
 describe("shareStrings", () => {
   it("leaves the record's values as they were (equal strings), and a frozen record untouched", () => {
     const record = asDevice({ ...makeDevice(), label: "Bondi house", timezone: "Australia/Sydney" });

@@ -42,8 +42,8 @@ export interface PollerHome {
  */
 export abstract class Poller<T> {
   #subscribers: ReadonlyArray<Subscriber<T>> = [];
-  #timer: Subscription | undefined = undefined;
-  #activeSub: Subscription | undefined = undefined;
+  #timer: Subscription | undefined;
+  #activeSub: Subscription | undefined;
   #active = true;
   #dueAt = 0;
   /** From the timer firing until the poll settles. */
@@ -52,8 +52,8 @@ export abstract class Poller<T> {
   protected stopped = false;
   /** The token of the async step in flight: a step whose token is no longer current is ignored. */
   #flight = 0;
-  #cancelFlight: (() => void) | undefined = undefined;
-  #home: PollerHome | undefined = undefined;
+  #cancelFlight: (() => void) | undefined;
+  #home: PollerHome | undefined;
   #key = "";
   readonly #active$: Observable<boolean> | undefined;
 
@@ -169,7 +169,19 @@ export abstract class Poller<T> {
     this.#timer = undefined;
     if (this.stopped) return;
     this.#running = true;
-    this.poll();
+    this.#guard(() => this.poll());
+  }
+
+  /**
+   * Runs a step of the poller; what it throws (a defect, an answer no decoder should have let by) ends the stream with
+   * that error, as an operator chain's `map` did, instead of escaping into a timer or an Effect fiber's observer.
+   */
+  #guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   /** The poll is over: poll again in `next` ms (clamped to what a timer can hold). */
@@ -211,7 +223,7 @@ export abstract class Poller<T> {
       if (token !== this.#flight) return;
       this.#cancelFlight = undefined;
       this.#flight++;
-      then(outcome);
+      this.#guard(() => then(outcome));
     });
     if (token === this.#flight) this.#cancelFlight = cancel;
   }
@@ -222,7 +234,7 @@ export abstract class Poller<T> {
     const settled = (outcome: Exclude<Outcome<A>, undefined>): void => {
       if (token !== this.#flight) return;
       this.#flight++;
-      then(outcome);
+      this.#guard(() => then(outcome));
     };
     promise.then(
       (value) => settled({ ok: true, value }),
