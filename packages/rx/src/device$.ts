@@ -88,10 +88,7 @@ class DevicePoller extends Poller<DeviceUpdate> {
   #online = false;
   #period: number;
   #health: HealthState = HEALTHY;
-  readonly #every: number;
-  readonly #pendingEvery: number;
-  readonly #maxEvery: number;
-  readonly #offlineAfter: number;
+  readonly #options: DeviceStreamOptions;
 
   readonly #client: DeviceClient;
   readonly #id: DeviceId;
@@ -104,11 +101,13 @@ class DevicePoller extends Poller<DeviceUpdate> {
     super(options.scheduler ?? asyncScheduler, options.active$);
     this.#client = client;
     this.#id = id;
-    this.#every = options.every ?? 300_000;
-    this.#pendingEvery = options.pendingEvery ?? 15_000;
-    this.#maxEvery = Math.max(this.#every, options.maxEvery ?? 600_000);
-    this.#offlineAfter = options.offlineAfter ?? OFFLINE_AFTER_SECONDS;
+    this.#options = options;
     this.#period = this.#every;
+  }
+
+  /** The options, defaults filled in when read (fields of their own would cost every device 8 bytes each). */
+  get #every(): number {
+    return this.#options.every ?? 300_000;
   }
 
   protected override greet(subscriber: Subscriber<DeviceUpdate>): void {
@@ -135,7 +134,8 @@ class DevicePoller extends Poller<DeviceUpdate> {
     const previous = this.#current;
     // The kept record holds one copy of each string a fleet repeats (see `shareStrings`).
     const { snapshot, events } = diffDevice(previous, shareStrings(fresh, id));
-    const nowOnline = isOnline(snapshot, now / 1000, this.#offlineAfter);
+    const o = this.#options;
+    const nowOnline = isOnline(snapshot, now / 1000, o.offlineAfter ?? OFFLINE_AFTER_SECONDS);
     const all: Array<DeviceEvent> = [...events];
     const heard = snapshot.comms?.lastHeardAt;
     if (previous !== undefined && nowOnline !== this.#online)
@@ -147,10 +147,10 @@ class DevicePoller extends Poller<DeviceUpdate> {
     this.#period = hasPending(snapshot)
       ? hasPending(previous ?? snapshot) && all.length === 0 && previous !== undefined
         ? Math.min(every, this.#period * 1.5)
-        : this.#pendingEvery
+        : (o.pendingEvery ?? 15_000)
       : all.length > 0 || previous === undefined
         ? every
-        : Math.min(this.#maxEvery, this.#period * 1.5);
+        : Math.min(Math.max(every, o.maxEvery ?? 600_000), this.#period * 1.5);
     const ok = healthOk(this.#health);
     this.#health = ok.health;
     if (ok.status) this.emit({ type: "status", deviceId: id, status: ok.status });

@@ -234,7 +234,8 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
   #heardEarly: Heard | undefined;
   /** Heartbeats that arrived while a request was in flight: applied again to the state the request commits. */
   #heardInFlight: Array<Heard> | undefined;
-  #lastSave = -Infinity;
+  /** When the checkpoint was last saved (`undefined`: never; a number field, not a boxed -Infinity). */
+  #lastSave: number | undefined;
   #dirty = false;
   #deviceFeed: Subscription | undefined;
   #layoutFeed: Subscription | undefined;
@@ -456,7 +457,7 @@ class EnergyPoller<K extends EnergyStreamKind> extends Poller<EnergyEvent<Energy
     const plan = this.#plan;
     this.#dirty = true;
     const now = this.scheduler.now();
-    if (store === undefined || plan === undefined || now - this.#lastSave < (this.#options.checkpointEvery ?? 0)) return this.settle(delay);
+    if (store === undefined || plan === undefined || this.#lastSave !== undefined && now - this.#lastSave < (this.#options.checkpointEvery ?? 0)) return this.settle(delay);
     this.#lastSave = now;
     this.#dirty = false;
     let saving: Promise<void>;

@@ -9,6 +9,9 @@ function fire(this: SchedulerAction<Poller<unknown>>, poller?: Poller<unknown>):
   poller?.fire();
 }
 
+/** Several subscribers (an array), not one (`Array.isArray` does not narrow a readonly array). */
+const isMany = <T>(subs: Subscriber<T> | ReadonlyArray<Subscriber<T>> | undefined): subs is ReadonlyArray<Subscriber<T>> => Array.isArray(subs);
+
 /** One subscriber's place in a poller: unsubscribing it leaves (a small object instead of a closure per subscription). */
 class Membership<T> implements Unsubscribable {
   readonly #poller: Poller<T>;
@@ -41,7 +44,8 @@ export interface PollerHome {
  * {@link wait}) are tokened, so an abandoned step's late answer is ignored.
  */
 export abstract class Poller<T> {
-  #subscribers: ReadonlyArray<Subscriber<T>> = [];
+  /** One subscriber as itself (the common case: no array), several in an exact-size array, none as `undefined`. */
+  #subscribers: Subscriber<T> | ReadonlyArray<Subscriber<T>> | undefined;
   #timer: Subscription | undefined;
   #activeSub: Subscription | undefined;
   #active = true;
@@ -72,20 +76,24 @@ export abstract class Poller<T> {
 
   /** Adds a subscriber (the first starts the poller); what it returns leaves again. */
   join(subscriber: Subscriber<T>): Unsubscribable {
-    const first = this.#subscribers.length === 0;
+    const subs = this.#subscribers;
+    const first = subs === undefined;
     if (!first) this.greet(subscriber);
     // Copy on write, exact size (an array grown by `push` keeps 17 slots): `emit` iterates a list nobody changes.
-    this.#subscribers = first ? [subscriber] : [...this.#subscribers, subscriber];
+    this.#subscribers = subs === undefined ? subscriber : isMany(subs) ? [...subs, subscriber] : [subs, subscriber];
     if (first) this.start();
     return new Membership(this, subscriber);
   }
 
   /** Removes a subscriber; the last one leaving stops the poller. */
   leave(subscriber: Subscriber<T>): void {
-    const i = this.#subscribers.indexOf(subscriber);
-    if (i < 0) return;
-    this.#subscribers = [...this.#subscribers.slice(0, i), ...this.#subscribers.slice(i + 1)];
-    if (this.#subscribers.length === 0) this.#shutdown();
+    const subs = this.#subscribers;
+    if (subs === subscriber) this.#subscribers = undefined;
+    else if (isMany(subs) && subs.includes(subscriber)) {
+      const rest = subs.filter((s) => s !== subscriber);
+      this.#subscribers = rest.length === 1 ? rest[0] : rest;
+    } else return;
+    if (this.#subscribers === undefined) this.#shutdown();
   }
 
   /** What a subscriber joining a running poller gets first (nothing, unless a subclass replays its state). */
@@ -111,14 +119,16 @@ export abstract class Poller<T> {
 
   /** Emits to every subscriber (the list as it is now: one that leaves meanwhile is closed and ignores it). */
   protected emit(value: T): void {
-    for (const s of this.#subscribers) s.next(value);
+    const subs = this.#subscribers;
+    if (isMany(subs)) for (const s of subs) s.next(value);
+    else subs?.next(value);
   }
 
   /** Ends every subscriber with `error`; the poller is over (the next subscriber gets a new one). */
   protected fail(error: unknown): void {
     if (this.stopped) return;
-    const subs = this.#subscribers;
-    this.#subscribers = [];
+    const subs = this.#all();
+    this.#subscribers = undefined;
     this.#shutdown();
     for (const s of subs) s.error(error);
   }
@@ -126,10 +136,15 @@ export abstract class Poller<T> {
   /** Completes every subscriber; the poller is over. */
   protected end(): void {
     if (this.stopped) return;
-    const subs = this.#subscribers;
-    this.#subscribers = [];
+    const subs = this.#all();
+    this.#subscribers = undefined;
     this.#shutdown();
     for (const s of subs) s.complete();
+  }
+
+  #all(): ReadonlyArray<Subscriber<T>> {
+    const subs = this.#subscribers;
+    return subs === undefined ? [] : isMany(subs) ? subs : [subs];
   }
 
   #shutdown(): void {
