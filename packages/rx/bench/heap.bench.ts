@@ -7,6 +7,16 @@
 // RX_HEAP_DEVICES devices (default 2,000) on a virtual clock, runs one minute of polls and divides the live heap
 // (after GC) by the devices. RX_HEAP_PROFILE=<dir> also writes, per case, the heap's growth grouped by V8 node type
 // and constructor (self size per device), from heap snapshots before and after (and the snapshots, ≤ 200 devices).
+//
+// The target (issue 14: ≤ 10 KB per watched device in one runner watching 10,000 devices, client included) is checked
+// on the wiring `watch` runs ("lean watch"), rx alone here: ≤ 7.4 KB, leaving the client its measured share. How: on
+// the same code (wt-poller, 2026-12-02) the runner bench (`npm run bench -- runner`, real client over HTTP to the
+// simulator, 60-s steady state) measured 10.39 KB per device with the client at 10,000 devices (two runs, load 2–3;
+// 9.63 and 9.95 KB at 2,000), and this bench 7.79 KB rx alone at 10,000 (RX_HEAP_DEVICES=10000; 7.74 KB at 2,000):
+// the client's share (sockets, requests, Node timers behind the scheduler's actions) is ~2.6 KB, so rx alone must
+// stay ≤ 10 − 2.6 = 7.4 KB. A miss exits non-zero (`npm run bench heap`). The other cases are printed for
+// comparison: the old wiring, and a stream six hours old (its settle window's 720 fingerprints, 8 bytes each, add
+// ~5.8 KB per device; not covered by the target).
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { defineBench } from "../../../tools/bench/defineBench.ts";
@@ -14,6 +24,9 @@ import type { BenchMetric } from "../../../tools/bench/defineBench.ts";
 
 const DEVICES = Number(process.env["RX_HEAP_DEVICES"] ?? 2_000);
 const CASES = ["device$", "shortEnergy$", "watch", "watch, full settle window", "lean watch", "lean watch, full settle window"] as const;
+/** The case the target applies to, and the target (rx alone; see the header for how it was derived). */
+const TARGETED: (typeof CASES)[number] = "lean watch";
+const TARGET_KB = 7.4;
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
 const run = (which: (typeof CASES)[number]): { readonly perDevice: number; readonly leanSupported: boolean } => {
@@ -33,13 +46,13 @@ export default defineBench({
     CASES.flatMap((which): Array<BenchMetric> => {
       const r = run(which);
       if (!r.leanSupported) return [];
-      const isWatch = which.includes("watch");
+      const targeted = which === TARGETED;
       return [
         {
-          metric: `heap per device, rx alone: ${which}`,
+          metric: `heap per device, rx alone: ${which}${targeted ? " (the wiring `wattstream watch` runs)" : ""}`,
           value: r.perDevice / 1024,
           unit: "KB",
-          ...(isWatch ? { target: "≤ 10 KB", ok: r.perDevice <= 10 * 1024 } : {}),
+          ...(targeted ? { target: `≤ ${TARGET_KB} KB (+ ~2.6 KB client ≤ 10 KB)`, ok: r.perDevice <= TARGET_KB * 1024 } : {}),
         },
       ];
     }),

@@ -4,16 +4,16 @@ import type { Device, DeviceId } from "@wattstream/core";
 import { isWattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersError } from "@wattstream/resilience";
 import type { WattwatchersClient } from "@wattstream/transport";
-import { asyncScheduler, catchError, defer, map, mergeMap, of, share, startWith, tap, throwError } from "rxjs";
-import type { Observable, SchedulerLike } from "rxjs";
+import { asyncScheduler, mergeMap, Observable } from "rxjs";
+import type { SchedulerLike, Subscriber } from "rxjs";
 import { diffDevice } from "./diffDevice.js";
 import type { DeviceEvent } from "./diffDevice.js";
-import { fromEffect } from "./fromEffect.js";
-import { pollLoop } from "./internal/pollLoop.js";
-import type { Step } from "./internal/pollLoop.js";
+import { Poller } from "./internal/Poller.js";
+import { shareStrings } from "./internal/shareStrings.js";
 import { defaultCache } from "./internal/sharedBy.js";
 import type { OptionKeys, PollerCache } from "./internal/sharedBy.js";
-import { Health, verdictOf } from "./internal/verdict.js";
+import { healthFail, healthOk, HEALTHY, verdictOf } from "./internal/verdict.js";
+import type { HealthState } from "./internal/verdict.js";
 import type { StatusEvent } from "./StatusEvent.js";
 
 /**
@@ -74,75 +74,103 @@ const nonEmpty = (u: unknown): boolean => u !== undefined && u !== null && typeo
 const hasPending = (d: Device): boolean =>
   nonEmpty(d.pending) || (d.switches?.some((s) => nonEmpty(s.pending)) ?? false) || (d.channels?.some((c) => nonEmpty(c["pending"])) ?? false);
 
-const makeDevice$ = (client: DeviceClient, id: DeviceId, options: DeviceStreamOptions): Observable<DeviceUpdate> => {
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const every = options.every ?? 300_000;
-  const pendingEvery = options.pendingEvery ?? 15_000;
-  const maxEvery = Math.max(every, options.maxEvery ?? 600_000);
-  const offlineAfter = options.offlineAfter ?? OFFLINE_AFTER_SECONDS;
-  let latest: DeviceSnapshot | undefined;
-  const connection = defer(() => {
-    let current: Device | undefined;
-    let online: boolean | undefined;
-    let period = every;
-    const health = new Health(Math.min(every, 5_000), every);
-    const tick = (): Observable<Step<DeviceUpdate>> =>
-      // `retry: false`: the poller's back-off is the only retry layer for polls.
-      fromEffect(client.getDevice(id, { retry: false })).pipe(
-        map((fresh): Step<DeviceUpdate> => {
-          const now = scheduler.now();
-          const { snapshot, events } = diffDevice(current, fresh);
-          const nowOnline = isOnline(snapshot, now / 1000, offlineAfter);
-          const all: Array<DeviceEvent> = [...events];
-          const heard = snapshot.comms?.lastHeardAt;
-          if (online !== undefined && nowOnline !== online)
-            all.push({ type: nowOnline ? "cameOnline" : "wentOffline", deviceId: id, lastHeardAt: heard });
-          const previous = current;
-          // Update state before `next` (style guide), so re-entrant subscribers see the new snapshot.
-          current = snapshot;
-          online = nowOnline;
-          // Adapt: fast while a write converges, back to base on change, slower while nothing changes.
-          period = hasPending(snapshot)
-            ? hasPending(previous ?? snapshot) && all.length === 0 && previous !== undefined
-              ? Math.min(every, period * 1.5)
-              : pendingEvery
-            : all.length > 0 || previous === undefined
-              ? every
-              : Math.min(maxEvery, period * 1.5);
-          const out: Array<DeviceUpdate> = [];
-          const ok = health.ok();
-          if (ok) out.push({ type: "status", deviceId: id, status: ok });
-          if (previous === undefined || all.length > 0 || previous !== snapshot)
-            out.push({ type: "snapshot", deviceId: id, device: snapshot, previous, events: all, online: nowOnline });
-          return { events: out, next: period };
-        }),
-        catchError((error: unknown) => {
-          if (!isWattwatchersError(error)) return throwError(() => error);
-          const verdict = verdictOf(error, scheduler.now());
-          // A device that left the key (NotFound) or a bad key ends this device's stream with the typed error.
-          if (verdict.kind === "fatal" || verdict.kind === "split") return throwError(() => error);
-          const { status, delayMs } = health.fail(verdict);
-          const ev: StatusEvent = { type: "status", deviceId: id, status, error, attempt: health.failures, retryAt: scheduler.now() + delayMs };
-          return of<Step<DeviceUpdate>>({ events: [ev], next: delayMs });
-        }),
-      );
-    return pollLoop(tick, { scheduler, active$: options.active$ });
-  });
-  const shared = connection.pipe(
-    tap({
-      next: (u) => {
-        if (u.type === "snapshot") latest = u;
-      },
-      finalize: () => {
-        latest = undefined;
-      },
-    }),
-    share({ resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
-  );
-  return defer(() =>
-    latest === undefined ? shared : shared.pipe(startWith<DeviceUpdate>({ ...latest, previous: undefined, events: [] })),
-  );
-};
+/** Poll reads pass `retry: false`: the poller's back-off is the only retry layer for polls. */
+const POLL = { retry: false } as const;
+
+/**
+ * The shared poller of one device (see `Poller`): the device's latest record, whether it is online, the adaptive
+ * period and the health, as fields; each poll diffs the fresh record against the kept one (structural sharing, so
+ * the kept record is the previous one wherever nothing changed) and emits the snapshot with its change events.
+ * A subscriber joining a running poller first gets the current snapshot with no events.
+ */
+class DevicePoller extends Poller<DeviceUpdate> {
+  #current: Device | undefined;
+  #online = false;
+  #period: number;
+  #health: HealthState = HEALTHY;
+  readonly #options: DeviceStreamOptions;
+
+  readonly #client: DeviceClient;
+  readonly #id: DeviceId;
+
+  constructor(
+    client: DeviceClient,
+    id: DeviceId,
+    options: DeviceStreamOptions,
+  ) {
+    super(options.scheduler ?? asyncScheduler, options.active$);
+    this.#client = client;
+    this.#id = id;
+    this.#options = options;
+    this.#period = this.#every;
+  }
+
+  /** The options, defaults filled in when read (fields of their own would cost every device 8 bytes each). */
+  get #every(): number {
+    return this.#options.every ?? 300_000;
+  }
+
+  protected override greet(subscriber: Subscriber<DeviceUpdate>): void {
+    if (this.#current !== undefined)
+      subscriber.next({ type: "snapshot", deviceId: this.#id, device: this.#current, previous: undefined, events: [], online: this.#online });
+  }
+
+  protected start(): void {
+    this.begin();
+  }
+
+  protected poll(): void {
+    this.call(this.#client.getDevice(this.#id, POLL), (outcome) => {
+      if (outcome === undefined) return this.settle(0);
+      if (outcome.ok) this.#polled(outcome.value);
+      else this.#failed(outcome.error);
+    });
+  }
+
+  #polled(fresh: Device): void {
+    const id = this.#id;
+    const every = this.#every;
+    const now = this.scheduler.now();
+    const previous = this.#current;
+    // The kept record holds one copy of each string a fleet repeats (see `shareStrings`).
+    const { snapshot, events } = diffDevice(previous, shareStrings(fresh, id));
+    const o = this.#options;
+    const nowOnline = isOnline(snapshot, now / 1000, o.offlineAfter ?? OFFLINE_AFTER_SECONDS);
+    const all: Array<DeviceEvent> = [...events];
+    const heard = snapshot.comms?.lastHeardAt;
+    if (previous !== undefined && nowOnline !== this.#online)
+      all.push({ type: nowOnline ? "cameOnline" : "wentOffline", deviceId: id, lastHeardAt: heard });
+    // Update state before `next` (style guide), so re-entrant subscribers see the new snapshot.
+    this.#current = snapshot;
+    this.#online = nowOnline;
+    // Adapt: fast while a write converges, back to base on change, slower while nothing changes.
+    this.#period = hasPending(snapshot)
+      ? hasPending(previous ?? snapshot) && all.length === 0 && previous !== undefined
+        ? Math.min(every, this.#period * 1.5)
+        : (o.pendingEvery ?? 15_000)
+      : all.length > 0 || previous === undefined
+        ? every
+        : Math.min(Math.max(every, o.maxEvery ?? 600_000), this.#period * 1.5);
+    const ok = healthOk(this.#health);
+    this.#health = ok.health;
+    if (ok.status) this.emit({ type: "status", deviceId: id, status: ok.status });
+    if (previous === undefined || all.length > 0 || previous !== snapshot)
+      this.emit({ type: "snapshot", deviceId: id, device: snapshot, previous, events: all, online: nowOnline });
+    this.settle(this.#period);
+  }
+
+  #failed(error: unknown): void {
+    if (!isWattwatchersError(error)) return this.fail(error);
+    const now = this.scheduler.now();
+    const verdict = verdictOf(error, now);
+    // A device that left the key (NotFound) or a bad key ends this device's stream with the typed error.
+    if (verdict.kind === "fatal" || verdict.kind === "split") return this.fail(error);
+    const { health, status, delayMs } = healthFail(this.#health, verdict, Math.min(this.#every, 5_000), this.#every);
+    this.#health = health;
+    this.emit({ type: "status", deviceId: this.#id, status, error, attempt: health.failures, retryAt: now + delayMs });
+    this.settle(delayMs);
+  }
+}
 
 /**
  * Polls one device and emits structurally shared snapshots with keyed change events (`switchChanged`,
@@ -166,7 +194,9 @@ export const device$ = (client: DeviceClient, id: DeviceId, options: DeviceStrea
 
 /** {@link device$} with its shared poller kept in `cache` (a stream owner's, or the client's default one). */
 export const sharedDevice$ = (cache: PollerCache, client: DeviceClient, id: DeviceId, options: DeviceStreamOptions): Observable<DeviceUpdate> =>
-  cache.shared(cache.key(DEVICE_OPTION_KEYS, ["device", id], options), () => makeDevice$(client, id, options));
+  new Observable<DeviceUpdate>((subscriber) =>
+    cache.join(cache.key(DEVICE_OPTION_KEYS, ["device", id], options), () => new DevicePoller(client, id, options), subscriber),
+  );
 
 /**
  * Only the change events of {@link device$}, flattened.

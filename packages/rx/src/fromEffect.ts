@@ -1,5 +1,6 @@
-import { Cause, Effect, Exit } from "effect";
+import type { Effect } from "effect";
 import { Observable } from "rxjs";
+import { runEffect } from "./internal/runEffect.js";
 
 /**
  * Turns an Effect into a cold Observable: each subscription runs the Effect in its own fiber, emits its value
@@ -15,24 +16,11 @@ import { Observable } from "rxjs";
  * @category constructors
  */
 export const fromEffect = <A, E>(effect: Effect.Effect<A, E>): Observable<A> =>
-  new Observable<A>((subscriber) => {
-    const fiber = Effect.runFork(effect);
-    const detach = fiber.addObserver((exit) => {
-      if (Exit.isSuccess(exit)) {
-        subscriber.next(exit.value);
-        subscriber.complete();
-        return;
-      }
-      if (Cause.hasInterruptsOnly(exit.cause)) {
-        // Interrupted from elsewhere: nothing was produced, and there is no typed error to report.
-        subscriber.complete();
-        return;
-      }
-      const failure = exit.cause.reasons.find(Cause.isFailReason);
-      subscriber.error(failure !== undefined ? failure.error : Cause.squash(exit.cause));
-    });
-    return () => {
-      detach();
-      if (fiber.pollUnsafe() === undefined) fiber.interruptUnsafe();
-    };
-  });
+  new Observable<A>((subscriber) =>
+    runEffect(effect, (outcome) => {
+      if (outcome === undefined) return subscriber.complete();
+      if (!outcome.ok) return subscriber.error(outcome.error);
+      subscriber.next(outcome.value);
+      subscriber.complete();
+    }),
+  );

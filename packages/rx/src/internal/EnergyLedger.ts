@@ -19,6 +19,9 @@ export const fingerprint = (point: unknown): number => {
   return h >>> 0;
 };
 
+/** The one empty array every empty part of a {@link LedgerData} shares (frozen: the data is never changed). */
+const NONE: ReadonlyArray<never> = Object.freeze([]);
+
 /** The timestamps of runs on the grid (see {@link LedgerData.runs}), ascending. */
 const unroll = (runs: ReadonlyArray<number>, interval: number): Array<number> => {
   const ts: Array<number> = [];
@@ -159,10 +162,12 @@ export class EnergyLedger {
     return {
       watermark: this.watermark,
       lag: this.lag,
-      runs,
+      // Exact size, like the fingerprints (`push` left slack).
+      runs: runs.length === 0 ? NONE : runs.slice(),
       fp: this.fp,
-      holes: this.holes.map(([a, b, c]) => [a, b, c] as const),
-      reported: this.reported.size === 0 ? [] : [...this.reported],
+      // Empty parts share one empty array (the data is never changed): a stream without holes keeps none of its own.
+      holes: this.holes.length === 0 ? NONE : this.holes.map(([a, b, c]) => [a, b, c] as const),
+      reported: this.reported.size === 0 ? NONE : [...this.reported],
     };
   }
 

@@ -1,4 +1,6 @@
 import { Observable } from "rxjs";
+import type { Subscriber, TeardownLogic } from "rxjs";
+import type { Poller, PollerHome } from "./Poller.js";
 
 /**
  * Every option of a stream, each with a decision: it is part of the shared poller's key, so two calls that differ
@@ -16,15 +18,17 @@ export type OptionKeys<O> = { readonly [K in keyof Required<O>]: "key" };
  * there is still one poller per resource. (Disposal is the owner's: it completes its streams' subscribers, and
  * the last one leaving stops the poller and drops the entry.)
  */
-export class PollerCache {
+export class PollerCache implements PollerHome {
   private readonly entries = new Map<string, Observable<unknown>>();
+  /** The running pollers of {@link join}, by key. */
+  private readonly pollers = new Map<string, Poller<unknown>>();
   /** Option values that are objects (a scheduler, a store, an `active$`) key by identity: a number per object. */
   private readonly objectIds = new WeakMap<object, number>();
   private nextObjectId = 0;
 
   /** How many shared streams have subscribers now (for tests and leak checks). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.pollers.size;
   }
 
   /** A stable key part for an option value (objects by identity). */
@@ -41,6 +45,27 @@ export class PollerCache {
   /** The key of a shared poller: the stream's name and resource, then every registered option's value. */
   key<O extends object>(registry: OptionKeys<O>, parts: ReadonlyArray<unknown>, options: O): string {
     return [...parts, ...(Object.keys(registry) as Array<keyof O>).map((k) => options[k])].map((u) => this.keyPart(u)).join("|");
+  }
+
+  /**
+   * Subscribes `subscriber` to the poller running under `key`, or to a new one made by `create` (registered until it
+   * stops): what a stream's handle does when subscribed, so a handle nobody subscribes to holds no entry and a handle
+   * subscribed again joins whatever runs under its key then.
+   */
+  join<T>(key: string, create: () => Poller<T>, subscriber: Subscriber<T>): TeardownLogic {
+    // The map holds only pollers made here for this key, so the element type is the caller's `T`.
+    let poller = this.pollers.get(key) as Poller<T> | undefined;
+    if (poller === undefined) {
+      poller = create();
+      poller.register(this, key);
+      this.pollers.set(key, poller as Poller<unknown>);
+    }
+    return poller.join(subscriber);
+  }
+
+  /** Forgets the poller under `key` (it stopped). */
+  drop(key: string, poller: Poller<unknown>): void {
+    if (this.pollers.get(key) === poller) this.pollers.delete(key);
   }
 
   /** The stream cached under `key`, made by `create` (which must share its source) when absent. */
