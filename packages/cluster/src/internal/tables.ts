@@ -68,10 +68,11 @@ const openLeasesOf = (v: unknown): ReadonlyArray<OpenLease> | undefined => {
   if (!Array.isArray(parsed)) return undefined;
   const leases: Array<OpenLease> = [];
   for (const l of parsed as ReadonlyArray<Record<string, unknown>>) {
-    const { id, runnerId, slots, reclaimAt } = l;
+    const { id, runnerId, slots, uses, reclaimAt } = l;
     // Anything unreadable: no adoption at all (the next owner pauses instead), never a lease forgotten.
     if (typeof id !== "string" || typeof runnerId !== "string" || typeof slots !== "number" || typeof reclaimAt !== "number") return undefined;
-    leases.push({ id, runnerId, slots, reclaimAt });
+    // `uses` (reused slots) only bounds what comes back to the day; without it the slots do.
+    leases.push(typeof uses === "number" ? { id, runnerId, slots, uses, reclaimAt } : { id, runnerId, slots, reclaimAt });
   }
   return leases;
 };
