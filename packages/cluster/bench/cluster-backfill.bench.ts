@@ -9,11 +9,13 @@
 // unused yet fewer requests: the lease cycle's cost; many unused: devices not ready to spend them).
 // Knobs: CLUSTER_BACKFILL_PROFILE=<dir> (CPU profiles), CLUSTER_BACKFILL_LOGS=<dir> (each runner's log),
 // CLUSTER_BACKFILL_LEASE=<slots> (slots per lease), CLUSTER_BACKFILL_PART=<slots> (cooled slots handed back
-// together while their lease is held; above the lease size: none), CLUSTER_BACKFILL_RUNNERS=<n>.
+// together while their lease is held; above the lease size: none), CLUSTER_BACKFILL_RUNNERS=<n>,
+// CLUSTER_BACKFILL_SINGLE=0 (skip the one-runner run). Each run also prints its share of TPS without the first and
+// last 2 s (the steady part) and the load average (1 min) at its start and end: the machine's load moves the figure.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "@wattstream/simulator";
 import { openStore } from "@wattstream/store";
@@ -36,6 +38,8 @@ const PART = process.env["CLUSTER_BACKFILL_PART"] === undefined ? undefined : Nu
 const PROFILE_DIR = process.env["CLUSTER_BACKFILL_PROFILE"];
 /** A directory: each runner process's log (stderr) goes to `<runners>-r<i>.log` there. */
 const LOG_DIR = process.env["CLUSTER_BACKFILL_LOGS"];
+/** `0`: skip the one-runner run (the baseline) while iterating on the several-runner figure. */
+const SINGLE = process.env["CLUSTER_BACKFILL_SINGLE"] !== "0";
 
 
 interface Run {
@@ -44,9 +48,14 @@ interface Run {
   readonly requests: number;
   readonly tooMany: number;
   readonly tps: number;
+  /** Share of TPS without the first and last 2 s of requests (the start and the tail left out). */
+  readonly steady: number;
+  /** Load average (1 min) when the run started and ended. */
+  readonly load: readonly [number, number];
 }
 
 const backfillWith = async (bundle: string, pgBase: string, runners: number): Promise<Run> => {
+  const loadBefore = loadavg()[0]!;
   const sim = await startSimulator({ clock: "real", devices: DEVICES });
   const name = `cluster_bench_${process.pid}_${runners}`;
   await psql(pgBase, `create database ${name}`);
@@ -104,7 +113,15 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
         for (const e of log) if (e.runner === `r${i}`) own[Math.floor((e.at - first) / 1000)] = (own[Math.floor((e.at - first) / 1000)] ?? 0) + 1;
         process.stderr.write(`[cluster-backfill]   runner r${i}: ${JSON.stringify(Array.from(own, (n) => n ?? 0))}\n`);
       }
-    return { runners, seconds, requests: log.length, tooMany: log.filter((e) => e.status === 429).length, tps: Math.ceil(DEVICES / 3) };
+    const tps = Math.ceil(DEVICES / 3);
+    // The steady part: whole seconds from the third to the third-last second that saw a request.
+    const middle = perSecond.slice(2, Math.max(2, perSecond.length - 2));
+    const steady = middle.length === 0 ? 0 : (middle.reduce((a, n) => a + (n ?? 0), 0) / middle.length / tps) * 100;
+    const load = [loadBefore, loadavg()[0]!] as const;
+    process.stderr.write(
+      `[cluster-backfill] ${runners} runner(s): ${((log.length / seconds / tps) * 100).toFixed(2)} % of TPS (${log.length} requests in ${seconds.toFixed(1)} s), steady part ${steady.toFixed(1)} %, load ${load[0].toFixed(2)} → ${load[1].toFixed(2)}\n`,
+    );
+    return { runners, seconds, requests: log.length, tooMany: log.filter((e) => e.status === 429).length, tps, steady, load };
   } finally {
     // SIGTERM lets a profiled runner write its profile (the child exits at once on it); the rest are killed.
     for (const c of children) c.kill(PROFILE_DIR === undefined ? "SIGKILL" : "SIGTERM");
@@ -123,15 +140,20 @@ export default defineBench({
     const pg = await startTestPostgres();
     try {
       await bundleRunnerChild(bundle);
-      const single = await backfillWith(bundle, pg.url, 1);
+      const single = SINGLE ? await backfillWith(bundle, pg.url, 1) : undefined;
       const cluster = await backfillWith(bundle, pg.url, RUNNERS);
       const share = (r: Run) => (r.requests / r.seconds / r.tps) * 100;
+      // Each figure with the one-runner run's as its baseline, when that ran.
+      const vs = (m: BenchMetric, f: (r: Run) => number): BenchMetric => (single === undefined ? m : { ...m, baseline: f(single) });
       return [
-        { metric: `share of TPS, ${RUNNERS} runners`, value: share(cluster), unit: "%", target: "≥ 90 %", ok: share(cluster) >= 90, baseline: share(single) },
-        { metric: `requests/s, ${RUNNERS} runners (TPS ${cluster.tps})`, value: cluster.requests / cluster.seconds, unit: "req/s", baseline: single.requests / single.seconds },
-        { metric: "requests", value: cluster.requests, unit: "", baseline: single.requests },
-        { metric: "wall time", value: cluster.seconds, unit: "s", baseline: single.seconds },
-        { metric: "429 responses", value: cluster.tooMany + single.tooMany, unit: "", target: "0", ok: cluster.tooMany + single.tooMany === 0 },
+        vs({ metric: `share of TPS, ${RUNNERS} runners`, value: share(cluster), unit: "%", target: "≥ 90 %", ok: share(cluster) >= 90 }, share),
+        vs({ metric: `share of TPS, ${RUNNERS} runners, without the first and last 2 s`, value: cluster.steady, unit: "%" }, (r) => r.steady),
+        vs({ metric: "load average (1 min) at the start", value: cluster.load[0], unit: "", better: "none" }, (r) => r.load[0]),
+        vs({ metric: "load average (1 min) at the end", value: cluster.load[1], unit: "", better: "none" }, (r) => r.load[1]),
+        vs({ metric: `requests/s, ${RUNNERS} runners (TPS ${cluster.tps})`, value: cluster.requests / cluster.seconds, unit: "req/s" }, (r) => r.requests / r.seconds),
+        vs({ metric: "requests", value: cluster.requests, unit: "" }, (r) => r.requests),
+        vs({ metric: "wall time", value: cluster.seconds, unit: "s" }, (r) => r.seconds),
+        { metric: "429 responses", value: cluster.tooMany + (single?.tooMany ?? 0), unit: "", target: "0", ok: cluster.tooMany + (single?.tooMany ?? 0) === 0 },
       ];
     } finally {
       pg.stop();
