@@ -481,22 +481,32 @@ export const makeLeasedPacer = (
       });
 
     const update = (rateLimit: RateLimitState | undefined): Effect.Effect<void> =>
-      withNow((now) => {
-        // An answer without headers is news too: the key has no budget the service reports.
-        const state = rateLimit ?? {};
-        unsent = state;
-        latest = { state, at: now };
-        const tps = state.tps;
-        if (tps !== undefined && tps.remaining <= 0) {
-          const block = clampDelayMs(Math.ceil(tps.resetSeconds * 1000), WAIT_LIMITS.maxTpsResetMs);
-          blockedUntil = Math.max(blockedUntil, now + block);
-        }
-        const tpd = state.tpd;
-        if (tpd !== undefined && tpd.remaining <= 0) {
-          const reset = clampDelayMs(Math.ceil(tpd.resetSeconds * 1000), WAIT_LIMITS.maxDailyResetMs);
-          unavailable = { reason: "spent", until: now + reset };
-        }
-      });
+      Effect.flatMap(
+        withNow((now) => {
+          // An answer without headers is news too: the key has no budget the service reports.
+          const state = rateLimit ?? {};
+          const first = latest === undefined;
+          unsent = first ? undefined : state;
+          latest = { state, at: now };
+          const tps = state.tps;
+          if (tps !== undefined && tps.remaining <= 0) {
+            const block = clampDelayMs(Math.ceil(tps.resetSeconds * 1000), WAIT_LIMITS.maxTpsResetMs);
+            blockedUntil = Math.max(blockedUntil, now + block);
+          }
+          const tpd = state.tpd;
+          if (tpd !== undefined && tpd.remaining <= 0) {
+            const reset = clampDelayMs(Math.ceil(tpd.resetSeconds * 1000), WAIT_LIMITS.maxDailyResetMs);
+            unavailable = { reason: "spent", until: now + reset };
+          }
+          return first ? state : undefined;
+        }),
+        // This runner's first answer goes to the owner at once: an owner that does not know the key's budget yet
+        // grants one slot at a time until a runner tells it, and this runner's lease call may be waiting there.
+        (first) =>
+          first === undefined
+            ? Effect.void
+            : Effect.asVoid(Effect.forkIn(lessor.report({ _tag: "RateLimitHeaders", rateLimit: first }), scope)),
+      );
 
     const observe = (error: unknown): Effect.Effect<void> => {
       if (!isWattwatchersError(error) || error._tag !== "RateLimited") return Effect.void;
