@@ -27,6 +27,7 @@ import type { BudgetLessor, PacerSnapshot } from "@wattstream/resilience";
 import { BudgetOwner, DeviceWatcher } from "./protocol.js";
 import { groupCommit } from "./internal/groupCommit.js";
 import { pollDevice } from "./internal/poll.js";
+import { awaitRunners } from "./internal/startGate.js";
 import { ensureClusterTables, readBudgetRow, writeBudgetRow, writeRunnerStats } from "./internal/tables.js";
 import type { LeaseFigures } from "./internal/tables.js";
 
@@ -66,6 +67,16 @@ export interface RunnerOptions {
   readonly device?: Omit<DeviceStreamOptions, "scheduler"> | undefined;
   /** How often the fleet supervisor lists the key's devices, ms. @default 60000 */
   readonly listEveryMs?: number | undefined;
+  /**
+   * Runners started together: the fleet supervisor sends its first `Watch`es only once this many runners hold the
+   * cluster's shards between them (each some, all of them taken; read from the runners' figures), or after
+   * `startTimeoutMs`. A cluster of N runners started at once then gives every device and the budget owner its place
+   * once, instead of starting them all on the first runner up and handing two thirds of them off as the others join.
+   * @default 1 (start at once)
+   */
+  readonly startWithRunners?: number | undefined;
+  /** The longest the fleet supervisor waits for `startWithRunners`, ms. @default 30000 */
+  readonly startTimeoutMs?: number | undefined;
   /**
    * The shared budget (`@wattstream/resilience`'s `makeBudgetLedger` in the owner, `makeLeasedPacer` in each
    * runner): a lease is `size` one-shot request slots (default 20), usable for `ttlMs` (3000) after it was asked
@@ -353,10 +364,11 @@ const budgetLayer = BudgetOwner.toLayer(
 );
 
 /** The fleet supervisor of one key: lists the key's devices and sends `Watch` to those that joined, `Unwatch` to those that left. */
-const supervisorLayer = (key: KeyRuntime, listEveryMs: number) =>
+const supervisorLayer = (key: KeyRuntime, listEveryMs: number, start: Effect.Effect<boolean, never, SqlClient>) =>
   Singleton.make(
     `wattstream-fleet-${key.keyId}`,
     Effect.gen(function* () {
+      yield* start;
       const { keyId, client } = key;
       const entities = yield* DeviceWatcher.client;
       const devices = (id: DeviceId) => entities(deviceEntityId(keyId, id));
@@ -444,7 +456,9 @@ const keyRuntime = (options: RunnerOptions, apiKey: string, keyId: string, runne
       report: (report) => swallow("a report")(owner.Report(report)),
     };
     let requests = 0;
-    const leased = yield* makeLeasedPacer(lessor, { leaseSize: size, partSlots });
+    // The owner unreachable is mostly the owner moving to another runner (one joined or left), which takes about
+    // a second: ask again soon (the held leases' slots go on being reused meanwhile).
+    const leased = yield* makeLeasedPacer(lessor, { leaseSize: size, partSlots, retryUnreachable: Duration.millis(250) });
     let books: PacerSnapshot | undefined;
     const pacing = {
       ...leased,
@@ -567,7 +581,10 @@ export const runnerLayer = (options: RunnerOptions): Layer.Layer<never, RunnerSt
       const app = Layer.unwrap(
         Effect.gen(function* () {
           const rt = yield* RunnerRuntime;
-          const supervisors = [...rt.keys.values()].map((k) => supervisorLayer(k, options.listEveryMs ?? 60_000));
+          const perGroup = options.sharding?.shardsPerGroup ?? ShardingConfig.defaults.shardsPerGroup;
+          const groups = options.sharding?.assignedShardGroups ?? ShardingConfig.defaults.assignedShardGroups;
+          const start = awaitRunners(options.startWithRunners ?? 1, perGroup * groups.length, options.startTimeoutMs ?? 30_000);
+          const supervisors = [...rt.keys.values()].map((k) => supervisorLayer(k, options.listEveryMs ?? 60_000, start));
           return Layer.mergeAll(deviceLayer, budgetLayer, statsLayer, ...supervisors);
         }),
       ).pipe(Layer.provide(runtimeLayer(options, apiKeys, runner)));

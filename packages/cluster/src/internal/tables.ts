@@ -175,3 +175,9 @@ export const writeRunnerStats = (
     Effect.asVoid,
   );
 };
+
+/** The shards each runner held at its figures written since `since` (Unix ms), one number per runner. */
+export const runnerShards = (sql: SqlClient, since: number): Effect.Effect<ReadonlyArray<number>, SqlError> =>
+  Effect.map(sql<{ shards: number }>`select shards from wattstream_cluster_runner_stats where updated_at > ${since}`, (rows) =>
+    rows.map((r) => Number(r.shards)),
+  );
