@@ -539,7 +539,15 @@ export const makeLeasedPacer = (
       for (const lease of leases) {
         if (usable(lease, now)) slots += lease.unused;
         inFlight += lease.inFlight;
-        cooling += lease.cool.length - lease.consumed;
+        // A cooled slot a request could take now is free here, not cooling.
+        const again = reuse && reusable(lease, now);
+        let free = 0;
+        for (let i = lease.consumed; i < lease.cool.length && again && free < lease.sendsLeft - lease.unused; i++) {
+          if ((lease.cool[i] ?? Infinity) > now) break;
+          free++;
+        }
+        slots += free;
+        cooling += lease.cool.length - lease.consumed - free;
       }
       const state = latest?.state;
       const at = latest?.at ?? now;
