@@ -31,6 +31,20 @@ const recording = (ledger: BudgetLedger, runnerId = "r") => {
   return { lessor, calls };
 };
 
+/** `lessor` with `giveBackPart` on `ledger`, recording when each part came back and how many slots it had. */
+const recordingParts = (ledger: BudgetLedger, lessor: BudgetLessor) => {
+  const parts: Array<{ readonly at: number; readonly slots: number }> = [];
+  const withParts: BudgetLessor = {
+    ...lessor,
+    giveBackPart: (part) =>
+      Effect.flatMap(Clock.currentTimeMillis, (at) => {
+        parts.push({ at, slots: part.slots });
+        return ledger.giveBackPart(part);
+      }),
+  };
+  return { withParts, parts };
+};
+
 const fresh = { takeover: false, leaseTtl: 10_000, maxLatency: 2000 } as const;
 
 /**
@@ -121,15 +135,7 @@ describe("makeLeasedPacer", () => {
       Effect.gen(function* () {
         const ledger = yield* makeBudgetLedger({ ...fresh, tps: 100 });
         const { lessor, calls } = recording(ledger);
-        const parts: Array<{ readonly at: number; readonly slots: number }> = [];
-        const withParts: BudgetLessor = {
-          ...lessor,
-          giveBackPart: (part) =>
-            Effect.flatMap(Clock.currentTimeMillis, (at) => {
-              parts.push({ at, slots: part.slots });
-              return ledger.giveBackPart(part);
-            }),
-        };
+        const { withParts, parts } = recordingParts(ledger, lessor);
         const pacer = yield* makeLeasedPacer(withParts, { leaseSize: 5, prefetchAt: 0, partSlots: 2, idleGiveBack: "1 hour", reuseSlots: false });
         // Answers at 101, 401, 201, 501 and 301: cooled at 1151, 1251, … 1551.
         const fiber = yield* soon(
@@ -199,15 +205,7 @@ describe("makeLeasedPacer", () => {
       Effect.gen(function* () {
         const ledger = yield* makeBudgetLedger({ ...fresh, tps: 4, tpd: 1000 });
         const { lessor, calls } = recording(ledger);
-        const parts: Array<{ readonly at: number; readonly slots: number }> = [];
-        const withParts: BudgetLessor = {
-          ...lessor,
-          giveBackPart: (part) =>
-            Effect.flatMap(Clock.currentTimeMillis, (at) => {
-              parts.push({ at, slots: part.slots });
-              return ledger.giveBackPart(part);
-            }),
-        };
+        const { withParts, parts } = recordingParts(ledger, lessor);
         const pacer = yield* makeLeasedPacer(withParts, { leaseSize: 4, prefetchAt: 0, partSlots: 2, idleGiveBack: "2 seconds" });
         // Answers at 101, 201, 301 and 401: cooled at 1151 … 1451, and nothing else is sent.
         const fiber = yield* soon(

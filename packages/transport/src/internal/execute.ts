@@ -190,38 +190,49 @@ const sendRaw = <A>(
   timeoutMs: number | undefined,
 ): Effect.Effect<RawResponse, NetworkError | Timeout | Refusal> =>
   Effect.callback<RawResponse, NetworkError | Timeout | Refusal>((resume) => {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs);
-    request(t, call, controller.signal).then(
+    const a = attemptControl(t, call, timeoutMs);
+    request(t, call, a.controller.signal).then(
       (raw) => {
-        clearTimeout(timer);
+        a.clear();
         resume("text" in raw ? Effect.succeed(raw) : Effect.fail(raw));
       },
       (cause: unknown) => {
-        clearTimeout(timer);
-        const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
-        resume(
-          Effect.fail(
-            timedOut && timeoutMs !== undefined
-              ? new Timeout({ ...context, timeoutMs })
-              : new NetworkError({ ...context, cause }),
-          ),
-        );
+        a.clear();
+        resume(Effect.fail(a.failure(cause)));
       },
     );
     // Interrupted: abort the request (a body still streaming included); a late answer is then ignored.
-    return Effect.sync(() => {
+    return Effect.sync(a.abort);
+  });
+
+/**
+ * One attempt's AbortController and timeout timer (none when `timeoutMs` is undefined): `failure` names what a
+ * rejected request was — a `Timeout` once the timer fired, else a `NetworkError`.
+ */
+const attemptControl = <A>(t: Transport, call: Call<A>, timeoutMs: number | undefined) => {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs);
+  return {
+    controller,
+    clear: () => clearTimeout(timer),
+    /** Stops the timer and aborts the request (a body still streaming included). */
+    abort: () => {
       clearTimeout(timer);
       controller.abort();
-    });
-  });
+    },
+    failure: (cause: unknown): NetworkError | Timeout => {
+      const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
+      return timedOut && timeoutMs !== undefined ? new Timeout({ ...context, timeoutMs }) : new NetworkError({ ...context, cause });
+    },
+  };
+};
 
 /** An attempt's failure before or while its answer is read. */
 type SendError = NetworkError | Timeout | Refusal;
@@ -242,49 +253,32 @@ interface Headed {
  */
 const sendHeaded = <A>(t: Transport, call: Call<A>, timeoutMs: number | undefined): Effect.Effect<Headed, SendError> =>
   Effect.callback<Headed, SendError>((resume) => {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs);
-    const failure = (cause: unknown): NetworkError | Timeout => {
-      const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
-      return timedOut && timeoutMs !== undefined
-        ? new Timeout({ ...context, timeoutMs })
-        : new NetworkError({ ...context, cause });
-    };
-    requestHeaders(t, call, controller.signal).then(
+    const a = attemptControl(t, call, timeoutMs);
+    requestHeaders(t, call, a.controller.signal).then(
       (response) => {
         if (isRefusal(response)) {
-          clearTimeout(timer);
+          a.clear();
           resume(Effect.fail(response));
           return;
         }
         const body = readBody(t, call, response).then(
           (raw) => {
-            clearTimeout(timer);
+            a.clear();
             return "text" in raw ? { raw } : { error: raw };
           },
           (cause: unknown) => {
-            clearTimeout(timer);
-            return { error: failure(cause) };
+            a.clear();
+            return { error: a.failure(cause) };
           },
         );
-        resume(Effect.succeed({ status: response.status, headers: response.headers, body, controller }));
+        resume(Effect.succeed({ status: response.status, headers: response.headers, body, controller: a.controller }));
       },
       (cause: unknown) => {
-        clearTimeout(timer);
-        resume(Effect.fail(failure(cause)));
+        a.clear();
+        resume(Effect.fail(a.failure(cause)));
       },
     );
-    return Effect.sync(() => {
-      clearTimeout(timer);
-      controller.abort();
-    });
+    return Effect.sync(a.abort);
   });
 
 /** Waits for the body of a {@link Headed} answer; interruption aborts its reading. */
