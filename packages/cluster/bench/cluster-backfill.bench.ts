@@ -14,7 +14,7 @@
 // last 2 s (the steady part) and the load average (1 min) at its start and end: the machine's load moves the figure.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "@wattstream/simulator";
@@ -42,6 +42,17 @@ const LOG_DIR = process.env["CLUSTER_BACKFILL_LOGS"];
 const SINGLE = process.env["CLUSTER_BACKFILL_SINGLE"] !== "0";
 
 
+/** User + system CPU seconds of a process so far, from /proc (0 where there is none). */
+const cpuSecondsOf = (pid: number | undefined): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command), in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+};
+
 interface Run {
   readonly runners: number;
   readonly seconds: number;
@@ -56,6 +67,8 @@ interface Run {
 
 const backfillWith = async (bundle: string, pgBase: string, runners: number): Promise<Run> => {
   const loadBefore = loadavg()[0]!;
+  const cpuAtStart = process.cpuUsage();
+  const startedAt = Date.now();
   const sim = await startSimulator({ clock: "real", devices: DEVICES });
   const name = `cluster_bench_${process.pid}_${runners}`;
   await psql(pgBase, `create database ${name}`);
@@ -97,6 +110,14 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
     }
     const first = log[0]!.at;
     const seconds = (Date.now() - first) / 1000;
+    // CPU seconds used so far by the runners and by this process (the simulator, the proxies): on the shared machine,
+    // what the back-fill needs of the two cores, against what the load average says others take.
+    const runnerCpu = children.reduce((sum, c) => sum + cpuSecondsOf(c.pid), 0);
+    const benchCpu = process.cpuUsage(cpuAtStart);
+    const ownCpu = (benchCpu.user + benchCpu.system) / 1e6;
+    process.stderr.write(
+      `[cluster-backfill] ${runners} runner(s): CPU since the start: runners ${runnerCpu.toFixed(1)} s, simulator + proxies ${ownCpu.toFixed(1)} s (${((runnerCpu + ownCpu) / ((Date.now() - startedAt) / 1000)).toFixed(2)} cores on average; PostgreSQL not counted)\n`,
+    );
     // Requests per wall second from the first: where the share is lost (the start, the steady part, the tail).
     const perSecond: Array<number> = [];
     for (const e of log) perSecond[Math.floor((e.at - first) / 1000)] = (perSecond[Math.floor((e.at - first) / 1000)] ?? 0) + 1;
