@@ -99,9 +99,11 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
       await new Promise((r) => setTimeout(r, 100));
       if (tick % 10 === 0) {
         const stats = await store
-          .query<{ held: string | null; unused: string | null }>("select sum(lease_tps) as held, sum(allowance) as unused from wattstream_cluster_runner_stats")
+          .query<{ held: string | null; unused: string | null; in_flight: string | null }>(
+            "select sum(lease_tps) as held, sum(allowance) as unused, sum((select sum((k->>'inFlight')::int) from jsonb_array_elements(keys) k)) as in_flight from wattstream_cluster_runner_stats",
+          )
           .catch(() => []);
-        held.push(`${stats[0]?.held ?? 0}/${stats[0]?.unused ?? 0}`);
+        held.push(`${stats[0]?.held ?? 0}/${stats[0]?.unused ?? 0}/${stats[0]?.in_flight ?? 0}`);
       }
       const [row] = await store.query<{ n: string }>("select count(*) as n from checkpoints where stream = 'long' and watermark >= $1", [
         Math.floor(sim.clock.now() / 300) * 300 - 900,
@@ -126,7 +128,9 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
     const latencies = log.filter((e) => e.doneAt > 0).map((e) => e.doneAt - e.at).sort((a, b) => a - b);
     const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
     process.stderr.write(`[cluster-backfill] ${runners} runner(s): latency at the proxy p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms\n`);
-    process.stderr.write(`[cluster-backfill] ${runners} runner(s): slots held/unused each second ${JSON.stringify(held)}\n`);
+    // In flight ÷ requests per second = the time a request holds its slot before its answer's headers (Little's law):
+    // what the slot's cycle costs beyond the second (plus 50 ms) after the answer.
+    process.stderr.write(`[cluster-backfill] ${runners} runner(s): slots held/unused/in flight each second ${JSON.stringify(held)}\n`);
     const calls = await store.query<{ runner: string; lease_calls: string; lease_ms_avg: number; lease_ms_max: number }>(
       "select runner, lease_calls, lease_ms_avg, lease_ms_max from wattstream_cluster_runner_stats order by runner",
     );

@@ -126,6 +126,8 @@ export interface RunnerKeyFigures {
   readonly held: number;
   /** Of those, not used yet. */
   readonly unused: number;
+  /** Of those, carrying a request not answered yet (its headers not in). */
+  readonly inFlight: number;
   readonly requests: number;
 }
 
@@ -157,6 +159,7 @@ export const writeRunnerStats = (
       devices: k.watching.size,
       held,
       unused: books === undefined ? 0 : books.tpsSlots - books.inFlight - books.recentGrants,
+      inFlight: books?.inFlight ?? 0,
       requests: k.requests(),
     });
     f.calls += k.leaseFigures.calls;
