@@ -124,6 +124,10 @@ const backfillWith = async (bundle: string, pgBase: string, runners: number): Pr
     const perSecond: Array<number> = [];
     for (const e of log) perSecond[Math.floor((e.at - first) / 1000)] = (perSecond[Math.floor((e.at - first) / 1000)] ?? 0) + 1;
     process.stderr.write(`[cluster-backfill] ${runners} runner(s): requests per second ${JSON.stringify(Array.from(perSecond, (n) => n ?? 0))}\n`);
+    // The start in tenths of a second: how fast the runners reach the key's TPS.
+    const start: Array<number> = Array.from({ length: 30 }, () => 0);
+    for (const e of log) if (e.at - first < 3000) start[Math.floor((e.at - first) / 100)]!++;
+    process.stderr.write(`[cluster-backfill] ${runners} runner(s): the first 3 s, requests per 100 ms ${JSON.stringify(start)}\n`);
     // Each request's time at the proxy (arrival to the answer passed on whole): the latency a slot is held beyond its second.
     const latencies = log.filter((e) => e.doneAt > 0).map((e) => e.doneAt - e.at).sort((a, b) => a - b);
     const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
