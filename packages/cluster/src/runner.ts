@@ -139,6 +139,9 @@ interface RunnerRuntimeShape {
 
 const RunnerRuntime = Context.Service<RunnerRuntimeShape>("@wattstream/cluster/RunnerRuntime");
 
+/** The budget owner's own PostgreSQL connection (its books' reads and writes), apart from Effect Cluster's pool. */
+const BooksSql = Context.Service<SqlClient>("@wattstream/cluster/BooksSql");
+
 /**
  * The fingerprint of an API key that names its budget owner and fleet supervisor (and appears in tables and
  * `cluster status`): 16 hex digits of its SHA-256, never the key itself.
@@ -294,7 +297,7 @@ const deviceLayer = DeviceWatcher.toLayer(
 const budgetLayer = BudgetOwner.toLayer(
   Effect.gen(function* () {
     const rt = yield* RunnerRuntime;
-    const sql = yield* SqlClient;
+    const sql = yield* BooksSql;
     const keyId = (yield* Entity.CurrentAddress).entityId;
     const { size, ttlMs, maxLatencyMs } = leaseDefaults(rt.options);
     const stored = yield* readBudgetRow(sql, keyId).pipe(Effect.orDie);
@@ -605,21 +608,23 @@ export const runnerLayer = (options: RunnerOptions): Layer.Layer<never, RunnerSt
       });
       // Connect (and fail with the store's one-line error, password hidden) before Effect Cluster's storage would die
       // on an unreachable database.
-      const pg: Layer.Layer<SqlClient, InvalidStoreUrlError | StoreUnavailableError> = Layer.effect(
-        SqlClient,
+      const connect = (applicationName: string, maxConnections: number | undefined) =>
         Effect.gen(function* () {
           const location = yield* parseStoreUrl(options.postgres);
           if (location.dialect !== "postgres")
             return yield* Effect.fail(new InvalidStoreUrlError({ url: location.url, rule: "a cluster needs PostgreSQL: postgres://user:password@host:5432/db" }));
           const unavailable = (e: SqlError) => new StoreUnavailableError({ url: location.url, reason: e.message, cause: e });
-          const sql = yield* PgClient.make({ url: location.connection, applicationName: "@wattstream/cluster", connectTimeout: Duration.seconds(10) }).pipe(
+          const sql = yield* PgClient.make({ url: location.connection, applicationName, connectTimeout: Duration.seconds(10), maxConnections }).pipe(
             Effect.provide(Reactivity.layer),
             Effect.mapError(unavailable),
           );
           yield* sql`select 1`.pipe(Effect.mapError(unavailable));
           return sql;
-        }),
-      );
-      return app.pipe(Layer.provide(cluster), Layer.provide(pg));
+        });
+      const pg: Layer.Layer<SqlClient, InvalidStoreUrlError | StoreUnavailableError> = Layer.effect(SqlClient, connect("@wattstream/cluster", undefined));
+      // The budget owner's books over a connection of their own: a lease is answered only after its save, and a burst
+      // of cluster messages (600 persisted Watches at the start) on the shared pool queued those saves for 0.5 s.
+      const books = Layer.effect(BooksSql, connect("@wattstream/cluster budget", 1));
+      return app.pipe(Layer.provide(cluster), Layer.provide(pg), Layer.provide(books));
     }),
   );
