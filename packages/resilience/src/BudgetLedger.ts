@@ -104,6 +104,8 @@ export interface OpenLease {
   readonly id: string;
   readonly runnerId: string;
   readonly slots: number;
+  /** Requests it was granted in all (reused slots; the day's count of its unsent ones comes back with it). @default slots */
+  readonly uses?: number | undefined;
   /** Unix ms when its slots come back if it is not given back. */
   readonly reclaimAt: number;
 }
@@ -143,7 +145,7 @@ export interface BudgetSnapshot {
 }
 
 /**
- * The owner's side of a key's shared budget: grants leases of one-shot request slots so that all runners together
+ * The owner's side of a key's shared budget: grants leases of request slots so that all runners together
  * stay within the key's TPS and TPD. Pure bookkeeping on Effect's `Clock`: a cluster wraps it in a singleton.
  *
  * @category services
@@ -174,6 +176,11 @@ interface Entry {
   readonly runnerId: string;
   /** Slots it still holds (fewer once parts of it came back). */
   slots: number;
+  /**
+   * Requests it may still send, taken from the day at its grant (the unsent ones come back with it): fewer once
+   * parts came back, each of whose slots carried a request at least once.
+   */
+  uses: number;
   /** When the owner takes the slots back if the lease was not given back. */
   readonly reclaimAt: number;
   open: boolean;
@@ -201,15 +208,18 @@ type Decision =
 /**
  * Creates a {@link BudgetLedger}: the owner of one key's request budget, shared by any number of runners.
  *
- * **Guarantee.** Every slot is one request. The ledger never has more slots out than the key's per-second budget:
+ * **Guarantee.** Every slot carries one request at a time. The ledger never has more slots out than the key's per-second budget:
  * a slot counts from its grant until its lease is given back — which a runner does only once every request it
  * sent under the lease was answered at least one second (plus `safetyMargin`) ago — or until it comes back in a part
  * (`giveBackPart`: used slots whose own answer is at least that old) — or, when a runner vanished,
  * until `leaseTtl + maxLatency + 1 s + safetyMargin` after the grant (the runner stops sending `leaseTtl` after it
  * asked, and the service counts a request within `maxLatency` of its sending). Every request the service counts
  * in one of its seconds therefore held its slot at one common instant, whatever the latencies: no server second,
- * fixed or sliding, sees more than the budget. Each grant takes its slots from the day's budget (unused ones come
- * back with the lease; a reclaimed lease counts as fully used), and the day's count follows the lowest the runners
+ * fixed or sliding, sees more than the budget. A runner that asked to `reuse` slots sends on a slot again only once
+ * its previous answer is that old, which is a part handed back and granted again, without the round trip. Each
+ * grant takes its requests from the day's budget — its slots, or with `reuse` as many as they can carry in the ttl
+ * (`slots × (1 + ⌊leaseTtl ÷ (1 s + safetyMargin)⌋)`, at most what is left of the day) — the unsent ones come back
+ * with the lease (a reclaimed lease counts as fully used), and the day's count follows the lowest the runners
  * report, so the day is never overdrawn either.
  *
  * **When the owner dies**, its books die with it; a new owner cannot know which leases are still out. With
@@ -290,7 +300,8 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
     for (const l of [...(adopted ?? [])].sort((a, b) => a.reclaimAt - b.reclaimAt)) {
       const n = Math.max(0, Math.floor(l.slots));
       if (n < 1 || l.reclaimAt <= start || open.has(l.id)) continue;
-      const entry: Entry = { id: l.id, runnerId: l.runnerId, slots: n, reclaimAt: l.reclaimAt, open: true };
+      const uses = Math.max(n, Math.floor(l.uses ?? n));
+      const entry: Entry = { id: l.id, runnerId: l.runnerId, slots: n, uses, reclaimAt: l.reclaimAt, open: true };
       open.set(entry.id, entry);
       queue.push(entry);
       held += n;
@@ -379,7 +390,11 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
       }
     };
 
-    const decide = (now: number, runnerId: string, wanted: number): Decision => {
+    // A reused slot carries a request at most once per `windowMs` (it waits a second and the margin after each
+    // answer), so within its lease's ttl it can carry this many.
+    const usesPerSlot = 1 + Math.floor(ttlMs / windowMs);
+
+    const decide = (now: number, runnerId: string, wanted: number, reuse: boolean): Decision => {
       settle(now);
       if (tpdRemaining !== undefined && tpdRemaining < 1) {
         // Leases still out may bring unused slots back to the day: "busy" until they are in (a runner told
@@ -401,13 +416,16 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         const next = queue[head];
         return { _tag: "busy", ms: next === undefined ? undefined : next.reclaimAt - now, why: "every slot is leased" };
       }
-      const entry: Entry = { id: `${epoch}-${++counter}`, runnerId, slots: n, reclaimAt: now + lifetimeMs, open: true };
+      // Reused slots: as many requests as they can carry in the ttl, within what is left of the day (never fewer
+      // than the slots, which the day has room for).
+      const uses = reuse ? Math.floor(Math.min(n * usesPerSlot, tpdRemaining ?? Infinity)) : n;
+      const entry: Entry = { id: `${epoch}-${++counter}`, runnerId, slots: n, uses, reclaimAt: now + lifetimeMs, open: true };
       open.set(entry.id, entry);
       queue.push(entry);
       held += n;
       granted++;
-      if (tpdRemaining !== undefined) tpdRemaining -= n;
-      return { _tag: "granted", lease: { id: entry.id, slots: n, ttlMs, maxLatencyMs } };
+      if (tpdRemaining !== undefined) tpdRemaining -= uses;
+      return { _tag: "granted", lease: reuse ? { id: entry.id, slots: n, uses, ttlMs, maxLatencyMs } : { id: entry.id, slots: n, ttlMs, maxLatencyMs } };
     };
 
     // Callers of `acquire` queue in arrival order; the head waits for a reclaim time or for `wake` (a give-back or
@@ -438,7 +456,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
       Effect.flatMap(
         withNow((now) => {
           adoptRequest(request, now);
-          return decide(now, runnerId, request.wanted);
+          return decide(now, runnerId, request.wanted, request.reuse === true);
         }),
         (d) =>
           d._tag === "granted"
@@ -456,7 +474,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         lock.withPermit(
           Effect.suspend(function loop(): Effect.Effect<Lease, BudgetUnavailable> {
             return Effect.flatMap(
-              withNow((now) => decide(now, runnerId, request.wanted)),
+              withNow((now) => decide(now, runnerId, request.wanted, request.reuse === true)),
               (d): Effect.Effect<Lease, BudgetUnavailable> =>
                 d._tag === "granted"
                   ? Effect.succeed(d.lease)
@@ -474,7 +492,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         if (entry !== undefined) {
           close(entry);
           returned++;
-          if (tpdRemaining !== undefined) tpdRemaining += Math.min(entry.slots, Math.max(0, Math.floor(done.unused)));
+          if (tpdRemaining !== undefined) tpdRemaining += Math.min(entry.uses, Math.max(0, Math.floor(done.unused)));
         }
         // After the close: the service's count already includes every request of this lease.
         adoptRequest(done, now);
@@ -487,6 +505,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
         const n = Math.min(entry?.slots ?? 0, Math.max(0, Math.floor(part.slots)));
         if (entry === undefined || n < 1) return;
         entry.slots -= n;
+        entry.uses -= n;
         held -= n;
         notify();
       });
@@ -502,7 +521,7 @@ export const makeBudgetLedger = (options: BudgetLedgerOptions = {}): Effect.Effe
       const perRunner = new Map<string, { runnerId: string; leases: number; slots: number }>();
       const openLeases: Array<OpenLease> = [];
       for (const entry of open.values()) {
-        openLeases.push({ id: entry.id, runnerId: entry.runnerId, slots: entry.slots, reclaimAt: entry.reclaimAt });
+        openLeases.push({ id: entry.id, runnerId: entry.runnerId, slots: entry.slots, uses: entry.uses, reclaimAt: entry.reclaimAt });
         const r = perRunner.get(entry.runnerId) ?? { runnerId: entry.runnerId, leases: 0, slots: 0 };
         r.leases++;
         r.slots += entry.slots;

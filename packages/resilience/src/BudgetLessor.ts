@@ -2,9 +2,10 @@
  * The contract between a runner and the owner of one key's request budget, when several processes share the key.
  *
  * - The **owner** (one per key: a cluster singleton) keeps a {@link BudgetLedger}. It hands out **leases**: batches
- *   of one-shot request slots. Every slot is one request: it counts against the key's TPS from the grant until the
- *   lease is given back (or, for a runner that vanished, until the lease expired plus one second and the margin),
- *   and against the day's TPD once.
+ *   of request slots. A slot carries one request at a time: it counts against the key's TPS from the grant until
+ *   the lease is given back (or, for a runner that vanished, until the lease expired plus one second and the margin).
+ *   A runner that asks to `reuse` slots sends on a slot again once its last answer is one second (plus the margin)
+ *   old, up to the lease's `uses`, which the day's TPD is charged at the grant (the unsent ones come back).
  * - Each **runner** paces its requests with `makeLeasedPacer(lessor)`, a `Pacer` that takes slots from its current
  *   lease, asks for the next batch before running dry, and gives a lease back once every slot it used has been
  *   answered for one second (plus the margin) — the single-process pacer's slot rule, stretched over processes.
@@ -76,6 +77,12 @@ export const LeaseRequest = Schema.Struct({
    * `busy` at once instead of queueing the call, so runners that have run dry are served first.
    */
   prefetch: Schema.optionalKey(Schema.Boolean),
+  /**
+   * The runner sends again on a slot of the lease once that slot's last answer is one second (plus the margin) old,
+   * while the lease is usable: the owner then grants {@link Lease} `uses` (an owner that does not know this field
+   * grants one-shot slots, which the runner then uses once each).
+   */
+  reuse: Schema.optionalKey(Schema.Boolean),
 });
 /** @category models */
 export type LeaseRequest = typeof LeaseRequest.Type;
@@ -93,8 +100,14 @@ export type LeaseRequest = typeof LeaseRequest.Type;
 export const Lease = Schema.Struct({
   /** Names the lease in {@link LeaseReturn}. */
   id: Schema.String,
-  /** How many requests may be sent under it (≥ 1), each once. */
+  /** How many requests may be under way under it at once (≥ 1): each slot carries one request at a time. */
   slots: Count,
+  /**
+   * How many requests may be sent under it in all, when the runner asked to `reuse` slots: a slot carries a next
+   * request once its last answer is one second (plus the margin) old. Taken from the day's budget at the grant; the
+   * ones never sent come back with the lease. Absent: `slots`, each slot used once.
+   */
+  uses: Schema.optionalKey(Count),
   /**
    * How long, counted on the runner's clock from the moment it *asked* for the lease, it may start requests under
    * it. Afterwards the owner takes the slots back on its own (the runner gives back what is left anyway).
@@ -123,7 +136,7 @@ export type Lease = typeof Lease.Type;
  */
 export const LeaseReturn = Schema.Struct({
   leaseId: Schema.String,
-  /** Slots never used: their requests go back to the day's budget. */
+  /** Requests the lease allowed (its `uses`, else its `slots`) that were never sent: they go back to the day's budget. */
   unused: Count,
   /** The newest rate-limit headers the runner saw since its last call to the owner. */
   rateLimit: Schema.optionalKey(RateLimitStateSchema),

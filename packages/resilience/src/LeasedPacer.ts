@@ -20,6 +20,7 @@ import type { RequestContext } from "./WattwatchersError.js";
  * | `safetyMargin` | 50 ms | added to the second a slot is held after its answer, before its lease goes back |
  * | `idleGiveBack` | 1 s | give a lease back once the pacer has granted nothing for this long |
  * | `partSlots` | a quarter of `leaseSize` | hand back this many cooled slots of a lease still held, together |
+ * | `reuseSlots` | `true` | send again on a cooled slot of a usable lease when a request is waiting for one |
  * | `retryUnreachable` | 1 s | wait before asking again when the owner could not be reached |
  * | `waitForDailyReset` | `false` | when the day's budget is spent, wait for the reset instead of failing |
  *
@@ -63,6 +64,14 @@ export interface LeasedPacerOptions {
    */
   readonly partSlots?: number | undefined;
   /**
+   * Ask the owner for reusable slots (`LeaseRequest.reuse`): a request waiting for a slot takes a cooled one of a
+   * lease still usable (its previous answer a second and the margin old) instead of waiting for the owner, so a
+   * busy runner's slots carry requests back to back as with `makePacer`, and its calls to the owner are one per
+   * lease rather than one per part. Cooled slots no request here is waiting for still go back in parts.
+   * @default true
+   */
+  readonly reuseSlots?: boolean | undefined;
+  /**
    * How long to wait before asking again after the owner could not be reached (`BudgetUnavailable` `unreachable`
    * with a shorter hint).
    * @default "1 second"
@@ -79,9 +88,10 @@ export interface LeasedPacerOptions {
 /** One lease in the runner's hands, from its arrival until it is given back. */
 interface Held {
   readonly id: string;
-  readonly slots: number;
-  /** Slots not used yet. */
+  /** Slots never used yet. */
   unused: number;
+  /** Requests it may still send (its `uses`, or one per slot): what is left of it goes back to the day. */
+  sendsLeft: number;
   /** Requests sent under it through `pace` and not answered yet. */
   inFlight: number;
   /** Local time after which nothing may be sent under it. */
@@ -89,10 +99,10 @@ interface Held {
   readonly receivedAt: number;
   /** When the last used slot has been held one second (plus the margin) after its answer. */
   coolUntil: number;
-  /** When each used slot not yet handed back has cooled (answer + one second + margin), in that order. */
+  /** When each used slot has cooled (answer + one second + margin), in that order. */
   readonly cool: Array<number>;
-  /** Slots of `cool` already handed back (`giveBackPart`): its first `returned` entries. */
-  returned: number;
+  /** Entries of `cool` done with (the slot sent on again, or handed back by `giveBackPart`): its first `consumed`. */
+  consumed: number;
   /** Nothing more is taken from it (spent, expired or idle); it goes back once its used slots have cooled. */
   closed: boolean;
   /** Wakes its give-back fiber (closed, its last request ended, or a part can be handed back). */
@@ -111,6 +121,8 @@ interface Unavailable {
 }
 
 const PACER_CONTEXT: RequestContext = { operation: "pacer", method: "-", path: "-" };
+/** How soon a give-back fiber looks again at cooled slots it left to requests waiting here. */
+const WAITERS_RECHECK_MS = 10;
 const wakeUnsafe = (d: Deferred.Deferred<void> | undefined): void => {
   if (d !== undefined) Deferred.doneUnsafe(d, Effect.void);
 };
@@ -118,11 +130,12 @@ const wakeUnsafe = (d: Deferred.Deferred<void> | undefined): void => {
 /**
  * Creates a {@link Pacer} that paces one runner's requests with slots leased from the owner of the key's shared
  * budget (a `BudgetLedger`, through `lessor`), so that every runner together stays within the key's TPS and TPD.
- * Each request takes one slot of its current lease (slots are one-shot); the next lease is asked for in the
- * background when `prefetchAt` slots are left; used slots go back in parts of `partSlots` as each one's answer
- * turns one second (plus the margin) old (when the lessor has `giveBackPart`); a lease goes back — with its unused
- * slots and the newest rate-limit headers — once it is spent, expired or idle and every request sent under it was
- * answered one second (plus the margin) ago. A 429 is reported to the owner at once, which stops every runner's grants until it has passed.
+ * Each request takes one slot of its current lease — an unused one, or (`reuseSlots`) one whose last answer is one
+ * second (plus the margin) old; the next lease is asked for in the background when `prefetchAt` slots are left; used
+ * slots no request is waiting for go back in parts of `partSlots` as each one's answer turns one second (plus the
+ * margin) old (when the lessor has `giveBackPart`); a lease goes back — with its unsent requests and the newest
+ * rate-limit headers — once it is spent, expired or idle and every request sent under it was answered one second
+ * (plus the margin) ago. A 429 is reported to the owner at once, which stops every runner's grants until it has passed.
  * Give the transport client this pacer through its `pacing` option. Its background fibers live in the `Scope`:
  * closing it gives back the leases whose slots have cooled (the owner reclaims the others when they expire).
  *
@@ -157,6 +170,7 @@ export const makeLeasedPacer = (
     const giveBackPart = lessor.giveBackPart;
     const partSlots =
       giveBackPart === undefined ? Infinity : Math.max(1, Math.floor(options.partSlots ?? Math.ceil(leaseSize / 4)));
+    const reuse = options.reuseSlots ?? true;
 
     const leases: Array<Held> = [];
     // Takers that had to wait go one at a time, in arrival order; while any wait, newcomers queue too.
@@ -194,13 +208,27 @@ export const makeLeasedPacer = (
       signal(lease);
     };
     // A used slot's cooling time; its give-back fiber is woken when it can now hand back a part it had no timer for.
+    /** Wakes requests waiting with no slot cooling anywhere (they then wait for this one's time too). */
+    let cooling: Deferred.Deferred<void> | undefined;
     const markCooling = (lease: Held, at: number): void => {
       lease.coolUntil = Math.max(lease.coolUntil, at);
-      if (partSlots === Infinity) return;
       lease.cool.push(at);
-      if (lease.cool.length - lease.returned === partSlots) signal(lease);
+      if (lease.cool.length - lease.consumed === partSlots) signal(lease);
+      if (cooling !== undefined) {
+        const c = cooling;
+        cooling = undefined;
+        wakeUnsafe(c);
+      }
     };
     const usable = (lease: Held, now: number): boolean => !lease.closed && lease.unused > 0 && now < lease.usableUntil;
+    /** Whether a request may still be sent on a used slot of `lease` once one has cooled. */
+    const reusable = (lease: Held, now: number): boolean =>
+      !lease.closed && now < lease.usableUntil && lease.sendsLeft > lease.unused;
+    /** When the oldest cooling slot of `lease` can carry a request again, if it can before the lease's end. */
+    const reusableAt = (lease: Held, now: number): number | undefined => {
+      const at = lease.cool[lease.consumed];
+      return at !== undefined && at < lease.usableUntil && reusable(lease, now) ? Math.max(at, now) : undefined;
+    };
     const spentAt = (now: number): number | undefined =>
       unavailable !== undefined && unavailable.reason === "spent" && now < unavailable.until
         ? unavailable.until
@@ -223,19 +251,25 @@ export const makeLeasedPacer = (
               if (now >= lease.coolUntil) {
                 const i = leases.indexOf(lease);
                 if (i >= 0) leases.splice(i, 1);
-                return lessor.giveBack({ leaseId: lease.id, unused: lease.unused, ...takeUnsent() });
+                return lessor.giveBack({ leaseId: lease.id, unused: lease.sendsLeft, ...takeUnsent() });
               }
               at = Math.min(at, lease.coolUntil);
             }
             if (giveBackPart !== undefined) {
               let n = 0;
-              while ((lease.cool[lease.returned + n] ?? Infinity) <= now) n++;
+              while ((lease.cool[lease.consumed + n] ?? Infinity) <= now) n++;
               if (n >= partSlots) {
-                lease.returned += n;
-                return Effect.andThen(giveBackPart({ leaseId: lease.id, slots: n }), Effect.suspend(loop));
+                // Requests waiting here take cooled slots of a usable lease themselves (sooner than the owner could
+                // grant them back); only slots nobody here is waiting for go back.
+                if (!(reuse && queued > 0 && blockedUntil <= now && reusable(lease, now))) {
+                  lease.consumed += n;
+                  return Effect.andThen(giveBackPart({ leaseId: lease.id, slots: n }), Effect.suspend(loop));
+                }
+                at = Math.min(at, now + WAITERS_RECHECK_MS);
+              } else {
+                const next = lease.cool[lease.consumed + partSlots - 1];
+                if (next !== undefined) at = Math.min(at, next);
               }
-              const next = lease.cool[lease.returned + partSlots - 1];
-              if (next !== undefined) at = Math.min(at, next);
             }
             // The signal is armed in the same synchronous step as the decision, so no wake-up can slip between.
             lease.signal ??= Deferred.makeUnsafe<void>();
@@ -255,8 +289,9 @@ export const makeLeasedPacer = (
     const arrived = (lease: Lease, askedAt: number, now: number): Held => {
       const held: Held = {
         id: lease.id,
-        slots: lease.slots,
         unused: lease.slots,
+        // An owner that grants no reuse (or an older one) sends no `uses`: each slot once.
+        sendsLeft: Math.max(lease.slots, Math.floor(lease.uses ?? lease.slots)),
         inFlight: 0,
         // The owner's clock may differ from ours: the lease's time is counted from when we asked, which is
         // before the owner granted it, so we stop sending no later than the owner expects.
@@ -264,7 +299,7 @@ export const makeLeasedPacer = (
         receivedAt: now,
         coolUntil: 0,
         cool: [],
-        returned: 0,
+        consumed: 0,
         closed: lease.slots < 1,
         signal: undefined,
       };
@@ -277,7 +312,7 @@ export const makeLeasedPacer = (
       Effect.flatMap(Clock.currentTimeMillis, (askedAt) =>
         // Ask for enough to last two round trips at the current pace, and for every request already waiting (the
         // owner caps it at its own leaseSize): a burst costs one call, not one per `leaseSize` requests.
-        lessor.lease({ wanted: Math.max(leaseSize, queued, 2 * perRoundTrip), ...takeUnsent(), ...(prefetch ? { prefetch } : {}) }).pipe(
+        lessor.lease({ wanted: Math.max(leaseSize, queued, 2 * perRoundTrip), ...takeUnsent(), ...(prefetch ? { prefetch } : {}), ...(reuse ? { reuse } : {}) }).pipe(
           Effect.matchEffect({
             onSuccess: (lease) =>
               Effect.flatMap(
@@ -320,7 +355,8 @@ export const makeLeasedPacer = (
     type Step =
       | { readonly _tag: "taken"; readonly prefetch: boolean }
       | { readonly _tag: "wait"; readonly ms: number }
-      | { readonly _tag: "ask" }
+      /** No slot in hand: ask the owner, and take the first cooled slot of a held lease meanwhile (`inMs`). */
+      | { readonly _tag: "ask"; readonly inMs: number | undefined }
       | { readonly _tag: "spent"; readonly until: number };
 
     // One synchronous decision: take a slot (booked on the ticket), or say what to wait for.
@@ -330,20 +366,29 @@ export const makeLeasedPacer = (
       if (blockedUntil > now) return { _tag: "wait", ms: blockedUntil - now };
       let left = 0;
       let taken: Held | undefined;
+      let cooledAt = Infinity;
       for (const lease of leases) {
-        if (!usable(lease, now)) continue;
+        const fresh = usable(lease, now);
+        const again = fresh || !reuse ? undefined : reusableAt(lease, now);
+        if (!fresh && again !== now) {
+          if (again !== undefined) cooledAt = Math.min(cooledAt, again);
+          continue;
+        }
         if (taken === undefined) {
           taken = lease;
-          lease.unused--;
+          if (fresh) lease.unused--;
+          else lease.consumed++;
+          lease.sendsLeft--;
           if (ticket.hold) lease.inFlight++;
           else markCooling(lease, now + windowMs);
-          if (lease.unused === 0) close(lease);
+          if (lease.sendsLeft === 0) close(lease);
         }
         left += lease.unused;
       }
       if (taken === undefined) {
-        if (unavailable !== undefined && now < unavailable.until) return { _tag: "wait", ms: unavailable.until - now };
-        return { _tag: "ask" };
+        if (unavailable !== undefined && now < unavailable.until)
+          return { _tag: "wait", ms: Math.min(unavailable.until, cooledAt) - now };
+        return { _tag: "ask", inMs: cooledAt === Infinity ? undefined : cooledAt - now };
       }
       ticket.lease = taken;
       lastTake = now;
@@ -373,8 +418,22 @@ export const makeLeasedPacer = (
           return s.prefetch ? Effect.asVoid(ensureCall(true)) : Effect.void;
         case "wait":
           return Effect.andThen(Effect.sleep(Duration.millis(clampDelayMs(s.ms))), again);
-        case "ask":
-          return Effect.andThen(Effect.flatMap(ensureCall(false), Deferred.await), again);
+        case "ask": {
+          const inMs = s.inMs;
+          // Whichever comes first: the owner's answer, or a slot of ours cooling (the earliest one known, or with
+          // none cooling yet, the next answer's).
+          const reused = !reuse
+            ? undefined
+            : inMs === undefined
+              ? Deferred.await((cooling ??= Deferred.makeUnsafe<void>()))
+              : Effect.sleep(Duration.millis(clampDelayMs(inMs)));
+          return Effect.andThen(
+            Effect.flatMap(ensureCall(false), (done) =>
+              reused === undefined ? Deferred.await(done) : Effect.raceFirst(Deferred.await(done), reused),
+            ),
+            again,
+          );
+        }
         case "spent":
           return waitForDailyReset
             ? Effect.andThen(Effect.sleep(Duration.millis(Math.max(1, clampDelayMs(s.until - now)))), again)
@@ -422,22 +481,32 @@ export const makeLeasedPacer = (
       });
 
     const update = (rateLimit: RateLimitState | undefined): Effect.Effect<void> =>
-      withNow((now) => {
-        // An answer without headers is news too: the key has no budget the service reports.
-        const state = rateLimit ?? {};
-        unsent = state;
-        latest = { state, at: now };
-        const tps = state.tps;
-        if (tps !== undefined && tps.remaining <= 0) {
-          const block = clampDelayMs(Math.ceil(tps.resetSeconds * 1000), WAIT_LIMITS.maxTpsResetMs);
-          blockedUntil = Math.max(blockedUntil, now + block);
-        }
-        const tpd = state.tpd;
-        if (tpd !== undefined && tpd.remaining <= 0) {
-          const reset = clampDelayMs(Math.ceil(tpd.resetSeconds * 1000), WAIT_LIMITS.maxDailyResetMs);
-          unavailable = { reason: "spent", until: now + reset };
-        }
-      });
+      Effect.flatMap(
+        withNow((now) => {
+          // An answer without headers is news too: the key has no budget the service reports.
+          const state = rateLimit ?? {};
+          const first = latest === undefined;
+          unsent = first ? undefined : state;
+          latest = { state, at: now };
+          const tps = state.tps;
+          if (tps !== undefined && tps.remaining <= 0) {
+            const block = clampDelayMs(Math.ceil(tps.resetSeconds * 1000), WAIT_LIMITS.maxTpsResetMs);
+            blockedUntil = Math.max(blockedUntil, now + block);
+          }
+          const tpd = state.tpd;
+          if (tpd !== undefined && tpd.remaining <= 0) {
+            const reset = clampDelayMs(Math.ceil(tpd.resetSeconds * 1000), WAIT_LIMITS.maxDailyResetMs);
+            unavailable = { reason: "spent", until: now + reset };
+          }
+          return first ? state : undefined;
+        }),
+        // This runner's first answer goes to the owner at once: an owner that does not know the key's budget yet
+        // grants one slot at a time until a runner tells it, and this runner's lease call may be waiting there.
+        (first) =>
+          first === undefined
+            ? Effect.void
+            : Effect.asVoid(Effect.forkIn(lessor.report({ _tag: "RateLimitHeaders", rateLimit: first }), scope)),
+      );
 
     const observe = (error: unknown): Effect.Effect<void> => {
       if (!isWattwatchersError(error) || error._tag !== "RateLimited") return Effect.void;
@@ -470,7 +539,15 @@ export const makeLeasedPacer = (
       for (const lease of leases) {
         if (usable(lease, now)) slots += lease.unused;
         inFlight += lease.inFlight;
-        cooling += lease.slots - lease.unused - lease.inFlight - lease.returned;
+        // A cooled slot a request could take now is free here, not cooling.
+        const again = reuse && reusable(lease, now);
+        let free = 0;
+        for (let i = lease.consumed; i < lease.cool.length && again && free < lease.sendsLeft - lease.unused; i++) {
+          if ((lease.cool[i] ?? Infinity) > now) break;
+          free++;
+        }
+        slots += free;
+        cooling += lease.cool.length - lease.consumed - free;
       }
       const state = latest?.state;
       const at = latest?.at ?? now;
@@ -492,7 +569,7 @@ export const makeLeasedPacer = (
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.forEach(
           leases.splice(0).filter((lease) => lease.inFlight === 0 && lease.coolUntil <= now),
-          (lease) => lessor.giveBack({ leaseId: lease.id, unused: lease.unused }),
+          (lease) => lessor.giveBack({ leaseId: lease.id, unused: lease.sendsLeft }),
           { discard: true },
         ),
       ),

@@ -31,6 +31,20 @@ const recording = (ledger: BudgetLedger, runnerId = "r") => {
   return { lessor, calls };
 };
 
+/** `lessor` with `giveBackPart` on `ledger`, recording when each part came back and how many slots it had. */
+const recordingParts = (ledger: BudgetLedger, lessor: BudgetLessor) => {
+  const parts: Array<{ readonly at: number; readonly slots: number }> = [];
+  const withParts: BudgetLessor = {
+    ...lessor,
+    giveBackPart: (part) =>
+      Effect.flatMap(Clock.currentTimeMillis, (at) => {
+        parts.push({ at, slots: part.slots });
+        return ledger.giveBackPart(part);
+      }),
+  };
+  return { withParts, parts };
+};
+
 const fresh = { takeover: false, leaseTtl: 10_000, maxLatency: 2000 } as const;
 
 /**
@@ -94,7 +108,7 @@ describe("makeLeasedPacer", () => {
       Effect.gen(function* () {
         const ledger = yield* makeBudgetLedger({ ...fresh, tps: 100 });
         const { lessor, calls } = recording(ledger);
-        const pacer = yield* makeLeasedPacer(lessor, { leaseSize: 3, prefetchAt: 0, idleGiveBack: "1 hour" });
+        const pacer = yield* makeLeasedPacer(lessor, { leaseSize: 3, prefetchAt: 0, idleGiveBack: "1 hour", reuseSlots: false });
         const headers = { tpd: { limit: 1000, remaining: 997, resetSeconds: 3600 } };
         const fiber = yield* soon(
           Effect.forEach(
@@ -121,16 +135,8 @@ describe("makeLeasedPacer", () => {
       Effect.gen(function* () {
         const ledger = yield* makeBudgetLedger({ ...fresh, tps: 100 });
         const { lessor, calls } = recording(ledger);
-        const parts: Array<{ readonly at: number; readonly slots: number }> = [];
-        const withParts: BudgetLessor = {
-          ...lessor,
-          giveBackPart: (part) =>
-            Effect.flatMap(Clock.currentTimeMillis, (at) => {
-              parts.push({ at, slots: part.slots });
-              return ledger.giveBackPart(part);
-            }),
-        };
-        const pacer = yield* makeLeasedPacer(withParts, { leaseSize: 5, prefetchAt: 0, partSlots: 2, idleGiveBack: "1 hour" });
+        const { withParts, parts } = recordingParts(ledger, lessor);
+        const pacer = yield* makeLeasedPacer(withParts, { leaseSize: 5, prefetchAt: 0, partSlots: 2, idleGiveBack: "1 hour", reuseSlots: false });
         // Answers at 101, 401, 201, 501 and 301: cooled at 1151, 1251, … 1551.
         const fiber = yield* soon(
           Effect.forEach([100, 400, 200, 500, 300], (latency) => pacer.pace(Effect.sleep(latency)), { concurrency: "unbounded" }),
@@ -158,6 +164,64 @@ describe("makeLeasedPacer", () => {
     ),
   );
 
+  it.effect("a waiting request takes a cooled slot of its runner's lease at once, without the owner's round trip", () =>
+    Effect.gen(function* () {
+      // Each call to the owner takes 20 ms each way; the key has 2 slots and one runner wants 4 requests sent.
+      const sendTimes = (reuseSlots: boolean) =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const ledger = yield* makeBudgetLedger({ ...fresh, tps: 2, tpd: 1000 });
+            const inner = lessorOf(ledger, "r");
+            const rpc = <A, E>(e: Effect.Effect<A, E>) => Effect.andThen(Effect.sleep(20), Effect.tap(e, () => Effect.sleep(20)));
+            let leaseCalls = 0;
+            const lessor: BudgetLessor = {
+              lease: (request) => rpc(Effect.andThen(Effect.sync(() => leaseCalls++), inner.lease(request))),
+              // (Not delayed: closing the scope gives the leases back, and nothing moves the clock then.)
+              giveBack: inner.giveBack,
+              giveBackPart: (part) => rpc(ledger.giveBackPart(part)),
+              report: (report) => rpc(inner.report(report)),
+            };
+            const pacer = yield* makeLeasedPacer(lessor, { leaseSize: 2, prefetchAt: 0, partSlots: 1, idleGiveBack: "1 hour", reuseSlots });
+            const t0 = yield* Clock.currentTimeMillis;
+            const fiber = yield* burst(pacer, 4, 100);
+            yield* TestClock.adjust(3000);
+            const sends = (yield* Fiber.join(fiber)).map((t) => t - t0).sort((a, b) => a - b);
+            return { sends, leaseCalls };
+          }),
+        );
+      // The lease arrives at 41; its answers at 141 cool at 1191 (a second and the margin), when the two waiting
+      // requests go out on the same slots. One-shot slots go back to the owner then, and the waiting lease call's
+      // answer takes its trip back: 20 ms later (a part handed back over RPC would add another trip).
+      const reused = yield* sendTimes(true);
+      expect(reused.sends).toEqual([41, 41, 1191, 1191]);
+      expect(reused.leaseCalls).toBe(3);
+      const oneShot = yield* sendTimes(false);
+      expect(oneShot.sends).toEqual([41, 41, 1211, 1211]);
+    }),
+  );
+
+  it.effect("cooled slots no request here waits for still go back in parts; the unsent requests with the lease", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const ledger = yield* makeBudgetLedger({ ...fresh, tps: 4, tpd: 1000 });
+        const { lessor, calls } = recording(ledger);
+        const { withParts, parts } = recordingParts(ledger, lessor);
+        const pacer = yield* makeLeasedPacer(withParts, { leaseSize: 4, prefetchAt: 0, partSlots: 2, idleGiveBack: "2 seconds" });
+        // Answers at 101, 201, 301 and 401: cooled at 1151 … 1451, and nothing else is sent.
+        const fiber = yield* soon(
+          Effect.forEach([100, 200, 300, 400], (latency) => pacer.pace(Effect.sleep(latency)), { concurrency: "unbounded" }),
+        );
+        yield* TestClock.adjust(1451);
+        yield* Fiber.join(fiber);
+        expect(parts).toEqual([{ at: 1251, slots: 2 }, { at: 1451, slots: 2 }]);
+        // Idle for 2 s after the last take (at 1): the lease goes back with the 36 requests its 4 slots did not send.
+        yield* TestClock.adjust(1000);
+        expect(calls.giveBacks.map((g) => ({ at: g.at, unused: g.done.unused }))).toEqual([{ at: 2001, unused: 36 }]);
+        expect((yield* ledger.snapshot).tpdRemaining).toBe(996);
+      }),
+    ),
+  );
+
   it.effect("gives an idle lease back with its unused slots after idleGiveBack", () =>
     Effect.scoped(
       Effect.gen(function* () {
@@ -168,8 +232,9 @@ describe("makeLeasedPacer", () => {
         yield* TestClock.adjust(1999);
         expect(calls.giveBacks).toEqual([]);
         yield* TestClock.adjust(1);
-        expect(calls.giveBacks.map((g) => g.done.unused)).toEqual([9]);
-        // One request spent from the day; the nine unused came back.
+        // Ten reusable slots, each good for ten requests in the ttl of 10 s: all but the one sent came back.
+        expect(calls.giveBacks.map((g) => g.done.unused)).toEqual([99]);
+        // One request spent from the day; the 99 unsent came back.
         expect((yield* ledger.snapshot).tpdRemaining).toBe(999);
       }),
     ),
@@ -185,7 +250,8 @@ describe("makeLeasedPacer", () => {
         yield* TestClock.adjust(3000);
         yield* pacer.pace(Effect.void);
         expect(calls.leases.map((c) => c.at)).toEqual([0, 3000]);
-        expect(calls.giveBacks.map((g) => g.done.unused)).toEqual([9]);
+        // Ten slots, each good for three requests in 3 s: all but the one sent.
+        expect(calls.giveBacks.map((g) => g.done.unused)).toEqual([29]);
       }),
     ),
   );
@@ -297,7 +363,7 @@ describe("makeLeasedPacer", () => {
       const ledger = yield* makeBudgetLedger({ ...fresh, tps: 1 });
       const scope = yield* Scope.make();
       const { lessor, calls } = recording(ledger);
-      const pacer = yield* Scope.provide(scope)(makeLeasedPacer(lessor, { leaseSize: 1, idleGiveBack: "1 hour" }));
+      const pacer = yield* Scope.provide(scope)(makeLeasedPacer(lessor, { leaseSize: 1, idleGiveBack: "1 hour", reuseSlots: false }));
       yield* pacer.pace(Effect.void);
       const waiting = yield* burst(pacer, 1, 0);
       yield* TestClock.adjust(500);
@@ -346,11 +412,12 @@ describe("makeLeasedPacer: several runners starting together", () => {
       );
       yield* TestClock.adjust(5000);
       const times = yield* Effect.forEach(sent, Fiber.join);
-      // The probe first; the other two only once its slot came back with the key's TPS (a second after its answer).
+      // The probe first; the other two once its answer told the owner the key's TPS — reported at once (at 51),
+      // not with its slot a second later — at their next ask (250 ms after the busy answer).
       const [first, ...others] = [...times].sort((x, y) => x - y);
       expect(first).toBeLessThan(10);
-      for (const t of others) expect(t).toBeGreaterThanOrEqual(1050);
-      expect(Math.max(...times)).toBeLessThan(2000);
+      for (const t of others) expect(t).toBeGreaterThanOrEqual(51);
+      expect(Math.max(...times)).toBeLessThan(300);
       expect((yield* ledger.snapshot).tpsLimit).toBe(6);
     }).pipe(Effect.scoped),
   );

@@ -18,6 +18,8 @@ export interface Scenario {
   readonly prefetchAt?: number | undefined;
   /** Runners' `partSlots` (cooled slots handed back together while their lease is held); their default if absent. */
   readonly partSlots?: number | undefined;
+  /** Runners' `reuseSlots` (send again on a cooled slot of a held lease); their default if absent. */
+  readonly reuseSlots?: boolean | undefined;
   /** Runners' `retryUnreachable`, ms (how soon they ask a new owner after the old one died). */
   readonly retryUnreachableMs?: number | undefined;
   /** One-way delay of each call to the owner, ms. */
@@ -221,6 +223,7 @@ export const simulate = (s: Scenario): Effect.Effect<Outcome, never, never> =>
             leaseSize: s.leaseSize,
             prefetchAt: s.prefetchAt,
             partSlots: s.partSlots,
+            reuseSlots: s.reuseSlots,
             retryUnreachable: s.retryUnreachableMs,
           }),
         );

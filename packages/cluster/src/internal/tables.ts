@@ -68,10 +68,11 @@ const openLeasesOf = (v: unknown): ReadonlyArray<OpenLease> | undefined => {
   if (!Array.isArray(parsed)) return undefined;
   const leases: Array<OpenLease> = [];
   for (const l of parsed as ReadonlyArray<Record<string, unknown>>) {
-    const { id, runnerId, slots, reclaimAt } = l;
+    const { id, runnerId, slots, uses, reclaimAt } = l;
     // Anything unreadable: no adoption at all (the next owner pauses instead), never a lease forgotten.
     if (typeof id !== "string" || typeof runnerId !== "string" || typeof slots !== "number" || typeof reclaimAt !== "number") return undefined;
-    leases.push({ id, runnerId, slots, reclaimAt });
+    // `uses` (reused slots) only bounds what comes back to the day; without it the slots do.
+    leases.push(typeof uses === "number" ? { id, runnerId, slots, uses, reclaimAt } : { id, runnerId, slots, reclaimAt });
   }
   return leases;
 };
@@ -125,6 +126,8 @@ export interface RunnerKeyFigures {
   readonly held: number;
   /** Of those, not used yet. */
   readonly unused: number;
+  /** Of those, carrying a request not answered yet (its headers not in). */
+  readonly inFlight: number;
   readonly requests: number;
 }
 
@@ -156,6 +159,7 @@ export const writeRunnerStats = (
       devices: k.watching.size,
       held,
       unused: books === undefined ? 0 : books.tpsSlots - books.inFlight - books.recentGrants,
+      inFlight: books?.inFlight ?? 0,
       requests: k.requests(),
     });
     f.calls += k.leaseFigures.calls;
@@ -174,3 +178,9 @@ export const writeRunnerStats = (
     Effect.asVoid,
   );
 };
+
+/** The shards each runner held at its figures written since `since` (Unix ms), one number per runner. */
+export const runnerShards = (sql: SqlClient, since: number): Effect.Effect<ReadonlyArray<number>, SqlError> =>
+  Effect.map(sql<{ shards: number }>`select shards from wattstream_cluster_runner_stats where updated_at > ${since}`, (rows) =>
+    rows.map((r) => Number(r.shards)),
+  );

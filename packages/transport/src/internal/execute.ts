@@ -108,8 +108,8 @@ const discard = (response: Response): void => {
   if (response.body !== null) response.body.cancel().catch(() => undefined);
 };
 
-/** Sends one attempt with ky and reads its body; `signal` aborts both. */
-const request = async <A>(t: Transport, call: Call<A>, signal: AbortSignal): Promise<RawResponse | Refusal> => {
+/** Sends one attempt with ky until its status and headers are in (the body not read yet); `signal` aborts it. */
+const requestHeaders = async <A>(t: Transport, call: Call<A>, signal: AbortSignal): Promise<Response | Refusal> => {
   const input = call.query === "" ? call.path.slice(1) : `${call.path.slice(1)}?${call.query}`;
   // The abort signal goes straight to fetch rather than through ky's `signal` option, which would make ky
   // combine it with its own (AbortSignal.any: weak references and a GC cost on every request); ky has nothing
@@ -137,18 +137,46 @@ const request = async <A>(t: Transport, call: Call<A>, signal: AbortSignal): Pro
       requestUrl: response.url,
     });
   }
-  const declared = response.headers.get("content-length");
-  const declaredBytes = declared === null || !/^\d+$/.test(declared.trim()) ? undefined : Number(declared.trim());
-  const tooLarge = () =>
-    new ResponseTooLarge({ ...context, status: response.status, limitBytes: t.maxResponseBytes, declaredBytes });
+  const declaredBytes = declaredLength(response);
   if (declaredBytes !== undefined && declaredBytes > t.maxResponseBytes) {
     discard(response);
-    return tooLarge();
+    return tooLarge(t, call, response, declaredBytes);
   }
+  return response;
+};
+
+/** The `Content-Length` an answer declares, when it is a plain number. */
+const declaredLength = (response: Response): number | undefined => {
+  const declared = response.headers.get("content-length");
+  return declared === null || !/^\d+$/.test(declared.trim()) ? undefined : Number(declared.trim());
+};
+
+const tooLarge = <A>(t: Transport, call: Call<A>, response: Response, declaredBytes: number | undefined): ResponseTooLarge =>
+  new ResponseTooLarge({
+    operation: call.operation,
+    method: call.method,
+    path: call.path,
+    secrets: t.secrets,
+    status: response.status,
+    limitBytes: t.maxResponseBytes,
+    declaredBytes,
+  });
+
+/** Reads the body of an answer whose headers are in (at most `maxResponseBytes`). */
+const readBody = async <A>(t: Transport, call: Call<A>, response: Response): Promise<RawResponse | Refusal> => {
   const text = await readText(response, t.maxResponseBytes);
-  if (text === undefined) return tooLarge();
+  if (text === undefined) return tooLarge(t, call, response, declaredLength(response));
   return { status: response.status, headers: response.headers, text };
 };
+
+/** Sends one attempt with ky and reads its body; `signal` aborts both. */
+const request = async <A>(t: Transport, call: Call<A>, signal: AbortSignal): Promise<RawResponse | Refusal> => {
+  const response = await requestHeaders(t, call, signal);
+  return isRefusal(response) ? response : readBody(t, call, response);
+};
+
+/** A refusal rather than an answer (by class: a caller's `fetch` may answer with another realm's `Response`). */
+const isRefusal = (r: Response | Refusal): r is Refusal => r instanceof UnexpectedRedirect || r instanceof ResponseTooLarge;
 
 /**
  * Sends one attempt and reads its body. One AbortController per attempt serves every way it can end early:
@@ -162,37 +190,102 @@ const sendRaw = <A>(
   timeoutMs: number | undefined,
 ): Effect.Effect<RawResponse, NetworkError | Timeout | Refusal> =>
   Effect.callback<RawResponse, NetworkError | Timeout | Refusal>((resume) => {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs);
-    request(t, call, controller.signal).then(
+    const a = attemptControl(t, call, timeoutMs);
+    request(t, call, a.controller.signal).then(
       (raw) => {
-        clearTimeout(timer);
+        a.clear();
         resume("text" in raw ? Effect.succeed(raw) : Effect.fail(raw));
       },
       (cause: unknown) => {
-        clearTimeout(timer);
-        const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
-        resume(
-          Effect.fail(
-            timedOut && timeoutMs !== undefined
-              ? new Timeout({ ...context, timeoutMs })
-              : new NetworkError({ ...context, cause }),
-          ),
-        );
+        a.clear();
+        resume(Effect.fail(a.failure(cause)));
       },
     );
     // Interrupted: abort the request (a body still streaming included); a late answer is then ignored.
-    return Effect.sync(() => {
+    return Effect.sync(a.abort);
+  });
+
+/**
+ * One attempt's AbortController and timeout timer (none when `timeoutMs` is undefined): `failure` names what a
+ * rejected request was — a `Timeout` once the timer fired, else a `NetworkError`.
+ */
+const attemptControl = <A>(t: Transport, call: Call<A>, timeoutMs: number | undefined) => {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs);
+  return {
+    controller,
+    clear: () => clearTimeout(timer),
+    /** Stops the timer and aborts the request (a body still streaming included). */
+    abort: () => {
       clearTimeout(timer);
       controller.abort();
-    });
+    },
+    failure: (cause: unknown): NetworkError | Timeout => {
+      const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
+      return timedOut && timeoutMs !== undefined ? new Timeout({ ...context, timeoutMs }) : new NetworkError({ ...context, cause });
+    },
+  };
+};
+
+/** An attempt's failure before or while its answer is read. */
+type SendError = NetworkError | Timeout | Refusal;
+
+/** An answer whose status and headers are in, its body still being read (under the attempt's timer and controller). */
+interface Headed {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The body read to the end, or why it could not be (never rejects: nobody may be waiting for it). */
+  readonly body: Promise<{ readonly raw: RawResponse } | { readonly error: SendError }>;
+  readonly controller: AbortController;
+}
+
+/**
+ * {@link sendRaw} up to the answer's headers: resumes as soon as they are in, the body then read in the background
+ * under the same timer (the per-attempt timeout still covers it) and the same controller ({@link readHeaded}'s
+ * interruption aborts it). An attempt interrupted after its headers leaves the body to finish or time out on its own.
+ */
+const sendHeaded = <A>(t: Transport, call: Call<A>, timeoutMs: number | undefined): Effect.Effect<Headed, SendError> =>
+  Effect.callback<Headed, SendError>((resume) => {
+    const a = attemptControl(t, call, timeoutMs);
+    requestHeaders(t, call, a.controller.signal).then(
+      (response) => {
+        if (isRefusal(response)) {
+          a.clear();
+          resume(Effect.fail(response));
+          return;
+        }
+        const body = readBody(t, call, response).then(
+          (raw) => {
+            a.clear();
+            return "text" in raw ? { raw } : { error: raw };
+          },
+          (cause: unknown) => {
+            a.clear();
+            return { error: a.failure(cause) };
+          },
+        );
+        resume(Effect.succeed({ status: response.status, headers: response.headers, body, controller: a.controller }));
+      },
+      (cause: unknown) => {
+        a.clear();
+        resume(Effect.fail(a.failure(cause)));
+      },
+    );
+    return Effect.sync(a.abort);
+  });
+
+/** Waits for the body of a {@link Headed} answer; interruption aborts its reading. */
+const readHeaded = (headed: Headed): Effect.Effect<RawResponse, SendError> =>
+  Effect.callback<RawResponse, SendError>((resume) => {
+    headed.body.then((read) => resume("raw" in read ? Effect.succeed(read.raw) : Effect.fail(read.error)));
+    return Effect.sync(() => headed.controller.abort());
   });
 
 let liveClockPrototype: object | null | undefined;
@@ -227,6 +320,19 @@ const send = <A>(t: Transport, call: Call<A>): Effect.Effect<RawResponse, Networ
   );
 };
 
+/** The error an answer outside 2xx makes. */
+const errorOf = <A>(t: Transport, call: Call<A>, raw: RawResponse, now: number): WattwatchersError =>
+  errorFromResponse({
+    operation: call.operation,
+    method: call.method,
+    path: call.path,
+    secrets: t.secrets,
+    status: raw.status,
+    headers: raw.headers,
+    body: raw.text,
+    now,
+  });
+
 /** What an answer means: the decoded value, or the error its status, body or payload makes it. */
 const interpret = <A>(
   t: Transport,
@@ -235,10 +341,8 @@ const interpret = <A>(
   rateLimit: RateLimitState | undefined,
   now: number,
 ): Effect.Effect<ApiResponse<A>, WattwatchersError> => {
+  if (raw.status < 200 || raw.status > 299) return Effect.fail(errorOf(t, call, raw, now));
   const context = { operation: call.operation, method: call.method, path: call.path, secrets: t.secrets };
-  if (raw.status < 200 || raw.status > 299) {
-    return Effect.fail(errorFromResponse({ ...context, status: raw.status, headers: raw.headers, body: raw.text, now }));
-  }
   // api-facts: 204 = never reported data of that kind; it is a value, distinct from 200 [].
   if (raw.status === 204 && call.noContent !== undefined) {
     return Effect.succeed({ data: call.noContent, status: raw.status, rateLimit });
@@ -306,12 +410,52 @@ const abortable = <A, E>(effect: Effect.Effect<A, E>, signal: AbortSignal | unde
   );
 };
 
+/** A successful answer's headers, adopted by the pacer; its body still to be read and decoded. */
+interface Adopted {
+  readonly headed: Headed;
+  readonly rateLimit: RateLimitState | undefined;
+  readonly now: number;
+}
+
+/**
+ * One attempt whose TPS slot is held only until its answer's headers are in (plus the pacer's second): the service
+ * counted the request before it answered, so reading and decoding the body — which can take longer than the request
+ * under load — no longer keeps the slot from the next request. An error answer is read and interpreted inside the
+ * slot, so the pacer observes a 429. Live clock only (see {@link send}): under an injected clock the body is read in
+ * no time anyway, and the timeout is Effect's, over the whole attempt.
+ */
+const headedAttempt = <A>(
+  t: Transport,
+  call: Call<A>,
+  pacer: Pacer,
+  request: { readonly operation: OperationId; readonly method: string; readonly path: string },
+): Effect.Effect<ApiResponse<A>, WattwatchersError> =>
+  Effect.flatMap(
+    pacer.pace(
+      Effect.flatMap(sendHeaded(t, call, t.timeoutMs), (headed) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<Adopted, WattwatchersError> => {
+          const rateLimit = parseRateLimit(headed.headers, { now });
+          if (rateLimit !== undefined) t.state.rateLimit = rateLimit;
+          if (headed.status >= 200 && headed.status <= 299) return Effect.as(pacer.update(rateLimit), { headed, rateLimit, now });
+          const failed = Effect.flatMap(readHeaded(headed), (raw) => Effect.fail(errorOf(t, call, raw, now)));
+          return rateLimit === undefined ? failed : Effect.andThen(pacer.update(rateLimit), failed);
+        }),
+      ),
+      request,
+    ),
+    (a) => Effect.flatMap(readHeaded(a.headed), (raw) => interpret(t, call, raw, a.rateLimit, a.now)),
+  );
+
 /** One attempt, run inside the pacer's `pace` (when pacing is on). */
 const pacedAttempt = <A>(t: Transport, call: Call<A>): Effect.Effect<ApiResponse<A>, WattwatchersError> => {
   const getPacer = t.pacer;
   if (getPacer === undefined) return attempt(t, call, undefined);
   const request = { operation: call.operation, method: call.method, path: call.path };
-  return Effect.flatMap(getPacer, (pacer) => pacer.pace(attempt(t, call, pacer), request));
+  return Effect.flatMap(getPacer, (pacer) =>
+    Effect.clockWith((clock) =>
+      isLiveClock(clock) ? headedAttempt(t, call, pacer, request) : pacer.pace(attempt(t, call, pacer), request),
+    ),
+  );
 };
 
 /**
