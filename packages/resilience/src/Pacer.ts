@@ -17,6 +17,7 @@ import type { RequestContext } from "./WattwatchersError.js";
  * | `tpd` | none | daily budget until headers say otherwise (no daily accounting while unknown) |
  * | `safetyMargin` | 50 ms | added to the second a slot is held after its answer (timer and clock granularity) |
  * | `waitForDailyReset` | `false` | when the daily budget is spent, wait for 00:00 UTC instead of failing |
+ * | `maxInFlight` | none | most requests sent through `pace` and not answered yet; more wait for an answer first |
  *
  * @example
  * ```ts
@@ -49,6 +50,16 @@ export interface PacerOptions {
    * @default false
    */
   readonly waitForDailyReset?: boolean | undefined;
+  /**
+   * The most requests sent through {@link Pacer.pace} and not answered yet; a further request waits (in arrival
+   * order, holding no TPS slot) until one is answered. Set it to what the transport can carry at once — e.g. the
+   * connection pool's size, or twice it — so a burst the TPS budget allows waits here, as a cheap queued fiber,
+   * instead of as thousands of built HTTP requests queued for a connection (each holding a TPS slot, its request
+   * objects surviving into the old generation, and all of them built in one event-loop turn). A whole number ≥ 1;
+   * anything else means no limit.
+   * @default undefined (no limit besides the TPS budget)
+   */
+  readonly maxInFlight?: number | undefined;
 }
 
 /**
@@ -180,6 +191,10 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
       (options.safetyMargin === undefined ? 50 : Duration.toMillis(Duration.fromInputUnsafe(options.safetyMargin)));
     const waitForDailyReset = options.waitForDailyReset ?? false;
     const tps = positive(options.tps);
+    const maxInFlight =
+      options.maxInFlight !== undefined && Number.isFinite(options.maxInFlight) && options.maxInFlight >= 1
+        ? Math.floor(options.maxInFlight)
+        : Infinity;
     const tpd = positive(options.tpd);
     const books: Books = {
       tpsLimit: tps,
@@ -227,6 +242,8 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
         return { _tag: "spent", resetAt: books.tpdResetAt ?? nextMidnight(now) };
       }
       const readyAt = Math.max(now, books.blockedUntil);
+      // As many requests in flight as the transport carries: the next waits for an answer (which wakes it).
+      if (ticket.hold && books.inFlight >= maxInFlight) return readyAt > now ? { _tag: "wait", ms: readyAt - now } : WAIT_FOR_ANSWER;
       const n = slots();
       const take = Math.min(cost, n);
       const excess = books.inFlight + released.size + take - n;
