@@ -49,6 +49,7 @@ interface GcKind {
 interface Phase {
   readonly windows: ReadonlyArray<Window>;
   readonly gc: Readonly<Record<"minor" | "major" | "incremental" | "weakcb", GcKind>>;
+  readonly kinds: Readonly<Record<string, number>>;
   readonly cpuPerRequestMs: number;
   readonly serverCpuPerRequestMs: number;
   readonly requestsPerSecond: number;
@@ -146,6 +147,11 @@ export default defineBench({
         ...(r.plain === undefined ? {} : { baseline: worst(r.plain.windows, (w) => w.gcMaxMs ?? 0) }),
       },
       ...gcMetrics(r.phase, r.plain),
+      {
+        metric: `steady: requests by kind (${Object.entries(r.phase.kinds).map(([k, n]) => `${k} ${n}`).join(", ")})`,
+        value: r.phase.kinds["latest"] ?? 0,
+        unit: "latest probes",
+      },
       { metric: "steady: requests per second", value: r.phase.requestsPerSecond, unit: "req/s", ...(r.plain === undefined ? {} : { baseline: r.plain.requestsPerSecond }) },
       {
         metric: "steady: CPU per request, the runner (client + rx)",

@@ -153,8 +153,16 @@ const traced = async <A>(work: () => Promise<A>): Promise<A> => {
 
 /** Requests this process sent and the answers' statuses, from undici's own diagnostics channels. */
 const traffic = { sent: 0, answered: 0, tooMany: 0, perSecond: new Map<number, number>() };
-diagnostics.subscribe("undici:request:create", () => {
+/** Requests by what they read (`range`, `latest` probe, `device`, `other`), counted while a steady phase runs. */
+let kinds: Record<string, number> | undefined;
+const kindOf = (p: string): string =>
+  p.includes("/short-energy/") ? (p.includes("/latest") ? "latest" : "range") : p.includes("/devices/") ? "device" : "other";
+diagnostics.subscribe("undici:request:create", (message) => {
   traffic.sent++;
+  if (kinds !== undefined) {
+    const k = kindOf((message as { request: { path: string } }).request.path);
+    kinds[k] = (kinds[k] ?? 0) + 1;
+  }
   if (timeline !== undefined) bump(timeline.sent);
   const s = Math.floor(performance.now() / 1000);
   traffic.perSecond.set(s, (traffic.perSecond.get(s) ?? 0) + 1);
@@ -269,6 +277,8 @@ const gcStats = (): (() => GcStats) => {
 interface Phase {
   readonly windows: ReadonlyArray<Window>;
   readonly gc: GcStats;
+  /** Requests sent by what they read (see {@link kindOf}). */
+  readonly kinds: Readonly<Record<string, number>>;
   readonly cpuPerRequestMs: number;
   readonly serverCpuPerRequestMs: number;
   readonly requestsPerSecond: number;
@@ -280,12 +290,16 @@ const steady = (server: Server, name: string): Promise<Phase> => profiled(name, 
   const serverCpu0 = await server.cpuMs();
   const t0 = performance.now();
   const gcDone = gcStats();
+  const counted: Record<string, number> = {};
+  kinds = counted;
   const w = await windows(STEADY_S);
+  kinds = undefined;
   const gc = gcDone();
   const requests = traffic.sent - sent0;
   return {
     windows: w,
     gc,
+    kinds: counted,
     cpuPerRequestMs: (cpuMs() - cpu0) / requests,
     serverCpuPerRequestMs: ((await server.cpuMs()) - serverCpu0) / requests,
     requestsPerSecond: requests / ((performance.now() - t0) / 1000),
