@@ -31,6 +31,8 @@ import type { DeviceSnapshot, DeviceUpdate, PerDeviceOptions } from "@wattstream
 
 const DEVICES = Number(process.env["RUNNER_BENCH_DEVICES"] ?? 2_000);
 const STEADY_S = Number(process.env["RUNNER_BENCH_STEADY"] ?? 60);
+/** Seconds between the end of the start and the steady state (RUNNER_BENCH_SETTLE; 30 before the probes were counted). */
+const SETTLE_S = Number(process.env["RUNNER_BENCH_SETTLE"] ?? 60);
 /** perDevice's start rate (starts per second), or "all" for every device at once (the stampede); default its own. */
 const STARTS = process.env["RUNNER_BENCH_STARTS"];
 /** A directory: write a CPU profile of each phase there (start, rx-steady, plain-steady .cpuprofile) and a heap
@@ -379,8 +381,10 @@ const rxPhase = async (server: Server) => {
   const startRequests = traffic.sent - sent0;
   let peakPerSecond = 0;
   for (const [s, n] of traffic.perSecond) if (s >= second0) peakPerSecond = Math.max(peakPerSecond, n);
-  // Let the first polls' aftermath pass (the energy streams' first aligned polls) before steady state.
-  await sleep(30_000);
+  // Let the first polls' aftermath pass before steady state: each energy stream's first aligned poll learns the
+  // device's reporting lag (up to 12 s in the simulator) with `latest` probes a second apart, and the last devices
+  // start near the end of the start phase, so their learning ends up to one interval plus the lag after it.
+  await sleep(SETTLE_S * 1000);
   const phase = await heapSampled(() => traced(() => steady(server, "rx-steady")));
   const heapPerDevice = ((await heapUsed()) - heap0) / DEVICES;
   if (PROFILE !== undefined) v8.writeHeapSnapshot(path.join(PROFILE, "rx-steady.heapsnapshot"));
@@ -447,7 +451,7 @@ try {
   // RUNNER_BENCH_BASELINE=off skips the baseline (while profiling the rx phase).
   const plain = process.env["RUNNER_BENCH_BASELINE"] === "off" ? undefined : await plainPhase(server, rx.ids, rx.phase.requestsPerSecond);
   const { ids: _ids, ...figures } = rx;
-  console.log(JSON.stringify({ ...figures, tooMany, plain, pool: POOL, maxInFlight: MAX_IN_FLIGHT ?? "off", cores: availableParallelism() }));
+  console.log(JSON.stringify({ ...figures, tooMany, plain, pool: POOL, maxInFlight: MAX_IN_FLIGHT ?? "off", settleS: SETTLE_S, cores: availableParallelism() }));
 } finally {
   await pool?.close();
   await server.close();
