@@ -209,6 +209,13 @@ describe("makePacer: maxInFlight", () => {
     }),
   );
 
+  it.effect("a fractional maxInFlight rounds up (never a cap of 0, which would wait for ever)", () =>
+    Effect.gen(function* () {
+      const sent = yield* paced({ tps: 100, maxInFlight: 0.5 }, [{ latency: 100 }, { latency: 100 }]);
+      expect(sent).toEqual([0, 100]);
+    }),
+  );
+
   it.effect.each([0, -1, Number.NaN, Infinity])("maxInFlight %s means no limit", (maxInFlight) =>
     Effect.gen(function* () {
       const sent = yield* paced({ tps: 100, maxInFlight }, Array.from({ length: 5 }, () => ({ latency: 100 })));

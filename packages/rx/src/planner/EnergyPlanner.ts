@@ -433,11 +433,10 @@ export const next = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: numb
   // Only holes and reported anomalies can expire here. Without either (a stream keeping up), the ledger is left as
   // it is: rebuilding it would unroll the settle window's timestamps (720 for 6 h of 30-s intervals) and copy them
   // back on every poll, garbage the collector pays for at every device's every interval.
-  const data = state.ledger;
-  let ledger = data;
+  let ledger = state.ledger;
   let expired: Array<EnergyEvent<EnergyPointOf<K>>> = [];
-  if (data.holes.length > 0 || data.reported.length > 0) {
-    const l = EnergyLedger.fromData(data, s.interval, s.settle);
+  if (ledger.holes.length + ledger.reported.length > 0) {
+    const l = EnergyLedger.fromData(ledger, s.interval, s.settle);
     // Fingerprints are forgotten in `onResult`, right before the answer is applied: one copy of them per poll.
     expired = toEvents(state, l.expireHoles<EnergyPointOf<K>>(nowS));
     ledger = l.toData();
