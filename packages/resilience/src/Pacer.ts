@@ -17,6 +17,7 @@ import type { RequestContext } from "./WattwatchersError.js";
  * | `tpd` | none | daily budget until headers say otherwise (no daily accounting while unknown) |
  * | `safetyMargin` | 50 ms | added to the second a slot is held after its answer (timer and clock granularity) |
  * | `waitForDailyReset` | `false` | when the daily budget is spent, wait for 00:00 UTC instead of failing |
+ * | `maxInFlight` | none | most requests sent through `pace` and not answered yet; more wait for an answer first |
  *
  * @example
  * ```ts
@@ -49,6 +50,16 @@ export interface PacerOptions {
    * @default false
    */
   readonly waitForDailyReset?: boolean | undefined;
+  /**
+   * The most requests sent through {@link Pacer.pace} and not answered yet; a further request waits (in arrival
+   * order, holding no TPS slot) until one is answered. Set it to what the transport can carry at once — e.g. the
+   * connection pool's size, or twice it — so a burst the TPS budget allows waits here, as a cheap queued fiber,
+   * instead of as thousands of built HTTP requests queued for a connection (each holding a TPS slot, its request
+   * objects surviving into the old generation, and all of them built in one event-loop turn). A fraction rounds
+   * up; zero, a negative number, `NaN` or `Infinity` means no limit.
+   * @default undefined (no limit besides the TPS budget)
+   */
+  readonly maxInFlight?: number | undefined;
 }
 
 /**
@@ -180,6 +191,8 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
       (options.safetyMargin === undefined ? 50 : Duration.toMillis(Duration.fromInputUnsafe(options.safetyMargin)));
     const waitForDailyReset = options.waitForDailyReset ?? false;
     const tps = positive(options.tps);
+    // A fraction rounds up (never a cap of 0, which would wait for ever); not a positive number: no cap.
+    const maxInFlight = Math.ceil(positive(options.maxInFlight) ?? Infinity);
     const tpd = positive(options.tpd);
     const books: Books = {
       tpsLimit: tps,
@@ -230,8 +243,9 @@ export const makePacer = (options: PacerOptions = {}): Effect.Effect<Pacer> =>
       const n = slots();
       const take = Math.min(cost, n);
       const excess = books.inFlight + released.size + take - n;
-      if (excess > released.size) {
-        // Not enough slots even once every answered one is back: wait for an answer first.
+      if (excess > released.size || (ticket.hold && books.inFlight >= maxInFlight)) {
+        // Not enough slots even once every answered one is back, or as many paced requests in flight as
+        // maxInFlight allows: wait for an answer first (it wakes the head of the queue).
         return readyAt > now ? { _tag: "wait", ms: readyAt - now } : WAIT_FOR_ANSWER;
       }
       const at = excess > 0 ? Math.max(readyAt, released.at(excess - 1) ?? now) : readyAt;

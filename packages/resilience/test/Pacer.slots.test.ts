@@ -153,3 +153,73 @@ describe("makePacer: slots held until a second after the answer", () => {
     }),
   );
 });
+
+describe("makePacer: maxInFlight", () => {
+  it.effect("sends at most maxInFlight at once; each answer lets the next waiting request go, in arrival order", () =>
+    Effect.gen(function* () {
+      // TPS allows all six at once: the cap alone holds four back until answers come.
+      const sent = yield* paced({ tps: 100, maxInFlight: 2 }, [
+        { latency: 300 },
+        { latency: 100 },
+        { latency: 100 },
+        { latency: 100 },
+        { latency: 100 },
+        { latency: 100 },
+      ]);
+      // Two out at 0; the fast one's answer (100) sends the third, its answer (200) the fourth; the slow one's
+      // (300) and the fourth's (300) the last two.
+      expect(sent).toEqual([0, 0, 100, 200, 300, 300]);
+    }),
+  );
+
+  it.effect("a request waiting for the cap holds no TPS slot, and the TPS budget still applies once under the cap", () =>
+    Effect.gen(function* () {
+      const pacer = yield* makePacer({ tps: 2, maxInFlight: 1, safetyMargin: 0 });
+      const sent = yield* sendTimes(pacer, [{ latency: 400 }, { latency: 100 }, { latency: 100 }]);
+      // One at a time: 0 (answered 400), 400 (answered 500), then the TPS budget of 2: both slots are held until a
+      // second after their answers (1400, 1500), so the third goes at 1400, not at 500.
+      expect(sent).toEqual([0, 400, 1400]);
+      const snapshot = yield* pacer.snapshot;
+      expect(snapshot.inFlight).toBe(0);
+    }),
+  );
+
+  it.effect("an interrupted request under the cap gives its place to the next at once", () =>
+    Effect.gen(function* () {
+      const pacer = yield* makePacer({ tps: 100, maxInFlight: 1, safetyMargin: 0 });
+      const hung = yield* Effect.forkChild(pacer.pace(Effect.never));
+      const waiting = yield* Effect.forkChild(Effect.andThen(pacer.pace(Effect.void), Clock.currentTimeMillis));
+      yield* TestClock.adjust("300 millis");
+      expect(waiting.pollUnsafe()).toBeUndefined();
+      yield* Fiber.interrupt(hung);
+      yield* TestClock.adjust("0 millis");
+      expect(yield* Fiber.join(waiting)).toBe(300);
+    }),
+  );
+
+  it.effect("bare takes are not counted: only paced requests are in flight", () =>
+    Effect.gen(function* () {
+      const pacer = yield* makePacer({ tps: 100, maxInFlight: 1, safetyMargin: 0 });
+      const hung = yield* Effect.forkChild(pacer.pace(Effect.never));
+      yield* TestClock.adjust("10 millis");
+      const took = yield* Effect.forkChild(Effect.andThen(pacer.take(), Clock.currentTimeMillis));
+      yield* TestClock.adjust("0 millis");
+      expect(yield* Fiber.join(took)).toBe(10);
+      yield* Fiber.interrupt(hung);
+    }),
+  );
+
+  it.effect("a fractional maxInFlight rounds up (never a cap of 0, which would wait for ever)", () =>
+    Effect.gen(function* () {
+      const sent = yield* paced({ tps: 100, maxInFlight: 0.5 }, [{ latency: 100 }, { latency: 100 }]);
+      expect(sent).toEqual([0, 100]);
+    }),
+  );
+
+  it.effect.each([0, -1, Number.NaN, Infinity])("maxInFlight %s means no limit", (maxInFlight) =>
+    Effect.gen(function* () {
+      const sent = yield* paced({ tps: 100, maxInFlight }, Array.from({ length: 5 }, () => ({ latency: 100 })));
+      expect(sent).toEqual([0, 0, 0, 0, 0]);
+    }),
+  );
+});

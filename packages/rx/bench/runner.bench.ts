@@ -9,12 +9,20 @@
 // event-loop delay while starting); steady state: event-loop delay p99 and max per 10-s window
 // (perf_hooks.monitorEventLoopDelay); heap per watched device; CPU per request (the simulator's apart); 429s.
 // Knobs: RUNNER_BENCH_DEVICES; RUNNER_BENCH_STEADY (seconds of steady state per phase, default 60);
+// RUNNER_BENCH_SETTLE (seconds between the start and the steady state, default 60: the last devices' first aligned
+// polls learn their reporting lag with `latest` probes meanwhile; 30 until the bench counted requests by kind);
 // RUNNER_BENCH_STARTS (perDevice's starts per second, or "all" for every device at once: the stampede; default
 // perDevice's own); RUNNER_BENCH_PROFILE=<dir> (a CPU profile per phase and a heap snapshot, for `node --cpu-prof`
 // style analysis); RUNNER_BENCH_BASELINE=off (skip the baseline while profiling); RUNNER_BENCH_NODE_FLAGS (V8/Node
 // flags for the measured process, e.g. "--max-semi-space-size=32"); RUNNER_BENCH_POOL=<n> (the transport's
 // connection pool, `@wattstream/transport/node`, with n connections per origin; default 32 as `wattstream watch` uses
-// it; "off" for Node's plain fetch, the connect storms in rx's README).
+// it; "off" for Node's plain fetch, the connect storms in rx's README); RUNNER_BENCH_TRACE=<file> (a timeline of the
+// rx phase's steady state: every GC pause with its kind, every event-loop stall over 20 ms, requests sent and
+// answered per 100 ms and the most fetch calls in flight per 100 ms, as JSON); RUNNER_BENCH_MAX_IN_FLIGHT=<n> (the
+// pacer's `maxInFlight`; default twice the pool's connections, as `wattstream watch` sets it; "off" for none);
+// RUNNER_BENCH_HEAP_SAMPLES=<file> (a sampling heap profile of the steady state: where the allocations come from;
+// with RUNNER_BENCH_HEAP_SAMPLES_SURVIVORS=1 only what survived a scavenge).
+// GC pauses (perf_hooks' `gc` entries, by kind) are counted in both steady phases and printed beside the windows.
 import { execFile, spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -32,9 +40,18 @@ const root = path.resolve(here, "../../..");
 interface Window {
   readonly p99: number;
   readonly max: number;
+  readonly gcMs?: number;
+  readonly gcMaxMs?: number;
+}
+interface GcKind {
+  readonly count: number;
+  readonly totalMs: number;
+  readonly maxMs: number;
 }
 interface Phase {
   readonly windows: ReadonlyArray<Window>;
+  readonly gc: Readonly<Record<"minor" | "major" | "incremental" | "weakcb", GcKind>>;
+  readonly kinds: Readonly<Record<string, number>>;
   readonly cpuPerRequestMs: number;
   readonly serverCpuPerRequestMs: number;
   readonly requestsPerSecond: number;
@@ -54,6 +71,10 @@ interface Figures {
   readonly cores: number;
   /** RUNNER_BENCH_POOL as the child read it: the connection pool's size, or "off". */
   readonly pool: string;
+  /** The pacer's `maxInFlight` the child used, or "off". */
+  readonly maxInFlight: number | "off";
+  /** Seconds waited between the start and the steady state. */
+  readonly settleS: number;
 }
 
 const run = async (): Promise<Figures> => {
@@ -74,6 +95,18 @@ const run = async (): Promise<Figures> => {
 
 const worst = (ws: ReadonlyArray<Window>, f: (w: Window) => number): number => Math.max(...ws.map(f));
 const list = (ws: ReadonlyArray<Window>, f: (w: Window) => number): string => ws.map((w) => f(w).toFixed(0)).join(" / ");
+
+/** One figure per GC kind over the steady phase: how many pauses, their sum and the longest (the baseline's count). */
+const gcMetrics = (rx: Phase, plain: Phase | undefined): ReadonlyArray<BenchMetric> =>
+  (["minor", "major", "incremental", "weakcb"] as const).map((kind) => {
+    const g = rx.gc[kind];
+    return {
+      metric: `steady: GC ${kind === "minor" ? "scavenges" : kind === "major" ? "mark-compacts" : kind === "incremental" ? "incremental marking pauses" : "weak callbacks"} (${g.totalMs.toFixed(0)} ms in all, longest ${g.maxMs.toFixed(0)} ms${plain === undefined ? "" : `; baseline ${plain.gc[kind].totalMs.toFixed(0)} ms, longest ${plain.gc[kind].maxMs.toFixed(0)} ms`})`,
+      value: g.count,
+      unit: "",
+      ...(plain === undefined ? {} : { baseline: plain.gc[kind].count }),
+    };
+  });
 
 export default defineBench({
   name: `rx: one runner, ${DEVICES.toLocaleString("en-US")} devices (device$ + shortEnergy$), simulator in its own process`,
@@ -98,7 +131,7 @@ export default defineBench({
       },
       { metric: "start: longest event-loop stall", value: worst(r.startWindows, (w) => w.max), unit: "ms" },
       {
-        metric: `steady: event-loop delay p99, worst 10-s window (${list(r.phase.windows, (w) => w.p99)} ms; connection pool: ${r.pool})`,
+        metric: `steady: event-loop delay p99, worst 10-s window (${list(r.phase.windows, (w) => w.p99)} ms; connection pool: ${r.pool}, maxInFlight: ${r.maxInFlight}; from ${r.settleS} s after the start)`,
         value: p99,
         unit: "ms",
         ...(r.plain === undefined ? {} : { baseline: worst(r.plain.windows, (w) => w.p99) }),
@@ -110,6 +143,18 @@ export default defineBench({
         value: worst(r.phase.windows, (w) => w.max),
         unit: "ms",
         ...(r.plain === undefined ? {} : { baseline: worst(r.plain.windows, (w) => w.max) }),
+      },
+      {
+        metric: `steady: GC pauses per window, sum (${list(r.phase.windows, (w) => w.gcMs ?? 0)} ms) and longest (${list(r.phase.windows, (w) => w.gcMaxMs ?? 0)} ms)`,
+        value: worst(r.phase.windows, (w) => w.gcMaxMs ?? 0),
+        unit: "ms",
+        ...(r.plain === undefined ? {} : { baseline: worst(r.plain.windows, (w) => w.gcMaxMs ?? 0) }),
+      },
+      ...gcMetrics(r.phase, r.plain),
+      {
+        metric: `steady: requests by kind (${Object.entries(r.phase.kinds).map(([k, n]) => `${k} ${n}`).join(", ")})`,
+        value: r.phase.kinds["latest"] ?? 0,
+        unit: "latest probes",
       },
       { metric: "steady: requests per second", value: r.phase.requestsPerSecond, unit: "req/s", ...(r.plain === undefined ? {} : { baseline: r.plain.requestsPerSecond }) },
       {

@@ -10,7 +10,7 @@ import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { availableParallelism } from "node:os";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import type { Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -31,11 +31,16 @@ import type { DeviceSnapshot, DeviceUpdate, PerDeviceOptions } from "@wattstream
 
 const DEVICES = Number(process.env["RUNNER_BENCH_DEVICES"] ?? 2_000);
 const STEADY_S = Number(process.env["RUNNER_BENCH_STEADY"] ?? 60);
+/** Seconds between the end of the start and the steady state (RUNNER_BENCH_SETTLE; 30 before the probes were counted). */
+const SETTLE_S = Number(process.env["RUNNER_BENCH_SETTLE"] ?? 60);
 /** perDevice's start rate (starts per second), or "all" for every device at once (the stampede); default its own. */
 const STARTS = process.env["RUNNER_BENCH_STARTS"];
 /** A directory: write a CPU profile of each phase there (start, rx-steady, plain-steady .cpuprofile) and a heap
  * snapshot taken where heap per device is measured (rx-steady.heapsnapshot). */
 const PROFILE = process.env["RUNNER_BENCH_PROFILE"];
+/** A file: write a timeline of the rx phase's steady state there (GC entries, event-loop stalls, requests sent and
+ * answered per 100 ms) as JSON, to tell GC pauses from long turns and to see them against the poll waves. */
+const TRACE = process.env["RUNNER_BENCH_TRACE"];
 const WINDOW_MS = 10_000;
 const START_TIMEOUT_MS = 180_000;
 
@@ -70,17 +75,103 @@ const profiled = async <A>(name: string, work: () => Promise<A>): Promise<A> => 
   }
 };
 
+/** RUNNER_BENCH_HEAP_SAMPLES=<file>: V8's sampling heap profile of the rx phase's steady state, every allocation
+ * counted whether or not it was collected since (where the garbage comes from), as a .heapprofile; with
+ * RUNNER_BENCH_HEAP_SAMPLES_SURVIVORS=1 only what survived a scavenge (what was promoted: the old generation's
+ * growth that major collections then mark). */
+const HEAP_SAMPLES = process.env["RUNNER_BENCH_HEAP_SAMPLES"];
+const SURVIVORS_ONLY = process.env["RUNNER_BENCH_HEAP_SAMPLES_SURVIVORS"] === "1";
+const heapSampled = async <A>(work: () => Promise<A>): Promise<A> => {
+  if (HEAP_SAMPLES === undefined) return work();
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.enable");
+  await session.post("HeapProfiler.startSampling", { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !SURVIVORS_ONLY });
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post("HeapProfiler.stopSampling");
+    await writeFile(HEAP_SAMPLES, JSON.stringify(profile));
+    session.disconnect();
+  }
+};
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A `gc` entry's kind and flags (Node's NodeGCPerformanceDetail; @types/node leaves `detail` off PerformanceEntry). */
+const gcDetail = (e: PerformanceEntry): { readonly kind: number; readonly flags: number } =>
+  (e as PerformanceEntry & { readonly detail: { readonly kind: number; readonly flags: number } }).detail;
+
+/** RUNNER_BENCH_TRACE's timeline (ms of performance.now()): GC entries, stalls over 20 ms, counts per 100 ms. */
+interface Timeline {
+  readonly t0: number;
+  readonly gc: Array<{ t: number; ms: number; kind: number; flags: number }>;
+  readonly stalls: Array<{ t: number; ms: number }>;
+  readonly sent: Map<number, number>;
+  readonly answered: Map<number, number>;
+  /** The most `fetch` calls in flight at once in each 100 ms. */
+  readonly fetching: Map<number, number>;
+}
+let timeline: Timeline | undefined;
+const peak = (m: Map<number, number>, n: number): void => {
+  const b = Math.floor(performance.now() / 100);
+  m.set(b, Math.max(m.get(b) ?? 0, n));
+};
+const bump = (m: Map<number, number>): void => {
+  const b = Math.floor(performance.now() / 100);
+  m.set(b, (m.get(b) ?? 0) + 1);
+};
+/** Records the timeline while `work` runs, into TRACE. */
+const traced = async <A>(work: () => Promise<A>): Promise<A> => {
+  if (TRACE === undefined) return work();
+  const tl: Timeline = { t0: performance.now(), gc: [], stalls: [], sent: new Map(), answered: new Map(), fetching: new Map() };
+  timeline = tl;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const d = gcDetail(e);
+      tl.gc.push({ t: e.startTime, ms: e.duration, kind: d.kind, flags: d.flags });
+    }
+  });
+  obs.observe({ entryTypes: ["gc"] });
+  // A 10-ms ticker: a tick later than 20 ms past due is a stall (its start: when the tick was due).
+  let stop = false;
+  let due = performance.now() + 10;
+  const tick = (): void => {
+    const now = performance.now();
+    if (now - due > 20) tl.stalls.push({ t: due, ms: now - due });
+    due = now + 10;
+    if (!stop) setTimeout(tick, 10);
+  };
+  setTimeout(tick, 10);
+  try {
+    return await work();
+  } finally {
+    stop = true;
+    obs.disconnect();
+    timeline = undefined;
+    await writeFile(TRACE, JSON.stringify({ ...tl, sent: [...tl.sent], answered: [...tl.answered], fetching: [...tl.fetching], hrtimeUs: Number(process.hrtime.bigint() / 1000n), now: performance.now() }));
+  }
+};
 
 /** Requests this process sent and the answers' statuses, from undici's own diagnostics channels. */
 const traffic = { sent: 0, answered: 0, tooMany: 0, perSecond: new Map<number, number>() };
-diagnostics.subscribe("undici:request:create", () => {
+/** Requests by what they read (`range`, `latest` probe, `device`, `other`), counted while a steady phase runs. */
+let kinds: Record<string, number> | undefined;
+const kindOf = (p: string): string =>
+  p.includes("/short-energy/") ? (p.includes("/latest") ? "latest" : "range") : p.includes("/devices/") ? "device" : "other";
+diagnostics.subscribe("undici:request:create", (message) => {
   traffic.sent++;
+  if (kinds !== undefined) {
+    const k = kindOf((message as { request: { path: string } }).request.path);
+    kinds[k] = (kinds[k] ?? 0) + 1;
+  }
+  if (timeline !== undefined) bump(timeline.sent);
   const s = Math.floor(performance.now() / 1000);
   traffic.perSecond.set(s, (traffic.perSecond.get(s) ?? 0) + 1);
 });
 diagnostics.subscribe("undici:request:headers", (message) => {
   traffic.answered++;
+  if (timeline !== undefined) bump(timeline.answered);
   if ((message as { response: { statusCode: number } }).response.statusCode === 429) traffic.tooMany++;
 });
 
@@ -123,6 +214,9 @@ interface Window {
   readonly p99: number;
   readonly max: number;
   readonly requests: number;
+  /** GC pauses in the window: their sum and the longest (steady state only). */
+  readonly gcMs?: number;
+  readonly gcMaxMs?: number;
 }
 
 /** Event-loop delay per 10-s window while `until` is pending, plus requests sent in each window. */
@@ -133,15 +227,60 @@ const windows = async (seconds: number): Promise<ReadonlyArray<Window>> => {
   for (let t = 0; t < seconds * 1000; t += WINDOW_MS) {
     const sent0 = traffic.sent;
     h.reset();
+    gcPause.totalMs = 0;
+    gcPause.maxMs = 0;
     await sleep(WINDOW_MS);
-    out.push({ p99: h.percentile(99) / 1e6, max: h.max / 1e6, requests: traffic.sent - sent0 });
+    out.push({ p99: h.percentile(99) / 1e6, max: h.max / 1e6, requests: traffic.sent - sent0, gcMs: gcPause.totalMs, gcMaxMs: gcPause.maxMs });
   }
   h.disable();
   return out;
 };
 
+/** Garbage-collection pauses of one kind (perf_hooks' `gc` entries: main-thread pauses, not concurrent work). */
+interface GcKind {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+type GcStats = Record<"minor" | "major" | "incremental" | "weakcb", GcKind>;
+const GC_KINDS: Record<number, keyof GcStats> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb",
+};
+/** GC pauses while a {@link gcStats} runs, for the current window (reset by {@link windows}). */
+const gcPause = { totalMs: 0, maxMs: 0 };
+/** Counts GC pauses by kind until the returned function is called (which returns the counts). */
+const gcStats = (): (() => GcStats) => {
+  const stats: GcStats = {
+    minor: { count: 0, totalMs: 0, maxMs: 0 },
+    major: { count: 0, totalMs: 0, maxMs: 0 },
+    incremental: { count: 0, totalMs: 0, maxMs: 0 },
+    weakcb: { count: 0, totalMs: 0, maxMs: 0 },
+  };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const k = stats[GC_KINDS[gcDetail(e).kind] ?? "major"];
+      k.count++;
+      k.totalMs += e.duration;
+      k.maxMs = Math.max(k.maxMs, e.duration);
+      gcPause.totalMs += e.duration;
+      gcPause.maxMs = Math.max(gcPause.maxMs, e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ["gc"] });
+  return () => {
+    obs.disconnect();
+    return stats;
+  };
+};
+
 interface Phase {
   readonly windows: ReadonlyArray<Window>;
+  readonly gc: GcStats;
+  /** Requests sent by what they read (see {@link kindOf}). */
+  readonly kinds: Readonly<Record<string, number>>;
   readonly cpuPerRequestMs: number;
   readonly serverCpuPerRequestMs: number;
   readonly requestsPerSecond: number;
@@ -152,10 +291,17 @@ const steady = (server: Server, name: string): Promise<Phase> => profiled(name, 
   const cpu0 = cpuMs();
   const serverCpu0 = await server.cpuMs();
   const t0 = performance.now();
+  const gcDone = gcStats();
+  const counted: Record<string, number> = {};
+  kinds = counted;
   const w = await windows(STEADY_S);
+  kinds = undefined;
+  const gc = gcDone();
   const requests = traffic.sent - sent0;
   return {
     windows: w,
+    gc,
+    kinds: counted,
     cpuPerRequestMs: (cpuMs() - cpu0) / requests,
     serverCpuPerRequestMs: ((await server.cpuMs()) - serverCpu0) / requests,
     requestsPerSecond: requests / ((performance.now() - t0) / 1000),
@@ -180,7 +326,12 @@ const watch = (
 
 /** The rx phase: start, steady state, heap per device. */
 const rxPhase = async (server: Server) => {
-  const client = makeClient({ apiKey: server.demoKey, baseUrl: server.baseUrl, fetch: transportFetch });
+  const client = makeClient({
+    apiKey: server.demoKey,
+    baseUrl: server.baseUrl,
+    fetch: transportFetch,
+    ...(MAX_IN_FLIGHT === undefined ? {} : { pacing: { maxInFlight: MAX_IN_FLIGHT } }),
+  });
   const ids: Array<DeviceId> = [];
   const snapshot = new Set<DeviceId>();
   // Devices that have reported (a `lastHeardAt`): each owes an interval. A new install has none to give (204).
@@ -230,9 +381,11 @@ const rxPhase = async (server: Server) => {
   const startRequests = traffic.sent - sent0;
   let peakPerSecond = 0;
   for (const [s, n] of traffic.perSecond) if (s >= second0) peakPerSecond = Math.max(peakPerSecond, n);
-  // Let the first polls' aftermath pass (the energy streams' first aligned polls) before steady state.
-  await sleep(30_000);
-  const phase = await steady(server, "rx-steady");
+  // Let the first polls' aftermath pass before steady state: each energy stream's first aligned poll learns the
+  // device's reporting lag (up to 12 s in the simulator) with `latest` probes a second apart, and the last devices
+  // start near the end of the start phase, so their learning ends up to one interval plus the lag after it.
+  await sleep(SETTLE_S * 1000);
+  const phase = await heapSampled(() => traced(() => steady(server, "rx-steady")));
   const heapPerDevice = ((await heapUsed()) - heap0) / DEVICES;
   if (PROFILE !== undefined) v8.writeHeapSnapshot(path.join(PROFILE, "rx-steady.heapsnapshot"));
   sub.unsubscribe();
@@ -277,7 +430,19 @@ const plainPhase = async (server: Server, ids: ReadonlyArray<string>, requestsPe
 // The baseline reads through the same fetch, so both sides pay the same transport.
 const POOL = process.env["RUNNER_BENCH_POOL"] ?? String(CONNECTION_POOL_DEFAULTS.connections);
 const pool = POOL === "off" ? undefined : connectionPool({ connections: Number(POOL) });
-const transportFetch = pool?.fetch ?? globalThis.fetch;
+// RUNNER_BENCH_MAX_IN_FLIGHT: the pacer's `maxInFlight` (requests sent and not answered yet); default as `wattstream
+// watch` sets it, twice the pool's connections (none without a pool); "off" for no limit besides TPS.
+const inFlightKnob = process.env["RUNNER_BENCH_MAX_IN_FLIGHT"];
+const MAX_IN_FLIGHT =
+  inFlightKnob === "off" ? undefined : inFlightKnob !== undefined ? Number(inFlightKnob) : pool === undefined ? undefined : 2 * pool.options.connections;
+const poolFetch = pool?.fetch ?? globalThis.fetch;
+/** Calls of `fetch` not answered yet (headers not in): requests waiting for a connection or for their answer. */
+let fetching = 0;
+const transportFetch: typeof poolFetch = (input, init) => {
+  fetching++;
+  if (timeline !== undefined) peak(timeline.fetching, fetching);
+  return poolFetch(input, init).finally(() => fetching--);
+};
 const server = await startServer(DEVICES);
 try {
   const tooMany0 = traffic.tooMany;
@@ -286,7 +451,7 @@ try {
   // RUNNER_BENCH_BASELINE=off skips the baseline (while profiling the rx phase).
   const plain = process.env["RUNNER_BENCH_BASELINE"] === "off" ? undefined : await plainPhase(server, rx.ids, rx.phase.requestsPerSecond);
   const { ids: _ids, ...figures } = rx;
-  console.log(JSON.stringify({ ...figures, tooMany, plain, pool: POOL, cores: availableParallelism() }));
+  console.log(JSON.stringify({ ...figures, tooMany, plain, pool: POOL, maxInFlight: MAX_IN_FLIGHT ?? "off", settleS: SETTLE_S, cores: availableParallelism() }));
 } finally {
   await pool?.close();
   await server.close();

@@ -311,6 +311,23 @@ describe("EnergyPlanner: checkpoints, heartbeats, plain data", () => {
     expect(again).toEqual(first);
     expect(state.inFlight).toBeUndefined();
   });
+
+  it("a poll of a stream keeping up (no holes, no anomalies) leaves its ledger as it is: nothing rebuilt per poll", () => {
+    const keptUp = run(fresh(), T0 + 31, [[point(T0)], [point(T0 + 30)], [point(T0 + 60)]]).state;
+    const next = EnergyPlanner.next(keptUp, keptUp.dueAt);
+    if (next.kind !== "request") throw new Error("due");
+    // The very same data (no unrolled, copied settle window), and the same request as from a rebuilt ledger.
+    expect(next.state.ledger).toBe(keptUp.ledger);
+    expect(next.request).toEqual({ kind: "range", fromTs: T0 + 90, toTs: Math.floor(keptUp.dueAt / 1000) + 1 });
+    // With a hole open, the poll rebuilds it and reports the gap once its deadline passed.
+    const holed = poll(keptUp, keptUp.dueAt / 1000, [point(T0 + 120)]).state;
+    expect(holed.ledger.holes).toHaveLength(1);
+    const late = EnergyPlanner.next({ ...holed, dueAt: 0 }, ms(T0 + 7 * 3600));
+    if (late.kind !== "request") throw new Error("due");
+    expect(late.state.ledger).not.toBe(holed.ledger);
+    expect(late.state.ledger.holes).toEqual([]);
+    expect(late.state.inFlight?.expired).toEqual([{ type: "gap", deviceId: ID, stream: "short", fromTs: T0 + 90, toTs: T0 + 120 }]);
+  });
 });
 
 describe("@wattstream/rx/planner", () => {

@@ -90,6 +90,11 @@ export const connect = async (options: GlobalOptions, out: Output, pooling: Conn
   const pool =
     pooling.connections === undefined ? undefined : (await import("@wattstream/transport/node")).connectionPool({ connections: pooling.connections });
   const send = pool?.fetch ?? globalThis.fetch;
+  // With a pool, at most twice its connections in flight (one on each connection and one queued for it): a wave of
+  // polls the TPS budget allows (thousands at 10,000 devices) then waits in the pacer as cheap queued fibers, not as
+  // built HTTP requests queued for a connection, whose objects outlive young-generation collections and whose
+  // building in one event-loop turn stalled `watch` (rx's README, sizing).
+  const pacing = pool === undefined ? undefined : { maxInFlight: 2 * pool.options.connections };
   let requests = 0;
   let failures = 0;
   // Counts requests (retries included) on their way to the platform's fetch, and says on stderr (unless --quiet)
@@ -112,7 +117,7 @@ export const connect = async (options: GlobalOptions, out: Output, pooling: Conn
   const apiKey = options.apiKey ?? (env["WATTSTREAM_API_KEY"] === "" ? undefined : env["WATTSTREAM_API_KEY"]);
   const baseUrl = options.baseUrl ?? (env["WATTSTREAM_BASE_URL"] === "" ? undefined : env["WATTSTREAM_BASE_URL"]);
   if (options.simulate !== true && apiKey !== undefined) {
-    const client = makeClient({ apiKey, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) });
+    const client = makeClient({ apiKey, fetch, ...(baseUrl === undefined ? {} : { baseUrl }), ...(pacing === undefined ? {} : { pacing }) });
     return {
       client,
       simulator: undefined,
@@ -136,7 +141,7 @@ export const connect = async (options: GlobalOptions, out: Output, pooling: Conn
   if (options.simulate === true) out.note(`using ${what}; set WATTSTREAM_API_KEY to use your own fleet`);
   // Said even with --quiet: nobody should mistake demo data for their own fleet.
   else out.warn(`no API key configured (--api-key or WATTSTREAM_API_KEY): using ${what}`);
-  const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch });
+  const client = makeClient({ apiKey: sim.demoKey, baseUrl: sim.baseUrl, fetch, ...(pacing === undefined ? {} : { pacing }) });
   return {
     client,
     simulator: sim,

@@ -430,12 +430,20 @@ export const next = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: numb
   if (now < state.dueAt) return { kind: "wait", delay: state.dueAt - now };
   const s = state.settings;
   const nowS = now / 1000;
-  const ledger = EnergyLedger.fromData(state.ledger, s.interval, s.settle);
-  // Fingerprints are forgotten in `onResult`, right before the answer is applied: one copy of them per poll.
-  const expired = toEvents(state, ledger.expireHoles<EnergyPointOf<K>>(nowS));
+  // Only holes and reported anomalies can expire here. Without either (a stream keeping up), the ledger is left as
+  // it is: rebuilding it would unroll the settle window's timestamps (720 for 6 h of 30-s intervals) and copy them
+  // back on every poll, garbage the collector pays for at every device's every interval.
+  let ledger = state.ledger;
+  let expired: Array<EnergyEvent<EnergyPointOf<K>>> = [];
+  if (ledger.holes.length + ledger.reported.length > 0) {
+    const l = EnergyLedger.fromData(ledger, s.interval, s.settle);
+    // Fingerprints are forgotten in `onResult`, right before the answer is applied: one copy of them per poll.
+    expired = toEvents(state, l.expireHoles<EnergyPointOf<K>>(nowS));
+    ledger = l.toData();
+  }
   const recheckDue = state.cursor === undefined && nowS - state.lastRecheck >= (nowS < state.promptUntil ? s.promptRecheckEvery : s.recheckEvery);
   let fromTs = state.cursor ?? ledger.watermark;
-  if (recheckDue) fromTs = Math.min(ledger.watermark, Math.floor(nowS - s.settle), ledger.oldestHole ?? Infinity);
+  if (recheckDue) fromTs = Math.min(ledger.watermark, Math.floor(nowS - s.settle), ledger.holes[0]?.[0] ?? Infinity);
   const toTs = Math.min(fromTs + state.windowLimit, Math.floor(nowS) + 1);
   // After a miss, ask for the latest timestamp before paying for a full read.
   const probe = state.misses > 0 && state.cursor === undefined && !recheckDue;
@@ -444,7 +452,7 @@ export const next = <K extends EnergyStreamKind>(state: EnergyPlan<K>, now: numb
   return {
     kind: "request",
     request,
-    state: { ...state, ledger: ledger.toData(), lastRecheck: recheckDue ? nowS : state.lastRecheck, inFlight },
+    state: { ...state, ledger, lastRecheck: recheckDue ? nowS : state.lastRecheck, inFlight },
   };
 };
 
