@@ -15,6 +15,7 @@
 // device with the client at 10,000 devices (10.65 KB counted cold, the process's lazily loaded code included), and
 // this bench 7.79 KB rx alone at 10,000 (RX_HEAP_DEVICES=10000; 7.59 KB at 2,000): the client's share (sockets,
 // requests, Node timers behind the scheduler's actions) is ~2.15 KB, so rx alone must stay ≤ 10 − 2.15 ≈ 7.8 KB.
+// Since `watch` subscribes device$'s shared poller without a `share()`: 5.68 KB here, 8.40 KB in the runner at 10,000.
 // A miss exits non-zero (`npm run bench heap`). The other cases are printed for
 // comparison: the old wiring, and a stream six hours old (its settle window's 720 fingerprints, 8 bytes each, add
 // ~5.8 KB per device; not covered by the target).

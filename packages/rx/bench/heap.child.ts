@@ -152,7 +152,7 @@ const measure = async (t: Templates, which: Case, devices: number, first = 0, pr
     save: () => Promise.resolve(),
   };
   const watch = (id: DeviceId): Observable<unknown> => {
-    const updates = device$(client, id, { scheduler }).pipe(share());
+    const updates = which.startsWith("lean") ? device$(client, id, { scheduler }) : device$(client, id, { scheduler }).pipe(share());
     const snapshots = updates.pipe(filter((u: DeviceUpdate): u is DeviceSnapshot => u.type === "snapshot"));
     const energy = shortEnergy$(client, id, {
       scheduler,

@@ -16,7 +16,7 @@ import type { Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { filter, map, merge, share } from "rxjs";
+import { filter, map, merge } from "rxjs";
 import type { Observable, Subscription } from "rxjs";
 import type { DeviceId } from "@wattstream/core";
 import { makeClient } from "@wattstream/transport";
@@ -316,7 +316,8 @@ const watch = (
   id: DeviceId,
   seen: (id: DeviceId, kind: "snapshot" | "reporting" | "interval") => void,
 ): Observable<unknown> => {
-  const updates = device$(client, id).pipe(share());
+  // One shared poller per device already (rx caches it by ID and options): no `share()` on top, as `watch` does.
+  const updates = device$(client, id);
   const snapshots = updates.pipe(filter((u: DeviceUpdate): u is DeviceSnapshot => u.type === "snapshot"));
   // One subscription to the shared updates feeds the energy stream's layout and heartbeat, as `watch` does.
   const energy = shortEnergy$(client, id, { device$: updates });

@@ -2,7 +2,7 @@ import { ChannelLayoutMismatchError, meanPowerW, siteBalance, zipChannels } from
 import type { DeviceId, LongEnergyPoint, ShortEnergyPoint } from "@wattstream/core";
 import { CheckpointCorrupt, describeAnomaly, makeStreams, readSwitch } from "@wattstream/rx";
 import type { CheckpointStore, DeviceLost, DeviceUpdate, EnergyEvent, FleetStatusEvent, StatusEvent, Streams, StreamsClient } from "@wattstream/rx";
-import { concat, defer, finalize, map, merge, mergeMap, of, share, throwError } from "rxjs";
+import { concat, defer, finalize, map, merge, mergeMap, of, throwError } from "rxjs";
 import type { Observable, SchedulerLike } from "rxjs";
 import { lastHeard } from "../deviceView.js";
 import { classify, isWattwatchersError, NotPermitted, redactText as redact, Unauthorized } from "@wattstream/resilience";
@@ -103,7 +103,9 @@ export type WatchClient = StreamsClient;
 /** The events of one device: its snapshots turned into `device` / change / heartbeat events, plus energy. */
 const deviceStream = (streams: Streams, id: DeviceId, options: WatchOptions): Observable<WatchEvent> => {
   const { secrets } = options;
-  const updates = streams.device$(id).pipe(share());
+  // rx's device stream is one shared poller per device (cached by ID and options): both subscribers below join it,
+  // no `share()` layer (a Subject and its subscribers per device) in between.
+  const updates = streams.device$(id);
   let heard: number | undefined;
   const deviceEvents = (options.store === undefined ? updates : updates.pipe(options.store.write())).pipe(
     mergeMap((u: DeviceUpdate): ReadonlyArray<WatchEvent> => {
