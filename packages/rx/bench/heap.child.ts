@@ -152,7 +152,9 @@ const measure = async (t: Templates, which: Case, devices: number, first = 0, pr
     save: () => Promise.resolve(),
   };
   const watch = (id: DeviceId): Observable<unknown> => {
-    const updates = which.startsWith("lean") ? device$(client, id, { scheduler }) : device$(client, id, { scheduler }).pipe(share());
+    // The lean wiring subscribes the device's shared poller directly, as `watch` does; the old one through a share().
+    const polled = device$(client, id, { scheduler });
+    const updates = which.startsWith("lean") ? polled : polled.pipe(share());
     const snapshots = updates.pipe(filter((u: DeviceUpdate): u is DeviceSnapshot => u.type === "snapshot"));
     const energy = shortEnergy$(client, id, {
       scheduler,
